@@ -1,0 +1,1 @@
+//! TODO: module analysis (see MATH.md).

@@ -1,0 +1,1 @@
+//! TODO: module bounds (see MATH.md).

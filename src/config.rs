@@ -1,0 +1,392 @@
+//! The one struct that holds every parameter a user can set (DESIGN.md, "One path for the
+//! data").
+//!
+//! The page round-trips it through the URL query (`?gamma=0.02&batch=1…`), the CLI through
+//! its flags; nothing else holds state. Unknown or malformed URL keys fall back to the
+//! defaults (every URL opens); [`Config::validate`] then reports out-of-range values with
+//! the field they belong to, so the page can show the message next to that control.
+//!
+//! Units follow MATH.md §0: `delta` is this project's ridge coefficient (the paper's δ / n).
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// Which data set the problem is built from (MATH.md §5.2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DataKind {
+    /// The paper's synthetic Gaussian design 𝒳 (min-max normalised).
+    Synthetic,
+    /// Synthetic data with a prescribed spectrum (power-law decay or a condition number).
+    Spectrum,
+    /// The handwritten digits 𝒴 (global min-max, b = 0.1·label).
+    Digits,
+    /// Random ReLU features of the digits, 𝒵.
+    DigitsRf,
+    /// A CSV the user supplies (the text travels beside the config, never in the URL).
+    Csv,
+}
+
+/// How a prescribed spectrum decays ([`DataKind::Spectrum`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SpectrumShape {
+    /// λ_i = λ_1 · i^(−decay).
+    PowerLaw,
+    /// λ_i geometric from λ_1 down to λ_1 / condition.
+    Condition,
+}
+
+/// Preprocessing of a user's CSV (digits always use the paper's global min-max).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Preprocess {
+    /// Use the numbers as given.
+    None,
+    /// Global min-max over the whole design matrix: A ← (A − min A)/(max A − min A).
+    Minmax,
+    /// Per column: subtract the mean, divide by the standard deviation.
+    Standardize,
+}
+
+/// Which dynamics to simulate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Method {
+    /// Mini-batch SGD (MATH.md §1.1).
+    Sgd,
+    /// Homogenized SGD, the SDE (MATH.md §1.1, §4.1).
+    Hsgd,
+    /// Both, side by side, run for run.
+    Both,
+}
+
+/// In which basis the inspected coordinate of the final iterates is taken.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Basis {
+    /// q_iᵀx, the i-th right singular vector (the paper's choice, i = 1).
+    Svd,
+    /// x_i, an original coordinate.
+    Original,
+}
+
+/// The parameter a sweep varies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SweepOver {
+    /// The learning rate γ (log-spaced).
+    Gamma,
+    /// The batch size B.
+    Batch,
+    /// The ridge coefficient δ (log-spaced).
+    Delta,
+}
+
+/// Every parameter a user can set. Field names are the URL keys and the CLI's flags.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Data set.
+    pub data: DataKind,
+    /// Rows of synthetic data.
+    pub n: usize,
+    /// Columns of synthetic data.
+    pub d: usize,
+    /// Seed of the synthetic data (and of the random-feature weights).
+    pub data_seed: u64,
+    /// Shape of a prescribed spectrum.
+    pub shape: SpectrumShape,
+    /// Power-law exponent of a prescribed spectrum.
+    pub decay: f64,
+    /// Condition number λ_1/λ_r of a prescribed spectrum.
+    pub condition: f64,
+    /// Number of random features of `digits-rf`.
+    pub features: usize,
+    /// Response column of a CSV (0-based); `None` is the last column.
+    pub response: Option<usize>,
+    /// Preprocessing of a CSV.
+    pub preprocess: Preprocess,
+    /// Dynamics to simulate.
+    pub method: Method,
+    /// Learning rate γ.
+    pub gamma: f64,
+    /// Batch size B.
+    pub batch: usize,
+    /// Ridge coefficient δ (project units, MATH.md §0).
+    pub delta: f64,
+    /// SGD steps K per run (hSGD integrates over the same time, one unit per step).
+    pub steps: usize,
+    /// Independent runs R.
+    pub runs: usize,
+    /// Seed of the runs; run i draws from its own stream derived from (seed, i).
+    pub seed: u64,
+    /// hSGD sub-steps per SGD step (h = 1/substeps).
+    pub substeps: usize,
+    /// SGD batches drawn with replacement (the paper's analysis) instead of without
+    /// (the authors' code, the default).
+    pub replacement: bool,
+    /// Basis of the inspected coordinate.
+    pub basis: Basis,
+    /// Index of the inspected coordinate (0-based; 0 is the paper's q_1).
+    pub coordinate: usize,
+    /// Hill's k; `None` chooses it automatically.
+    pub hill_k: Option<usize>,
+    /// What a sweep varies.
+    pub sweep: SweepOver,
+    /// Number of sweep points.
+    pub sweep_points: usize,
+    /// Runs per sweep point.
+    pub sweep_runs: usize,
+}
+
+impl Default for Config {
+    /// The page's default experiment: the paper's synthetic problem at a size that runs in
+    /// well under a second, with γ in the heavy-tailed regime below the critical rate.
+    fn default() -> Self {
+        Config {
+            data: DataKind::Synthetic,
+            n: 500,
+            d: 50,
+            data_seed: 1,
+            shape: SpectrumShape::PowerLaw,
+            decay: 1.0,
+            condition: 100.0,
+            features: 200,
+            response: None,
+            preprocess: Preprocess::None,
+            method: Method::Sgd,
+            gamma: 0.05,
+            batch: 1,
+            delta: 0.0,
+            steps: 1000,
+            runs: 2000,
+            seed: 1,
+            substeps: 10,
+            replacement: false,
+            basis: Basis::Svd,
+            coordinate: 0,
+            hill_k: None,
+            sweep: SweepOver::Gamma,
+            sweep_points: 8,
+            sweep_runs: 500,
+        }
+    }
+}
+
+/// Largest n·d accepted for a design matrix (memory budget, stated in the UI and CLI).
+pub const MAX_MATRIX_ENTRIES: usize = 4_000_000;
+/// Largest runs × d kept as final iterates.
+pub const MAX_ITERATE_ENTRIES: usize = 20_000_000;
+/// Largest total work runs × steps × (batch·d) of one simulation.
+pub const MAX_WORK: f64 = 2e11;
+
+fn check(ok: bool, field: &str, message: impl FnOnce() -> String) -> Result<()> {
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::new(field, message()))
+    }
+}
+
+impl Config {
+    /// Checks every parameter that can be checked without the data (ranges, budgets).
+    /// Data-dependent checks (batch ≤ n, the stability limit of γ) happen once the
+    /// problem is built.
+    pub fn validate(&self) -> Result<()> {
+        let synthetic = matches!(self.data, DataKind::Synthetic | DataKind::Spectrum);
+        if synthetic {
+            check(self.n >= 2, "n", || "n must be at least 2".into())?;
+            check(self.d >= 1, "d", || "d must be at least 1".into())?;
+            check(
+                self.n.saturating_mul(self.d) <= MAX_MATRIX_ENTRIES,
+                "n",
+                || {
+                    format!(
+                        "n·d = {} exceeds the memory budget of {MAX_MATRIX_ENTRIES} matrix entries",
+                        self.n.saturating_mul(self.d)
+                    )
+                },
+            )?;
+        }
+        if self.data == DataKind::Spectrum {
+            check(self.decay.is_finite() && self.decay >= 0.0, "decay", || {
+                "the power-law decay must be a finite number ≥ 0".into()
+            })?;
+            check(self.condition.is_finite() && self.condition >= 1.0, "condition", || {
+                "the condition number must be a finite number ≥ 1".into()
+            })?;
+        }
+        if self.data == DataKind::DigitsRf {
+            check((1..=2000).contains(&self.features), "features", || {
+                "the number of random features must be between 1 and 2000".into()
+            })?;
+        }
+        check(self.gamma.is_finite() && self.gamma > 0.0, "gamma", || {
+            "the learning rate γ must be a finite number > 0".into()
+        })?;
+        check(self.batch >= 1, "batch", || "the batch size must be at least 1".into())?;
+        check(self.delta.is_finite() && self.delta >= 0.0, "delta", || {
+            "the regularisation δ must be a finite number ≥ 0".into()
+        })?;
+        check(self.steps >= 1, "steps", || "steps must be at least 1".into())?;
+        check((2..=1_000_000).contains(&self.runs), "runs", || {
+            "runs must be between 2 and 1,000,000".into()
+        })?;
+        check((1..=10_000).contains(&self.substeps), "substeps", || {
+            "hSGD sub-steps must be between 1 and 10,000".into()
+        })?;
+        check((2..=64).contains(&self.sweep_points), "sweep_points", || {
+            "sweep points must be between 2 and 64".into()
+        })?;
+        check((2..=100_000).contains(&self.sweep_runs), "sweep_runs", || {
+            "runs per sweep point must be between 2 and 100,000".into()
+        })?;
+        if let Some(k) = self.hill_k {
+            check(k >= 2 && k < self.runs, "hill_k", || {
+                format!("Hill's k must be between 2 and runs − 1 = {}", self.runs - 1)
+            })?;
+        }
+        Ok(())
+    }
+
+    /// The config as URL query pairs (`key=value`, `&`-joined), fields in declaration
+    /// order, defaults included so a shared link survives a change of defaults.
+    pub fn to_query(&self) -> String {
+        let value = serde_json::to_value(self).expect("Config serialises");
+        let map = value.as_object().expect("Config is a struct");
+        map.iter()
+            .filter(|(_, v)| !v.is_null())
+            .map(|(k, v)| match v {
+                serde_json::Value::String(s) => format!("{k}={s}"),
+                other => format!("{k}={other}"),
+            })
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+
+    /// Reads a URL query (with or without the leading `?`). Unknown keys and values that
+    /// do not parse are ignored (the default stays), so every URL opens; ranges are
+    /// checked afterwards by [`Config::validate`].
+    pub fn from_query(query: &str) -> Config {
+        let mut config = Config::default();
+        for pair in query.trim_start_matches(['?', '#']).split('&') {
+            let Some((key, raw)) = pair.split_once('=') else {
+                continue;
+            };
+            config.set(key, &percent_decode(raw));
+        }
+        config
+    }
+
+    /// Sets one field from its text form; returns false (and changes nothing) when the key
+    /// is unknown or the value does not parse.
+    pub fn set(&mut self, key: &str, text: &str) -> bool {
+        let mut value = serde_json::to_value(&*self).expect("Config serialises");
+        let Some(map) = value.as_object_mut() else {
+            return false;
+        };
+        if !map.contains_key(key) {
+            return false;
+        }
+        let parsed = if text.is_empty() || text == "auto" {
+            serde_json::Value::Null
+        } else {
+            serde_json::from_str(text).unwrap_or_else(|_| serde_json::Value::String(text.into()))
+        };
+        map.insert(key.to_string(), parsed);
+        match serde_json::from_value::<Config>(value) {
+            Ok(updated) => {
+                *self = updated;
+                true
+            }
+            Err(_) => false,
+        }
+    }
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' if i + 2 < bytes.len() => {
+                match u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or(""), 16) {
+                    Ok(b) => {
+                        out.push(b);
+                        i += 3;
+                    }
+                    Err(_) => {
+                        out.push(b'%');
+                        i += 1;
+                    }
+                }
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_round_trip_reproduces_the_config() {
+        let mut c = Config::default();
+        c.data = DataKind::Digits;
+        c.gamma = 0.1234;
+        c.batch = 7;
+        c.hill_k = Some(40);
+        c.method = Method::Both;
+        let q = c.to_query();
+        assert_eq!(Config::from_query(&q), c);
+        assert_eq!(Config::from_query(&format!("?{q}")), c);
+    }
+
+    #[test]
+    fn bad_url_values_keep_the_defaults() {
+        let c = Config::from_query("gamma=abc&nonsense=3&batch=-2&data=martian&runs=10");
+        let d = Config::default();
+        assert_eq!(c.gamma, d.gamma);
+        assert_eq!(c.batch, d.batch);
+        assert_eq!(c.data, d.data);
+        assert_eq!(c.runs, 10);
+    }
+
+    #[test]
+    fn auto_clears_an_optional_field() {
+        let mut c = Config::default();
+        assert!(c.set("hill_k", "25"));
+        assert_eq!(c.hill_k, Some(25));
+        assert!(c.set("hill_k", "auto"));
+        assert_eq!(c.hill_k, None);
+    }
+
+    #[test]
+    fn validation_names_the_field() {
+        let mut c = Config::default();
+        c.gamma = f64::NAN;
+        assert_eq!(c.validate().unwrap_err().field, "gamma");
+        let mut c = Config::default();
+        c.n = 100_000;
+        c.d = 1000;
+        assert_eq!(c.validate().unwrap_err().field, "n");
+        assert!(Config::default().validate().is_ok());
+    }
+
+    #[test]
+    fn percent_decoding() {
+        assert_eq!(percent_decode("a%20b+c%"), "a b c%");
+    }
+}

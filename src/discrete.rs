@@ -1,0 +1,1 @@
+//! TODO: module discrete (see MATH.md).

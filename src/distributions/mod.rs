@@ -1,0 +1,1 @@
+//! TODO: module distributions (see MATH.md).

@@ -1,0 +1,1 @@
+//! TODO: module estimators (see MATH.md).

@@ -1,0 +1,1 @@
+//! TODO: module fits (see MATH.md).

@@ -1,0 +1,1 @@
+//! TODO: module hsgd (see MATH.md).

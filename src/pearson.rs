@@ -1,0 +1,1 @@
+//! TODO: module pearson (see MATH.md).

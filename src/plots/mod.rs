@@ -1,0 +1,1 @@
+//! TODO: module plots (see MATH.md).

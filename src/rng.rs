@@ -1,0 +1,1 @@
+//! TODO: module rng (see MATH.md).

@@ -1,0 +1,1 @@
+//! TODO: module sgd (see MATH.md).

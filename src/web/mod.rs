@@ -1,0 +1,1 @@
+//! TODO: module web (see MATH.md).
