@@ -214,9 +214,11 @@ impl Config {
             check(self.decay.is_finite() && self.decay >= 0.0, "decay", || {
                 "the power-law decay must be a finite number ≥ 0".into()
             })?;
-            check(self.condition.is_finite() && self.condition >= 1.0, "condition", || {
-                "the condition number must be a finite number ≥ 1".into()
-            })?;
+            check(
+                self.condition.is_finite() && self.condition >= 1.0,
+                "condition",
+                || "the condition number must be a finite number ≥ 1".into(),
+            )?;
         }
         if self.data == DataKind::DigitsRf {
             check((1..=2000).contains(&self.features), "features", || {
@@ -226,26 +228,37 @@ impl Config {
         check(self.gamma.is_finite() && self.gamma > 0.0, "gamma", || {
             "the learning rate γ must be a finite number > 0".into()
         })?;
-        check(self.batch >= 1, "batch", || "the batch size must be at least 1".into())?;
+        check(self.batch >= 1, "batch", || {
+            "the batch size must be at least 1".into()
+        })?;
         check(self.delta.is_finite() && self.delta >= 0.0, "delta", || {
             "the regularisation δ must be a finite number ≥ 0".into()
         })?;
-        check(self.steps >= 1, "steps", || "steps must be at least 1".into())?;
+        check(self.steps >= 1, "steps", || {
+            "steps must be at least 1".into()
+        })?;
         check((2..=1_000_000).contains(&self.runs), "runs", || {
             "runs must be between 2 and 1,000,000".into()
         })?;
         check((1..=10_000).contains(&self.substeps), "substeps", || {
             "hSGD sub-steps must be between 1 and 10,000".into()
         })?;
-        check((2..=64).contains(&self.sweep_points), "sweep_points", || {
-            "sweep points must be between 2 and 64".into()
-        })?;
-        check((2..=100_000).contains(&self.sweep_runs), "sweep_runs", || {
-            "runs per sweep point must be between 2 and 100,000".into()
-        })?;
+        check(
+            (2..=64).contains(&self.sweep_points),
+            "sweep_points",
+            || "sweep points must be between 2 and 64".into(),
+        )?;
+        check(
+            (2..=100_000).contains(&self.sweep_runs),
+            "sweep_runs",
+            || "runs per sweep point must be between 2 and 100,000".into(),
+        )?;
         if let Some(k) = self.hill_k {
             check(k >= 2 && k < self.runs, "hill_k", || {
-                format!("Hill's k must be between 2 and runs − 1 = {}", self.runs - 1)
+                format!(
+                    "Hill's k must be between 2 and runs − 1 = {}",
+                    self.runs - 1
+                )
             })?;
         }
         Ok(())
@@ -313,7 +326,10 @@ fn percent_decode(text: &str) -> String {
     while i < bytes.len() {
         match bytes[i] {
             b'%' if i + 2 < bytes.len() => {
-                match u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or(""), 16) {
+                match u8::from_str_radix(
+                    std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or(""),
+                    16,
+                ) {
                     Ok(b) => {
                         out.push(b);
                         i += 3;
