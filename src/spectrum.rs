@@ -1,9 +1,19 @@
 //! The reduced SVD A = PΣQᵀ and the quantities hSGD needs in SVD coordinates
 //! (MATH.md §2.1).
 //!
-//! TODO (core-theory helper): `Spectrum::new(&Problem)` with nalgebra's SVD.
+//! - λ_1 ≥ … ≥ λ_r > 0 are the nonzero singular values of A (not squared); h_i = λ_i²/n
+//!   are the eigenvalues of H = AᵀA/n.
+//! - x_* = QΣ⁻¹Pᵀb is the minimum-norm least-squares solution (not the ridge minimiser).
+//! - Centred coordinates Y = Qᵀ(X − x_*); α = −Σ⁻¹Pᵀb; β = |b − PPᵀb|² ≥ 0.
+//! - The stable rank Σλ_i²/λ_1² = tr(AᵀA)/λ_1² is the gap η* − η_* plus one (MATH.md §3.2).
+//!
+//! The basis Q is completed to an orthonormal basis of ℝ^d, so that every final iterate can
+//! be written in d SVD coordinates Vᵀx, null-space directions included.
 
 use nalgebra::{DMatrix, DVector};
+
+use crate::error::{Error, Result};
+use crate::problem::Problem;
 
 /// The SVD of a problem's design matrix and the derived centred-coordinate quantities.
 #[derive(Clone, Debug, PartialEq)]
@@ -23,4 +33,180 @@ pub struct Spectrum {
     pub alpha: Vec<f64>,
     /// β = |b − PPᵀb|² ≥ 0 (β = 0: overparametrised).
     pub beta: f64,
+}
+
+impl Spectrum {
+    /// The thin SVD of `problem.a` (nalgebra) and everything derived from it.
+    ///
+    /// # Errors
+    /// A matrix with a non-finite entry, or whose singular values are all zero.
+    pub fn new(problem: &Problem) -> Result<Spectrum> {
+        let a = &problem.a;
+        let (n, d) = a.shape();
+        if a.iter().any(|x| !x.is_finite()) || problem.b.iter().any(|x| !x.is_finite()) {
+            return Err(Error::new(
+                "data",
+                "the data contain NaN or infinite values",
+            ));
+        }
+        let svd = a.clone().svd(true, true);
+        let u = svd.u.as_ref().expect("requested U");
+        let vt = svd.v_t.as_ref().expect("requested Vᵀ");
+        let mut order: Vec<usize> = (0..svd.singular_values.len()).collect();
+        order.sort_by(|&i, &j| svd.singular_values[j].total_cmp(&svd.singular_values[i]));
+        let top = svd.singular_values[order[0]];
+        if top <= 0.0 || top.is_nan() {
+            return Err(Error::new(
+                "data",
+                "the design matrix is zero: it has no nonzero singular value",
+            ));
+        }
+        // Numerical rank: LAPACK's default tolerance max(n, d)·ε·λ_1.
+        let tolerance = n.max(d) as f64 * f64::EPSILON * top;
+        let kept: Vec<usize> = order
+            .into_iter()
+            .filter(|&i| svd.singular_values[i] > tolerance)
+            .collect();
+        let singular_values: Vec<f64> = kept.iter().map(|&i| svd.singular_values[i]).collect();
+
+        let mut basis: Vec<DVector<f64>> = kept.iter().map(|&i| vt.row(i).transpose()).collect();
+        complete_orthonormal_basis(&mut basis, d);
+        let v = DMatrix::from_columns(&basis);
+
+        let mut x_star = DVector::zeros(d);
+        let mut alpha = Vec::with_capacity(kept.len());
+        let mut fitted = DVector::zeros(n);
+        for (k, &i) in kept.iter().enumerate() {
+            let p_i = u.column(i);
+            let coefficient = p_i.dot(&problem.b);
+            alpha.push(-coefficient / singular_values[k]);
+            x_star.axpy(coefficient / singular_values[k], &basis[k], 1.0);
+            fitted.axpy(coefficient, &p_i, 1.0);
+        }
+        let beta = (&problem.b - fitted).norm_squared();
+        Ok(Spectrum {
+            n,
+            d,
+            singular_values,
+            v,
+            x_star,
+            alpha,
+            beta,
+        })
+    }
+
+    /// The rank r (number of nonzero singular values).
+    pub fn rank(&self) -> usize {
+        self.singular_values.len()
+    }
+
+    /// The stable rank Σλ_i²/λ_1² (≥ 1).
+    pub fn stable_rank(&self) -> f64 {
+        let top = self.singular_values[0];
+        self.singular_values.iter().map(|s| s * s).sum::<f64>() / (top * top)
+    }
+
+    /// SVD coordinates Vᵀx of a point x ∈ ℝ^d (all d of them, null space included).
+    pub fn project(&self, x: &[f64]) -> Vec<f64> {
+        let x = DVector::from_column_slice(x);
+        (self.v.transpose() * x).iter().copied().collect()
+    }
+}
+
+/// Extends orthonormal vectors of ℝ^d to an orthonormal basis, by Gram–Schmidt (twice, for
+/// stability) on the standard basis vectors.
+fn complete_orthonormal_basis(basis: &mut Vec<DVector<f64>>, d: usize) {
+    for j in 0..d {
+        if basis.len() == d {
+            break;
+        }
+        let mut e = DVector::zeros(d);
+        e[j] = 1.0;
+        for _ in 0..2 {
+            for q in basis.iter() {
+                let c = q.dot(&e);
+                e.axpy(-c, q, 1.0);
+            }
+        }
+        let norm = e.norm();
+        if norm > 1e-6 {
+            basis.push(e / norm);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn close(a: f64, b: f64, tol: f64) -> bool {
+        (a - b).abs() <= tol * (1.0 + b.abs())
+    }
+
+    #[test]
+    fn diagonal_matrix_has_known_svd() {
+        // A = diag(3, 1) stacked over a zero row; b = (1, 2, 5).
+        let a = DMatrix::from_row_slice(3, 2, &[1.0, 0.0, 0.0, 3.0, 0.0, 0.0]);
+        let b = DVector::from_vec(vec![1.0, 2.0, 5.0]);
+        let s = Spectrum::new(&Problem {
+            a,
+            b,
+            name: "t".into(),
+        })
+        .unwrap();
+        assert!(close(s.singular_values[0], 3.0, 1e-14) && close(s.singular_values[1], 1.0, 1e-14));
+        // x* solves min |Ax − b|: x = (1, 2/3); residual only in row 3: β = 25.
+        assert!(close(s.x_star[0], 1.0, 1e-14) && close(s.x_star[1], 2.0 / 3.0, 1e-14));
+        assert!(close(s.beta, 25.0, 1e-13));
+        assert!(close(s.stable_rank(), 10.0 / 9.0, 1e-14));
+        // |α_i| = |p_iᵀb|/λ_i: (2/3, 1).
+        assert!(close(s.alpha[0].abs(), 2.0 / 3.0, 1e-14) && close(s.alpha[1].abs(), 1.0, 1e-14));
+    }
+
+    #[test]
+    fn wide_matrix_gets_a_full_orthonormal_basis_and_zero_beta() {
+        let p = Problem::synthetic(4, 9, 5).unwrap();
+        let s = Spectrum::new(&p).unwrap();
+        assert_eq!(s.rank(), 4);
+        assert_eq!(s.v.shape(), (9, 9));
+        let gram = s.v.transpose() * &s.v;
+        assert!((gram - DMatrix::identity(9, 9)).amax() < 1e-12);
+        assert!(s.beta < 1e-18 * p.b.norm_squared().max(1.0) + 1e-20);
+        // Ax* = b when n < d and A has full row rank.
+        assert!((&p.a * &s.x_star - &p.b).amax() < 1e-9);
+    }
+
+    #[test]
+    fn identity_of_the_residual_in_svd_coordinates() {
+        // |Ax − b|² = |ΣY|² + β with Y = Qᵀ(x − x*) (MATH.md §2.1).
+        let p = Problem::synthetic(30, 6, 2).unwrap();
+        let s = Spectrum::new(&p).unwrap();
+        let x = DVector::from_fn(6, |i, _| (i as f64) - 2.5);
+        let y = s.project((&x - &s.x_star).as_slice());
+        let lhs = (&p.a * &x - &p.b).norm_squared();
+        let rhs: f64 = s
+            .singular_values
+            .iter()
+            .zip(&y)
+            .map(|(l, y)| (l * y).powi(2))
+            .sum::<f64>()
+            + s.beta;
+        assert!(close(lhs, rhs, 1e-10), "{lhs} vs {rhs}");
+        let total: f64 = p.a.iter().map(|x| x * x).sum();
+        let sum_sq: f64 = s.singular_values.iter().map(|l| l * l).sum();
+        assert!(close(total, sum_sq, 1e-12));
+    }
+
+    #[test]
+    fn zero_and_nan_matrices_are_errors() {
+        let zero = Problem {
+            a: DMatrix::zeros(3, 2),
+            b: DVector::zeros(3),
+            name: "z".into(),
+        };
+        assert_eq!(Spectrum::new(&zero).unwrap_err().field, "data");
+        let mut nan = Problem::synthetic(5, 2, 1).unwrap();
+        nan.a[(1, 1)] = f64::NAN;
+        assert!(Spectrum::new(&nan).is_err());
+    }
 }
