@@ -14,6 +14,8 @@
 //! The core is pure and deterministic; [`web`] (wasm32 only) and the `hsgd` binary are thin.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+// Tests state a config as "the default, except …".
+#![cfg_attr(test, allow(clippy::field_reassign_with_default))]
 
 pub mod analysis;
 pub mod bounds;
