@@ -1,5 +1,6 @@
 //! Argument parsing and JSON output for the `hsgd` binary.
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -169,10 +170,9 @@ pub fn main() -> ExitCode {
     };
     match result {
         Ok(value) => {
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&value).expect("JSON values serialise")
-            );
+            let text = serde_json::to_string_pretty(&value).expect("JSON values serialise");
+            // A closed pipe (`hsgd … | head`) is not an error worth a panic.
+            let _ = writeln!(std::io::stdout().lock(), "{text}");
             ExitCode::SUCCESS
         }
         Err(error) => {
