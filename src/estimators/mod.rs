@@ -322,7 +322,17 @@ pub fn estimate_all(sample: &[f64], hill_k: Option<usize>, seed: u64) -> Result<
     let both = TailSample::from_parts(both_values, both_logs)?;
     let (k, k_rule, hill_ks) = match hill_k {
         Some(k) => {
-            both.check_hill_k(k)?;
+            if both.check_hill_k(k).is_err() {
+                return Err(Error::new(
+                    "hill_k",
+                    format!(
+                        "Hill's k must be between 2 and {} (one less than the {} sample values \
+                         that differ from the median); got {k}",
+                        both.len() - 1,
+                        both.len()
+                    ),
+                ));
+            }
             (k, KRule::User, both.ks_distance(k)?)
         }
         None => {
