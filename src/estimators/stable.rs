@@ -143,7 +143,14 @@ fn block_xi(rows: &[f64], dim: usize, n: usize, k1: usize, log_x: f64) -> Result
         norm(&block_sum)
     });
     let log_y = mean_log_nonzero(block_norms).ok_or_else(zero_error)?;
-    Ok((log_y - log_x) / libm::log(k1 as f64))
+    let xi = (log_y - log_x) / libm::log(k1 as f64);
+    if !xi.is_finite() {
+        return Err(Error::new(
+            "sample",
+            "the block sums overflow the floating-point range; rescale the sample",
+        ));
+    }
+    Ok(xi)
 }
 
 /// The α-stable index of row-major data with `dim` columns (rows are samples, norms are

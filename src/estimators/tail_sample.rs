@@ -367,6 +367,18 @@ impl TailSample {
             ));
         }
         let xi = libm::log((a - b) / (b - c)) / core::f64::consts::LN_2;
+        if !xi.is_finite() {
+            return Err(Error::new(
+                "sample",
+                format!(
+                    "the spacings X_({k}) − X_({}) and X_({}) − X_({}) differ by more than the \
+                     floating-point range, so Pickands' estimate at k = {k} is undefined",
+                    2 * k,
+                    2 * k,
+                    4 * k
+                ),
+            ));
+        }
         let se = (pickands_variance(xi) / k as f64).sqrt();
         Ok(TailEstimate::from_xi("pickands", xi, Some(k), Some(se)))
     }

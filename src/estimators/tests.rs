@@ -546,6 +546,12 @@ fn degenerate_input_gives_errors() {
         .iter()
         .all(|p| p.k >= 5 && p.alpha.is_finite()));
     assert!(t.csn_choice().unwrap().k >= 10);
+    // Spacings beyond the floating-point range: an error, not an infinite ξ.
+    let extreme = TailSample::from_sorted_desc(vec![1e300, 1.0, 1.0, 1.0 - 2e-16, 0.5]).unwrap();
+    assert_eq!(extreme.pickands(1).unwrap_err().field, "sample");
+    let mut huge = good.clone();
+    huge.iter_mut().for_each(|v| *v = v.signum() * 1e308);
+    assert_eq!(stable_index(&huge).unwrap_err().field, "sample");
     // Tails too small: nine equal values and one larger value have no left tail.
     let mut lopsided = vec![0.0; 9];
     lopsided.push(1.0);
