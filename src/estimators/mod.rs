@@ -51,7 +51,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::rng;
 
-pub use bootstrap::{bootstrap_ci, BootstrapCi};
+pub use bootstrap::{bootstrap_ci, BootstrapCi, MIN_REPLICATES};
 pub use stable::{stable_block_sizes, stable_index, stable_index_block, stable_index_multivariate};
 pub use tail_sample::{CsnChoice, HillPoint, TailSample};
 
