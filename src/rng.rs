@@ -90,7 +90,7 @@ pub fn fill_standard_normal<R: Rng + ?Sized>(rng: &mut R, out: &mut [f64]) {
 /// Layers of the ziggurat.
 const ZIGGURAT_LAYERS: usize = 256;
 /// Right edge r of the base layer for 256 layers (Marsaglia & Tsang 2000, `dn`).
-const ZIGGURAT_R: f64 = 3.654_152_885_361_008_8;
+const ZIGGURAT_R: f64 = 3.654_152_885_361_009;
 /// Common area v of each layer under the unnormalised density e^{−x²/2} (ibid., `vn`).
 const ZIGGURAT_AREA: f64 = 0.004_928_673_233_99;
 
