@@ -46,8 +46,8 @@ use crate::error::{Error, Result};
 use crate::problem::Problem;
 use crate::rng::{self, Stream, Ziggurat};
 use crate::sgd::{
-    check_common, check_runs, initial_point, thinned_steps, LossCurve, Record, Simulation, Ticker,
-    Trajectory, CHECK_STEPS, DIVERGENCE_NORM,
+    check_common, check_runs, initial_point, square_is_bounded, thinned_steps, LossCurve, Record,
+    Simulation, Ticker, Trajectory, CHECK_STEPS,
 };
 use crate::spectrum::Spectrum;
 
@@ -325,7 +325,6 @@ impl Hsgd {
         mut residual2: f64,
         count: usize,
     ) -> Option<f64> {
-        let limit = DIVERGENCE_NORM * DIVERGENCE_NORM;
         for _ in 0..count {
             for _ in 0..self.params.substeps {
                 residual2 = match self.params.coupling {
@@ -333,7 +332,7 @@ impl Hsgd {
                     Coupling::Independent => self.substep_independent(zig, stream, y),
                 };
             }
-            if !(residual2 <= limit) {
+            if !square_is_bounded(residual2) {
                 return None;
             }
         }
@@ -484,7 +483,7 @@ pub fn simulate_euler_maruyama(
                         *x += w * a;
                     }
                 }
-                if !(residual2 <= DIVERGENCE_NORM * DIVERGENCE_NORM) {
+                if !square_is_bounded(residual2) {
                     finished = false;
                     break 'steps;
                 }

@@ -690,7 +690,11 @@ pub(crate) fn initial_point(stream: &mut Stream, x: &mut [f64]) {
 
 /// Finite and |x| ≤ [`DIVERGENCE_NORM`].
 fn is_bounded(x: &[f64]) -> bool {
-    let norm2: f64 = x.iter().map(|v| v * v).sum();
+    square_is_bounded(x.iter().map(|v| v * v).sum())
+}
+
+/// A squared norm that is finite and ≤ [`DIVERGENCE_NORM`]² (false for NaN).
+pub(crate) fn square_is_bounded(norm2: f64) -> bool {
     norm2 <= DIVERGENCE_NORM * DIVERGENCE_NORM
 }
 
