@@ -1,1 +1,2 @@
-//! TODO: module fits (see MATH.md).
+//! Fits (placeholder while the distributions land).
+pub mod stable;
