@@ -19,6 +19,9 @@
 //! instead when p > ½ so upper-tail quantiles keep their relative accuracy (the scheme of
 //! statrs' `newton_raphson_quantile`).
 
+// NaN-proof parameter checks `!(x > 0.0)` (STYLE.md, as rand_distr) are intended.
+#![allow(clippy::neg_cmp_op_on_partial_ord)]
+
 mod gaussian;
 mod inverse_gamma;
 mod pearson4;
@@ -29,6 +32,9 @@ mod student_t;
 pub use gaussian::Gaussian;
 pub use inverse_gamma::InverseGamma;
 pub use pearson4::PearsonIV;
+pub(crate) use pearson4::{
+    ln_normaliser as pearson4_ln_normaliser, ln_one_plus_square as pearson4_ln_one_plus_square,
+};
 pub use student_t::StudentT;
 
 use crate::rng::Stream;

@@ -166,7 +166,8 @@ pub fn trigamma(x: f64) -> f64 {
 /// The regularised incomplete beta I_x(a, b) for a, b > 0, with `xc` = 1 − x supplied by
 /// the caller (NaN when a, b ≤ 0 or x ∉ [0, 1]).
 pub fn beta_reg(a: f64, b: f64, x: f64, xc: f64) -> f64 {
-    if !(a > 0.0 && b > 0.0) || !(0.0..=1.0).contains(&x) || !(0.0..=1.0).contains(&xc) {
+    let valid = a > 0.0 && b > 0.0 && (0.0..=1.0).contains(&x) && (0.0..=1.0).contains(&xc);
+    if !valid {
         return f64::NAN;
     }
     if x == 0.0 {

@@ -1,0 +1,146 @@
+//! Pearson IV ("skew t") maximum likelihood (MATH.md §2.3, §4.2).
+//!
+//! −ℓ(m, v, a, λ) = −N ln k(m, v, a) + m Σ ln(1 + z_i²) + v Σ arctan z_i, z_i = (x_i − λ)/a,
+//! with ln k from the complex log-gamma formula. Minimised by Nelder–Mead on the
+//! unconstrained coordinates (ln(m − ½), v/m₀, ln a, (λ − λ₀)/a₀), started from the t fit
+//! with v = 0 — m₀ = (ν+1)/2, a₀ = s√ν, λ₀ = loc — where the Pearson IV equals that t, so
+//! the fit's ℓ is never below the t fit's. m is kept in [0.55, 10⁴] (tail index
+//! 2m − 1 ∈ [0.1, 2·10⁴]; below 0.55 the cdf quadrature loses accuracy).
+//!
+//! Nelder–Mead (hand-written in [`super::optimize`]) rather than a gradient method: the
+//! gradient needs the complex digamma ψ(m + iv/2), and four parameters with a good start
+//! converge in a few hundred evaluations.
+
+use super::optimize::nelder_mead;
+use super::{check_sample, fit_student_t, goodness_of_fit, Fit};
+use crate::distributions::{FittedLaw, PearsonIV};
+use crate::{Error, Result};
+
+const M_MIN: f64 = 0.55;
+const M_MAX: f64 = 1e4;
+
+/// The Pearson IV maximum-likelihood fit (started from the Student t fit).
+///
+/// # Errors
+/// As [`check_sample`](super::check_sample).
+pub fn fit_pearson4(sample: &[f64]) -> Result<Fit> {
+    let t = fit_student_t(sample)?;
+    fit_pearson4_from(sample, &t)
+}
+
+/// −ℓ of the Pearson IV law on `x`.
+fn negative_loglik(x: &[f64], m: f64, v: f64, a: f64, lambda: f64) -> f64 {
+    let (mut s_log, mut s_atan) = (0.0, 0.0);
+    for &xi in x {
+        let z = (xi - lambda) / a;
+        s_log += crate::distributions::pearson4_ln_one_plus_square(z);
+        s_atan += libm::atan(z);
+    }
+    -(x.len() as f64) * crate::distributions::pearson4_ln_normaliser(m, v, a)
+        + m * s_log
+        + v * s_atan
+}
+
+/// The Pearson IV fit started from a Student t fit of the same sample.
+pub(crate) fn fit_pearson4_from(sample: &[f64], t_fit: &Fit) -> Result<Fit> {
+    check_sample(sample)?;
+    let FittedLaw::StudentT { loc, scale, df } = t_fit.law else {
+        return Err(Error::new(
+            "law",
+            "the Pearson IV fit starts from a Student t fit",
+        ));
+    };
+    let m0 = 0.5 * (df + 1.0);
+    let a0 = scale * df.sqrt();
+    let unpack = |p: &[f64]| {
+        (
+            0.5 + libm::exp(p[0]),
+            p[1] * m0,
+            libm::exp(p[2]),
+            loc + a0 * p[3],
+        )
+    };
+    let objective = |p: &[f64]| {
+        let (m, v, a, lambda) = unpack(p);
+        if !(M_MIN..=M_MAX).contains(&m) || !a.is_finite() || !v.is_finite() {
+            return f64::INFINITY;
+        }
+        let f = negative_loglik(sample, m, v, a, lambda);
+        if f.is_nan() {
+            f64::INFINITY
+        } else {
+            f
+        }
+    };
+    let start = [libm::log(m0 - 0.5), 0.0, libm::log(a0), 0.0];
+    let (best, _) = nelder_mead(objective, &start, &[0.2, 0.2, 0.1, 0.1], 1e-10, 1e-9, 6000);
+    let (m, v, a, lambda) = unpack(&best);
+    let law = PearsonIV::new(m, v, a, lambda)?;
+    Ok(Fit {
+        law: FittedLaw::PearsonIV { m, v, a, lambda },
+        gof: goodness_of_fit(sample, &law),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::distributions::testing::fixtures;
+    use crate::fits::tests::sample;
+
+    #[test]
+    fn recovers_the_skewed_sample() {
+        // Reference: the Pearson IV MLE of the fixture's skewed sample (true m = 2.5,
+        // v = 1.5, a = 2, λ = 0.5), found by scipy Nelder–Mead with tight tolerances
+        // (pearson4_mle). Our ℓ ≥ theirs − 1e-6 and ≥ the t fit's; parameters within
+        // 1e-3 relative (λ: 1e-3·a) of theirs; and within 4 standard errors of the truth
+        // (loose: 0.3 in m, 0.6 in v, 0.2 in a, 0.4 in λ at n = 2000).
+        let x = sample("pearson4");
+        let fit = fit_pearson4(&x).unwrap();
+        let t = fit_student_t(&x).unwrap();
+        let FittedLaw::PearsonIV { m, v, a, lambda } = fit.law else {
+            panic!("not Pearson IV")
+        };
+        let r = &fixtures()["fits"]["pearson4"]["pearson4_mle"];
+        let g = |k: &str| r[k].as_f64().unwrap();
+        assert!(
+            fit.gof.loglik >= g("loglik") - 1e-6,
+            "{} vs {}",
+            fit.gof.loglik,
+            g("loglik")
+        );
+        assert!(fit.gof.loglik >= t.gof.loglik);
+        assert!((m / g("m") - 1.0).abs() < 1e-3, "m {m} vs {}", g("m"));
+        assert!((v / g("v") - 1.0).abs() < 1e-3, "v {v} vs {}", g("v"));
+        assert!((a / g("a") - 1.0).abs() < 1e-3, "a {a} vs {}", g("a"));
+        assert!(
+            (lambda - g("lambda")).abs() < 1e-3 * a,
+            "λ {lambda} vs {}",
+            g("lambda")
+        );
+        assert!(
+            (m - 2.5).abs() < 0.3
+                && (v - 1.5).abs() < 0.6
+                && (a - 2.0).abs() < 0.2
+                && (lambda - 0.5).abs() < 0.4
+        );
+        assert!(fit.gof.ks < 0.03, "KS {}", fit.gof.ks);
+    }
+
+    #[test]
+    fn symmetric_data_give_small_skewness() {
+        // On the t(4) sample the Pearson IV fit stays close to the t fit: tail index 2m − 1
+        // near ν̂ and |v| small relative to m.
+        let x = sample("t4");
+        let fit = fit_pearson4(&x).unwrap();
+        let FittedLaw::PearsonIV { m, v, .. } = fit.law else {
+            panic!("not Pearson IV")
+        };
+        assert!(
+            (2.0 * m - 1.0 - 4.0).abs() < 1.0,
+            "tail index {}",
+            2.0 * m - 1.0
+        );
+        assert!(v.abs() < 0.3 * m, "v {v}");
+    }
+}
