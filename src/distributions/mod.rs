@@ -84,6 +84,44 @@ pub trait Law: std::fmt::Debug + Send + Sync {
     fn tail_index(&self) -> Option<f64>;
 }
 
+/// statrs' `Continuous` and `ContinuousCDF` (and `Min`/`Max`) for the laws, delegating to
+/// [`Law`] (`inverse_cdf` is [`Law::quantile`]), so statrs-generic code can use them. With
+/// both traits in scope, call `Law::pdf(&law, x)` to disambiguate.
+macro_rules! impl_statrs_traits {
+    ($($law:ty),*) => {$(
+        impl statrs::statistics::Min<f64> for $law {
+            fn min(&self) -> f64 {
+                Law::support(self).0
+            }
+        }
+        impl statrs::statistics::Max<f64> for $law {
+            fn max(&self) -> f64 {
+                Law::support(self).1
+            }
+        }
+        impl statrs::distribution::Continuous<f64, f64> for $law {
+            fn pdf(&self, x: f64) -> f64 {
+                Law::pdf(self, x)
+            }
+            fn ln_pdf(&self, x: f64) -> f64 {
+                Law::ln_pdf(self, x)
+            }
+        }
+        impl statrs::distribution::ContinuousCDF<f64, f64> for $law {
+            fn cdf(&self, x: f64) -> f64 {
+                Law::cdf(self, x)
+            }
+            fn sf(&self, x: f64) -> f64 {
+                Law::sf(self, x)
+            }
+            fn inverse_cdf(&self, p: f64) -> f64 {
+                Law::quantile(self, p)
+            }
+        }
+    )*};
+}
+impl_statrs_traits!(Gaussian, StudentT, PearsonIV, InverseGamma);
+
 /// The default quantile: bracket, then safeguarded Newton (see the module docs).
 pub fn newton_quantile<L: Law + ?Sized>(law: &L, p: f64) -> f64 {
     if !(0.0..=1.0).contains(&p) {
@@ -310,6 +348,17 @@ pub(crate) mod testing {
         assert!(law.quantile(1.5).is_nan());
         assert_eq!(law.cdf(f64::NEG_INFINITY), 0.0);
         assert_eq!(law.cdf(f64::INFINITY), 1.0);
+    }
+
+    #[test]
+    fn statrs_traits_delegate_to_law() {
+        use statrs::distribution::{Continuous, ContinuousCDF};
+        let t = super::StudentT::new(0.5, 2.0, 3.0).unwrap();
+        assert_eq!(Continuous::pdf(&t, 1.3), Law::pdf(&t, 1.3));
+        assert_eq!(ContinuousCDF::cdf(&t, 1.3), Law::cdf(&t, 1.3));
+        assert_eq!(t.inverse_cdf(0.9), Law::quantile(&t, 0.9));
+        let g = super::InverseGamma::new(2.0, 1.0).unwrap();
+        assert_eq!(statrs::statistics::Min::min(&g), 0.0);
     }
 
     /// Kolmogorov–Smirnov distance between `n` draws of `law` and its cdf.
