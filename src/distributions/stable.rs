@@ -1,0 +1,1 @@
+//! The alpha-stable law (written by the stable helper).
