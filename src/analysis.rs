@@ -146,6 +146,28 @@ pub struct Report {
     pub timings_ms: BTreeMap<String, f64>,
 }
 
+/// The estimators and fitted laws of one sample (`hsgd estimate`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SampleReport {
+    /// Tail-index estimates (n, median, hill, pickands, moment, stable_index, …).
+    #[serde(flatten)]
+    pub estimates: AllEstimates,
+    /// Fitted laws (gaussian, student_t, skew_t, stable) with goodness of fit.
+    #[serde(flatten)]
+    pub fits: Fits,
+}
+
+/// All estimators and fits of a raw sample.
+///
+/// # Errors
+/// A sample the estimators or fits reject (too small, constant, not finite), or a bad k.
+pub fn analyse_sample(sample: &[f64], hill_k: Option<usize>, seed: u64) -> Result<SampleReport> {
+    Ok(SampleReport {
+        estimates: estimators::estimate_all(sample, hill_k, seed)?,
+        fits: fits::fit_all(sample)?,
+    })
+}
+
 /// Builds the problem a config describes (`csv` holds the text of a user's CSV).
 pub fn build_problem(config: &Config, csv: Option<&str>) -> Result<Problem> {
     match config.data {
@@ -250,7 +272,15 @@ pub fn run(config: &Config, csv: Option<&str>, observer: &mut dyn Observer) -> R
         let simulation = simulate(config, &prepared, method, index, methods.len(), observer)?;
         let t_sim = observer.now_ms();
         timings.insert(format!("{method} simulation"), t_sim - start);
-        let report = analyse(config, &prepared, method, &simulation, &bounds, &mut timings, observer)?;
+        let report = analyse(
+            config,
+            &prepared,
+            method,
+            &simulation,
+            &bounds,
+            &mut timings,
+            observer,
+        )?;
         if *method == "sgd" {
             sgd = Some(report);
         } else {
@@ -289,9 +319,8 @@ pub fn simulate(
     };
     let total_all = (config.runs * config.steps * count) as u64;
     let offset = (config.runs * config.steps * index) as u64;
-    let mut progress = |done: u64, _total: u64| {
-        observer.progress((offset + done) as usize, total_all as usize)
-    };
+    let mut progress =
+        |done: u64, _total: u64| observer.progress((offset + done) as usize, total_all as usize);
     let result = if method == "sgd" {
         let params = SgdParams {
             gamma: config.gamma,
@@ -300,7 +329,12 @@ pub fn simulate(
             steps: config.steps,
             replacement: config.replacement,
         };
-        Sgd::new(&prepared.problem, &params)?.simulate(config.seed, 0..config.runs, &record, &mut progress)
+        Sgd::new(&prepared.problem, &params)?.simulate(
+            config.seed,
+            0..config.runs,
+            &record,
+            &mut progress,
+        )
     } else {
         let params = HsgdParams {
             gamma: config.gamma,
@@ -310,7 +344,12 @@ pub fn simulate(
             substeps: config.substeps,
             coupling: Coupling::Coupled,
         };
-        Hsgd::new(&prepared.spectrum, &params)?.simulate(config.seed, 0..config.runs, &record, &mut progress)
+        Hsgd::new(&prepared.spectrum, &params)?.simulate(
+            config.seed,
+            0..config.runs,
+            &record,
+            &mut progress,
+        )
     };
     result.map_err(|e| {
         if e.field == CANCELLED {
@@ -322,12 +361,22 @@ pub fn simulate(
 }
 
 /// The inspected coordinate of every finished run: q_iᵀx (SVD basis) or x_i.
-pub fn inspected_coordinate(config: &Config, prepared: &Prepared, simulation: &Simulation) -> Vec<f64> {
+pub fn inspected_coordinate(
+    config: &Config,
+    prepared: &Prepared,
+    simulation: &Simulation,
+) -> Vec<f64> {
     match config.basis {
         Basis::Svd => match simulation.svd_coordinate(config.coordinate) {
             Some(values) => values,
             None => {
-                let q: Vec<f64> = prepared.spectrum.v.column(config.coordinate).iter().copied().collect();
+                let q: Vec<f64> = prepared
+                    .spectrum
+                    .v
+                    .column(config.coordinate)
+                    .iter()
+                    .copied()
+                    .collect();
                 simulation.project(&q)
             }
         },
@@ -389,7 +438,9 @@ fn analyse(
     timings.insert(format!("{method} fits"), observer.now_ms() - t1);
     let alpha = estimates.as_ref().and_then(|e| e.hill.alpha);
     let verdict = alpha.map(|a| Verdict::of(a, bounds));
-    let verdict_text = alpha.zip(verdict).map(|(a, v)| v.sentence(label, a, bounds));
+    let verdict_text = alpha
+        .zip(verdict)
+        .map(|(a, v)| v.sentence(label, a, bounds));
     let loss_steps = simulation.times.clone();
     let loss = simulation.mean_loss();
     Ok(SimReport {
@@ -415,7 +466,8 @@ pub fn theory_law(config: &Config, prepared: &Prepared) -> Option<FittedLaw> {
     if config.basis != Basis::Svd || config.coordinate >= prepared.spectrum.rank() {
         return None;
     }
-    let coefficients = pearson::coefficients(&prepared.spectrum, config.gamma, config.batch, config.delta).ok()?;
+    let coefficients =
+        pearson::coefficients(&prepared.spectrum, config.gamma, config.batch, config.delta).ok()?;
     let c = coefficients.get(config.coordinate)?;
     if c.chi != Chi::One {
         return None;
