@@ -441,7 +441,7 @@ mod tests {
         many_ties.extend((0..40).map(|i| (i as f64 - 20.0) * 0.1));
         assert_eq!(student_t_mle(&many_ties, None).unwrap_err().field, "sample");
         let bimodal: Vec<f64> = (0..200)
-            .map(|i| if i % 2 == 0 { -10.0 } else { 10.0 } + (i as f64 * 0.37).sin())
+            .map(|i| if i % 2 == 0 { -10.0 } else { 10.0 } + libm::sin(i as f64 * 0.37))
             .collect();
         let mut outlier = sample("t4")[..300].to_vec();
         outlier[5] = 1e12;
