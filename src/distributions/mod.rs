@@ -351,6 +351,43 @@ pub(crate) mod testing {
     }
 
     #[test]
+    fn fitted_law_round_trips_and_validates() {
+        use super::FittedLaw;
+        let rec = FittedLaw::PearsonIV {
+            m: 2.0,
+            v: -1.0,
+            a: 1.5,
+            lambda: 0.25,
+        };
+        let json = serde_json::to_string(&rec).unwrap();
+        assert_eq!(
+            json,
+            r#"{"law":"pearson_iv","m":2.0,"v":-1.0,"a":1.5,"lambda":0.25}"#
+        );
+        assert_eq!(serde_json::from_str::<FittedLaw>(&json).unwrap(), rec);
+        let law = rec.law().unwrap();
+        assert_eq!(
+            (law.name(), law.n_params(), law.tail_index()),
+            ("pearson_iv", 4, Some(3.0))
+        );
+        assert_eq!(rec.tail_index(), Some(3.0));
+        let bad = FittedLaw::StudentT {
+            loc: 0.0,
+            scale: 1.0,
+            df: -1.0,
+        };
+        assert_eq!(bad.law().unwrap_err().field, "df");
+        assert_eq!(
+            FittedLaw::Gaussian {
+                mu: 0.0,
+                sigma: 1.0
+            }
+            .tail_index(),
+            None
+        );
+    }
+
+    #[test]
     fn statrs_traits_delegate_to_law() {
         use statrs::distribution::{Continuous, ContinuousCDF};
         let t = super::StudentT::new(0.5, 2.0, 3.0).unwrap();
