@@ -69,8 +69,11 @@ pub trait Law: std::fmt::Debug + Send + Sync {
     fn support(&self) -> (f64, f64) {
         (f64::NEG_INFINITY, f64::INFINITY)
     }
-    /// A centre and a positive spread, used to start the quantile search.
-    fn centre_and_spread(&self) -> (f64, f64);
+    /// A centre and a positive spread, used to start the quantile search (the default
+    /// (0, 1) works for any law, just with more bracketing steps when far off).
+    fn centre_and_spread(&self) -> (f64, f64) {
+        (0.0, 1.0)
+    }
     /// The p-quantile, the x with cdf(x) = p.
     fn quantile(&self, p: f64) -> f64 {
         newton_quantile(self, p)
