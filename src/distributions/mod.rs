@@ -69,8 +69,11 @@ pub trait Law: std::fmt::Debug + Send + Sync {
     fn support(&self) -> (f64, f64) {
         (f64::NEG_INFINITY, f64::INFINITY)
     }
-    /// A centre and a positive spread, used to start the quantile search.
-    fn centre_and_spread(&self) -> (f64, f64);
+    /// A centre and a positive spread, used to start the quantile search (the default
+    /// (0, 1) works for any law, just with more bracketing steps when far off).
+    fn centre_and_spread(&self) -> (f64, f64) {
+        (0.0, 1.0)
+    }
     /// The p-quantile, the x with cdf(x) = p.
     fn quantile(&self, p: f64) -> f64 {
         newton_quantile(self, p)
@@ -348,6 +351,43 @@ pub(crate) mod testing {
         assert!(law.quantile(1.5).is_nan());
         assert_eq!(law.cdf(f64::NEG_INFINITY), 0.0);
         assert_eq!(law.cdf(f64::INFINITY), 1.0);
+    }
+
+    #[test]
+    fn fitted_law_round_trips_and_validates() {
+        use super::FittedLaw;
+        let rec = FittedLaw::PearsonIV {
+            m: 2.0,
+            v: -1.0,
+            a: 1.5,
+            lambda: 0.25,
+        };
+        let json = serde_json::to_string(&rec).unwrap();
+        assert_eq!(
+            json,
+            r#"{"law":"pearson_iv","m":2.0,"v":-1.0,"a":1.5,"lambda":0.25}"#
+        );
+        assert_eq!(serde_json::from_str::<FittedLaw>(&json).unwrap(), rec);
+        let law = rec.law().unwrap();
+        assert_eq!(
+            (law.name(), law.n_params(), law.tail_index()),
+            ("pearson_iv", 4, Some(3.0))
+        );
+        assert_eq!(rec.tail_index(), Some(3.0));
+        let bad = FittedLaw::StudentT {
+            loc: 0.0,
+            scale: 1.0,
+            df: -1.0,
+        };
+        assert_eq!(bad.law().unwrap_err().field, "df");
+        assert_eq!(
+            FittedLaw::Gaussian {
+                mu: 0.0,
+                sigma: 1.0
+            }
+            .tail_index(),
+            None
+        );
     }
 
     #[test]

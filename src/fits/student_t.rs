@@ -298,6 +298,14 @@ pub fn student_t_mle(sample: &[f64], fixed_df: Option<f64>) -> Result<(f64, f64,
     }
     let (mu, s, df) = unpack(&theta);
     let df = fixed_df.unwrap_or(df);
+    // With many tied values the likelihood is unbounded (s → 0 on the tie).
+    if s < 1e-9 * s0 {
+        return Err(Error::new(
+            "sample",
+            "the Student t fit collapsed onto tied values (its likelihood is unbounded); \
+             the sample has too many identical values for a continuous law",
+        ));
+    }
     if !(mu.is_finite() && s > 0.0 && s.is_finite() && ev.loglik.is_finite()) {
         return Err(Error::new(
             "sample",
@@ -419,6 +427,44 @@ mod tests {
             student_t_mle(&sample("t4"), Some(0.0)).unwrap_err().field,
             "df"
         );
+    }
+
+    #[test]
+    fn awkward_samples_still_give_a_maximum() {
+        // Two far-apart clusters, one huge outlier, 10% ties: the fit returns finite
+        // parameters whose ℓ is at least that of nearby perturbations. A tie shared by more
+        // than ν/(ν+1) = 20% of the values (ν = DF_MIN) makes the likelihood unbounded
+        // (s → 0 on the tie; ℓ ≈ −[k − (N−k)ν] ln s): an error.
+        let mut ties = vec![0.0; 10];
+        ties.extend((0..90).map(|i| (i as f64 - 45.0) * 0.1));
+        let mut many_ties = vec![0.0; 60];
+        many_ties.extend((0..40).map(|i| (i as f64 - 20.0) * 0.1));
+        assert_eq!(student_t_mle(&many_ties, None).unwrap_err().field, "sample");
+        let bimodal: Vec<f64> = (0..200)
+            .map(|i| if i % 2 == 0 { -10.0 } else { 10.0 } + libm::sin(i as f64 * 0.37))
+            .collect();
+        let mut outlier = sample("t4")[..300].to_vec();
+        outlier[5] = 1e12;
+        for (name, x) in [("ties", ties), ("bimodal", bimodal), ("outlier", outlier)] {
+            let (loc, scale, df, ll) =
+                student_t_mle(&x, None).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert!(loc.is_finite() && scale > 0.0 && (DF_MIN..=DF_MAX).contains(&df));
+            for (dl, ds, dd) in [
+                (1e-4, 0.0, 0.0),
+                (-1e-4, 0.0, 0.0),
+                (0.0, 1e-4, 0.0),
+                (0.0, -1e-4, 0.0),
+                (0.0, 0.0, 1e-4),
+                (0.0, 0.0, -1e-4),
+            ] {
+                let d2 = (df * (1.0 + dd)).clamp(DF_MIN, DF_MAX);
+                let other = loglik(&x, loc + dl * scale, scale * (1.0 + ds), d2);
+                assert!(
+                    other <= ll + 1e-9 * ll.abs(),
+                    "{loc} {scale} {df}: {other} > {ll}"
+                );
+            }
+        }
     }
 
     #[test]
