@@ -1,1 +1,3 @@
 //! TODO: module fits (see MATH.md).
+
+pub mod stable;
