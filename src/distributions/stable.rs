@@ -589,55 +589,107 @@ fn lower_tail(alpha: f64, beta: f64, kind: Kind, z: f64) -> f64 {
 /// The tail series of the standard S1 law at x₁ > 0 (density, or 1 − F when `cdf`), if it
 /// has converged to 10⁻¹⁶ relative without cancellation.
 fn tail_series(alpha: f64, beta: f64, x1: f64, cdf: bool) -> Option<f64> {
-    if x1.is_nan() || x1 <= 0.0 || x1.is_infinite() {
+    if !TailSeries::may_apply(alpha, x1) {
         return None;
     }
-    let tau = libm::tan(FRAC_PI_2 * alpha);
-    if alpha > 1.0 {
-        // For α > 1 the series is asymptotic and misses terms exponentially small in
-        // E = (α−1)(x₁/α)^{α/(α−1)} |cos(πα/2)|^{−1/(α−1)} (the light-tail rate; x²/4 at
-        // α = 2): use it only where e^{−E} is far below 10⁻¹⁶ f.
-        let e = (alpha - 1.0)
-            * libm::pow(x1 / alpha, alpha / (alpha - 1.0))
-            * libm::pow(libm::cos(FRAC_PI_2 * alpha).abs(), -1.0 / (alpha - 1.0));
-        if e.is_nan() || e <= 40.0 + (1.0 + alpha) * libm::log(x1).max(0.0) {
+    TailSeries::new(alpha, beta, cdf).eval(x1)
+}
+
+/// Terms kept in the tail series.
+const SERIES_TERMS: usize = 80;
+
+/// The tail series of the standard S1 law with its x-independent parts precomputed:
+/// term k = sign_k · exp(ln_mag_k − (kα + 1 or kα) ln x₁).
+#[derive(Clone, Debug)]
+struct TailSeries {
+    alpha: f64,
+    cdf: bool,
+    /// ln(|A|^k Γ(kα+1)/(k! π)) (density) or ln(|A|^k Γ(kα)/(k! π)) (tail probability).
+    ln_mag: Vec<f64>,
+    /// (−1)^{k+1} sin(kα(π/2 + θ₀)).
+    sign_sin: Vec<f64>,
+}
+
+impl TailSeries {
+    fn new(alpha: f64, beta: f64, cdf: bool) -> TailSeries {
+        let tau = libm::tan(FRAC_PI_2 * alpha);
+        let ln_a = 0.5 * libm::log1p(beta * beta * tau * tau);
+        let theta0 = libm::atan(beta * tau) / alpha;
+        let angle = alpha * (FRAC_PI_2 + theta0);
+        let mut ln_mag = Vec::with_capacity(SERIES_TERMS);
+        let mut sign_sin = Vec::with_capacity(SERIES_TERMS);
+        for k in 1..=SERIES_TERMS {
+            let kf = k as f64;
+            let gamma = if cdf {
+                libm::lgamma(kf * alpha)
+            } else {
+                libm::lgamma(kf * alpha + 1.0)
+            };
+            ln_mag.push(kf * ln_a + gamma - libm::lgamma(kf + 1.0) - libm::log(PI));
+            let sign = if k % 2 == 1 { 1.0 } else { -1.0 };
+            sign_sin.push(sign * libm::sin(kf * angle));
+        }
+        TailSeries {
+            alpha,
+            cdf,
+            ln_mag,
+            sign_sin,
+        }
+    }
+
+    /// False where the series certainly cannot be used. For α > 1 the series is
+    /// asymptotic and misses terms exponentially small in
+    /// E = (α−1)(x₁/α)^{α/(α−1)} |cos(πα/2)|^{−1/(α−1)} (the light-tail rate; x²/4 at
+    /// α = 2): use it only where e^{−E} is far below 10⁻¹⁶ f.
+    fn may_apply(alpha: f64, x1: f64) -> bool {
+        if x1.is_nan() || x1 <= 0.0 || x1.is_infinite() {
+            return false;
+        }
+        if alpha > 1.0 {
+            let e = (alpha - 1.0)
+                * libm::pow(x1 / alpha, alpha / (alpha - 1.0))
+                * libm::pow(libm::cos(FRAC_PI_2 * alpha).abs(), -1.0 / (alpha - 1.0));
+            if e.is_nan() || e <= 40.0 + (1.0 + alpha) * libm::log(x1).max(0.0) {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// The sum at x₁ if it converged to 10⁻¹⁷ relative without cancellation (largest term
+    /// < 100 × sum) and, for α > 1, before its terms started to grow.
+    fn eval(&self, x1: f64) -> Option<f64> {
+        if !TailSeries::may_apply(self.alpha, x1) {
             return None;
         }
-    }
-    let ln_a = 0.5 * libm::log1p(beta * beta * tau * tau);
-    let theta0 = libm::atan(beta * tau) / alpha;
-    let angle = alpha * (FRAC_PI_2 + theta0);
-    let lx = libm::log(x1);
-    let mut sum = 0.0;
-    let mut largest: f64 = 0.0;
-    let mut previous = f64::INFINITY;
-    for k in 1..=80 {
-        let kf = k as f64;
-        let ln_mag = if cdf {
-            kf * ln_a + libm::lgamma(kf * alpha) - libm::lgamma(kf + 1.0) - kf * alpha * lx
-        } else {
-            kf * ln_a + libm::lgamma(kf * alpha + 1.0)
-                - libm::lgamma(kf + 1.0)
-                - (kf * alpha + 1.0) * lx
-        };
-        let mag = libm::exp(ln_mag) / PI;
-        if alpha > 1.0 && k > 2 && mag > previous {
-            return None; // asymptotic series diverging before it converged
-        }
-        previous = mag;
-        let sign = if k % 2 == 1 { 1.0 } else { -1.0 };
-        let term = sign * mag * libm::sin(kf * angle);
-        sum += term;
-        largest = largest.max(mag);
-        if k >= 2 && mag <= 1e-17 * sum.abs() {
-            return if sum > 0.0 && largest < 1e2 * sum {
-                Some(sum)
+        let lx = libm::log(x1);
+        let mut sum = 0.0;
+        let mut largest: f64 = 0.0;
+        let mut previous = f64::INFINITY;
+        for k in 0..SERIES_TERMS {
+            let kf = (k + 1) as f64;
+            let power = if self.cdf {
+                kf * self.alpha
             } else {
-                None
+                kf * self.alpha + 1.0
             };
+            let mag = libm::exp(self.ln_mag[k] - power * lx);
+            if self.alpha > 1.0 && k > 1 && mag > previous {
+                return None; // asymptotic series diverging before it converged
+            }
+            previous = mag;
+            sum += mag * self.sign_sin[k];
+            largest = largest.max(mag);
+            if k >= 1 && mag <= 1e-17 * sum.abs() {
+                return if sum > 0.0 && largest < 1e2 * sum {
+                    Some(sum)
+                } else {
+                    None
+                };
+            }
         }
+        None
     }
-    None
 }
 
 // ---------------------------------------------------------------------------------------
@@ -781,36 +833,40 @@ impl Nolan {
             let tan_t = sin_t / sin_d;
             self.base + libm::log(a) - ln_cos + a * tan_t / b
         } else {
-            let (u, ln_u) = match side {
-                Side::Low => (d, ln_d),
-                Side::High => (far, libm::log(far)),
-            };
-            // ln cos θ = ln sin v. From the low end use cos(u − θ₀) = cos θ₀ cos u +
-            // sin θ₀ sin u: when θ₀ = π/2 (β = 1, α < 1) cos θ vanishes at both ends.
-            let ln_cos_theta = match side {
-                Side::Low if self.cos_theta0 == 0.0 => ln_sin(u, ln_u),
-                Side::Low => {
-                    libm::log(self.cos_theta0 * libm::cos(u) + self.sin_theta0 * libm::sin(u))
-                }
-                Side::High => ln_sin(d, ln_d),
-            };
-            let v = match side {
-                Side::Low => far,
-                Side::High => d,
-            };
             let am1 = self.alpha - 1.0;
-            let c = match side {
+            let (u, ln_cos_theta, c) = match side {
                 Side::Low => {
-                    self.cos_theta0 * libm::cos(am1 * u) - self.sin_theta0 * libm::sin(am1 * u)
+                    // ln cos θ from the low end: cos(u − θ₀) = cos θ₀ cos u + sin θ₀ sin u
+                    // (when θ₀ = π/2, i.e. β = 1, α < 1, cos θ vanishes at both ends).
+                    let (sin_u, cos_u) = libm::sincos(d);
+                    let ln_cos_theta = if self.cos_theta0 == 0.0 {
+                        ln_sin(d, ln_d)
+                    } else {
+                        libm::log(self.cos_theta0 * cos_u + self.sin_theta0 * sin_u)
+                    };
+                    let (s1, c1) = libm::sincos(am1 * d);
+                    (d, ln_cos_theta, self.cos_theta0 * c1 - self.sin_theta0 * s1)
                 }
-                Side::High => self.cos_a * libm::cos(am1 * v) + self.sin_a * libm::sin(am1 * v),
+                Side::High => {
+                    let (s1, c1) = libm::sincos(am1 * d);
+                    (far, ln_sin(d, ln_d), self.cos_a * c1 + self.sin_a * s1)
+                }
             };
             if c.is_nan() || c <= 0.0 {
                 return f64::NEG_INFINITY;
             }
-            self.base + self.p2 * ln_cos_theta
-                - self.p1 * ln_sin(self.alpha * u, self.ln_alpha + ln_u)
-                + libm::log(c)
+            let au = self.alpha * u;
+            let ln_sin_au = if au < 1e-4 {
+                let ln_u = if side == Side::Low {
+                    ln_d
+                } else {
+                    libm::log(far)
+                };
+                self.ln_alpha + ln_u - au * au / 6.0
+            } else {
+                libm::log(libm::sin(au))
+            };
+            self.base + self.p2 * ln_cos_theta - self.p1 * ln_sin_au + libm::log(c)
         }
     }
 
@@ -1111,14 +1167,32 @@ impl StableTable {
         let standard = StandardStable::new(alpha, beta)?;
         let n = (2.0 * TABLE_HALF_WIDTH / step.clamp(0.005, 0.2)).round() as usize;
         let step = 2.0 * TABLE_HALF_WIDTH / n as f64;
+        // The tail series of both sides, with their coefficients computed once.
+        let series = (standard.kind == Kind::General).then(|| {
+            (
+                TailSeries::new(alpha, beta, false),
+                TailSeries::new(alpha, -beta, false),
+            )
+        });
         let mut ln_pdf = Vec::with_capacity(n + 1);
         for j in 0..=n {
             let z = libm::sinh(-TABLE_HALF_WIDTH + j as f64 * step);
-            ln_pdf.push(
-                standard
-                    .ln_pdf_with_tolerance(z, TABLE_QUAD_TOLERANCE)
-                    .max(TABLE_LN_PDF_FLOOR),
-            );
+            let x1 = z - standard.zeta;
+            let from_series = match &series {
+                Some((right, left)) if x1.abs() > 2.0 => {
+                    if x1 > 0.0 {
+                        right.eval(x1)
+                    } else {
+                        left.eval(-x1)
+                    }
+                }
+                _ => None,
+            };
+            let value = match from_series {
+                Some(f) => libm::log(f),
+                None => standard.ln_pdf_with_tolerance(z, TABLE_QUAD_TOLERANCE),
+            };
+            ln_pdf.push(value.max(TABLE_LN_PDF_FLOOR));
         }
         let second = natural_spline_second_derivatives(&ln_pdf, step);
         let cdf = if with_cdf {

@@ -564,15 +564,18 @@ pub fn fit_stable(sample: &[f64]) -> Result<StableFit> {
     };
     // Coarse stage: table step 0.1 on ≤ 2000 order statistics, from McCulloch.
     let coarse_xs = stratified(&sorted, COARSE_POINTS);
-    let coarse = profile_nelder_mead(&coarse_xs, first, 0.1, 0.3, 60, 1e-3);
+    let coarse = profile_nelder_mead(&coarse_xs, first, 0.1, 0.3, 40, 1e-2);
     // Fine stage: table step 0.05 on ≤ MLE_MAX_POINTS order statistics.
     let xs = stratified(&sorted, MLE_MAX_POINTS);
-    let f_tol = if xs.len() <= 2 * COARSE_POINTS {
-        1e-8
+    // Small samples: converge tightly (loglik to 1e-8). Large ones: a loglik change of
+    // 0.01 over 10⁴ points is far below the statistical noise (parameter changes ≪ 0.1
+    // standard error), so stop there.
+    let (max_evals, f_tol) = if xs.len() <= COARSE_POINTS {
+        (80, 1e-8)
     } else {
-        1e-3
+        (40, 1e-2)
     };
-    let fine = profile_nelder_mead(&xs, coarse, TABLE_STEP, 0.05, 80, f_tol);
+    let fine = profile_nelder_mead(&xs, coarse, TABLE_STEP, 0.05, max_evals, f_tol);
     let Stage {
         alpha,
         beta,
