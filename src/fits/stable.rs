@@ -726,7 +726,10 @@ mod tests {
             );
             assert!((fit.alpha - alpha).abs() < 0.03, "{fit:?}");
             assert!((fit.beta - beta).abs() < 0.1, "{fit:?}");
-            assert!(elapsed.as_secs_f64() < 0.5, "{elapsed:?}");
+            assert!(
+                elapsed.as_secs_f64() < 0.5,
+                "{elapsed:?} (wall clock: run on an idle machine)"
+            );
         }
     }
 
