@@ -1134,6 +1134,9 @@ pub const TABLE_HALF_WIDTH: f64 = 12.2;
 pub struct StableTable {
     standard: StandardStable,
     step: f64,
+    /// The spline spans nodes lo..=hi.
+    lo: usize,
+    hi: usize,
     ln_pdf: Vec<f64>,
     second: Vec<f64>,
     cdf: Vec<f64>,
@@ -1141,6 +1144,8 @@ pub struct StableTable {
 
 /// Node values below this are clamped, so the spline stays finite where f underflows.
 const TABLE_LN_PDF_FLOOR: f64 = -1e4;
+/// The spline covers the nodes with ln f above its maximum minus this.
+const TABLE_LN_PDF_RANGE: f64 = 70.0;
 /// Relative tolerance of the quadrature at the table's nodes.
 const TABLE_QUAD_TOLERANCE: f64 = 1e-8;
 
@@ -1190,7 +1195,20 @@ impl StableTable {
             };
             ln_pdf.push(value.max(TABLE_LN_PDF_FLOOR));
         }
-        let second = natural_spline_second_derivatives(&ln_pdf, step);
+        // The spline spans the contiguous block of nodes within TABLE_LN_PDF_RANGE of the
+        // mode: a light tail plunging to the floor would make a global spline ring.
+        let mode = (0..=n).fold(0, |m, j| if ln_pdf[j] > ln_pdf[m] { j } else { m });
+        let keep = ln_pdf[mode] - TABLE_LN_PDF_RANGE;
+        let mut lo = mode;
+        while lo > 0 && ln_pdf[lo - 1] >= keep {
+            lo -= 1;
+        }
+        let mut hi = mode;
+        while hi < n && ln_pdf[hi + 1] >= keep {
+            hi += 1;
+        }
+        let mut second = vec![0.0; n + 1];
+        second[lo..=hi].copy_from_slice(&natural_spline_second_derivatives(&ln_pdf[lo..=hi], step));
         let cdf = if with_cdf {
             (0..=n)
                 .map(|j| standard.cdf(libm::sinh(-TABLE_HALF_WIDTH + j as f64 * step)))
@@ -1201,6 +1219,8 @@ impl StableTable {
         Ok(StableTable {
             standard,
             step,
+            lo,
+            hi,
             ln_pdf,
             second,
             cdf,
@@ -1212,9 +1232,23 @@ impl StableTable {
         &self.standard
     }
 
-    /// Node index and fraction of t, or None outside the table.
+    /// Node index and fraction of t, or None outside the spline's nodes.
     #[inline]
     fn locate(&self, t: f64) -> Option<(usize, f64)> {
+        let r = (t + TABLE_HALF_WIDTH) / self.step;
+        if r.is_nan() || r < self.lo as f64 {
+            return None;
+        }
+        let i = r as usize;
+        if i + 1 > self.hi {
+            return None;
+        }
+        Some((i, r - i as f64))
+    }
+
+    /// Node index and fraction of t anywhere in the table.
+    #[inline]
+    fn locate_any(&self, t: f64) -> Option<(usize, f64)> {
         let r = (t + TABLE_HALF_WIDTH) / self.step;
         if r.is_nan() || r < 0.0 {
             return None;
@@ -1224,6 +1258,24 @@ impl StableTable {
             return None;
         }
         Some((i, r - i as f64))
+    }
+
+    /// Outside the spline: where it stopped short of the table's end (a light tail), the
+    /// line through its last two nodes in t, as (ln f, d ln f/dt); None where the exact
+    /// law should be used.
+    #[inline]
+    fn extrapolate(&self, t: f64) -> Option<(f64, f64)> {
+        let h = self.step;
+        let node = |j: usize| -TABLE_HALF_WIDTH + j as f64 * h;
+        if t < node(self.lo) && self.lo > 0 && self.lo < self.hi {
+            let slope = (self.ln_pdf[self.lo + 1] - self.ln_pdf[self.lo]) / h;
+            return Some((self.ln_pdf[self.lo] + slope * (t - node(self.lo)), slope));
+        }
+        if t > node(self.hi) && self.hi + 1 < self.ln_pdf.len() && self.hi > self.lo {
+            let slope = (self.ln_pdf[self.hi] - self.ln_pdf[self.hi - 1]) / h;
+            return Some((self.ln_pdf[self.hi] + slope * (t - node(self.hi)), slope));
+        }
+        None
     }
 
     /// ln f(z), interpolated.
@@ -1239,7 +1291,10 @@ impl StableTable {
                     + s * y1
                     + self.step * self.step / 6.0 * ((r * r * r - r) * m0 + (s * s * s - s) * m1)
             }
-            None => self.standard.ln_pdf(z),
+            None => match self.extrapolate(t) {
+                Some((value, _)) => value,
+                None => self.standard.ln_pdf(z),
+            },
         }
     }
 
@@ -1265,10 +1320,17 @@ impl StableTable {
                 let d2t = -z * dt / q;
                 (value, d_t * dt, d2_t * dt * dt + d_t * d2t)
             }
-            None => {
-                let a1 = 1.0 + self.standard.alpha;
-                (self.standard.ln_pdf(z), -a1 / z, a1 / (z * z))
-            }
+            None => match self.extrapolate(t) {
+                Some((value, d_t)) => {
+                    let q = 1.0 + z * z;
+                    let dt = 1.0 / q.sqrt();
+                    (value, d_t * dt, -d_t * z * dt / q)
+                }
+                None => {
+                    let a1 = 1.0 + self.standard.alpha;
+                    (self.standard.ln_pdf(z), -a1 / z, a1 / (z * z))
+                }
+            },
         }
     }
 
@@ -1278,7 +1340,7 @@ impl StableTable {
             return self.standard.cdf(z);
         }
         let t = libm::asinh(z);
-        match self.locate(t) {
+        match self.locate_any(t) {
             Some((i, s)) => {
                 let h = self.step;
                 let t0 = -TABLE_HALF_WIDTH + i as f64 * h;

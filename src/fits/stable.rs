@@ -35,6 +35,8 @@ pub const MLE_MAX_POINTS: usize = 10_000;
 pub const EXACT_GOF_MAX_POINTS: usize = 1_000;
 /// Smallest α the MLE explores.
 pub const ALPHA_MIN: f64 = 0.25;
+/// Largest |β| the MLE explores.
+pub const MAX_ABS_BETA: f64 = 0.9999;
 /// Smallest sample accepted.
 pub const MIN_SAMPLE: usize = 10;
 
@@ -507,7 +509,8 @@ fn profile_nelder_mead(
         #[cfg(test)]
         TABLES_BUILT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let alpha = alpha_of(p[0]);
-        let beta = libm::tanh(p[1]);
+        // |β| ≤ 0.9999: the one-sided laws β = ±1 (α < 1) would give −∞ likelihoods.
+        let beta = libm::tanh(p[1]).clamp(-MAX_ABS_BETA, MAX_ABS_BETA);
         let Ok(table) = StableTable::with_step(alpha, beta, step, false) else {
             return f64::INFINITY;
         };
@@ -756,6 +759,32 @@ mod tests {
         // McCulloch is exactly equivariant.
         let (m, n) = (mcculloch(&xs).unwrap(), mcculloch(&ys).unwrap());
         assert!((m.alpha - n.alpha).abs() < 1e-12 && (n.scale / (a * m.scale) - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn fit_handles_gaussian_and_one_sided_samples() {
+        // Gaussian data: α̂ at (or next to) the boundary 2, finite goodness of fit.
+        let mut rng = crate::rng::stream(11, 0);
+        let xs: Vec<f64> = (0..1000)
+            .map(|_| 3.0 + 0.5 * crate::rng::standard_normal(&mut rng))
+            .collect();
+        let fit = fit_stable(&xs).unwrap();
+        assert!(
+            fit.alpha > 1.9 && fit.loglik.is_finite() && fit.ks < 0.05,
+            "{fit:?}"
+        );
+        // α = 2 is N(μ, 2σ²): σ̂ ≈ 0.5/√2.
+        assert!(
+            (fit.scale / (0.5 / 2f64.sqrt()) - 1.0).abs() < 0.1,
+            "{fit:?}"
+        );
+        // Lévy data (α = 1/2, β = 1, one-sided): heavy and skewed.
+        let levy = Stable::new(0.5, 1.0, 1.0, 0.0).unwrap();
+        let mut rng = crate::rng::stream(11, 1);
+        let ys: Vec<f64> = (0..1000).map(|_| levy.sample(&mut rng)).collect();
+        let fit = fit_stable(&ys).unwrap();
+        assert!((fit.alpha - 0.5).abs() < 0.1 && fit.beta > 0.8, "{fit:?}");
+        assert!(fit.loglik.is_finite() && fit.ks < 0.05, "{fit:?}");
     }
 
     #[test]
