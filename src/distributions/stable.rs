@@ -1133,6 +1133,8 @@ pub const TABLE_HALF_WIDTH: f64 = 12.2;
 #[derive(Clone, Debug)]
 pub struct StableTable {
     standard: StandardStable,
+    /// Tail series to the right and to the left (α ≠ 1, 2), coefficients precomputed.
+    series: Option<(TailSeries, TailSeries)>,
     step: f64,
     /// The spline spans nodes lo..=hi.
     lo: usize,
@@ -1178,19 +1180,8 @@ impl StableTable {
         let mut ln_pdf = Vec::with_capacity(n + 1);
         for j in 0..=n {
             let z = libm::sinh(-TABLE_HALF_WIDTH + j as f64 * step);
-            let x1 = z - standard.zeta;
-            let from_series = match &series {
-                Some((right, left)) if x1.abs() > 2.0 => {
-                    if x1 > 0.0 {
-                        right.eval(x1)
-                    } else {
-                        left.eval(-x1)
-                    }
-                }
-                _ => None,
-            };
-            let value = match from_series {
-                Some(f) => libm::log(f),
+            let value = match series_ln_pdf(&series, standard.zeta, z) {
+                Some(v) => v,
                 None => standard.ln_pdf_with_tolerance(z, TABLE_QUAD_TOLERANCE),
             };
             ln_pdf.push(value.max(TABLE_LN_PDF_FLOOR));
@@ -1218,6 +1209,7 @@ impl StableTable {
         };
         Ok(StableTable {
             standard,
+            series,
             step,
             lo,
             hi,
@@ -1244,6 +1236,12 @@ impl StableTable {
             return None;
         }
         Some((i, r - i as f64))
+    }
+
+    /// The exact ln f, through the precomputed tail series where it applies.
+    fn exact_ln_pdf(&self, z: f64) -> f64 {
+        series_ln_pdf(&self.series, self.standard.zeta, z)
+            .unwrap_or_else(|| self.standard.ln_pdf(z))
     }
 
     /// Node index and fraction of t anywhere in the table.
@@ -1293,7 +1291,7 @@ impl StableTable {
             }
             None => match self.extrapolate(t) {
                 Some((value, _)) => value,
-                None => self.standard.ln_pdf(z),
+                None => self.exact_ln_pdf(z),
             },
         }
     }
@@ -1328,7 +1326,7 @@ impl StableTable {
                 }
                 None => {
                     let a1 = 1.0 + self.standard.alpha;
-                    (self.standard.ln_pdf(z), -a1 / z, a1 / (z * z))
+                    (self.exact_ln_pdf(z), -a1 / z, a1 / (z * z))
                 }
             },
         }
@@ -1356,6 +1354,21 @@ impl StableTable {
             None => self.standard.cdf(z),
         }
     }
+}
+
+/// ln f(z) of S(α, β; 0) from the tail series (right, left) at x₁ = z − ζ, if it applies.
+fn series_ln_pdf(series: &Option<(TailSeries, TailSeries)>, zeta: f64, z: f64) -> Option<f64> {
+    let (right, left) = series.as_ref()?;
+    let x1 = z - zeta;
+    if x1.abs() <= 2.0 {
+        return None;
+    }
+    let f = if x1 > 0.0 {
+        right.eval(x1)
+    } else {
+        left.eval(-x1)
+    }?;
+    Some(libm::log(f))
 }
 
 /// Second derivatives of the natural cubic spline through equally spaced `y` (step h).

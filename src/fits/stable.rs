@@ -762,15 +762,15 @@ mod tests {
     }
 
     #[test]
-    fn fit_handles_gaussian_and_one_sided_samples() {
+    fn fit_handles_gaussian_samples() {
         // Gaussian data: α̂ at (or next to) the boundary 2, finite goodness of fit.
         let mut rng = crate::rng::stream(11, 0);
-        let xs: Vec<f64> = (0..1000)
+        let xs: Vec<f64> = (0..600)
             .map(|_| 3.0 + 0.5 * crate::rng::standard_normal(&mut rng))
             .collect();
         let fit = fit_stable(&xs).unwrap();
         assert!(
-            fit.alpha > 1.9 && fit.loglik.is_finite() && fit.ks < 0.05,
+            fit.alpha > 1.9 && fit.loglik.is_finite() && fit.ks < 0.06,
             "{fit:?}"
         );
         // α = 2 is N(μ, 2σ²): σ̂ ≈ 0.5/√2.
@@ -778,13 +778,17 @@ mod tests {
             (fit.scale / (0.5 / 2f64.sqrt()) - 1.0).abs() < 0.1,
             "{fit:?}"
         );
-        // Lévy data (α = 1/2, β = 1, one-sided): heavy and skewed.
+    }
+
+    #[test]
+    fn fit_handles_one_sided_levy_samples() {
+        // Lévy data (α = 1/2, β = 1, one-sided): heavy and skewed; β̂ stops at 0.9999.
         let levy = Stable::new(0.5, 1.0, 1.0, 0.0).unwrap();
         let mut rng = crate::rng::stream(11, 1);
-        let ys: Vec<f64> = (0..1000).map(|_| levy.sample(&mut rng)).collect();
+        let ys: Vec<f64> = (0..600).map(|_| levy.sample(&mut rng)).collect();
         let fit = fit_stable(&ys).unwrap();
         assert!((fit.alpha - 0.5).abs() < 0.1 && fit.beta > 0.8, "{fit:?}");
-        assert!(fit.loglik.is_finite() && fit.ks < 0.05, "{fit:?}");
+        assert!(fit.loglik.is_finite() && fit.ks < 0.06, "{fit:?}");
     }
 
     #[test]
