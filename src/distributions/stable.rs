@@ -79,9 +79,12 @@
 //! # Fast evaluation for likelihoods
 //!
 //! [`StableTable`] tabulates ln f of the standardised S0 law on a uniform grid in
-//! t = asinh(z) and interpolates with a natural cubic spline (and, optionally, the cdf with
-//! cubic Hermite interpolation using the density as derivative); beyond the grid it calls
-//! the exact evaluation. Its accuracy is tested against the exact density.
+//! t = asinh(z), |z| ≤ 10⁵, and interpolates with a natural cubic spline over the nodes
+//! within 70 of the maximum of ln f (a light tail beyond is extended linearly in t, so the
+//! spline never rings); optionally the cdf with cubic Hermite interpolation using the
+//! density as derivative. Beyond |z| = 10⁵ it uses the tail series (coefficients computed
+//! once per table) or the exact evaluation. Its accuracy is tested against the exact
+//! density. Building one table costs ≈ 100 quadratures (≈ 5 ms natively).
 
 use crate::distributions::Law;
 use crate::{Error, Result};

@@ -9,7 +9,8 @@
 //!    the S0 location, and the S1 location is ζ − βσ tan(πα/2) (ζ at α = 1).
 //! 2. **Maximum likelihood**, started from McCulloch, as a profile likelihood: a
 //!    hand-written Nelder–Mead over (α, β) on the transformed scale
-//!    α = α_min + (2 − α_min)/(1 + e^{−a}), β = tanh b; for each (α, β) the S0 location
+//!    α = α_min + (2 − α_min)/(1 + e^{−a}) ([`ALPHA_MIN`] = 0.25), β = tanh b (clamped to
+//!    |β| ≤ [`MAX_ABS_BETA`]); for each (α, β) the S0 location
 //!    δ₀ and ln σ are maximised by damped Newton steps using the tabulated log-density
 //!    [`StableTable`] (spline derivatives). Working in S0 keeps the likelihood smooth
 //!    through α = 1. Coarse to fine: first a table of step 0.1 on at most 2000 order
