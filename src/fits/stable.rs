@@ -738,6 +738,22 @@ mod tests {
     }
 
     #[test]
+    #[ignore = "timing probe: cargo test --release --lib fit_timing_probe -- --ignored --nocapture"]
+    fn fit_timing_probe() {
+        for (k, &(alpha, beta)) in [(0.7, 0.0), (1.0, 0.5), (1.05, -0.3), (1.95, 0.2)]
+            .iter()
+            .enumerate()
+        {
+            let law = Stable::new(alpha, beta, 1.0, 0.0).unwrap();
+            let mut rng = crate::rng::stream(9, k as u64);
+            let xs: Vec<f64> = (0..100_000).map(|_| law.sample(&mut rng)).collect();
+            let t = std::time::Instant::now();
+            let fit = fit_stable(&xs).unwrap();
+            println!("α {alpha} β {beta}: {fit:?} in {:?}", t.elapsed());
+        }
+    }
+
+    #[test]
     fn fit_is_equivariant_under_location_and_scale() {
         let law = Stable::new(1.6, 0.4, 1.0, 0.0).unwrap();
         let mut rng = crate::rng::stream(3, 0);
