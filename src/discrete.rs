@@ -619,8 +619,8 @@ mod tests {
         assert!((ratio - 20.0 / 22.0).abs() < 0.025, "ratio {ratio}");
     }
 
-    /// MATH.md §4.1's table: N(0,1) 2000×200 → 0.00989 against γ_2 = 0.01000. About a
-    /// minute in the dev profile; run with
+    /// MATH.md §4.1's table: N(0,1) 2000×200 → 0.00989 against γ_2 = 0.01000. About 12 s
+    /// in the release profile; run with
     /// `cargo test --release --lib discrete::tests::isotropic_2000x200 -- --ignored`.
     #[test]
     #[ignore]

@@ -154,17 +154,40 @@ impl PearsonCoefficients {
         self.law_affine(self.scale, self.offset)
     }
 
+    /// The Pearson IV parameters (m, v, a, λ) of Y_i = q_iᵀ(X − x_*) for χ = 1:
+    /// ((ν+1)/2, −μ(ν−1)·sign(scale), |scale|, 0); `None` for χ = 0. For the
+    /// distributions module's `PearsonIV::new(m, v, a, lambda)`.
+    pub fn pearson_iv_y(&self) -> Option<(f64, f64, f64, f64)> {
+        self.pearson_iv_affine(self.scale, 0.0)
+    }
+
+    /// As [`PearsonCoefficients::pearson_iv_y`] for q_iᵀX (location λ = q_iᵀx_*).
+    pub fn pearson_iv_x(&self) -> Option<(f64, f64, f64, f64)> {
+        self.pearson_iv_affine(self.scale, self.offset)
+    }
+
+    fn pearson_iv_affine(&self, factor: f64, location: f64) -> Option<(f64, f64, f64, f64)> {
+        let nu = self.nu();
+        (self.chi == Chi::One).then(|| {
+            (
+                0.5 * (nu + 1.0),
+                -self.mu * (nu - 1.0) * factor.signum(),
+                factor.abs(),
+                location,
+            )
+        })
+    }
+
     fn law_affine(&self, factor: f64, location: f64) -> Result<StationaryLaw> {
         let nu = self.nu();
         match self.chi {
             Chi::One => {
                 // X = location + factor·Z; a negative factor reflects Z, which flips v.
-                let v = -self.mu * (nu - 1.0) * factor.signum();
+                let (m, v, a, lambda) = self
+                    .pearson_iv_affine(factor, location)
+                    .expect("χ = 1 has Pearson IV parameters");
                 Ok(StationaryLaw::PearsonIV(PearsonIVLaw::new(
-                    0.5 * (nu + 1.0),
-                    v,
-                    factor.abs(),
-                    location,
+                    m, v, a, lambda,
                 )?))
             }
             Chi::Zero => Ok(StationaryLaw::InverseGamma(ScaledInverseGamma::new(
@@ -1140,6 +1163,13 @@ mod tests {
             let law_mean = c.law_x().unwrap().mean().unwrap();
             assert!((law_mean - predicted).abs() < 1e-9);
         }
+        // (m, v, a, λ) of Y_1: ((ν+1)/2, −μ(ν−1)·sign, √β/λ_1, 0).
+        let (m, v, a, lambda) = cs[0].pearson_iv_y().unwrap();
+        assert!((m - 0.5 * (cs[0].nu() + 1.0)).abs() < 1e-12);
+        assert!((a - s.beta.sqrt() / s.singular_values[0]).abs() < 1e-12);
+        assert!((v + cs[0].mu * (cs[0].nu() - 1.0)).abs() < 1e-9 * v.abs().max(1.0));
+        assert_eq!(lambda, 0.0);
+        assert_eq!(cs[0].pearson_iv_x().unwrap().3, cs[0].offset);
         // δ = 0 ⇒ μ = 0 (MATH.md §2.2).
         let cs0 = coefficients(&s, gamma, batch, 0.0).unwrap();
         assert!(cs0.iter().all(|c| c.mu == 0.0));
