@@ -632,6 +632,7 @@ mod tests {
         let gamma_2 = BoundsModel::from_spectrum(&s, 0.01, 1, 0.0)
             .unwrap()
             .gamma_2();
+        eprintln!("discrete threshold {threshold}, hSGD γ_2 {gamma_2}");
         assert!((threshold - 0.00989).abs() < 0.0001, "{threshold}");
         assert!((gamma_2 - 0.01).abs() < 0.0001, "{gamma_2}");
         assert!((threshold / gamma_2 - 200.0 / 202.0).abs() < 0.002);
