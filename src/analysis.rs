@@ -228,12 +228,19 @@ pub fn prepare(config: &Config, csv: Option<&str>) -> Result<Prepared> {
             ),
         ));
     }
-    let work = config.runs as f64 * config.steps as f64 * (config.batch * problem.d()) as f64;
+    // Work of one method, in element operations: SGD costs 2·B·d per step, hSGD about
+    // 8 per coordinate update with `substeps` updates of d coordinates per step.
+    let per_step = match config.method {
+        Method::Sgd => 2.0 * (config.batch * problem.d()) as f64,
+        Method::Hsgd => 8.0 * (config.substeps * problem.d()) as f64,
+        Method::Both => (2 * config.batch + 8 * config.substeps) as f64 * problem.d() as f64,
+    };
+    let work = config.runs as f64 * config.steps as f64 * per_step;
     if work > MAX_WORK {
         return Err(Error::new(
             "runs",
             format!(
-                "runs × steps × batch × d = {work:.2e} exceeds the budget of {MAX_WORK:.0e} operations; use fewer runs or steps"
+                "this simulation needs about {work:.1e} operations, over the budget of {MAX_WORK:.0e} (minutes of computing); use fewer runs, steps or sub-steps"
             ),
         ));
     }

@@ -179,7 +179,8 @@ impl Default for Config {
 pub const MAX_MATRIX_ENTRIES: usize = 4_000_000;
 /// Largest runs × d kept as final iterates.
 pub const MAX_ITERATE_ENTRIES: usize = 20_000_000;
-/// Largest total work runs × steps × (batch·d) of one simulation.
+/// Largest work of one simulation in element operations (SGD: runs·steps·2Bd; hSGD:
+/// runs·steps·8·substeps·d), about a minute or two of computing.
 pub const MAX_WORK: f64 = 2e11;
 
 fn check(ok: bool, field: &str, message: impl FnOnce() -> String) -> Result<()> {

@@ -11,7 +11,7 @@
 //!
 //! Data flow (DESIGN.md): [`config::Config`] → [`problem::Problem`] →
 //! [`spectrum::Spectrum`] → simulation ([`sgd`], [`hsgd`]) → [`analysis`] → report → [`plots`].
-//! The core is pure and deterministic; [`web`] (wasm32 only) and the `hsgd` binary are thin.
+//! The core is pure and deterministic; `web` (wasm32 only) and the `hsgd` binary are thin.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 // Tests state a config as "the default, except …".

@@ -1,0 +1,212 @@
+//! The `hsgd` command-line tool, run as a user would: JSON on stdout, one-line errors on
+//! stderr with exit status 2.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn hsgd(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_hsgd"))
+        .args(args)
+        .output()
+        .expect("the hsgd binary runs")
+}
+
+fn json(args: &[&str]) -> Value {
+    let out = hsgd(args);
+    assert!(
+        out.status.success(),
+        "hsgd {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("stdout is JSON")
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+fn close(a: f64, b: f64, tol: f64) -> bool {
+    (a - b).abs() <= tol
+}
+
+#[test]
+fn spectrum_of_synthetic_and_digits() {
+    let v = json(&[
+        "spectrum",
+        "--data",
+        "synthetic",
+        "--n",
+        "40",
+        "--d",
+        "6",
+        "--data-seed",
+        "3",
+    ]);
+    assert_eq!((v["n"].as_u64(), v["d"].as_u64()), (Some(40), Some(6)));
+    let s: Vec<f64> = serde_json::from_value(v["singular_values"].clone()).unwrap();
+    assert_eq!(s.len(), 6);
+    assert!(s.windows(2).all(|w| w[0] >= w[1]), "descending: {s:?}");
+    // MATH.md §0: global min-max digits, λ_1 = 137.0700, Σλ_i² = 26980.52, rank 61 < 64.
+    let v = json(&["spectrum", "--data", "digits"]);
+    assert_eq!((v["n"].as_u64(), v["d"].as_u64()), (Some(1797), Some(64)));
+    assert_eq!(v["rank"].as_u64(), Some(61));
+    assert!(close(
+        v["singular_values"][0].as_f64().unwrap(),
+        137.0700,
+        5e-5
+    ));
+}
+
+#[test]
+fn bounds_reproduce_the_papers_digits_values() {
+    // MATH.md §0 / §5.3: γ = 0.1, B = 1, δ = 0 → η* = 2.9129, η_* = 2.4769, γ̄ = 0.1332.
+    let v = json(&[
+        "bounds", "--data", "digits", "--gamma", "0.1", "--batch", "1", "--delta", "0",
+    ]);
+    assert!(close(v["upper"].as_f64().unwrap(), 2.9129, 5e-5));
+    assert!(close(v["lower"].as_f64().unwrap(), 2.4769, 5e-5));
+    assert!(close(v["gamma_critical"].as_f64().unwrap(), 0.1332, 5e-5));
+    let per: Vec<f64> = serde_json::from_value(v["upper_per_coordinate"].clone()).unwrap();
+    assert_eq!(per.len(), 61);
+    assert!(close(per[0], v["upper"].as_f64().unwrap(), 1e-12));
+}
+
+#[test]
+fn simulate_writes_all_svd_coordinates_and_estimate_reads_them() {
+    let out = scratch("digits-sgd.csv");
+    let out_str = out.to_str().unwrap();
+    let v = json(&[
+        "simulate", "--data", "digits", "--method", "sgd", "--gamma", "0.1", "--batch", "1",
+        "--steps", "200", "--runs", "60", "--seed", "2", "--out", out_str,
+    ]);
+    assert_eq!(v["finished"].as_u64(), Some(60));
+    let text = std::fs::read_to_string(&out).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    // Header + one row per run, d = 64 columns (rank 61: null-space coordinates included).
+    assert_eq!(lines.len(), 61);
+    assert!(lines.iter().all(|l| l.split(',').count() == 64));
+    let e = json(&["estimate", "--input", out_str, "--column", "q1"]);
+    assert_eq!(e["n"].as_u64(), Some(60));
+    for key in [
+        "hill",
+        "pickands",
+        "moment",
+        "stable_index",
+        "gaussian",
+        "student_t",
+        "skew_t",
+        "stable",
+    ] {
+        assert!(e.get(key).is_some(), "missing {key}");
+    }
+    for key in ["df", "loc", "scale", "loglik", "aic", "ks"] {
+        assert!(e["student_t"][key].is_number(), "student_t.{key}");
+    }
+    for key in ["alpha", "beta", "scale", "loc", "loglik", "aic", "ks"] {
+        assert!(e["stable"][key].is_number(), "stable.{key}");
+    }
+    assert!(e["hill"]["k"].is_number() && e["hill"]["alpha"].is_number());
+}
+
+#[test]
+fn estimate_every_column_of_a_small_simulation() {
+    let out = scratch("small-hsgd.csv");
+    let out_str = out.to_str().unwrap();
+    json(&[
+        "simulate",
+        "--data",
+        "synthetic",
+        "--n",
+        "50",
+        "--d",
+        "3",
+        "--method",
+        "hsgd",
+        "--gamma",
+        "0.05",
+        "--steps",
+        "100",
+        "--runs",
+        "40",
+        "--out",
+        out_str,
+    ]);
+    let all = json(&[
+        "estimate", "--input", out_str, "--column", "all", "--k", "10",
+    ]);
+    let columns = all["columns"].as_array().unwrap();
+    assert_eq!(columns.len(), 3);
+    assert_eq!(columns[2]["column"], "q3");
+    assert_eq!(columns[0]["hill"]["k"].as_u64(), Some(10));
+}
+
+#[test]
+fn hsgd_and_sgd_start_alike_and_the_run_command_matches_the_page_query() {
+    let v = json(&["run", "n=60&d=5&runs=30&steps=50&method=both", "--brief"]);
+    assert_eq!(v["sgd"]["runs"].as_u64(), Some(30));
+    assert_eq!(v["hsgd"]["runs"].as_u64(), Some(30));
+    assert!(
+        v["sgd"].get("centred").is_none(),
+        "--brief drops the samples"
+    );
+    let again = json(&["run", "n=60&d=5&runs=30&steps=50&method=both", "--brief"]);
+    assert_eq!(
+        v["sgd"]["estimates"], again["sgd"]["estimates"],
+        "same seed, same numbers"
+    );
+}
+
+#[test]
+fn errors_are_one_line_with_exit_status_two() {
+    let bad = scratch("bad.csv");
+    std::fs::write(&bad, "a,b,c\n1,2,3\n4,x,6\n").unwrap();
+    let cases: Vec<Vec<&str>> = vec![
+        vec!["spectrum", "--data", bad.to_str().unwrap()],
+        vec![
+            "bounds",
+            "--data",
+            "synthetic",
+            "--n",
+            "10",
+            "--d",
+            "3",
+            "--gamma",
+            "0.1",
+            "--batch",
+            "11",
+        ],
+        vec!["bounds", "--data", "digits", "--gamma=-1"],
+        vec!["simulate", "--data", "digits", "--gamma", "NaN"],
+        vec!["estimate", "--input", "/nonexistent/file"],
+        vec!["spectrum", "--data", "synthetic", "--n", "1"],
+    ];
+    for args in cases {
+        let out = hsgd(&args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+    let out = hsgd(&["spectrum", "--data", bad.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("row 3") && stderr.contains("column 2"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_diverging_learning_rate_is_explained() {
+    let out = hsgd(&["run", "n=50&d=5&runs=20&steps=2000&gamma=50"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("gamma") && stderr.contains("stability"),
+        "{stderr}"
+    );
+}
