@@ -153,6 +153,14 @@ pub fn draw_histogram<DB: DrawingBackend>(
             SGD.mix(0.75).filled(),
         )
     }))?;
+    // Thin white outlines separate neighbouring bars.
+    chart.draw_series(hist.counts.iter().enumerate().map(|(i, _)| {
+        let x0 = hist.lo + i as f64 * hist.width;
+        Rectangle::new(
+            [(x0, 0.0), (x0 + hist.width, hist.density(i))],
+            WHITE.stroke_width(style.px(0.75)),
+        )
+    }))?;
     let outside = hist.below + hist.above;
     if outside > 0 {
         let note = format!(

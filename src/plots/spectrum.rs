@@ -25,12 +25,11 @@ pub fn draw_spectrum<DB: DrawingBackend>(
     }
     let max = points.iter().map(|p| p.1).fold(f64::MIN, f64::max);
     let min = points.iter().map(|p| p.1).fold(f64::MAX, f64::min);
-    // A decade of room when all values are (nearly) equal, else a little padding.
-    let (lo, hi) = if max / min < 1.5 {
-        (min / 3.0, max * 3.0)
-    } else {
-        (min / 1.3, max * 1.3)
-    };
+    // Whole decades, so that the log axis has labelled ticks (plotters labels powers of
+    // ten and their multiples).
+    // (Nudged below the decade so that rounding cannot drop its label.)
+    let lo = libm::pow(10.0, libm::floor(libm::log10(min / 1.05))) * (1.0 - 1e-9);
+    let hi = libm::pow(10.0, libm::ceil(libm::log10(max * 1.05)));
     let r = points.len() as f64;
     let mut chart = ChartBuilder::on(area)
         .margin(style.px(10.0))
@@ -86,11 +85,18 @@ mod tests {
 
     #[test]
     fn one_marker_per_positive_value_and_the_stable_rank() {
+        // The y axis spans whole decades, 0.1 to 10 here, and labels them.
         // Stable rank of (2, 1, 1): (4 + 1 + 1)/4 = 1.5.
         let svg = render(&[2.0, 1.0, 1.0, 0.0]);
         assert_eq!(svg.matches("<circle").count(), 3, "{svg}");
         assert!(svg.contains("stable rank Σλᵢ²/λ₁² = 1.5"));
         assert!(svg.contains("singular value λᵢ"));
+        for label in ["0.1", "1", "10"] {
+            assert!(
+                svg.contains(&format!(">\n{label}\n</text>")),
+                "{label}: {svg}"
+            );
+        }
     }
 
     #[test]

@@ -1,0 +1,126 @@
+//! The numbers panel: one row per quantity of a [`Report`], with its exact value (for
+//! tests and copying, in `data-value`) and a short display text.
+
+use crate::analysis::Report;
+
+/// One row of the numbers panel.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Number {
+    /// Stable key (`data-key` on the page; tests look rows up by it).
+    pub key: String,
+    /// What the row shows, for the reader.
+    pub label: String,
+    /// The value (`None` for a text-only row such as the data description).
+    pub value: Option<f64>,
+    /// The value as displayed.
+    pub text: String,
+}
+
+impl Number {
+    fn value(key: &str, label: &str, value: f64, text: String) -> Number {
+        Number {
+            key: key.into(),
+            label: label.into(),
+            value: Some(value),
+            text,
+        }
+    }
+}
+
+/// Four significant digits, without trailing zeros; scientific notation for very large or
+/// small magnitudes.
+pub fn format_value(x: f64) -> String {
+    if !x.is_finite() {
+        return x.to_string();
+    }
+    if x == 0.0 {
+        return "0".into();
+    }
+    let a = x.abs();
+    if !(1e-3..1e6).contains(&a) {
+        return format!("{x:.3e}");
+    }
+    let decimals = (3 - libm::floor(libm::log10(a)) as i32).max(0) as usize;
+    let text = format!("{x:.decimals$}");
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        text
+    }
+}
+
+/// Milliseconds as displayed: "812 ms", "1.23 s".
+pub fn format_ms(ms: f64) -> String {
+    if ms < 1000.0 {
+        format!("{} ms", libm::round(ms))
+    } else {
+        format!("{:.2} s", ms / 1000.0)
+    }
+}
+
+/// The rows of the numbers panel for `report`; `wall_ms` is the time the page waited.
+pub fn numbers(report: &Report, wall_ms: f64) -> Vec<Number> {
+    let mut rows = vec![
+        Number {
+            key: "data".into(),
+            label: "data".into(),
+            value: None,
+            text: report.problem.clone(),
+        },
+        Number::value("n", "rows n", report.n as f64, report.n.to_string()),
+        Number::value("d", "columns d", report.d as f64, report.d.to_string()),
+    ];
+    if let Some(&top) = report.singular_values.first() {
+        rows.push(Number::value(
+            "lambda1",
+            "top singular value λ₁",
+            top,
+            format_value(top),
+        ));
+    }
+    rows.push(Number::value(
+        "stable_rank",
+        "stable rank Σλᵢ²/λ₁²",
+        report.stable_rank,
+        format_value(report.stable_rank),
+    ));
+    if let Some(sgd) = &report.sgd {
+        rows.push(Number::value(
+            "sgd_runs",
+            "SGD runs finished",
+            sgd.runs as f64,
+            sgd.runs.to_string(),
+        ));
+        rows.push(Number::value(
+            "sgd_diverged",
+            "SGD runs diverged",
+            sgd.diverged as f64,
+            sgd.diverged.to_string(),
+        ));
+        rows.push(Number::value(
+            "sgd_mean",
+            "mean of the coordinate",
+            sgd.mean,
+            format_value(sgd.mean),
+        ));
+    }
+    // Stages in pipeline order, then any others the report adds.
+    const ORDER: [&str; 6] = ["data", "svd", "sgd", "hsgd", "estimators", "fits"];
+    let mut stages: Vec<(&String, &f64)> = report.timings_ms.iter().collect();
+    stages.sort_by_key(|(stage, _)| ORDER.iter().position(|s| s == stage).unwrap_or(ORDER.len()));
+    for (stage, ms) in stages {
+        rows.push(Number::value(
+            &format!("time_{stage}"),
+            &format!("time: {stage}"),
+            *ms,
+            format_ms(*ms),
+        ));
+    }
+    rows.push(Number::value(
+        "wall_ms",
+        "wall time",
+        wall_ms,
+        format_ms(wall_ms),
+    ));
+    rows
+}
