@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::{Basis, Config, DataKind, Method};
+use crate::config::{Basis, Config, DataKind, Method, SpectrumShape};
 use crate::error::{Error, Result};
 use crate::problem::Problem;
 use crate::sgd::{self, SgdParams};
@@ -75,13 +75,28 @@ pub struct Report {
 }
 
 /// Builds the problem a config describes (`csv` holds the text of a user's CSV).
-pub fn build_problem(config: &Config, _csv: Option<&str>) -> Result<Problem> {
+pub fn build_problem(config: &Config, csv: Option<&str>) -> Result<Problem> {
     match config.data {
         DataKind::Synthetic => Problem::synthetic(config.n, config.d, config.data_seed),
-        other => Err(Error::new(
-            "data",
-            format!("the data set {other:?} is not available yet"),
-        )),
+        DataKind::Spectrum => {
+            let parameter = match config.shape {
+                SpectrumShape::PowerLaw => config.decay,
+                SpectrumShape::Condition => config.condition,
+            };
+            Problem::with_spectrum(
+                config.n,
+                config.d,
+                config.data_seed,
+                config.shape,
+                parameter,
+            )
+        }
+        DataKind::Digits => Problem::digits(),
+        DataKind::DigitsRf => Problem::digits_random_features(config.features, config.data_seed),
+        DataKind::Csv => match csv {
+            Some(text) => Problem::from_csv(text, config.response, config.preprocess),
+            None => Err(Error::new("csv", "choose a CSV file first")),
+        },
     }
 }
 

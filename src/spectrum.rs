@@ -106,6 +106,42 @@ impl Spectrum {
         self.singular_values.iter().map(|s| s * s).sum::<f64>() / (top * top)
     }
 
+    /// λ_1, the largest singular value.
+    pub fn lambda_1(&self) -> f64 {
+        self.singular_values[0]
+    }
+
+    /// Σ_i λ_i² = tr(AᵀA) = |A|_F².
+    pub fn sum_sq(&self) -> f64 {
+        self.singular_values.iter().map(|s| s * s).sum()
+    }
+
+    /// h_i = λ_i²/n, the nonzero eigenvalues of H = AᵀA/n (MATH.md §0), descending.
+    pub fn h(&self) -> Vec<f64> {
+        self.singular_values
+            .iter()
+            .map(|s| s * s / self.n as f64)
+            .collect()
+    }
+
+    /// True when β is zero up to rounding (the overparametrised case, MATH.md §2.1):
+    /// β ≤ 10⁻¹² |b|², with |b|² = Σλ_i²α_i² + β.
+    pub fn is_overparametrised(&self) -> bool {
+        let fitted: f64 = self
+            .singular_values
+            .iter()
+            .zip(&self.alpha)
+            .map(|(l, a)| (l * a).powi(2))
+            .sum();
+        self.beta <= 1e-12 * (fitted + self.beta)
+    }
+
+    /// The first `r` columns of [`Spectrum::v`]: Q, the right singular vectors of the
+    /// nonzero singular values (d × r).
+    pub fn q(&self) -> DMatrix<f64> {
+        self.v.columns(0, self.rank()).into_owned()
+    }
+
     /// SVD coordinates Vᵀx of a point x ∈ ℝ^d (all d of them, null space included).
     pub fn project(&self, x: &[f64]) -> Vec<f64> {
         let x = DVector::from_column_slice(x);
@@ -195,6 +231,42 @@ mod tests {
         let total: f64 = p.a.iter().map(|x| x * x).sum();
         let sum_sq: f64 = s.singular_values.iter().map(|l| l * l).sum();
         assert!(close(total, sum_sq, 1e-12));
+    }
+
+    /// The reference values of MATH.md §0, recomputed with numpy by
+    /// tests/fixtures/theory/reference.py (`digits` in reference.json).
+    #[test]
+    fn digits_reference_values() {
+        let s = Spectrum::new(&Problem::digits().unwrap()).unwrap();
+        assert_eq!((s.n, s.d), (1797, 64));
+        // rank 61 < d = 64 (numpy, same tolerance max(n,d)·ε·λ_1).
+        assert_eq!(s.rank(), 61);
+        // λ_1 = 137.0700 (MATH.md §0); numpy 137.0699585520381.
+        assert!((s.lambda_1() - 137.0699585520381).abs() < 1e-9);
+        // Σλ_i² = 26980.52 (MATH.md §0); numpy 26980.515625, = Σ pixel²/256 exactly.
+        assert!((s.sum_sq() - 26980.515625).abs() < 1e-7);
+        // λ_2 = 35.43729823970283, λ_61 = 0.053782104620081206 (numpy).
+        assert!((s.singular_values[1] - 35.43729823970283).abs() < 1e-9);
+        assert!((s.singular_values[60] - 0.053782104620081206).abs() < 1e-9);
+        // β = |b − PPᵀb|² = 61.288954223514025, |α_1| = 0.1383074073740452 (numpy).
+        assert!((s.beta - 61.288954223514025).abs() < 1e-8);
+        assert!((s.alpha[0].abs() - 0.1383074073740452).abs() < 1e-12);
+        assert!(!s.is_overparametrised());
+        // h_1 = λ_1²/n = 137.07²/1797 = 10.4555…
+        assert!((s.h()[0] - 137.0699585520381f64.powi(2) / 1797.0).abs() < 1e-10);
+        assert_eq!(s.q().shape(), (64, 61));
+    }
+
+    #[test]
+    fn overparametrised_is_detected() {
+        let wide = Spectrum::new(&Problem::synthetic(4, 9, 5).unwrap()).unwrap();
+        assert!(wide.is_overparametrised());
+        let tall = Spectrum::new(&Problem::synthetic(30, 6, 2).unwrap()).unwrap();
+        assert!(!tall.is_overparametrised());
+        // h sums to tr H = |A|_F²/n.
+        let p = Problem::synthetic(30, 6, 2).unwrap();
+        let trace_h = p.a.iter().map(|x| x * x).sum::<f64>() / 30.0;
+        assert!(close(tall.h().iter().sum::<f64>(), trace_h, 1e-12));
     }
 
     #[test]

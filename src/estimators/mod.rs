@@ -1,1 +1,383 @@
-//! TODO: module estimators (see MATH.md).
+//! Tail-index estimators (MATH.md §0 "Hill estimator binding definition", §4.2).
+//!
+//! Every estimator here estimates the extreme-value index ξ of a sample and reports the
+//! tail index η = α = 1/ξ (the moment index, MATH.md §0) when ξ > 0. They all return one
+//! shape, [`TailEstimate`], which the report, the CLI's JSON and the page print.
+//!
+//! Notation: X_(1) ≥ X_(2) ≥ … ≥ X_(N) > 0 is a positive sample sorted in descending
+//! order. For a raw sample x_1..x_n with median m the positive samples are (see [`Tail`]):
+//! the right tail x − m for x > m, the left tail m − x for x < m, and both tails |x − m|
+//! for x ≠ m.
+//!
+//! - **Hill** (Hill 1975; the binding definition of MATH.md §0):
+//!   `Hill(k) = 1 / [ (1/k) Σ_{i=1}^{k} ln X_(i) − ln X_(k+1) ]`, for 2 ≤ k ≤ N − 1,
+//!   with standard error α/√k ([`TailSample::hill`], [`TailSample::hill_plot`]).
+//! - **Automatic k** (Clauset, Shalizi & Newman 2009): x_min = X_(k+1), the tail sample
+//!   X_(1..k) and the Pareto law F(x) = 1 − (x/x_min)^(−Hill(k)) on x ≥ x_min; choose the
+//!   k that minimises the Kolmogorov–Smirnov distance between the two
+//!   ([`TailSample::csn_choice`]; the candidate range is documented there).
+//! - **Pickands** (Pickands 1975):
+//!   `ξ_P = ln[(X_(k) − X_(2k)) / (X_(2k) − X_(4k))] / ln 2`, 1 ≤ k ≤ N/4, with the
+//!   asymptotic variance of Dekkers & de Haan (1989) ([`TailSample::pickands`]).
+//! - **Moment estimator** (Dekkers, Einmahl & de Haan 1989):
+//!   `M^(j) = (1/k) Σ_{i≤k} (ln X_(i) − ln X_(k+1))^j`,
+//!   `ξ_M = M^(1) + 1 − ½ (1 − (M^(1))² / M^(2))^(−1)`, with asymptotic variance
+//!   (1 + ξ²)/k for ξ ≥ 0 ([`TailSample::moment`]).
+//! - **α-stable index** (Mohammadi, Mohammadpour & Ogata 2015, Cor. 2.4, as
+//!   `alpha_estimator` of Şimşekli, Sagun & Gürbüzbalaban 2019): split the sample into K₂
+//!   blocks of K₁ consecutive values with sums Y_i; then
+//!   `1/α̂ = [ mean_i ln|Y_i| − mean_j ln|X_j| ] / ln K₁` (norms for vectors), and the
+//!   reported α̂ is the median over K₁ ∈ {2, 5, 10, 20, 50, 100, ⌊√N⌋} as in Gürbüzbalaban,
+//!   Şimşekli & Zhu 2021 ([`stable_index`], [`stable_index_multivariate`]). It assumes an
+//!   α-stable law and cannot report α > 2 in the limit (MATH.md §4.2).
+//! - **Bootstrap** percentile confidence intervals for any of them, seeded
+//!   ([`bootstrap_ci`]).
+//!
+//! When an estimate of ξ is ≤ 0 (no power-law tail, η = ∞), `alpha` is `None`; no NaN or
+//! infinity ever reaches a [`TailEstimate`].
+//!
+//! Degenerate input (fewer than 10 values, NaN or infinite values, a constant sample, k out
+//! of range, ties that make a denominator vanish) is a [`crate::Error`] naming the field
+//! (`"hill_k"` for a bad k, `"sample"` otherwise).
+
+mod bootstrap;
+mod stable;
+mod tail_sample;
+#[cfg(test)]
+mod tests;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::rng;
+
+pub use bootstrap::{bootstrap_ci, BootstrapCi, MIN_REPLICATES};
+pub use stable::{stable_block_sizes, stable_index, stable_index_block, stable_index_multivariate};
+pub use tail_sample::{CsnChoice, HillPoint, TailSample};
+
+/// The smallest raw sample the estimators accept.
+pub const MIN_SAMPLE: usize = 10;
+
+/// The number of points [`estimate_all`] puts in its Hill plot.
+pub const HILL_PLOT_POINTS: usize = 200;
+
+/// The stream index (under the caller's seed) of the permutation [`estimate_all`] applies
+/// before the α-stable index; far from the run indices 0, 1, 2, … used by simulations.
+pub const STABLE_PERMUTATION_STREAM: u64 = u64::MAX;
+
+/// Which tail of a raw sample an estimator looks at (m is the sample's median).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Tail {
+    /// x − m for the values x > m.
+    Right,
+    /// m − x for the values x < m.
+    Left,
+    /// |x − m| for the values x ≠ m (both tails together; MATH.md §4.2).
+    Both,
+}
+
+/// One tail-index estimate with its uncertainty: the shape shared by the report, the
+/// CLI's JSON and the page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TailEstimate {
+    /// Which estimator: `"hill"`, `"hill_right"`, `"hill_left"`, `"pickands"`, `"moment"`
+    /// or `"stable_index"`.
+    pub name: String,
+    /// The tail index α = η = 1/ξ; `None` when ξ ≤ 0, i.e. the estimator sees no power-law
+    /// tail (η = ∞).
+    pub alpha: Option<f64>,
+    /// The extreme-value index ξ the estimator computes (finite; `alpha = 1/xi` when
+    /// `xi > 0`).
+    pub xi: f64,
+    /// The number of upper order statistics used, for the order-statistics estimators.
+    pub k: Option<usize>,
+    /// The standard error of `alpha` from the estimator's asymptotic variance (delta
+    /// method: se(α) = se(ξ)/ξ²); `None` when no formula applies or `alpha` is `None`.
+    pub std_err: Option<f64>,
+    /// A confidence interval for `alpha` (from [`bootstrap_ci`] via
+    /// [`TailEstimate::with_ci`]); `None` when not computed or unbounded.
+    pub ci: Option<(f64, f64)>,
+}
+
+impl TailEstimate {
+    /// The estimate from an extreme-value index `xi` and the standard error of `xi`.
+    pub(crate) fn from_xi(name: &str, xi: f64, k: Option<usize>, xi_std_err: Option<f64>) -> Self {
+        let alpha = (xi > 0.0).then(|| 1.0 / xi).filter(|a| a.is_finite());
+        let std_err = match (alpha, xi_std_err) {
+            (Some(_), Some(se)) => Some(se / (xi * xi)).filter(|s| s.is_finite()),
+            _ => None,
+        };
+        TailEstimate {
+            name: name.to_string(),
+            alpha,
+            xi,
+            k,
+            std_err,
+            ci: None,
+        }
+    }
+
+    /// The same estimate with `ci` set from a bootstrap interval (left `None` when the
+    /// interval for α is unbounded, i.e. its ξ interval reaches 0 or below).
+    pub fn with_ci(mut self, interval: &BootstrapCi) -> Self {
+        self.ci = match (interval.alpha_lo, interval.alpha_hi) {
+            (Some(lo), Some(hi)) => Some((lo, hi)),
+            _ => None,
+        };
+        self
+    }
+}
+
+/// Checks that a raw sample can be given to the estimators: at least [`MIN_SAMPLE`]
+/// values, all finite, not all equal.
+pub fn validate_sample(sample: &[f64]) -> Result<()> {
+    if sample.len() < MIN_SAMPLE {
+        return Err(Error::new(
+            "sample",
+            format!(
+                "the sample has {} values; the tail estimators need at least {MIN_SAMPLE}",
+                sample.len()
+            ),
+        ));
+    }
+    if let Some(i) = sample.iter().position(|x| !x.is_finite()) {
+        return Err(Error::new(
+            "sample",
+            format!(
+                "value {} of the sample is {}; all values must be finite",
+                i + 1,
+                sample[i]
+            ),
+        ));
+    }
+    if sample.iter().all(|&x| x == sample[0]) {
+        return Err(Error::new(
+            "sample",
+            "all values of the sample are equal, so it has no tail to estimate",
+        ));
+    }
+    Ok(())
+}
+
+/// The median of an ascending sorted, non-empty slice (the mean of the two middle values
+/// when the length is even, as numpy's `median`).
+pub fn median_of_sorted(sorted: &[f64]) -> f64 {
+    let n = sorted.len();
+    if n % 2 == 1 {
+        sorted[n / 2]
+    } else {
+        0.5 * (sorted[n / 2 - 1] + sorted[n / 2])
+    }
+}
+
+/// The positive deviations of one tail, in descending order, from an ascending sorted
+/// sample and its median (see [`Tail`]).
+pub(crate) fn tail_deviations(sorted: &[f64], median: f64, tail: Tail) -> Vec<f64> {
+    let right = || -> Vec<f64> {
+        sorted
+            .iter()
+            .rev()
+            .take_while(|&&x| x > median)
+            .map(|&x| x - median)
+            .collect()
+    };
+    let left = || -> Vec<f64> {
+        sorted
+            .iter()
+            .take_while(|&&x| x < median)
+            .map(|&x| median - x)
+            .collect()
+    };
+    match tail {
+        Tail::Right => right(),
+        Tail::Left => left(),
+        Tail::Both => {
+            let (r, l) = (right(), left());
+            merge_desc(&r, &r, &l, &l).0
+        }
+    }
+}
+
+/// Merges two descending sequences `a` and `b`, carrying along companion values `a_aux`,
+/// `b_aux` of the same lengths (their logarithms).
+fn merge_desc(a: &[f64], a_aux: &[f64], b: &[f64], b_aux: &[f64]) -> (Vec<f64>, Vec<f64>) {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let mut aux = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() || j < b.len() {
+        let take_a = j == b.len() || (i < a.len() && a[i] >= b[j]);
+        if take_a {
+            out.push(a[i]);
+            aux.push(a_aux[i]);
+            i += 1;
+        } else {
+            out.push(b[j]);
+            aux.push(b_aux[j]);
+            j += 1;
+        }
+    }
+    (out, aux)
+}
+
+/// A validated copy of `sample`, sorted ascending, and its median.
+fn sorted_and_median(sample: &[f64]) -> Result<(Vec<f64>, f64)> {
+    validate_sample(sample)?;
+    let mut sorted = sample.to_vec();
+    sorted.sort_unstable_by(f64::total_cmp);
+    let median = median_of_sorted(&sorted);
+    Ok((sorted, median))
+}
+
+/// Hill's estimate of one tail of a raw sample, with k given or chosen by the
+/// Clauset–Shalizi–Newman rule ([`TailSample::csn_choice`]).
+pub fn hill_tail(sample: &[f64], tail: Tail, k: Option<usize>) -> Result<TailEstimate> {
+    let positive = TailSample::from_raw(sample, tail)?;
+    let k = match k {
+        Some(k) => k,
+        None => positive.csn_choice()?.k,
+    };
+    let mut estimate = positive.hill(k)?;
+    estimate.name = match tail {
+        Tail::Right => "hill_right",
+        Tail::Left => "hill_left",
+        Tail::Both => "hill",
+    }
+    .to_string();
+    Ok(estimate)
+}
+
+/// How the k of [`AllEstimates`] was chosen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum KRule {
+    /// Minimum KS distance (Clauset, Shalizi & Newman 2009).
+    Csn,
+    /// Given by the user (`hill_k`).
+    User,
+}
+
+/// Every estimator applied to one raw sample: what the page and the CLI show.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AllEstimates {
+    /// The sample size.
+    pub n: usize,
+    /// The sample's median m (the centre of the tails).
+    pub median: f64,
+    /// How k was chosen.
+    pub k_rule: KRule,
+    /// Hill on both tails |x − m| at k.
+    pub hill: TailEstimate,
+    /// The threshold X_(k+1) of that Hill estimate (in units of |x − m|).
+    pub hill_x_min: f64,
+    /// The KS distance between the k values above `hill_x_min` and the fitted Pareto law.
+    pub hill_ks: f64,
+    /// Hill on the right tail; `None` when that tail is too small or tied.
+    pub hill_right: Option<TailEstimate>,
+    /// Hill on the left tail; `None` when that tail is too small or tied.
+    pub hill_left: Option<TailEstimate>,
+    /// Pickands on both tails at min(k, N/4); `None` when undefined (ties).
+    pub pickands: Option<TailEstimate>,
+    /// The moment estimator on both tails at k; `None` when undefined (ties).
+    pub moment: Option<TailEstimate>,
+    /// The Mohammadi α-stable index of x − m; `None` when undefined.
+    pub stable_index: Option<TailEstimate>,
+    /// The Hill plot of both tails (at most [`HILL_PLOT_POINTS`] log-spaced k).
+    pub hill_plot: Vec<HillPoint>,
+}
+
+/// `values` in the random order of a Fisher–Yates shuffle drawn from
+/// `rng::stream(seed, STABLE_PERMUTATION_STREAM)`.
+pub(crate) fn shuffled(mut values: Vec<f64>, seed: u64) -> Vec<f64> {
+    let mut stream = rng::stream(seed, STABLE_PERMUTATION_STREAM);
+    for i in (1..values.len()).rev() {
+        let j = rng::index(&mut stream, i + 1);
+        values.swap(i, j);
+    }
+    values
+}
+
+/// All estimators on a raw sample (MATH.md §4.2), for both tails |x − m| about the median
+/// m, plus Hill on the right and the left tail.
+///
+/// - k is `hill_k` when given (2 ≤ k ≤ N − 1 with N the number of x ≠ m, else an error
+///   on `"hill_k"`), otherwise the Clauset–Shalizi–Newman choice on both tails.
+/// - The one-sided Hill estimates use ⌊k/2⌋ (at least 2, at most the tail's size − 1)
+///   when k is given, so they look at about the same threshold; otherwise their own CSN
+///   choice.
+/// - Pickands uses min(k, ⌊N/4⌋); the moment estimator uses k.
+/// - The α-stable index is computed on x − m after a random permutation drawn from
+///   `rng::stream(seed, STABLE_PERMUTATION_STREAM)`: its block sums assume i.i.d. order,
+///   and a sorted or grouped input would otherwise bias it.
+///
+/// No bootstrap is run here (see [`bootstrap_ci`]); the sample is sorted once.
+pub fn estimate_all(sample: &[f64], hill_k: Option<usize>, seed: u64) -> Result<AllEstimates> {
+    let (sorted, median) = sorted_and_median(sample)?;
+    // The logarithms of each deviation are taken once and shared by the three tails.
+    let log_all = |values: &[f64]| -> Vec<f64> { values.iter().map(|&v| libm::log(v)).collect() };
+    let right = tail_deviations(&sorted, median, Tail::Right);
+    let left = tail_deviations(&sorted, median, Tail::Left);
+    let (right_logs, left_logs) = (log_all(&right), log_all(&left));
+    let (both_values, both_logs) = merge_desc(&right, &right_logs, &left, &left_logs);
+    let both = TailSample::from_parts(both_values, both_logs)?;
+    let (k, k_rule, hill_ks) = match hill_k {
+        Some(k) => {
+            if both.check_hill_k(k).is_err() {
+                return Err(Error::new(
+                    "hill_k",
+                    format!(
+                        "Hill's k must be between 2 and {} (one less than the {} sample values \
+                         that differ from the median); got {k}",
+                        both.len() - 1,
+                        both.len()
+                    ),
+                ));
+            }
+            (k, KRule::User, both.ks_distance(k)?)
+        }
+        None => {
+            let choice = both.csn_choice()?;
+            (choice.k, KRule::Csn, choice.ks_distance)
+        }
+    };
+    let hill = both.hill(k)?;
+    let hill_x_min = both.values()[k];
+
+    let one_side = |values: Vec<f64>, logs: Vec<f64>, name: &str| -> Option<TailEstimate> {
+        let side = TailSample::from_parts(values, logs).ok()?;
+        let k_side = match hill_k {
+            Some(_) => (k / 2).max(2).min(side.len() - 1),
+            None => side.csn_choice().ok()?.k,
+        };
+        let mut estimate = side.hill(k_side).ok()?;
+        estimate.name = name.to_string();
+        Some(estimate)
+    };
+    let hill_right = one_side(right, right_logs, "hill_right");
+    let hill_left = one_side(left, left_logs, "hill_left");
+
+    let k_pickands = k.min(both.len() / 4);
+    let pickands = (k_pickands >= 1)
+        .then(|| both.pickands(k_pickands).ok())
+        .flatten();
+    let moment = both.moment(k).ok();
+
+    let centred = shuffled(sample.iter().map(|&x| x - median).collect(), seed);
+    // mean ln|x − m| over x ≠ m is the mean log of both tails: reuse it.
+    let stable_index = stable::stable_index_given_mean_log(&centred, 1, both.mean_log()).ok();
+
+    Ok(AllEstimates {
+        n: sample.len(),
+        median,
+        k_rule,
+        hill,
+        hill_x_min,
+        hill_ks,
+        hill_right,
+        hill_left,
+        pickands,
+        moment,
+        stable_index,
+        hill_plot: both.hill_plot(HILL_PLOT_POINTS),
+    })
+}
