@@ -8,6 +8,7 @@
 //! [`super::plots::PLOTS`], so adding a parameter or a plot is one table entry.
 
 use std::cell::RefCell;
+use std::collections::BTreeMap;
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -81,6 +82,9 @@ struct Shown {
 struct App {
     document: Document,
     config: Config,
+    /// Controls whose text does not parse (key → text); the config keeps its last good
+    /// value for them, so no job runs until they are fixed.
+    unparsed: BTreeMap<String, String>,
     worker: Worker,
     worker_ready: bool,
     /// Generation id of the current job; replies with another id are stale.
@@ -177,6 +181,7 @@ fn try_start() -> Result<(), JsValue> {
     let mut app = App {
         document,
         config,
+        unparsed: BTreeMap::new(),
         worker,
         worker_ready: false,
         job: 0,
@@ -301,28 +306,43 @@ fn on_control_change(app: &mut App, input: &HtmlInputElement) {
     if !CONTROLS.iter().any(|c| c.key == key) {
         return;
     }
-    clear_errors(&app.document);
     let text = input.value();
-    if !app.config.set(&key, text.trim()) {
-        show_error(
-            &app.document,
-            &key,
-            &format!("“{text}” is not a valid value here"),
-        );
-        return;
+    if app.config.set(&key, text.trim()) {
+        app.unparsed.remove(&key);
+        write_url(&app.config);
+    } else {
+        app.unparsed.insert(key, text);
     }
-    write_url(&app.config);
-    if let Err(e) = app.config.validate() {
-        show_error(&app.document, &e.field, &e.message);
+    show_input_errors(app);
+}
+
+/// Shows every current input problem: each control whose text does not parse, then the
+/// first range error of the config (unless it concerns a control already marked).
+/// Returns whether the input is fine.
+fn show_input_errors(app: &App) -> bool {
+    clear_errors(&app.document);
+    for (key, text) in &app.unparsed {
+        let what = match CONTROLS.iter().find(|c| c.key == key) {
+            Some(c) if c.mode == "numeric" => "a whole number",
+            _ => "a number",
+        };
+        show_error(&app.document, key, &format!("“{text}” is not {what}"));
+    }
+    match app.config.validate() {
+        Err(e) => {
+            if !app.unparsed.contains_key(&e.field) {
+                show_error(&app.document, &e.field, &e.message);
+            }
+            false
+        }
+        Ok(()) => app.unparsed.is_empty(),
     }
 }
 
 /// Starts a job for the current config (after validating it); a running job is
 /// superseded (its replies become stale).
 fn request_run(app: &mut App) {
-    clear_errors(&app.document);
-    if let Err(e) = app.config.validate() {
-        show_error(&app.document, &e.field, &e.message);
+    if !show_input_errors(app) {
         return;
     }
     if app.running {

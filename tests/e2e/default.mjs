@@ -75,7 +75,9 @@ test('bad input is shown next to its control and the page keeps working', async 
   assert(/learning rate/.test(await page.textContent('#err-gamma')), 'error vanished on Run');
   await page.fill('#ctl-batch', 'ten');
   await page.press('#ctl-batch', 'Tab');
-  assert(/not a valid value/.test(await page.textContent('#err-batch')), 'no error for batch=ten');
+  assert(/“ten” is not a whole number/.test(await page.textContent('#err-batch')),
+    'no error for batch=ten');
+  assert(/learning rate/.test(await page.textContent('#err-gamma')), 'γ error lost');
   await screenshot(page, 'bad-input.png');
   await page.fill('#ctl-batch', '2');
   await page.press('#ctl-batch', 'Tab');
