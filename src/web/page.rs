@@ -85,7 +85,9 @@ struct App {
     /// Controls whose text does not parse (key → text); the config keeps its last good
     /// value for them, so no job runs until they are fixed.
     unparsed: BTreeMap<String, String>,
-    worker: Worker,
+    /// The computation worker; `None` after a crash or a failed start (a fresh one is
+    /// started by the next Run, never in a loop).
+    worker: Option<Worker>,
     worker_ready: bool,
     /// Generation id of the current job; replies with another id are stale.
     job: u32,
@@ -177,7 +179,7 @@ fn try_start() -> Result<(), JsValue> {
     let on_worker_error = Closure::<dyn FnMut(Event)>::new(|event: Event| {
         with_app(|app| on_worker_error(app, &event));
     });
-    let worker = new_worker(&on_worker_message, &on_worker_error)?;
+    let worker = Some(new_worker(&on_worker_message, &on_worker_error)?);
     let mut app = App {
         document,
         config,
@@ -277,16 +279,31 @@ fn new_worker(
     Ok(worker)
 }
 
-/// Terminates the worker and starts a fresh one (cancel, or after a crash).
-fn restart_worker(app: &mut App) {
-    app.worker.terminate();
+/// Terminates the worker (cancel, crash or failed start).
+fn stop_worker(app: &mut App) {
+    if let Some(worker) = app.worker.take() {
+        worker.terminate();
+    }
     app.worker_ready = false;
+}
+
+/// Starts a fresh worker when there is none; false (with the message shown) if that fails.
+fn ensure_worker(app: &mut App) -> bool {
+    if app.worker.is_some() {
+        return true;
+    }
     match new_worker(&app.on_worker_message, &app.on_worker_error) {
-        Ok(worker) => app.worker = worker,
-        Err(e) => show_general_error(
-            &app.document,
-            &format!("Could not start the computation worker: {e:?}"),
-        ),
+        Ok(worker) => {
+            app.worker = Some(worker);
+            true
+        }
+        Err(e) => {
+            show_general_error(
+                &app.document,
+                &format!("Could not start the computation worker: {e:?}"),
+            );
+            false
+        }
     }
 }
 
@@ -347,7 +364,10 @@ fn request_run(app: &mut App) {
     }
     if app.running {
         // The worker is busy with the old job: replace it rather than wait.
-        restart_worker(app);
+        stop_worker(app);
+    }
+    if !ensure_worker(app) {
+        return;
     }
     app.job += 1;
     app.running = true;
@@ -368,11 +388,14 @@ fn post_job(app: &mut App) {
         csv: None,
     };
     app.posted_ms = super::now_ms();
-    if let Err(e) = app
-        .worker
-        .post_message(&JsValue::from_str(&message.encode()))
-    {
-        finish_with_error(app, "worker", &format!("Could not reach the worker: {e:?}"));
+    let posted = match &app.worker {
+        Some(worker) => worker
+            .post_message(&JsValue::from_str(&message.encode()))
+            .map_err(|e| format!("{e:?}")),
+        None => Err("there is no worker".into()),
+    };
+    if let Err(e) = posted {
+        finish_with_error(app, "worker", &format!("Could not reach the worker: {e}"));
     }
 }
 
@@ -383,7 +406,9 @@ fn cancel(app: &mut App) {
     app.job += 1;
     app.running = false;
     app.queued = false;
-    restart_worker(app);
+    // A fresh worker at once, so the next Run does not wait for it to load.
+    stop_worker(app);
+    ensure_worker(app);
     set_running_ui(app, false);
     set_progress(app, 0, 1);
     set_text(&app.document, "status", "Cancelled.");
@@ -440,11 +465,11 @@ fn on_worker_message(app: &mut App, event: &MessageEvent) {
         }
         FromWorker::Error { field, message, .. } => finish_with_error(app, &field, &message),
         FromWorker::Panic { message } => {
-            restart_worker(app);
+            stop_worker(app);
             finish_with_error(
                 app,
                 "worker",
-                &format!("The computation crashed ({message}). A fresh worker has been started."),
+                &format!("The computation crashed ({message}). Run starts a fresh worker."),
             );
         }
     }
@@ -460,18 +485,19 @@ fn on_worker_error(app: &mut App, event: &Event) {
         .ok()
         .and_then(|m| m.as_string())
         .unwrap_or_else(|| "the worker failed to load".into());
-    restart_worker(app);
+    stop_worker(app);
     finish_with_error(
         app,
         "worker",
-        &format!("The computation worker failed: {detail}."),
+        &format!("The computation worker failed: {detail}. Run starts a fresh one."),
     );
 }
 
 fn is_current_worker(app: &App, event: &Event) -> bool {
     event
         .target()
-        .is_some_and(|t| JsValue::from(t) == JsValue::from(app.worker.clone()))
+        .zip(app.worker.as_ref())
+        .is_some_and(|(target, worker)| JsValue::from(target) == JsValue::from(worker.clone()))
 }
 
 fn finish_with_error(app: &mut App, field: &str, message: &str) {
@@ -511,6 +537,8 @@ fn show_error(document: &Document, field: &str, message: &str) {
         if let Some(input) = element(document, &format!("ctl-{field}")) {
             let _ = input.set_attribute("aria-invalid", "true");
         }
+    } else if field == "worker" {
+        show_general_error(document, message);
     } else {
         show_general_error(document, &format!("{field}: {message}"));
     }

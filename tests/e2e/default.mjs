@@ -114,6 +114,29 @@ test('cancel stops a long run and a new run works', async (browser, url) => {
   return errors;
 });
 
+test('a worker that fails to start is reported and Run recovers', async (browser, url) => {
+  const { page, errors, close } = await openPage(browser);
+  const context = page.context();
+  await context.route('**/worker.js', (route) => route.fulfill({
+    contentType: 'text/javascript',
+    body: 'throw new Error("simulated worker failure");',
+  }));
+  await page.goto(`${url}?runs=100&steps=100`);
+  const status = await waitForRun(page);
+  assert(status.startsWith('Stopped'), `status with a broken worker: "${status}"`);
+  const message = await page.textContent('#error');
+  assert(/worker failed/.test(message), `no worker error shown: "${message}"`);
+  await screenshot(page, 'worker-failure.png');
+  await context.unroute('**/worker.js');
+  await page.click('#run');
+  const after = await waitForRun(page);
+  assert(after.startsWith('100 runs in'), `status after recovery: "${after}"`);
+  assert(await page.isHidden('#error'), 'the old error is still shown');
+  await close();
+  // The simulated failure itself is expected in the console; nothing else is.
+  return errors.filter((e) => !e.includes('simulated worker failure'));
+});
+
 test('the phone layout fits 390 px and draws', async (browser, url) => {
   const { page, errors, close } = await openPage(browser, { width: 390, height: 844 });
   await page.goto(`${url}?runs=500`);
