@@ -456,6 +456,7 @@ fn on_worker_message(app: &mut App, event: &MessageEvent) {
                 "status",
                 &format!("{runs} runs in {}.", format_ms(wall_ms)),
             );
+            mark_finished(app);
             app.shown = Some(Shown {
                 report: *report,
                 wall_ms,
@@ -506,7 +507,16 @@ fn finish_with_error(app: &mut App, field: &str, message: &str) {
     set_running_ui(app, false);
     set_progress(app, 0, 1);
     set_text(&app.document, "status", "Stopped: see the message.");
+    mark_finished(app);
     show_error(&app.document, field, message);
+}
+
+/// Records on the status line which job ended last (`data-job`), so tests and scripts can
+/// wait for a particular run rather than read a status that may be left from the last one.
+fn mark_finished(app: &App) {
+    if let Some(status) = element(&app.document, "status") {
+        let _ = status.set_attribute("data-job", &app.job.to_string());
+    }
 }
 
 fn set_running_ui(app: &App, running: bool) {

@@ -3,7 +3,7 @@
 // state, bad input and cancel, with no console error anywhere. Screenshots go to
 // target/e2e/. Prints "e2e: N passed, M failed" last; exits 1 on any failure.
 import {
-  assert, buildPage, inkPixels, launch, openPage, readNumbers, screenshot, serveDist, waitForRun,
+  assert, buildPage, inkPixels, lastJob, launch, openPage, readNumbers, screenshot, serveDist, waitForRun,
 } from './harness.mjs';
 
 const tests = [];
@@ -84,10 +84,9 @@ test('bad input is shown next to its control and the page keeps working', async 
   await page.fill('#ctl-gamma', '0.04');
   await page.press('#ctl-gamma', 'Tab');
   assert(await page.textContent('#err-gamma') === '', 'error not cleared');
+  const before = await lastJob(page);
   await page.click('#run');
-  await page.waitForFunction(() => document.getElementById('status').textContent.startsWith('Running')
-    || / runs in /.test(document.getElementById('status').textContent));
-  const status = await waitForRun(page);
+  const status = await waitForRun(page, before);
   assert(status.startsWith('200 runs in'), `status after fixing the input: "${status}"`);
   assert(page.url().includes('gamma=0.04') && page.url().includes('batch=2'), `URL: ${page.url()}`);
   await close();
@@ -105,8 +104,9 @@ test('cancel stops a long run and a new run works', async (browser, url) => {
   assert(await page.isDisabled('#cancel'), 'cancel still enabled');
   await page.fill('#ctl-runs', '100');
   await page.press('#ctl-runs', 'Tab');
+  const before = await lastJob(page);
   await page.click('#run');
-  const status = await waitForRun(page);
+  const status = await waitForRun(page, before);
   assert(status.startsWith('100 runs in'), `status after the new run: "${status}"`);
   console.log(`   cancelled and re-ran in ${Date.now() - t0} ms`);
   await screenshot(page, 'cancel.png');
@@ -128,8 +128,9 @@ test('a worker that fails to start is reported and Run recovers', async (browser
   assert(/worker failed/.test(message), `no worker error shown: "${message}"`);
   await screenshot(page, 'worker-failure.png');
   await context.unroute('**/worker.js');
+  const before = await lastJob(page);
   await page.click('#run');
-  const after = await waitForRun(page);
+  const after = await waitForRun(page, before);
   assert(after.startsWith('100 runs in'), `status after recovery: "${after}"`);
   assert(await page.isHidden('#error'), 'the old error is still shown');
   await close();

@@ -80,12 +80,21 @@ export async function openPage(browser, viewport = { width: 1280, height: 800 })
   return { page, errors, close: () => context.close() };
 }
 
-/** Waits until the status line says a run finished ("N runs in T.") or stopped. */
-export async function waitForRun(page, timeout = 120000) {
-  await page.waitForFunction(() => {
-    const s = document.getElementById('status')?.textContent ?? '';
-    return / runs in /.test(s) || s.startsWith('Stopped');
-  }, null, { timeout });
+/** The id of the job that ended last (null before the first). */
+export function lastJob(page) {
+  return page.getAttribute('#status', 'data-job');
+}
+
+/**
+ * Waits until a job other than `since` (a lastJob() value; null: any) has ended, and
+ * returns the status line ("N runs in T." or "Stopped: …").
+ */
+export async function waitForRun(page, since = null, timeout = 120000) {
+  await page.waitForFunction((since) => {
+    const s = document.getElementById('status');
+    const job = s?.getAttribute('data-job') ?? null;
+    return job !== null && job !== since;
+  }, since, { timeout });
   return page.textContent('#status');
 }
 
