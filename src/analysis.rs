@@ -9,10 +9,18 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::{Basis, Config, DataKind, Method, SpectrumShape};
+use crate::bounds::{Bounds, BoundsModel};
+use crate::config::{
+    Basis, Config, DataKind, Method, SpectrumShape, MAX_ITERATE_ENTRIES, MAX_WORK,
+};
+use crate::distributions::FittedLaw;
 use crate::error::{Error, Result};
+use crate::estimators::{self, AllEstimates};
+use crate::fits::{self, Fits};
+use crate::hsgd::{Coupling, Hsgd, HsgdParams};
+use crate::pearson::{self, Chi};
 use crate::problem::Problem;
-use crate::sgd::{self, SgdParams};
+use crate::sgd::{Record, Sgd, SgdParams, Simulation, CANCELLED};
 use crate::spectrum::Spectrum;
 
 /// Receives progress and supplies the time; returning `false` from [`Observer::progress`]
@@ -36,6 +44,48 @@ impl Observer for Silent {
     }
 }
 
+/// Where a measured tail index lies relative to the hSGD bounds [η_*, η*].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    /// Heavier than the diffusion model's lower bound predicts.
+    BelowLower,
+    /// Between the bounds, as Theorems 3.2–3.3 predict for hSGD.
+    Inside,
+    /// Lighter than the diffusion model's upper bound (MATH.md §5.4: typical of discrete
+    /// SGD on the paper's settings).
+    AboveUpper,
+}
+
+impl Verdict {
+    /// The verdict for a measured tail index `alpha` against `bounds`.
+    pub fn of(alpha: f64, bounds: &Bounds) -> Verdict {
+        if alpha > bounds.upper {
+            Verdict::AboveUpper
+        } else if bounds.lower_valid && alpha < bounds.lower {
+            Verdict::BelowLower
+        } else {
+            Verdict::Inside
+        }
+    }
+
+    /// One line for the page and the CLI.
+    pub fn sentence(&self, method: &str, alpha: f64, bounds: &Bounds) -> String {
+        let range = format!("[{:.3}, {:.3}]", bounds.lower, bounds.upper);
+        match self {
+            Verdict::Inside => format!(
+                "{method}: measured tail index {alpha:.3} lies inside the diffusion-model bounds {range}"
+            ),
+            Verdict::AboveUpper => format!(
+                "{method}: measured tail index {alpha:.3} lies above the diffusion-model bounds {range}: lighter tails than hSGD predicts"
+            ),
+            Verdict::BelowLower => format!(
+                "{method}: measured tail index {alpha:.3} lies below the diffusion-model bounds {range}: heavier tails than hSGD predicts"
+            ),
+        }
+    }
+}
+
 /// The results of one simulated method.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SimReport {
@@ -49,6 +99,20 @@ pub struct SimReport {
     pub mean: f64,
     /// The inspected coordinate of each finished run's final iterate, centred (minus `mean`).
     pub centred: Vec<f64>,
+    /// Tail-index estimates of the centred coordinate (MATH.md §4.2).
+    pub estimates: Option<AllEstimates>,
+    /// Fitted laws of the centred coordinate with goodness of fit.
+    pub fits: Option<Fits>,
+    /// Where Hill's estimate lies relative to the bounds.
+    pub verdict: Option<Verdict>,
+    /// The verdict as a sentence.
+    pub verdict_text: Option<String>,
+    /// The steps at which the loss curve was recorded.
+    pub loss_steps: Vec<usize>,
+    /// f(x) at those steps, averaged over the first few runs.
+    pub loss: Vec<f64>,
+    /// Why an analysis is missing (e.g. a constant sample), for the page to show.
+    pub notes: Vec<String>,
 }
 
 /// Everything the page, the CLI and the exports show.
@@ -62,16 +126,46 @@ pub struct Report {
     pub n: usize,
     /// Columns of A.
     pub d: usize,
+    /// Rank of A.
+    pub rank: usize,
     /// Nonzero singular values of A, descending.
     pub singular_values: Vec<f64>,
     /// Stable rank Σλ_i²/λ_1².
     pub stable_rank: f64,
+    /// The paper's bounds: the tail index of the diffusion model (hSGD), MATH.md §3.
+    pub bounds: Bounds,
+    /// The Pearson stationary law the theory predicts for the inspected SVD coordinate,
+    /// centred at its mean (MATH.md §2.3); `None` for an original coordinate, a
+    /// null-space direction or a law without a finite mean.
+    pub theory: Option<FittedLaw>,
     /// SGD results, when simulated.
     pub sgd: Option<SimReport>,
     /// hSGD results, when simulated.
     pub hsgd: Option<SimReport>,
     /// Milliseconds each stage took.
     pub timings_ms: BTreeMap<String, f64>,
+}
+
+/// The estimators and fitted laws of one sample (`hsgd estimate`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SampleReport {
+    /// Tail-index estimates (n, median, hill, pickands, moment, stable_index, …).
+    #[serde(flatten)]
+    pub estimates: AllEstimates,
+    /// Fitted laws (gaussian, student_t, skew_t, stable) with goodness of fit.
+    #[serde(flatten)]
+    pub fits: Fits,
+}
+
+/// All estimators and fits of a raw sample.
+///
+/// # Errors
+/// A sample the estimators or fits reject (too small, constant, not finite), or a bad k.
+pub fn analyse_sample(sample: &[f64], hill_k: Option<usize>, seed: u64) -> Result<SampleReport> {
+    Ok(SampleReport {
+        estimates: estimators::estimate_all(sample, hill_k, seed)?,
+        fits: fits::fit_all(sample)?,
+    })
 }
 
 /// Builds the problem a config describes (`csv` holds the text of a user's CSV).
@@ -100,14 +194,21 @@ pub fn build_problem(config: &Config, csv: Option<&str>) -> Result<Problem> {
     }
 }
 
-/// Runs the whole pipeline for `config`.
-pub fn run(config: &Config, csv: Option<&str>, observer: &mut dyn Observer) -> Result<Report> {
+/// The problem, its SVD and the bounds: everything before a simulation.
+pub struct Prepared {
+    /// The data.
+    pub problem: Problem,
+    /// Its SVD.
+    pub spectrum: Spectrum,
+    /// The bounds at the config's γ, B, δ.
+    pub bounds: BoundsModel,
+}
+
+/// Builds and checks the problem, its spectrum and the bounds for `config`; the errors
+/// name the field to fix (batch larger than n, coordinate out of range, …).
+pub fn prepare(config: &Config, csv: Option<&str>) -> Result<Prepared> {
     config.validate()?;
-    let mut timings = BTreeMap::new();
-    let t0 = observer.now_ms();
     let problem = build_problem(config, csv)?;
-    let t1 = observer.now_ms();
-    timings.insert("data".to_string(), t1 - t0);
     if config.batch > problem.n() {
         return Err(Error::new(
             "batch",
@@ -118,88 +219,265 @@ pub fn run(config: &Config, csv: Option<&str>, observer: &mut dyn Observer) -> R
             ),
         ));
     }
-    let spectrum = Spectrum::new(&problem)?;
-    let t2 = observer.now_ms();
-    timings.insert("svd".to_string(), t2 - t1);
     if config.coordinate >= problem.d() {
         return Err(Error::new(
             "coordinate",
-            format!("the coordinate index must be below d = {}", problem.d()),
+            format!(
+                "the coordinate index must be below d = {} (0-based)",
+                problem.d()
+            ),
         ));
     }
-    let sgd = if matches!(config.method, Method::Sgd | Method::Both) {
-        let report = simulate_sgd(config, &problem, &spectrum, observer)?;
-        timings.insert("sgd".to_string(), observer.now_ms() - t2);
-        Some(report)
-    } else {
-        None
+    let work = config.runs as f64 * config.steps as f64 * (config.batch * problem.d()) as f64;
+    if work > MAX_WORK {
+        return Err(Error::new(
+            "runs",
+            format!(
+                "runs × steps × batch × d = {work:.2e} exceeds the budget of {MAX_WORK:.0e} operations; use fewer runs or steps"
+            ),
+        ));
+    }
+    if config.runs.saturating_mul(problem.d()) > MAX_ITERATE_ENTRIES {
+        return Err(Error::new(
+            "runs",
+            format!("runs × d exceeds the memory budget of {MAX_ITERATE_ENTRIES} stored values"),
+        ));
+    }
+    let spectrum = Spectrum::new(&problem)?;
+    let bounds = BoundsModel::from_spectrum(&spectrum, config.gamma, config.batch, config.delta)?;
+    Ok(Prepared {
+        problem,
+        spectrum,
+        bounds,
+    })
+}
+
+/// Runs the whole pipeline for `config`.
+pub fn run(config: &Config, csv: Option<&str>, observer: &mut dyn Observer) -> Result<Report> {
+    let mut timings = BTreeMap::new();
+    let t0 = observer.now_ms();
+    let prepared = prepare(config, csv)?;
+    let t1 = observer.now_ms();
+    timings.insert("data + svd".to_string(), t1 - t0);
+    let bounds = prepared.bounds.summary();
+    let methods: Vec<&str> = match config.method {
+        Method::Sgd => vec!["sgd"],
+        Method::Hsgd => vec!["hsgd"],
+        Method::Both => vec!["sgd", "hsgd"],
     };
+    let mut sgd = None;
+    let mut hsgd = None;
+    for (index, method) in methods.iter().enumerate() {
+        let start = observer.now_ms();
+        let simulation = simulate(config, &prepared, method, index, methods.len(), observer)?;
+        let t_sim = observer.now_ms();
+        timings.insert(format!("{method} simulation"), t_sim - start);
+        let report = analyse(
+            config,
+            &prepared,
+            method,
+            &simulation,
+            &bounds,
+            &mut timings,
+            observer,
+        )?;
+        if *method == "sgd" {
+            sgd = Some(report);
+        } else {
+            hsgd = Some(report);
+        }
+    }
     Ok(Report {
         config: config.clone(),
-        problem: problem.name.clone(),
-        n: problem.n(),
-        d: problem.d(),
-        singular_values: spectrum.singular_values.clone(),
-        stable_rank: spectrum.stable_rank(),
+        problem: prepared.problem.name.clone(),
+        n: prepared.problem.n(),
+        d: prepared.problem.d(),
+        rank: prepared.spectrum.rank(),
+        singular_values: prepared.spectrum.singular_values.clone(),
+        stable_rank: prepared.spectrum.stable_rank(),
+        theory: theory_law(config, &prepared),
+        bounds,
         sgd,
-        hsgd: None,
+        hsgd,
         timings_ms: timings,
     })
 }
 
-fn simulate_sgd(
+/// Simulates `method` ("sgd" or "hsgd") for all of the config's runs. `index` of `count`
+/// methods scales the progress reported to `observer`.
+pub fn simulate(
     config: &Config,
-    problem: &Problem,
-    spectrum: &Spectrum,
+    prepared: &Prepared,
+    method: &str,
+    index: usize,
+    count: usize,
+    observer: &mut dyn Observer,
+) -> Result<Simulation> {
+    let record = Record {
+        trajectory_run: None,
+        ..Record::default()
+    };
+    let total_all = (config.runs * config.steps * count) as u64;
+    let offset = (config.runs * config.steps * index) as u64;
+    let mut progress =
+        |done: u64, _total: u64| observer.progress((offset + done) as usize, total_all as usize);
+    let result = if method == "sgd" {
+        let params = SgdParams {
+            gamma: config.gamma,
+            batch: config.batch,
+            delta: config.delta,
+            steps: config.steps,
+            replacement: config.replacement,
+        };
+        Sgd::new(&prepared.problem, &params)?.simulate(
+            config.seed,
+            0..config.runs,
+            &record,
+            &mut progress,
+        )
+    } else {
+        let params = HsgdParams {
+            gamma: config.gamma,
+            batch: config.batch,
+            delta: config.delta,
+            steps: config.steps,
+            substeps: config.substeps,
+            coupling: Coupling::Coupled,
+        };
+        Hsgd::new(&prepared.spectrum, &params)?.simulate(
+            config.seed,
+            0..config.runs,
+            &record,
+            &mut progress,
+        )
+    };
+    result.map_err(|e| {
+        if e.field == CANCELLED {
+            Error::new("run", "cancelled")
+        } else {
+            e
+        }
+    })
+}
+
+/// The inspected coordinate of every finished run: q_iᵀx (SVD basis) or x_i.
+pub fn inspected_coordinate(
+    config: &Config,
+    prepared: &Prepared,
+    simulation: &Simulation,
+) -> Vec<f64> {
+    match config.basis {
+        Basis::Svd => match simulation.svd_coordinate(config.coordinate) {
+            Some(values) => values,
+            None => {
+                let q: Vec<f64> = prepared
+                    .spectrum
+                    .v
+                    .column(config.coordinate)
+                    .iter()
+                    .copied()
+                    .collect();
+                simulation.project(&q)
+            }
+        },
+        Basis::Original => simulation
+            .finals
+            .chunks_exact(simulation.d)
+            .map(|x| x[config.coordinate])
+            .collect(),
+    }
+}
+
+fn analyse(
+    config: &Config,
+    prepared: &Prepared,
+    method: &str,
+    simulation: &Simulation,
+    bounds: &Bounds,
+    timings: &mut BTreeMap<String, f64>,
     observer: &mut dyn Observer,
 ) -> Result<SimReport> {
-    let params = SgdParams {
-        gamma: config.gamma,
-        batch: config.batch,
-        delta: config.delta,
-        steps: config.steps,
-        replacement: config.replacement,
-    };
-    let direction: Vec<f64> = match config.basis {
-        Basis::Svd => spectrum
-            .v
-            .column(config.coordinate)
-            .iter()
-            .copied()
-            .collect(),
-        Basis::Original => (0..problem.d())
-            .map(|j| if j == config.coordinate { 1.0 } else { 0.0 })
-            .collect(),
-    };
-    let mut values = Vec::with_capacity(config.runs);
-    let mut diverged = 0;
-    for r in 0..config.runs {
-        match sgd::run(problem, &params, config.seed, r as u64) {
-            Some(x) => values.push(x.iter().zip(&direction).map(|(x, q)| x * q).sum::<f64>()),
-            None => diverged += 1,
-        }
-        let reported = (r + 1) % 50 == 0 || r + 1 == config.runs;
-        if reported && !observer.progress(r + 1, config.runs) {
-            return Err(Error::new("run", "cancelled"));
-        }
-    }
+    let label = if method == "sgd" { "SGD" } else { "hSGD" };
+    let values = inspected_coordinate(config, prepared, simulation);
+    let diverged = simulation.diverged.len();
     if values.len() < 2 {
         return Err(Error::new(
             "gamma",
             format!(
-                "SGD diverged in {diverged} of {} runs: the learning rate γ = {} is past the stability limit",
-                config.runs, config.gamma
+                "{label} diverged in {diverged} of {} runs: the learning rate γ = {} is past the stability limit (hSGD's second moment is finite only for γ < γ₂ = {:.4})",
+                config.runs, config.gamma, bounds.gamma_2
             ),
         ));
     }
     let mean = values.iter().sum::<f64>() / values.len() as f64;
-    let centred = values.iter().map(|v| v - mean).collect();
+    let centred: Vec<f64> = values.iter().map(|v| v - mean).collect();
+    let mut notes = Vec::new();
+    if diverged > 0 {
+        notes.push(format!(
+            "{diverged} of {} {label} runs diverged and are left out",
+            config.runs
+        ));
+    }
+    let t0 = observer.now_ms();
+    let estimates = match estimators::estimate_all(&centred, config.hill_k, config.seed) {
+        Ok(e) => Some(e),
+        Err(e) => {
+            notes.push(format!("tail-index estimators: {}", e.message));
+            None
+        }
+    };
+    let t1 = observer.now_ms();
+    timings.insert(format!("{method} estimators"), t1 - t0);
+    let fits = match fits::fit_all(&centred) {
+        Ok(f) => Some(f),
+        Err(e) => {
+            notes.push(format!("fits: {}", e.message));
+            None
+        }
+    };
+    timings.insert(format!("{method} fits"), observer.now_ms() - t1);
+    let alpha = estimates.as_ref().and_then(|e| e.hill.alpha);
+    let verdict = alpha.map(|a| Verdict::of(a, bounds));
+    let verdict_text = alpha
+        .zip(verdict)
+        .map(|(a, v)| v.sentence(label, a, bounds));
+    let loss_steps = simulation.times.clone();
+    let loss = simulation.mean_loss();
     Ok(SimReport {
-        method: "sgd".into(),
+        method: method.to_string(),
         runs: values.len(),
         diverged,
         mean,
         centred,
+        estimates,
+        fits,
+        verdict,
+        verdict_text,
+        loss_steps,
+        loss,
+        notes,
+    })
+}
+
+/// The Pearson IV stationary law of the inspected SVD coordinate, centred at its mean
+/// (MATH.md §2.3): Y_i = scale·Z_i with Z_i ~ PIV(m = (ν+1)/2, v = −μ(ν−1), a = 1, 0);
+/// shifting by −scale·μ makes the mean zero, like the centred sample.
+pub fn theory_law(config: &Config, prepared: &Prepared) -> Option<FittedLaw> {
+    if config.basis != Basis::Svd || config.coordinate >= prepared.spectrum.rank() {
+        return None;
+    }
+    let coefficients =
+        pearson::coefficients(&prepared.spectrum, config.gamma, config.batch, config.delta).ok()?;
+    let c = coefficients.get(config.coordinate)?;
+    if c.chi != Chi::One {
+        return None;
+    }
+    let nu = c.nu();
+    Some(FittedLaw::PearsonIV {
+        m: 0.5 * (nu + 1.0),
+        v: -c.mu * (nu - 1.0) * c.scale.signum(),
+        a: c.scale.abs(),
+        lambda: -c.scale * c.mu,
     })
 }
 

@@ -1,1 +1,766 @@
-//! TODO: module hsgd (see MATH.md).
+//! Homogenized SGD (hSGD), the SDE of MATH.md §1.1, integrated in SVD coordinates
+//! (MATH.md §2.1 eq. (4), §4.1 "hSGD in the eigenbasis").
+//!
+//! # The SDE in project units (MATH.md §0: f(x) = (1/2n)|Ax − b|² + (δ/2)|x|²)
+//!
+//! dX = −γ∇f(X) dt + γ√((2/B) L(X) H) dW, L(x) = (1/2n)|Ax − b|², H = AᵀA/n; one time
+//! unit is one SGD step. With the reduced SVD A = PΣQᵀ, Y = Qᵀ(X − x_*), α = −Σ⁻¹Pᵀb,
+//! β = |b − PPᵀb|² (crate::spectrum):
+//!
+//! - Qᵀ(1/n)Aᵀ(AX − b) = (Σ²/n)Y and QᵀX = Y − α, so the drift of Y_i is
+//!   −γ[(λ_i²/n)Y_i + δ(Y_i − α_i)] = −θ_i(Y_i − m_i) with
+//!   **θ_i = γ(λ_i²/n + δ)** and **m_i = nδα_i/(λ_i² + nδ)** (MATH.md §4.1 writes
+//!   m_i = δ_Pα_i/(λ_i² + δ_P) with the paper's δ_P = nδ).
+//! - |AX − b|² = |ΣY|² + β =: S, and H^{1/2} = Q diag(λ_i/√n) Qᵀ, so the noise of Y_i is
+//!   (γλ_i/n)√(S/B) dB_i (independent of δ; MATH.md eq. (4)).
+//! - The null-space part X_⊥ = (I − QQᵀ)X feels no noise: dX_⊥ = −γδX_⊥ dt, so
+//!   X_⊥(t) = e^{−γδt}X_⊥(0), exactly.
+//!
+//! # The scheme (exponential Euler, exact for the OU part), h = 1/substeps
+//!
+//! Y_i ← m_i + e^{−θ_i h}(Y_i − m_i) + √((1 − e^{−2θ_i h})/(2θ_i)) · (γλ_i/n)√(S/B) · ξ_i,
+//! with S = Σ_j λ_j²Y_j² + β frozen at the start of the sub-step ([`Coupling::Coupled`]),
+//! or S_i = λ_i²Y_i² + β, the independent Pearson diffusions of MATH.md §2.2 eq. (8)
+//! ([`Coupling::Independent`]). The factors e^{−θ_i h} and the noise scales are computed
+//! once; a sub-step is one fused pass over the r coordinates (update Y_i, accumulate the next
+//! S), O(r), with normals from [`crate::rng::Ziggurat`].
+//!
+//! Initial law: x₀ ~ 0.5·N(0, I) drawn exactly as SGD draws it from
+//! `rng::stream(seed, run)` (so SGD and hSGD start from the same point, run for run);
+//! Vᵀx₀ gives Y(0) = (Vᵀx₀)_{i<r} + α and the null-space coordinates. Outputs: the final
+//! iterates X = V·s in the original coordinates and s = Vᵀx in SVD coordinates
+//! (s_i = Y_i − α_i for i < r, the null-space coordinates beyond), plus what
+//! [`Record`] asks for, as for SGD. The loss at a recorded step is
+//! f = S/(2n) + (δ/2)|s|², exact and O(d).
+//!
+//! A run diverges when S is not finite or exceeds [`crate::sgd::DIVERGENCE_NORM`]²
+//! (checked every step).
+//!
+//! [`simulate_euler_maruyama`] is the SVD-free Euler–Maruyama scheme of MATH.md §4.1,
+//! O(nd) per sub-step, kept as an independent cross-check:
+//! X ← X − hγ∇f(X) + γ√(2hL(X)/B) · Aᵀζ/√n, ζ ~ N(0, I_n).
+
+use std::ops::Range;
+
+use crate::error::{Error, Result};
+use crate::problem::Problem;
+use crate::rng::{self, Stream, Ziggurat};
+use crate::sgd::{
+    check_common, check_runs, initial_point, square_is_bounded, thinned_steps, LossCurve, Record,
+    Simulation, Ticker, Trajectory, CHECK_STEPS,
+};
+use crate::spectrum::Spectrum;
+
+/// How the noise of one coordinate depends on the others.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Coupling {
+    /// hSGD itself: S = Σ_j λ_j²Y_j² + β (MATH.md eq. (4), (7)).
+    Coupled,
+    /// The independent Pearson diffusions of Theorem 3.1: S_i = λ_i²Y_i² + β (eq. (8)).
+    Independent,
+}
+
+/// The parameters of one hSGD simulation.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct HsgdParams {
+    /// Learning rate γ.
+    pub gamma: f64,
+    /// Batch size B (1 ≤ B ≤ n; enters only through the noise scale).
+    pub batch: usize,
+    /// Ridge coefficient δ (project units).
+    pub delta: f64,
+    /// Time horizon K, in SGD steps.
+    pub steps: usize,
+    /// Sub-steps per SGD step (h = 1/substeps), ≥ 1.
+    pub substeps: usize,
+    /// Coupled hSGD or the independent Pearson diffusions.
+    pub coupling: Coupling,
+}
+
+/// Per-step work units of one coordinate update (for progress; one SGD element = 1).
+const WORK_PER_UPDATE: u64 = 8;
+
+/// A prepared hSGD simulation: parameters checked, per-coordinate factors precomputed.
+#[derive(Clone, Debug)]
+pub struct Hsgd {
+    n: usize,
+    d: usize,
+    r: usize,
+    params: HsgdParams,
+    /// V column-major (column i = q_i), d × d.
+    v: Vec<f64>,
+    alpha: Vec<f64>,
+    beta: f64,
+    /// λ_i².
+    lambda2: Vec<f64>,
+    /// m_i = nδα_i/(λ_i² + nδ).
+    mean: Vec<f64>,
+    /// e^{−θ_i h}.
+    decay: Vec<f64>,
+    /// √((1 − e^{−2θ_i h})/(2θ_i)) · γλ_i/(n√B).
+    noise: Vec<f64>,
+}
+
+impl Hsgd {
+    /// Checks the parameters and precomputes the per-coordinate factors.
+    ///
+    /// # Errors
+    /// γ not finite and > 0, B outside 1..=n, δ not finite and ≥ 0, substeps = 0, or an
+    /// inconsistent or non-finite spectrum.
+    pub fn new(spectrum: &Spectrum, params: &HsgdParams) -> Result<Hsgd> {
+        let (n, d, r) = (spectrum.n, spectrum.d, spectrum.rank());
+        check_common(params.gamma, params.batch, params.delta, n)?;
+        if params.substeps == 0 {
+            return Err(Error::new("substeps", "hSGD sub-steps must be at least 1"));
+        }
+        let consistent = r >= 1
+            && r <= d
+            && spectrum.alpha.len() == r
+            && spectrum.v.shape() == (d, d)
+            && spectrum.x_star.len() == d
+            && spectrum.beta.is_finite()
+            && spectrum.beta >= 0.0
+            && spectrum
+                .singular_values
+                .iter()
+                .all(|s| s.is_finite() && *s > 0.0)
+            && spectrum.alpha.iter().all(|a| a.is_finite())
+            && spectrum.v.iter().all(|v| v.is_finite());
+        if !consistent {
+            return Err(Error::new(
+                "data",
+                "the spectrum is inconsistent or not finite (rank, basis, α or β)",
+            ));
+        }
+        let (gamma, delta) = (params.gamma, params.delta);
+        let nf = n as f64;
+        let h = 1.0 / params.substeps as f64;
+        let mut lambda2 = Vec::with_capacity(r);
+        let mut mean = Vec::with_capacity(r);
+        let mut decay = Vec::with_capacity(r);
+        let mut noise = Vec::with_capacity(r);
+        for (&lambda, &alpha) in spectrum.singular_values.iter().zip(&spectrum.alpha) {
+            let l2 = lambda * lambda;
+            let theta = gamma * (l2 / nf + delta);
+            lambda2.push(l2);
+            mean.push(nf * delta * alpha / (l2 + nf * delta));
+            decay.push(libm::exp(-theta * h));
+            // (1 − e^{−2θh})/(2θ) via expm1: no cancellation when θh is tiny.
+            let variance = -libm::expm1(-2.0 * theta * h) / (2.0 * theta);
+            noise.push(variance.sqrt() * gamma * lambda / (nf * (params.batch as f64).sqrt()));
+        }
+        Ok(Hsgd {
+            n,
+            d,
+            r,
+            params: *params,
+            v: spectrum.v.as_slice().to_vec(),
+            alpha: spectrum.alpha.clone(),
+            beta: spectrum.beta,
+            lambda2,
+            mean,
+            decay,
+            noise,
+        })
+    }
+
+    /// The parameters.
+    pub fn params(&self) -> &HsgdParams {
+        &self.params
+    }
+
+    fn column(&self, i: usize) -> &[f64] {
+        &self.v[i * self.d..(i + 1) * self.d]
+    }
+
+    /// S = Σ λ_i²Y_i² + β.
+    fn residual2(&self, y: &[f64]) -> f64 {
+        let mut s = self.beta;
+        for (l2, y) in self.lambda2.iter().zip(y) {
+            s += l2 * y * y;
+        }
+        s
+    }
+
+    /// SVD coordinates s (length d) at time t from Y and the initial null-space part.
+    fn svd_coordinates(&self, y: &[f64], null0: &[f64], t: usize, s: &mut [f64]) {
+        for i in 0..self.r {
+            s[i] = y[i] - self.alpha[i];
+        }
+        let shrink = libm::exp(-self.params.gamma * self.params.delta * t as f64);
+        for (s, c) in s[self.r..].iter_mut().zip(null0) {
+            *s = shrink * c;
+        }
+    }
+
+    /// x = V s.
+    fn original_coordinates(&self, s: &[f64], x: &mut [f64]) {
+        x.iter_mut().for_each(|v| *v = 0.0);
+        for (i, &si) in s.iter().enumerate() {
+            for (x, v) in x.iter_mut().zip(self.column(i)) {
+                *x += si * v;
+            }
+        }
+    }
+
+    /// Simulates runs `runs` (run r from `rng::stream(seed, r)`), recording what `record`
+    /// asks for. `progress(done, total)` is called about every
+    /// [`crate::sgd::PROGRESS_QUANTUM`] of work and at the end, in units of SGD steps
+    /// (time units) summed over the runs of this call; returning false cancels.
+    ///
+    /// # Errors
+    /// A reversed run range; cancellation (field [`crate::sgd::CANCELLED`]).
+    pub fn simulate(
+        &self,
+        seed: u64,
+        runs: Range<usize>,
+        record: &Record,
+        progress: &mut dyn FnMut(u64, u64) -> bool,
+    ) -> Result<Simulation> {
+        check_runs(&runs)?;
+        let (d, r, steps) = (self.d, self.r, self.params.steps);
+        let times = thinned_steps(steps, record.points);
+        let mut out = Simulation {
+            d,
+            runs: runs.clone(),
+            finished: Vec::new(),
+            finals: Vec::new(),
+            finals_svd: Some(Vec::new()),
+            diverged: Vec::new(),
+            times,
+            trajectory: None,
+            losses: Vec::new(),
+        };
+        let total = runs.len() as u64 * steps as u64;
+        let mut ticker = Ticker::new(progress, total);
+        let zig = rng::ziggurat();
+        let mut x = vec![0.0; d];
+        let mut s = vec![0.0; d];
+        let mut y = vec![0.0; r];
+        let mut null0 = vec![0.0; d - r];
+        let work_per_step = WORK_PER_UPDATE * (r * self.params.substeps) as u64;
+        for (k, run) in runs.clone().enumerate() {
+            let keep_path = record.trajectory_run == Some(run);
+            let keep_loss = run < record.loss_runs;
+            let observing = keep_path || keep_loss;
+            let mut path = Vec::new();
+            let mut loss = Vec::new();
+
+            let mut stream = rng::stream(seed, run as u64);
+            initial_point(&mut stream, &mut x);
+            for (i, si) in s.iter_mut().enumerate() {
+                *si = dot_plain(self.column(i), &x);
+            }
+            for i in 0..r {
+                y[i] = s[i] + self.alpha[i];
+            }
+            null0.copy_from_slice(&s[r..]);
+            let mut residual2 = self.residual2(&y);
+
+            let mut next_time = 0;
+            let mut t = 0;
+            let mut finished = true;
+            loop {
+                if observing && out.times.get(next_time) == Some(&t) {
+                    self.svd_coordinates(&y, &null0, t, &mut s);
+                    if keep_path {
+                        self.original_coordinates(&s, &mut x);
+                        path.extend_from_slice(&x);
+                    }
+                    if keep_loss {
+                        let norm2: f64 = s.iter().map(|v| v * v).sum();
+                        loss.push(
+                            residual2 / (2.0 * self.n as f64) + 0.5 * self.params.delta * norm2,
+                        );
+                    }
+                    next_time += 1;
+                }
+                if t == steps {
+                    break;
+                }
+                let mut end = (t + CHECK_STEPS).min(steps);
+                if observing {
+                    end = end.min(out.times[next_time]);
+                }
+                match self.advance(zig, &mut stream, &mut y, residual2, end - t) {
+                    Some(next) => residual2 = next,
+                    None => {
+                        finished = false;
+                        break;
+                    }
+                }
+                ticker.advance((end - t) as u64, (end - t) as u64 * work_per_step)?;
+                t = end;
+            }
+            if finished {
+                self.svd_coordinates(&y, &null0, steps, &mut s);
+                self.original_coordinates(&s, &mut x);
+                out.finished.push(run);
+                out.finals.extend_from_slice(&x);
+                if let Some(svd) = out.finals_svd.as_mut() {
+                    svd.extend_from_slice(&s);
+                }
+            } else {
+                out.diverged.push(run);
+            }
+            ticker.skip_to((k as u64 + 1) * steps as u64);
+            if keep_path {
+                out.trajectory = Some(Trajectory { run, points: path });
+            }
+            if keep_loss {
+                out.losses.push(LossCurve { run, values: loss });
+            }
+        }
+        ticker.report()?;
+        Ok(out)
+    }
+
+    /// `count` steps of `substeps` sub-steps each from Y with S = `residual2`; returns the
+    /// new S, or `None` when the run diverged.
+    fn advance(
+        &self,
+        zig: &Ziggurat,
+        stream: &mut Stream,
+        y: &mut [f64],
+        mut residual2: f64,
+        count: usize,
+    ) -> Option<f64> {
+        for _ in 0..count {
+            for _ in 0..self.params.substeps {
+                residual2 = match self.params.coupling {
+                    Coupling::Coupled => self.substep_coupled(zig, stream, y, residual2),
+                    Coupling::Independent => self.substep_independent(zig, stream, y),
+                };
+            }
+            if !square_is_bounded(residual2) {
+                return None;
+            }
+        }
+        Some(residual2)
+    }
+
+    /// One exponential-Euler sub-step of coupled hSGD; returns the new S.
+    #[inline]
+    fn substep_coupled(
+        &self,
+        zig: &Ziggurat,
+        stream: &mut Stream,
+        y: &mut [f64],
+        residual2: f64,
+    ) -> f64 {
+        let root = residual2.sqrt();
+        let mut next = self.beta;
+        for ((((y, &m), &e), &g), &l2) in y
+            .iter_mut()
+            .zip(&self.mean)
+            .zip(&self.decay)
+            .zip(&self.noise)
+            .zip(&self.lambda2)
+        {
+            let xi = zig.sample(stream);
+            let updated = m + e * (*y - m) + g * root * xi;
+            *y = updated;
+            next += l2 * updated * updated;
+        }
+        next
+    }
+
+    /// One exponential-Euler sub-step of the independent Pearson diffusions; returns the
+    /// new S (for the divergence check and the loss).
+    #[inline]
+    fn substep_independent(&self, zig: &Ziggurat, stream: &mut Stream, y: &mut [f64]) -> f64 {
+        let mut next = self.beta;
+        for ((((y, &m), &e), &g), &l2) in y
+            .iter_mut()
+            .zip(&self.mean)
+            .zip(&self.decay)
+            .zip(&self.noise)
+            .zip(&self.lambda2)
+        {
+            let xi = zig.sample(stream);
+            let own = l2 * *y * *y + self.beta;
+            let updated = m + e * (*y - m) + g * own.sqrt() * xi;
+            *y = updated;
+            next += l2 * updated * updated;
+        }
+        next
+    }
+}
+
+/// aᵀx, summed left to right.
+fn dot_plain(a: &[f64], x: &[f64]) -> f64 {
+    a.iter().zip(x).map(|(a, x)| a * x).sum()
+}
+
+/// Simulates runs `runs` of hSGD; see [`Hsgd::simulate`]. Prepare an [`Hsgd`] once
+/// instead when simulating several chunks.
+///
+/// # Errors
+/// As [`Hsgd::new`] and [`Hsgd::simulate`].
+pub fn simulate(
+    spectrum: &Spectrum,
+    params: &HsgdParams,
+    seed: u64,
+    runs: Range<usize>,
+    record: &Record,
+    progress: &mut dyn FnMut(u64, u64) -> bool,
+) -> Result<Simulation> {
+    Hsgd::new(spectrum, params)?.simulate(seed, runs, record, progress)
+}
+
+/// Coupled hSGD by the SVD-free Euler–Maruyama scheme (MATH.md §4.1), O(nd) per sub-step,
+/// h = 1/substeps: X ← (1 − hγδ)X − (hγ/n)Aᵀ(AX − b) + γ√(2hL(X)/(Bn)) Aᵀζ, ζ ~ N(0, I_n),
+/// L(X) = |AX − b|²/(2n). Same initial points as SGD and [`simulate`]; only the final
+/// iterates are returned (original coordinates; no SVD coordinates, no recording). A
+/// cross-check for the eigenbasis scheme, not a fast path.
+///
+/// # Errors
+/// As [`Hsgd::new`]; the independent coupling has no SVD-free form (field `coupling`).
+pub fn simulate_euler_maruyama(
+    problem: &Problem,
+    params: &HsgdParams,
+    seed: u64,
+    runs: Range<usize>,
+    progress: &mut dyn FnMut(u64, u64) -> bool,
+) -> Result<Simulation> {
+    let (n, d) = (problem.n(), problem.d());
+    check_common(params.gamma, params.batch, params.delta, n)?;
+    check_runs(&runs)?;
+    if params.substeps == 0 {
+        return Err(Error::new("substeps", "hSGD sub-steps must be at least 1"));
+    }
+    if params.coupling != Coupling::Coupled {
+        return Err(Error::new(
+            "coupling",
+            "the SVD-free scheme simulates coupled hSGD only",
+        ));
+    }
+    let rows: Vec<Vec<f64>> = problem
+        .a
+        .row_iter()
+        .map(|row| row.iter().copied().collect())
+        .collect();
+    let b = problem.b.as_slice();
+    let (gamma, delta) = (params.gamma, params.delta);
+    let nf = n as f64;
+    let h = 1.0 / params.substeps as f64;
+    let shrink = 1.0 - h * gamma * delta;
+    let zig = rng::ziggurat();
+    let mut out = Simulation {
+        d,
+        runs: runs.clone(),
+        finished: Vec::new(),
+        finals: Vec::new(),
+        finals_svd: None,
+        diverged: Vec::new(),
+        times: Vec::new(),
+        trajectory: None,
+        losses: Vec::new(),
+    };
+    let mut ticker = Ticker::new(progress, runs.len() as u64 * params.steps as u64);
+    let mut x = vec![0.0; d];
+    let mut weights = vec![0.0; n];
+    let work_per_step = 2 * (n * d * params.substeps) as u64;
+    for (k, run) in runs.clone().enumerate() {
+        let mut stream = rng::stream(seed, run as u64);
+        initial_point(&mut stream, &mut x);
+        let mut finished = true;
+        'steps: for _ in 0..params.steps {
+            for _ in 0..params.substeps {
+                let mut residual2 = 0.0;
+                for ((w, row), &bi) in weights.iter_mut().zip(&rows).zip(b) {
+                    *w = dot_plain(row, &x) - bi;
+                    residual2 += *w * *w;
+                }
+                let loss = residual2 / (2.0 * nf);
+                let scale = gamma * (2.0 * h * loss / (params.batch as f64 * nf)).sqrt();
+                for w in weights.iter_mut() {
+                    *w = -h * gamma * *w / nf + scale * zig.sample(&mut stream);
+                }
+                x.iter_mut().for_each(|v| *v *= shrink);
+                for (row, &w) in rows.iter().zip(&weights) {
+                    for (x, a) in x.iter_mut().zip(row) {
+                        *x += w * a;
+                    }
+                }
+                if !square_is_bounded(residual2) {
+                    finished = false;
+                    break 'steps;
+                }
+            }
+            ticker.advance(1, work_per_step)?;
+        }
+        if finished && x.iter().all(|v| v.is_finite()) {
+            out.finished.push(run);
+            out.finals.extend_from_slice(&x);
+        } else {
+            out.diverged.push(run);
+        }
+        ticker.skip_to((k as u64 + 1) * params.steps as u64);
+    }
+    ticker.report()?;
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use nalgebra::{DMatrix, DVector};
+
+    fn params(gamma: f64, delta: f64, steps: usize, substeps: usize) -> HsgdParams {
+        HsgdParams {
+            gamma,
+            batch: 1,
+            delta,
+            steps,
+            substeps,
+            coupling: Coupling::Coupled,
+        }
+    }
+
+    fn quiet() -> impl FnMut(u64, u64) -> bool {
+        |_, _| true
+    }
+
+    fn mean_and_se(values: &[f64]) -> (f64, f64) {
+        let n = values.len() as f64;
+        let m = values.iter().sum::<f64>() / n;
+        let var = values.iter().map(|v| (v - m).powi(2)).sum::<f64>() / (n - 1.0);
+        (m, (var / n).sqrt())
+    }
+
+    #[test]
+    fn starts_where_sgd_starts_and_keeps_the_null_space_deterministic() {
+        // Wide A (n = 4 < d = 7): three null-space coordinates decay as e^{−γδK} exactly,
+        // from the same x₀ as SGD's run (0.5 × the run's first normals).
+        let problem = Problem::synthetic(4, 7, 2).unwrap();
+        let spectrum = Spectrum::new(&problem).unwrap();
+        let p = params(0.05, 0.3, 20, 3);
+        let record = Record {
+            trajectory_run: Some(1),
+            loss_runs: 0,
+            points: 20,
+        };
+        let sim = simulate(&spectrum, &p, 5, 0..2, &record, &mut quiet()).unwrap();
+        let mut stream = rng::stream(5, 1);
+        let mut x0 = vec![0.0; 7];
+        rng::fill_standard_normal(&mut stream, &mut x0);
+        x0.iter_mut().for_each(|v| *v *= 0.5);
+        let path = &sim.trajectory.as_ref().unwrap().points;
+        for (a, b) in path[..7].iter().zip(&x0) {
+            assert!((a - b).abs() < 1e-13, "{a} vs {b}");
+        }
+        let s0 = spectrum.project(&x0);
+        let svd = sim.final_svd(1).unwrap();
+        let shrink = libm::exp(-0.05 * 0.3 * 20.0);
+        for k in 4..7 {
+            assert!(
+                (svd[k] - shrink * s0[k]).abs() < 1e-14,
+                "{k}: {} vs {}",
+                svd[k],
+                shrink * s0[k]
+            );
+        }
+        // The original and SVD coordinates describe the same point: x = V s.
+        let x = DVector::from_column_slice(sim.final_iterate(1));
+        let back = spectrum.project(x.as_slice());
+        for (a, b) in back.iter().zip(svd) {
+            assert!((a - b).abs() < 1e-12, "{a} vs {b}");
+        }
+    }
+
+    #[test]
+    fn mean_follows_the_exact_ou_mean() {
+        // E Y_i(t) = m_i + e^{−θ_i t}(E Y_i(0) − m_i), exact for the SDE and for the
+        // exponential-Euler scheme (the noise has mean 0 and the drift is linear);
+        // E Y(0) = α since E x₀ = 0. m_i = nδα_i/(λ_i² + nδ), θ_i = γ(λ_i²/n + δ),
+        // computed here from the spectrum. Tolerance 4.5 Monte Carlo standard errors.
+        let problem = Problem::synthetic(30, 4, 6).unwrap();
+        let spectrum = Spectrum::new(&problem).unwrap();
+        let (gamma, delta, steps) = (0.02, 0.4, 30);
+        let p = params(gamma, delta, steps, 2);
+        let runs = 4000;
+        let sim = simulate(
+            &spectrum,
+            &p,
+            8,
+            0..runs,
+            &Record::finals_only(),
+            &mut quiet(),
+        )
+        .unwrap();
+        assert_eq!(sim.finished.len(), runs);
+        let n = 30.0;
+        let mut spread = 0.0;
+        for (i, (&lambda, &alpha)) in spectrum
+            .singular_values
+            .iter()
+            .zip(&spectrum.alpha)
+            .enumerate()
+        {
+            let l2 = lambda * lambda;
+            let m = n * delta * alpha / (l2 + n * delta);
+            let theta = gamma * (l2 / n + delta);
+            let expected = m + libm::exp(-theta * steps as f64) * (alpha - m);
+            let y: Vec<f64> = sim
+                .svd_coordinate(i)
+                .unwrap()
+                .iter()
+                .map(|s| s + alpha)
+                .collect();
+            let (mean, se) = mean_and_se(&y);
+            assert!(
+                (mean - expected).abs() < 4.5 * se,
+                "coordinate {i}: {mean} vs {expected} (se {se})"
+            );
+            spread += se;
+        }
+        assert!(spread > 1e-3, "the runs do not spread: {spread}");
+    }
+
+    #[test]
+    fn one_coordinate_stationary_second_moment() {
+        // r = 1 (d = 1): hSGD is a 1-d Pearson diffusion. In Z = λY/√β units its
+        // stationary E Z² = (μ² + φ)/(1 − φ), μ = λm/√β, φ = γλ⁴/(2nB(λ² + nδ))
+        // (MATH.md §2.3, project units). The exponential-Euler chain (factor e = e^{−θh},
+        // noise variance s²(λ²Y² + β), s² = (1 − e²)/(2θ)·γ²λ²/(n²B)) has the stationary
+        // moment E(Y − m)² = s²(λ²m² + β)/(1 − e² − s²λ²), which equals the SDE's for every
+        // h (the factor 1 − e² cancels): checked to 1e-12, then the simulation against it
+        // within 4.5 Monte Carlo standard errors. (Mutating the noise scale by 5% or the
+        // mean's n makes this fail.)
+        let a = DMatrix::from_column_slice(4, 1, &[0.5, 1.0, 1.5, 2.0]);
+        let b = DVector::from_vec(vec![1.0, -1.0, 2.0, 0.5]);
+        let problem = Problem {
+            a,
+            b,
+            name: "r=1".into(),
+        };
+        let spectrum = Spectrum::new(&problem).unwrap();
+        let (n, gamma, delta) = (4.0, 0.225, 0.1);
+        let l2 = 7.5; // 0.25 + 1 + 2.25 + 4
+        assert!((spectrum.singular_values[0].powi(2) - l2).abs() < 1e-12);
+        let alpha = spectrum.alpha[0];
+        let beta = spectrum.beta;
+        let m = n * delta * alpha / (l2 + n * delta);
+        let phi = gamma * l2 * l2 / (2.0 * n * (l2 + n * delta));
+        let mu2 = l2 * m * m / beta;
+        let sde_y2 = beta / l2 * (mu2 + phi) / (1.0 - phi);
+        let chain_y2 = |substeps: usize| {
+            let theta = gamma * (l2 / n + delta);
+            let h = 1.0 / substeps as f64;
+            let e = libm::exp(-theta * h);
+            let s2 = (1.0 - e * e) / (2.0 * theta) * gamma * gamma * l2 / (n * n);
+            s2 * (l2 * m * m + beta) / (1.0 - e * e - s2 * l2) + m * m
+        };
+        for substeps in [1, 20, 2000] {
+            assert!((chain_y2(substeps) / sde_y2 - 1.0).abs() < 1e-12);
+        }
+
+        let runs = 20_000;
+        let sim = simulate(
+            &spectrum,
+            &params(gamma, delta, 40, 20),
+            3,
+            0..runs,
+            &Record::finals_only(),
+            &mut quiet(),
+        )
+        .unwrap();
+        let y2: Vec<f64> = sim
+            .svd_coordinate(0)
+            .unwrap()
+            .iter()
+            .map(|s| (s + alpha).powi(2))
+            .collect();
+        let (mean, se) = mean_and_se(&y2);
+        assert!(
+            (mean - sde_y2).abs() < 4.5 * se,
+            "E Y² = {mean} vs {sde_y2} (se {se})"
+        );
+    }
+
+    #[test]
+    fn chunks_are_identical_and_loss_is_exact() {
+        let problem = Problem::synthetic(30, 5, 1).unwrap();
+        let spectrum = Spectrum::new(&problem).unwrap();
+        let prepared = Hsgd::new(&spectrum, &params(0.05, 0.01, 50, 3)).unwrap();
+        let record = Record {
+            trajectory_run: Some(3),
+            loss_runs: 2,
+            points: 10,
+        };
+        let whole = prepared.simulate(2, 0..6, &record, &mut quiet()).unwrap();
+        let mut parts = prepared.simulate(2, 0..1, &record, &mut quiet()).unwrap();
+        parts
+            .merge(prepared.simulate(2, 1..6, &record, &mut quiet()).unwrap())
+            .unwrap();
+        assert_eq!(whole, parts);
+        let plain = prepared
+            .simulate(2, 0..6, &Record::finals_only(), &mut quiet())
+            .unwrap();
+        assert_eq!(plain.finals, whole.finals);
+        // The recorded loss (S/(2n) + (δ/2)|s|²) equals f evaluated directly at the
+        // recorded point: record run 0's path and loss together (relative 1e-9).
+        let record0 = Record {
+            trajectory_run: Some(0),
+            loss_runs: 1,
+            points: 10,
+        };
+        let sim = prepared.simulate(2, 0..1, &record0, &mut quiet()).unwrap();
+        let path = &sim.trajectory.as_ref().unwrap().points;
+        for (k, x) in path.chunks_exact(5).enumerate() {
+            let x = DVector::from_column_slice(x);
+            let direct = (&problem.a * &x - &problem.b).norm_squared() / 60.0
+                + 0.5 * 0.01 * x.norm_squared();
+            let recorded = sim.losses[0].values[k];
+            assert!(
+                (recorded - direct).abs() < 1e-9 * direct,
+                "{recorded} vs {direct}"
+            );
+        }
+    }
+
+    #[test]
+    fn divergence_and_cancel_and_bad_input() {
+        let problem = Problem::synthetic(30, 5, 1).unwrap();
+        let spectrum = Spectrum::new(&problem).unwrap();
+        // γ far beyond the second-moment threshold: S overflows.
+        let sim = simulate(
+            &spectrum,
+            &params(30.0, 0.0, 3000, 1),
+            1,
+            0..3,
+            &Record::default(),
+            &mut quiet(),
+        )
+        .unwrap();
+        assert_eq!(sim.diverged, vec![0, 1, 2]);
+        assert!(sim.trajectory.unwrap().points.iter().all(|v| v.is_finite()));
+        assert!(sim
+            .losses
+            .iter()
+            .all(|l| l.values.iter().all(|v| v.is_finite())));
+        let cancelled = simulate(
+            &spectrum,
+            &params(0.01, 0.0, 200_000, 10),
+            1,
+            0..2,
+            &Record::finals_only(),
+            &mut |_, _| false,
+        );
+        assert_eq!(cancelled.unwrap_err().field, crate::sgd::CANCELLED);
+        let mut p = params(0.01, 0.0, 10, 0);
+        assert_eq!(Hsgd::new(&spectrum, &p).unwrap_err().field, "substeps");
+        p.substeps = 1;
+        p.batch = 31;
+        assert_eq!(Hsgd::new(&spectrum, &p).unwrap_err().field, "batch");
+        p.batch = 1;
+        p.coupling = Coupling::Independent;
+        assert_eq!(
+            simulate_euler_maruyama(&problem, &p, 0, 0..1, &mut quiet())
+                .unwrap_err()
+                .field,
+            "coupling"
+        );
+    }
+}

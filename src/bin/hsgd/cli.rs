@@ -9,7 +9,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde_json::{json, Value};
 
 use hsgd::analysis::{self, Observer};
-use hsgd::config::{Config, DataKind, Method, Preprocess, SpectrumShape};
+use hsgd::config::{Config, DataKind, Preprocess, SpectrumShape};
 use hsgd::Error;
 
 /// Heavy tails in homogenized SGD (Jiao & Keller-Ressel, arXiv 2402.01382): the paper's
@@ -29,6 +29,117 @@ enum Command {
         #[command(flatten)]
         data: DataArgs,
     },
+    /// The paper's tail-index bounds (the tail index of the diffusion model hSGD,
+    /// MATH.md §3) for a data set at learning rate γ, batch size B and ridge δ.
+    Bounds {
+        #[command(flatten)]
+        data: DataArgs,
+        #[command(flatten)]
+        step: StepArgs,
+    },
+    /// Simulate SGD or hSGD; prints a JSON summary and, with --out, writes the final
+    /// iterates in SVD coordinates (Vᵀx, all d right singular vectors; one row per run).
+    Simulate {
+        #[command(flatten)]
+        data: DataArgs,
+        #[command(flatten)]
+        step: StepArgs,
+        #[command(flatten)]
+        sim: SimArgs,
+        /// sgd or hsgd.
+        #[arg(long, value_enum, default_value = "sgd")]
+        method: MethodArg,
+        /// Write the final iterates (SVD coordinates) to this CSV file.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Tail-index estimators and fitted laws (Gaussian, Student t, skew t, alpha-stable)
+    /// of a sample: one number per line, or a column of a CSV (e.g. `simulate --out`).
+    Estimate {
+        /// The file to read.
+        #[arg(long)]
+        input: PathBuf,
+        /// Which CSV column (0-based index or header name), or `all` for every column.
+        #[arg(long)]
+        column: Option<String>,
+        /// Fix Hill's k instead of choosing it by the Clauset–Shalizi–Newman rule.
+        #[arg(long)]
+        k: Option<usize>,
+        /// Seed of the estimators' randomisation (the stable index's permutation).
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Everything the page shows, as JSON: the page's URL query (the part after `?`)
+    /// reproduces its numbers exactly, e.g. `hsgd run 'data=digits&gamma=0.1&runs=1000'`.
+    Run {
+        /// The page's URL query; empty for the page's default experiment.
+        #[arg(default_value = "")]
+        query: String,
+        /// A CSV file, when the query says `data=csv`.
+        #[arg(long)]
+        csv: Option<PathBuf>,
+        /// Leave the samples (one value per run) out of the JSON.
+        #[arg(long)]
+        brief: bool,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum MethodArg {
+    Sgd,
+    Hsgd,
+}
+
+/// Learning rate, batch and ridge.
+#[derive(Args)]
+struct StepArgs {
+    /// Learning rate γ.
+    #[arg(long)]
+    gamma: f64,
+    /// Batch size B.
+    #[arg(long, default_value_t = 1)]
+    batch: usize,
+    /// Ridge coefficient δ (this project's units: the paper's δ divided by n).
+    #[arg(long, default_value_t = 0.0)]
+    delta: f64,
+}
+
+impl StepArgs {
+    fn apply(&self, config: &mut Config) {
+        config.gamma = self.gamma;
+        config.batch = self.batch;
+        config.delta = self.delta;
+    }
+}
+
+/// Steps, runs and seeds of a simulation.
+#[derive(Args)]
+struct SimArgs {
+    /// SGD steps K per run (hSGD integrates over the same time).
+    #[arg(long, default_value_t = 1000)]
+    steps: usize,
+    /// Independent runs R.
+    #[arg(long, default_value_t = 1000)]
+    runs: usize,
+    /// Seed of the runs (run i uses its own stream of this seed).
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// hSGD sub-steps per SGD step.
+    #[arg(long, default_value_t = 10)]
+    substeps: usize,
+    /// Draw SGD batches with replacement (the paper's analysis) instead of without.
+    #[arg(long)]
+    replacement: bool,
+}
+
+impl SimArgs {
+    fn apply(&self, config: &mut Config) {
+        config.steps = self.steps;
+        config.runs = self.runs;
+        config.seed = self.seed;
+        config.substeps = self.substeps;
+        config.replacement = self.replacement;
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -148,7 +259,6 @@ impl Observer for Clock {
 fn spectrum(data: &DataArgs) -> Result<Value, Error> {
     let mut config = Config::default();
     let csv = data.apply(&mut config)?;
-    config.method = Method::Sgd;
     let problem = analysis::build_problem(&config, csv.as_deref())?;
     let spectrum = hsgd::spectrum::Spectrum::new(&problem)?;
     Ok(json!({
@@ -161,12 +271,266 @@ fn spectrum(data: &DataArgs) -> Result<Value, Error> {
     }))
 }
 
+fn bounds(data: &DataArgs, step: &StepArgs) -> Result<Value, Error> {
+    let mut config = Config::default();
+    let csv = data.apply(&mut config)?;
+    step.apply(&mut config);
+    let prepared = analysis::prepare(&config, csv.as_deref())?;
+    let summary = prepared.bounds.summary();
+    let mut value = json!({
+        "data": prepared.problem.name,
+        "n": prepared.spectrum.n,
+        "d": prepared.spectrum.d,
+        "rank": prepared.spectrum.rank(),
+        "singular_values": prepared.spectrum.singular_values,
+        "meaning": "tail index of the diffusion model (hSGD), not of discrete SGD (MATH.md 5.4)",
+    });
+    merge(
+        &mut value,
+        serde_json::to_value(summary).expect("bounds serialise"),
+    );
+    Ok(value)
+}
+
+fn simulate(
+    data: &DataArgs,
+    step: &StepArgs,
+    sim: &SimArgs,
+    method: MethodArg,
+    out: Option<&PathBuf>,
+) -> Result<Value, Error> {
+    let mut config = Config::default();
+    let csv = data.apply(&mut config)?;
+    step.apply(&mut config);
+    sim.apply(&mut config);
+    let method = match method {
+        MethodArg::Sgd => "sgd",
+        MethodArg::Hsgd => "hsgd",
+    };
+    let clock = Clock(Instant::now());
+    let prepared = analysis::prepare(&config, csv.as_deref())?;
+    let start = clock.now_ms();
+    let mut observer = Clock(Instant::now());
+    let simulation = analysis::simulate(&config, &prepared, method, 0, 1, &mut observer)?;
+    let elapsed = clock.now_ms() - start;
+    let d = prepared.spectrum.d;
+    let svd_rows: Vec<Vec<f64>> = (0..simulation.finished.len())
+        .map(|k| match simulation.final_svd(k) {
+            Some(row) => row.to_vec(),
+            None => prepared.spectrum.project(simulation.final_iterate(k)),
+        })
+        .collect();
+    let column = |i: usize| -> Vec<f64> { svd_rows.iter().map(|r| r[i]).collect() };
+    let summary = |values: Vec<f64>| {
+        let m = values.len().max(1) as f64;
+        let mean = values.iter().sum::<f64>() / m;
+        let var = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (m - 1.0).max(1.0);
+        json!({"mean": mean, "variance": var})
+    };
+    if let Some(path) = out {
+        let mut text = (1..=d)
+            .map(|i| format!("q{i}"))
+            .collect::<Vec<_>>()
+            .join(",");
+        text.push('\n');
+        for row in &svd_rows {
+            let line: Vec<String> = row.iter().map(|v| format!("{v:e}")).collect();
+            text.push_str(&line.join(","));
+            text.push('\n');
+        }
+        std::fs::write(path, text)
+            .map_err(|e| Error::new("out", format!("cannot write {}: {e}", path.display())))?;
+    }
+    let shown = d.min(5);
+    Ok(json!({
+        "data": prepared.problem.name,
+        "method": method,
+        "n": prepared.spectrum.n,
+        "d": d,
+        "gamma": config.gamma,
+        "batch": config.batch,
+        "delta": config.delta,
+        "steps": config.steps,
+        "runs": config.runs,
+        "seed": config.seed,
+        "substeps": if method == "hsgd" { Some(config.substeps) } else { None },
+        "finished": simulation.finished.len(),
+        "diverged": simulation.diverged.len(),
+        "time_ms": elapsed,
+        "svd_coordinates": (0..shown).map(|i| summary(column(i))).collect::<Vec<_>>(),
+        "out": out.map(|p| p.display().to_string()),
+    }))
+}
+
+/// Reads a sample: one number per line, or a column of a CSV (header optional).
+fn read_columns(path: &PathBuf) -> Result<(Vec<String>, Vec<Vec<f64>>), Error> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Error::new("input", format!("cannot read {}: {e}", path.display())))?;
+    let mut names: Vec<String> = Vec::new();
+    let mut columns: Vec<Vec<f64>> = Vec::new();
+    for (line_number, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let fields: Vec<&str> = line.split(',').map(str::trim).collect();
+        let parsed: Result<Vec<f64>, _> = fields.iter().map(|f| f.parse::<f64>()).collect();
+        match parsed {
+            Err(_) if columns.is_empty() && names.is_empty() => {
+                names = fields.iter().map(|s| s.to_string()).collect();
+                columns = vec![Vec::new(); names.len()];
+            }
+            Err(_) => {
+                let bad = fields
+                    .iter()
+                    .position(|f| f.parse::<f64>().is_err())
+                    .unwrap_or(0);
+                return Err(Error::new(
+                    "input",
+                    format!(
+                        "row {}, column {}: '{}' is not a number",
+                        line_number + 1,
+                        bad + 1,
+                        fields[bad]
+                    ),
+                ));
+            }
+            Ok(values) => {
+                if columns.is_empty() {
+                    columns = vec![Vec::new(); values.len()];
+                    names = (0..values.len()).map(|i| i.to_string()).collect();
+                }
+                if values.len() != columns.len() {
+                    return Err(Error::new(
+                        "input",
+                        format!(
+                            "row {} has {} fields, expected {}",
+                            line_number + 1,
+                            values.len(),
+                            columns.len()
+                        ),
+                    ));
+                }
+                if let Some(bad) = values.iter().position(|v| !v.is_finite()) {
+                    return Err(Error::new(
+                        "input",
+                        format!(
+                            "row {}, column {}: '{}' is not a finite number",
+                            line_number + 1,
+                            bad + 1,
+                            fields[bad]
+                        ),
+                    ));
+                }
+                for (c, v) in columns.iter_mut().zip(values) {
+                    c.push(v);
+                }
+            }
+        }
+    }
+    if columns.is_empty() {
+        return Err(Error::new(
+            "input",
+            format!("{} holds no numbers", path.display()),
+        ));
+    }
+    Ok((names, columns))
+}
+
+fn estimate(
+    input: &PathBuf,
+    column: Option<&str>,
+    k: Option<usize>,
+    seed: u64,
+) -> Result<Value, Error> {
+    let (names, columns) = read_columns(input)?;
+    let one = |name: &str, sample: &[f64]| -> Result<Value, Error> {
+        let mut value = serde_json::to_value(analysis::analyse_sample(sample, k, seed)?)
+            .expect("estimates serialise");
+        if let Value::Object(map) = &mut value {
+            map.insert("column".into(), json!(name));
+        }
+        Ok(value)
+    };
+    match column {
+        Some("all") => {
+            let results: Result<Vec<Value>, Error> =
+                names.iter().zip(&columns).map(|(n, c)| one(n, c)).collect();
+            Ok(json!({ "columns": results? }))
+        }
+        Some(wanted) => {
+            let index = names
+                .iter()
+                .position(|n| n == wanted)
+                .or_else(|| wanted.parse::<usize>().ok().filter(|&i| i < columns.len()))
+                .ok_or_else(|| {
+                    Error::new(
+                        "column",
+                        format!(
+                            "no column '{wanted}': the file has {} columns ({})",
+                            columns.len(),
+                            names.join(", ")
+                        ),
+                    )
+                })?;
+            one(&names[index], &columns[index])
+        }
+        None => one(&names[0], &columns[0]),
+    }
+}
+
+fn run(query: &str, csv: Option<&PathBuf>, brief: bool) -> Result<Value, Error> {
+    let config = Config::from_query(query);
+    let text = match csv {
+        Some(path) => Some(
+            std::fs::read_to_string(path)
+                .map_err(|e| Error::new("csv", format!("cannot read {}: {e}", path.display())))?,
+        ),
+        None => None,
+    };
+    let mut clock = Clock(Instant::now());
+    let report = analysis::run(&config, text.as_deref(), &mut clock)?;
+    let mut value = serde_json::to_value(&report).expect("reports serialise");
+    if brief {
+        for method in ["sgd", "hsgd"] {
+            if let Some(Value::Object(sim)) = value.get_mut(method) {
+                sim.remove("centred");
+                if let Some(Value::Object(est)) = sim.get_mut("estimates") {
+                    est.remove("hill_plot");
+                }
+            }
+        }
+    }
+    Ok(value)
+}
+
+/// Adds the keys of `extra` (an object) to `value` (an object).
+fn merge(value: &mut Value, extra: Value) {
+    if let (Value::Object(target), Value::Object(source)) = (value, extra) {
+        target.extend(source);
+    }
+}
+
 /// Runs the tool; the exit code is 0 on success and 2 on any error.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    let _clock = Clock(Instant::now());
     let result = match &cli.command {
         Command::Spectrum { data } => spectrum(data),
+        Command::Bounds { data, step } => bounds(data, step),
+        Command::Simulate {
+            data,
+            step,
+            sim,
+            method,
+            out,
+        } => simulate(data, step, sim, *method, out.as_ref()),
+        Command::Estimate {
+            input,
+            column,
+            k,
+            seed,
+        } => estimate(input, column.as_deref(), *k, *seed),
+        Command::Run { query, csv, brief } => run(query, csv.as_ref(), *brief),
     };
     match result {
         Ok(value) => {
