@@ -84,6 +84,29 @@ pub fn numbers(report: &Report, wall_ms: f64) -> Vec<Number> {
         report.stable_rank,
         format_value(report.stable_rank),
     ));
+    let b = &report.bounds;
+    rows.push(Number::value(
+        "upper",
+        "upper bound η* (hSGD model)",
+        b.upper,
+        format_value(b.upper),
+    ));
+    rows.push(Number::value(
+        "lower",
+        "lower bound η_* (hSGD model)",
+        b.lower,
+        if b.lower_valid {
+            format_value(b.lower)
+        } else {
+            format!("{} (not proven: γ ≥ γ̄)", format_value(b.lower))
+        },
+    ));
+    rows.push(Number::value(
+        "gamma_critical",
+        "critical learning rate γ̄",
+        b.gamma_critical,
+        format_value(b.gamma_critical),
+    ));
     if let Some(sgd) = &report.sgd {
         rows.push(Number::value(
             "sgd_runs",
@@ -103,6 +126,28 @@ pub fn numbers(report: &Report, wall_ms: f64) -> Vec<Number> {
             sgd.mean,
             format_value(sgd.mean),
         ));
+        if let Some(hill) = sgd.estimates.as_ref().map(|e| &e.hill) {
+            if let Some(alpha) = hill.alpha {
+                let text = match hill.std_err {
+                    Some(se) => format!("{} ± {}", format_value(alpha), format_value(se)),
+                    None => format_value(alpha),
+                };
+                rows.push(Number::value(
+                    "sgd_hill",
+                    "Hill tail index (SGD)",
+                    alpha,
+                    text,
+                ));
+            }
+        }
+        if let Some(verdict) = &sgd.verdict_text {
+            rows.push(Number {
+                key: "sgd_verdict".into(),
+                label: "SGD against the bounds".into(),
+                value: None,
+                text: verdict.clone(),
+            });
+        }
     }
     // Stages in pipeline order, then any others the report adds.
     const ORDER: [&str; 6] = ["data", "svd", "sgd", "hsgd", "estimators", "fits"];
