@@ -149,10 +149,17 @@ pub fn numbers(report: &Report, wall_ms: f64) -> Vec<Number> {
             });
         }
     }
-    // Stages in pipeline order, then any others the report adds.
-    const ORDER: [&str; 6] = ["data", "svd", "sgd", "hsgd", "estimators", "fits"];
+    // Stages in pipeline order (data, then per method: simulation, estimators, fits),
+    // then any others the report adds.
+    let rank = |stage: &str| {
+        let step = ["data", "simulation", "estimators", "fits"]
+            .iter()
+            .position(|s| stage.contains(s))
+            .unwrap_or(4);
+        (!stage.starts_with("data"), stage.starts_with("hsgd"), step)
+    };
     let mut stages: Vec<(&String, &f64)> = report.timings_ms.iter().collect();
-    stages.sort_by_key(|(stage, _)| ORDER.iter().position(|s| s == stage).unwrap_or(ORDER.len()));
+    stages.sort_by_key(|(stage, _)| rank(stage));
     for (stage, ms) in stages {
         rows.push(Number::value(
             &format!("time_{stage}"),

@@ -585,8 +585,14 @@ fn show_numbers(app: &App) {
                 .value
                 .map(|v| format!(r#" data-value="{v}""#))
                 .unwrap_or_default();
+            // Sentences (the verdict) take a whole row.
+            let class = if n.value.is_none() && n.text.len() > 40 {
+                "number wide"
+            } else {
+                "number"
+            };
             format!(
-                r#"<div class="number"><dt>{label}</dt><dd data-key="{key}"{value}>{text}</dd></div>"#,
+                r#"<div class="{class}"><dt>{label}</dt><dd data-key="{key}"{value}>{text}</dd></div>"#,
                 label = escape(&n.label),
                 key = escape(&n.key),
                 text = escape(&n.text),
