@@ -6,7 +6,7 @@
 
 use hsgd::analysis::{self, Report, Silent};
 use hsgd::config::Config;
-use hsgd::web::numbers::{format_ms, format_value, numbers};
+use hsgd::web::numbers::{format_ms, format_value, numbers, time_key};
 use hsgd::web::plots::{draw_on_canvas, PLOTS};
 use hsgd::web::protocol::{FromWorker, ToWorker};
 use hsgd::web::worker;
@@ -107,7 +107,10 @@ fn numbers_are_finite_and_keyed_uniquely() {
         "stable_rank",
         "sgd_runs",
         "wall_ms",
-        "time_svd",
+        "time_data_svd",
+        "upper",
+        "lower",
+        "gamma_critical",
     ] {
         assert!(keys.contains(&key), "missing {key} in {keys:?}");
     }
@@ -121,6 +124,8 @@ fn numbers_are_finite_and_keyed_uniquely() {
     assert_eq!(format_value(1.5e7), "1.500e7");
     assert_eq!(format_ms(812.4), "812 ms");
     assert_eq!(format_ms(2250.0), "2.25 s");
+    assert_eq!(time_key("data + svd"), "time_data_svd");
+    assert_eq!(time_key("sgd simulation"), "time_sgd_simulation");
 }
 
 fn canvas(width: u32, height: u32) -> HtmlCanvasElement {

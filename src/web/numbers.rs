@@ -58,6 +58,19 @@ pub fn format_ms(ms: f64) -> String {
     }
 }
 
+/// The key of a timing row: `time_` and the stage with every run of other characters than
+/// letters and digits made one `_` ("data + svd" → `time_data_svd`).
+pub fn time_key(stage: &str) -> String {
+    let mut key = String::from("time");
+    for word in stage.split(|c: char| !c.is_ascii_alphanumeric()) {
+        if !word.is_empty() {
+            key.push('_');
+            key.push_str(word);
+        }
+    }
+    key
+}
+
 /// The rows of the numbers panel for `report`; `wall_ms` is the time the page waited.
 pub fn numbers(report: &Report, wall_ms: f64) -> Vec<Number> {
     let mut rows = vec![
@@ -162,7 +175,7 @@ pub fn numbers(report: &Report, wall_ms: f64) -> Vec<Number> {
     stages.sort_by_key(|(stage, _)| rank(stage));
     for (stage, ms) in stages {
         rows.push(Number::value(
-            &format!("time_{stage}"),
+            &time_key(stage),
             &format!("time: {stage}"),
             *ms,
             format_ms(*ms),
