@@ -18,8 +18,10 @@ mod native {
     use std::time::Duration;
 
     use criterion::{criterion_group, Criterion, Throughput};
+    use hsgd::hsgd::{Coupling, Hsgd, HsgdParams};
     use hsgd::problem::{minmax_in_place, Problem};
     use hsgd::sgd::{self, Record, SgdParams};
+    use hsgd::spectrum::Spectrum;
     use nalgebra::{DMatrix, DVector};
 
     /// The digits from `www/data/digits.csv.gz` (64 pixels then the label per line).
@@ -118,6 +120,28 @@ mod native {
             &cpu,
             &wall,
         );
+
+        for (n, d) in [(1797, 64), (2000, 200)] {
+            let (prepared, updates) = hsgd_case(n, d);
+            let mut cpu = Vec::new();
+            let mut wall = Vec::new();
+            for _ in 0..5 {
+                let (c0, t0) = (cpu_seconds().unwrap_or(f64::NAN), std::time::Instant::now());
+                let sim = prepared
+                    .simulate(1, 0..100, &Record::finals_only(), &mut |_, _| true)
+                    .unwrap();
+                cpu.push(cpu_seconds().unwrap_or(f64::NAN) - c0);
+                wall.push(t0.elapsed().as_secs_f64());
+                assert_eq!(sim.finished.len(), 100);
+            }
+            let best_cpu = cpu.iter().cloned().fold(f64::INFINITY, f64::min);
+            let best_wall = wall.iter().cloned().fold(f64::INFINITY, f64::min);
+            println!(
+            "hsgd d={d}: {updates} coordinate updates: best cpu {best_cpu:.3} s ({:.2e}/s), best wall {best_wall:.3} s ({:.2e}/s)",
+            updates as f64 / best_cpu,
+            updates as f64 / best_wall
+        );
+        }
     }
 
     /// Prints min and median of CPU and wall times per `runs`, extrapolated to `target` runs.
@@ -140,7 +164,47 @@ mod native {
     );
     }
 
-    criterion_group!(benches, sgd_digits);
+    /// A prepared hSGD on `Problem::synthetic(n, d, 1)` (rank d): 100 runs × 1000 steps × 10
+    /// sub-steps, i.e. 10⁶·d coordinate updates per pass.
+    fn hsgd_case(n: usize, d: usize) -> (Hsgd, u64) {
+        let problem = Problem::synthetic(n, d, 1).unwrap();
+        let spectrum = Spectrum::new(&problem).unwrap();
+        assert_eq!(spectrum.rank(), d);
+        let params = HsgdParams {
+            gamma: 0.01,
+            batch: 1,
+            delta: 0.0,
+            steps: 1000,
+            substeps: 10,
+            coupling: Coupling::Coupled,
+        };
+        let updates = 100 * 1000 * 10 * d as u64;
+        (Hsgd::new(&spectrum, &params).unwrap(), updates)
+    }
+
+    fn hsgd_updates(c: &mut Criterion) {
+        let mut group = c.benchmark_group("hsgd");
+        group.sample_size(10);
+        group.measurement_time(Duration::from_secs(5));
+        for (n, d) in [(1797, 64), (2000, 200)] {
+            let (prepared, updates) = hsgd_case(n, d);
+            group.throughput(Throughput::Elements(updates));
+            group.bench_function(
+                format!("d={d}, 100 runs x 1000 steps x 10 substeps"),
+                |bench| {
+                    bench.iter(|| {
+                        let sim = prepared
+                            .simulate(1, 0..100, &Record::finals_only(), &mut |_, _| true)
+                            .unwrap();
+                        black_box(sim.finals[0])
+                    })
+                },
+            );
+        }
+        group.finish();
+    }
+
+    criterion_group!(benches, sgd_digits, hsgd_updates);
 
     pub fn main() {
         if std::env::var_os("HSGD_CPU_TIME").is_some() {

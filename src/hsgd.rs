@@ -237,6 +237,7 @@ impl Hsgd {
         let mut x = vec![0.0; d];
         let mut s = vec![0.0; d];
         let mut y = vec![0.0; r];
+        let mut xi = vec![0.0; r];
         let mut null0 = vec![0.0; d - r];
         let work_per_step = WORK_PER_UPDATE * (r * self.params.substeps) as u64;
         for (k, run) in runs.clone().enumerate() {
@@ -282,7 +283,7 @@ impl Hsgd {
                 if observing {
                     end = end.min(out.times[next_time]);
                 }
-                match self.advance(zig, &mut stream, &mut y, residual2, end - t) {
+                match self.advance(zig, &mut stream, &mut y, &mut xi, residual2, end - t) {
                     Some(next) => residual2 = next,
                     None => {
                         finished = false;
@@ -322,13 +323,14 @@ impl Hsgd {
         zig: &Ziggurat,
         stream: &mut Stream,
         y: &mut [f64],
+        xi: &mut [f64],
         mut residual2: f64,
         count: usize,
     ) -> Option<f64> {
         for _ in 0..count {
             for _ in 0..self.params.substeps {
                 residual2 = match self.params.coupling {
-                    Coupling::Coupled => self.substep_coupled(zig, stream, y, residual2),
+                    Coupling::Coupled => self.substep_coupled(zig, stream, y, xi, residual2),
                     Coupling::Independent => self.substep_independent(zig, stream, y),
                 };
             }
@@ -339,30 +341,48 @@ impl Hsgd {
         Some(residual2)
     }
 
-    /// One exponential-Euler sub-step of coupled hSGD; returns the new S.
+    /// One exponential-Euler sub-step of coupled hSGD; returns the new S. The r normals
+    /// are drawn first (in coordinate order, as the independent variant draws them), then
+    /// one branch-free pass updates Y and accumulates S in four fixed lanes (summed as
+    /// (s₀ + s₂) + (s₁ + s₃), the order 2-wide SIMD registers give), so LLVM vectorises it
+    /// and the bits are the same on every target.
     #[inline]
     fn substep_coupled(
         &self,
         zig: &Ziggurat,
         stream: &mut Stream,
         y: &mut [f64],
+        xi: &mut [f64],
         residual2: f64,
     ) -> f64 {
+        zig.fill(stream, xi);
         let root = residual2.sqrt();
-        let mut next = self.beta;
-        for ((((y, &m), &e), &g), &l2) in y
-            .iter_mut()
-            .zip(&self.mean)
-            .zip(&self.decay)
-            .zip(&self.noise)
-            .zip(&self.lambda2)
-        {
-            let xi = zig.sample(stream);
-            let updated = m + e * (*y - m) + g * root * xi;
-            *y = updated;
-            next += l2 * updated * updated;
+        let r = y.len();
+        let body = r / 4 * 4;
+        let mut acc = [0.0; 4];
+        let update = |y: f64, m: f64, e: f64, g: f64, xi: f64| m + e * (y - m) + g * root * xi;
+        for k in (0..body).step_by(4) {
+            let (y, m, e, g, l2, xi) = (
+                &mut y[k..k + 4],
+                &self.mean[k..k + 4],
+                &self.decay[k..k + 4],
+                &self.noise[k..k + 4],
+                &self.lambda2[k..k + 4],
+                &xi[k..k + 4],
+            );
+            for l in 0..4 {
+                let updated = update(y[l], m[l], e[l], g[l], xi[l]);
+                y[l] = updated;
+                acc[l] += l2[l] * updated * updated;
+            }
         }
-        next
+        let mut tail = 0.0;
+        for k in body..r {
+            let updated = update(y[k], self.mean[k], self.decay[k], self.noise[k], xi[k]);
+            y[k] = updated;
+            tail += self.lambda2[k] * updated * updated;
+        }
+        self.beta + (((acc[0] + acc[2]) + (acc[1] + acc[3])) + tail)
     }
 
     /// One exponential-Euler sub-step of the independent Pearson diffusions; returns the

@@ -135,18 +135,21 @@ impl Ziggurat {
             let bits = rng.next_u64();
             // Bits 0–7: layer; bit 8: sign; bits 11–63: the uniform (disjoint bits).
             let layer = (bits & 0xff) as usize;
-            let sign = if bits & 0x100 == 0 { 1.0 } else { -1.0 };
+            // The sign as a bit flip, not a branch (a random branch mispredicts half the
+            // time); flipping the sign bit is exactly multiplying by −1.
+            let sign = (bits & 0x100) << 55;
+            let signed = |z: f64| f64::from_bits(z.to_bits() ^ sign);
             let u = (bits >> 11) as f64 * (1.0 / (1u64 << 53) as f64);
             let z = u * self.x[layer];
             if z < self.x[layer + 1] {
-                return sign * z;
+                return signed(z);
             }
             if layer == 0 {
-                return sign * Self::tail(rng);
+                return signed(Self::tail(rng));
             }
             let height = self.f[layer] + uniform(rng) * (self.f[layer + 1] - self.f[layer]);
             if height < libm::exp(-0.5 * z * z) {
-                return sign * z;
+                return signed(z);
             }
         }
     }
@@ -164,11 +167,15 @@ impl Ziggurat {
         }
     }
 
-    /// Fills `out` with independent standard normal variates.
-    pub fn fill<R: Rng + ?Sized>(&self, rng: &mut R, out: &mut [f64]) {
+    /// Fills `out` with independent standard normal variates (the same as calling
+    /// [`Ziggurat::sample`] for each, in order). The generator is copied into a local for
+    /// the loop so its state stays in registers.
+    pub fn fill<R: Rng + Clone>(&self, rng: &mut R, out: &mut [f64]) {
+        let mut local = rng.clone();
         for z in out {
-            *z = self.sample(rng);
+            *z = self.sample(&mut local);
         }
+        *rng = local;
     }
 }
 

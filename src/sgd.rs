@@ -4,7 +4,7 @@
 //! - One step: x ← x − (γ/B) Σ_{i∈Ω} a_i(a_iᵀx − b_i) − γδx, with Ω a batch of B distinct
 //!   indices (the authors' code, the default) or B indices drawn with replacement (the
 //!   paper's analysis). For B = 1 both are one uniform index.
-//! - Initial point x₀ ~ 0.5·N(0, I) [C].
+//! - Initial point x₀ ~ 0.5·N(0, I) \[C\].
 //! - Run `r` draws everything (x₀, then the batches) from [`crate::rng::stream`]`(seed, r)`,
 //!   so splitting runs 0..R into chunks, workers or threads gives identical numbers.
 //!

@@ -227,6 +227,17 @@ pub enum FittedLaw {
         /// Location λ.
         lambda: f64,
     },
+    /// Alpha-stable in Nolan's S1 parameterisation (scipy's `levy_stable` default).
+    Stable {
+        /// Index α ∈ (0, 2] (= tail index for α < 2).
+        alpha: f64,
+        /// Skewness β ∈ [−1, 1].
+        beta: f64,
+        /// Scale σ > 0.
+        scale: f64,
+        /// Location (S1).
+        loc: f64,
+    },
 }
 
 impl FittedLaw {
@@ -237,6 +248,12 @@ impl FittedLaw {
             FittedLaw::Gaussian { mu, sigma } => Box::new(Gaussian::new(mu, sigma)?),
             FittedLaw::StudentT { loc, scale, df } => Box::new(StudentT::new(loc, scale, df)?),
             FittedLaw::PearsonIV { m, v, a, lambda } => Box::new(PearsonIV::new(m, v, a, lambda)?),
+            FittedLaw::Stable {
+                alpha,
+                beta,
+                scale,
+                loc,
+            } => Box::new(stable::Stable::new(alpha, beta, scale, loc)?),
         })
     }
 
@@ -246,6 +263,7 @@ impl FittedLaw {
             FittedLaw::Gaussian { .. } => None,
             FittedLaw::StudentT { df, .. } => Some(df),
             FittedLaw::PearsonIV { m, .. } => Some(2.0 * m - 1.0),
+            FittedLaw::Stable { alpha, .. } => (alpha < 2.0).then_some(alpha),
         }
     }
 }

@@ -55,8 +55,10 @@ pub struct GoodnessOfFit {
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Fit {
     /// The fitted parameters.
+    #[serde(flatten)]
     pub law: FittedLaw,
     /// Its goodness of fit on the sample.
+    #[serde(flatten)]
     pub gof: GoodnessOfFit,
 }
 
@@ -69,8 +71,8 @@ pub struct Fits {
     pub student_t: Fit,
     /// Pearson IV MLE (the paper's "skew Student t").
     pub skew_t: Fit,
-    /// The alpha-stable fit, filled in by the stable fit when requested.
-    pub stable: Option<Fit>,
+    /// The alpha-stable fit (McCulloch, refined by maximum likelihood).
+    pub stable: Fit,
 }
 
 /// Fits the Gaussian, the Student t and the Pearson IV law to `sample`.
@@ -83,7 +85,29 @@ pub fn fit_all(sample: &[f64]) -> Result<Fits> {
         gaussian: fit_gaussian(sample)?,
         skew_t: pearson4::fit_pearson4_from(sample, &student_t)?,
         student_t,
-        stable: None,
+        stable: fit_stable_law(sample)?,
+    })
+}
+
+/// The alpha-stable fit of [`stable::fit_stable`] in the common [`Fit`] shape.
+///
+/// # Errors
+/// As [`stable::fit_stable`].
+pub fn fit_stable_law(sample: &[f64]) -> Result<Fit> {
+    let fit = stable::fit_stable(sample)?;
+    Ok(Fit {
+        law: FittedLaw::Stable {
+            alpha: fit.alpha,
+            beta: fit.beta,
+            scale: fit.scale,
+            loc: fit.loc,
+        },
+        gof: GoodnessOfFit {
+            loglik: fit.loglik,
+            aic: fit.aic,
+            ks: fit.ks,
+            ks_pvalue: kolmogorov_sf((sample.len() as f64).sqrt() * fit.ks),
+        },
     })
 }
 
@@ -417,7 +441,8 @@ pub(crate) mod tests {
         assert!(
             (back.skew_t.gof.aic - fits.skew_t.gof.aic).abs() <= 1e-12 * fits.skew_t.gof.aic.abs()
         );
-        assert!(fits.stable.is_none());
+        assert!(json.contains("\"law\":\"stable\""));
+        assert!(matches!(back.stable.law, FittedLaw::Stable { .. }));
         // The richer models fit at least as well (nested: v = 0 is the t, df = ∞ the normal).
         assert!(fits.skew_t.gof.loglik >= fits.student_t.gof.loglik - 1e-9);
         assert!(fits.student_t.gof.loglik >= fits.gaussian.gof.loglik);
