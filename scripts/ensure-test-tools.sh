@@ -12,6 +12,14 @@ if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; the
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  # Machines of this kind ship Node 20 with npm; Debian's own nodejs is the fallback.
+  echo "==> apt-get install nodejs npm"
+  export DEBIAN_FRONTEND=noninteractive
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq nodejs npm >/dev/null
+fi
 if [ ! -d node_modules/playwright-core ]; then
   echo "==> npm ci"
   npm ci --no-audit --no-fund

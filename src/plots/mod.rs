@@ -1,1 +1,121 @@
-//! TODO: module plots (see MATH.md).
+//! Plots of a [`Report`](crate::analysis::Report): one function per plot, each generic
+//! over plotters' [`DrawingBackend`] (DESIGN.md), so the same code draws onto the page's
+//! canvases (plotters-canvas), into SVG (the CLI, downloads, the tests) or a bitmap.
+//!
+//! A plot function takes the drawing area, the data it shows and a [`Style`] (the device
+//! scale: canvas pixels per CSS pixel, so text and lines keep their size on a phone's
+//! high-density screen), and draws the whole area. Sizes are stated in CSS pixels and
+//! multiplied by the scale.
+//!
+//! Adding a plot: a new file with `draw_xxx<DB: DrawingBackend>(area, data, style)`, a
+//! native test that renders it with `SVGBackend::with_string`, and one entry in the
+//! page's plot table (`web::plots`).
+
+pub mod histogram;
+pub mod spectrum;
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+pub use histogram::{draw_histogram, Histogram};
+pub use spectrum::draw_spectrum;
+
+/// What a drawing function returns: plotters' error carries the backend's error type.
+pub type DrawResult<T, DB> = Result<T, DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+
+/// Device-dependent sizes of a plot.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Style {
+    /// Device pixels per CSS pixel (the page's `devicePixelRatio`; 1 for SVG).
+    pub scale: f64,
+}
+
+impl Default for Style {
+    fn default() -> Self {
+        Style { scale: 1.0 }
+    }
+}
+
+impl Style {
+    /// A length of `css` CSS pixels in device pixels (at least 1).
+    pub fn px(&self, css: f64) -> u32 {
+        (css * self.scale).round().max(1.0) as u32
+    }
+
+    /// A font size of `css` CSS pixels, in device pixels.
+    pub fn font(&self, css: f64) -> f64 {
+        css * self.scale
+    }
+
+    /// The text style of axis labels and tick labels.
+    pub fn label_font(&self) -> TextStyle<'static> {
+        ("sans-serif", self.font(13.0)).into_font().color(&TEXT)
+    }
+
+    /// The text style of notes drawn inside the plot.
+    pub fn note_font(&self) -> TextStyle<'static> {
+        ("sans-serif", self.font(12.0)).into_font().color(&MUTED)
+    }
+}
+
+/// Colour of text (matches `--text` in `www/style.css`).
+pub const TEXT: RGBColor = RGBColor(0x1f, 0x29, 0x37);
+/// Colour of secondary text.
+pub const MUTED: RGBColor = RGBColor(0x6b, 0x72, 0x80);
+/// Colour of the light grid.
+pub const GRID: RGBColor = RGBColor(0xe5, 0xe7, 0xeb);
+/// The SGD colour (matches `--accent` in `www/style.css`).
+pub const SGD: RGBColor = RGBColor(0x25, 0x63, 0xeb);
+
+/// Draws `message` centred in `area` (a plot with nothing to show says why).
+pub fn draw_message<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    message: &str,
+    style: &Style,
+) -> DrawResult<(), DB> {
+    let (w, h) = area.dim_in_pixel();
+    let font = style
+        .note_font()
+        .pos(plotters::style::text_anchor::Pos::new(
+            plotters::style::text_anchor::HPos::Center,
+            plotters::style::text_anchor::VPos::Center,
+        ));
+    area.draw_text(message, &font, (w as i32 / 2, h as i32 / 2))
+}
+
+/// Significant-digit formatting for tick labels: 0.0123, 1.5, 2.4e5.
+pub fn format_tick(x: f64) -> String {
+    if x == 0.0 {
+        return "0".into();
+    }
+    let a = x.abs();
+    if !(1e-3..1e5).contains(&a) {
+        return format!("{x:.1e}");
+    }
+    let text = format!("{x:.4}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    text.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tick_labels_are_short() {
+        assert_eq!(format_tick(0.0), "0");
+        assert_eq!(format_tick(1.5), "1.5");
+        assert_eq!(format_tick(-0.0125), "-0.0125");
+        assert_eq!(format_tick(2.0), "2");
+        assert_eq!(format_tick(250000.0), "2.5e5");
+        assert_eq!(format_tick(0.0001234), "1.2e-4");
+    }
+
+    #[test]
+    fn style_scales_lengths() {
+        let s = Style { scale: 2.0 };
+        assert_eq!(s.px(3.0), 6);
+        assert_eq!(s.font(13.0), 26.0);
+        assert_eq!(Style::default().px(0.1), 1);
+    }
+}

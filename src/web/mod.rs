@@ -1,1 +1,38 @@
-//! TODO: module web (see MATH.md).
+//! The page and its Web Worker (wasm32 only): the thin layer that binds the core to the
+//! browser (DESIGN.md, Layers). One wasm binary serves both: [`start`] runs the page app
+//! when there is a `window`, and the worker's message loop when there is none (inside the
+//! module worker `www/worker.js`, which loads the same `hsgd-web.js`).
+//!
+//! - [`protocol`]: the messages between page and worker (JSON, tagged with a job id).
+//! - [`worker`]: runs [`crate::analysis::run`] on request and reports progress.
+//! - [`page`]: controls synced to the URL, the worker's life cycle, the numbers panel.
+//! - [`plots`]: the page's plot table; each entry draws one `crate::plots` function onto a
+//!   canvas with plotters-canvas.
+//! - [`numbers`]: the numbers panel's rows, computed from a report.
+
+pub mod numbers;
+pub mod page;
+pub mod plots;
+pub mod protocol;
+pub mod worker;
+
+use wasm_bindgen::JsCast;
+
+/// The entry point of the `hsgd-web` binary: the page app in a window, the worker's
+/// message handler in a worker.
+pub fn start() {
+    console_error_panic_hook::set_once();
+    if web_sys::window().is_some() {
+        page::start();
+    } else {
+        worker::start();
+    }
+}
+
+/// Milliseconds from `performance.now()`, in a window or a worker (0 if unavailable).
+pub fn now_ms() -> f64 {
+    js_sys::Reflect::get(&js_sys::global(), &"performance".into())
+        .ok()
+        .and_then(|p| p.dyn_into::<web_sys::Performance>().ok())
+        .map_or(0.0, |p| p.now())
+}

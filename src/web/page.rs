@@ -1,0 +1,624 @@
+//! The page app: controls synced to the URL query, the worker's life cycle (start, ready
+//! handshake, jobs with generation ids, cancel by terminate-and-restart, crash recovery),
+//! the progress bar, the plots and the numbers panel.
+//!
+//! State lives in one [`App`] in a thread-local; every event handler is a plain function
+//! that borrows it. The page's markup (`index.html`) holds only containers; the controls
+//! and plot figures are generated from the tables [`CONTROLS`] and
+//! [`super::plots::PLOTS`], so adding a parameter or a plot is one table entry.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{
+    Document, Event, HtmlCanvasElement, HtmlElement, HtmlInputElement, MessageEvent, Worker,
+    WorkerOptions, WorkerType,
+};
+
+use super::numbers::{format_ms, numbers};
+use super::plots::{draw_on_canvas, PLOTS};
+use super::protocol::{FromWorker, ToWorker};
+use crate::analysis::Report;
+use crate::config::Config;
+
+/// The worker script (copied next to `index.html` by Trunk; it loads `hsgd-web.js`).
+const WORKER_URL: &str = "./worker.js";
+
+/// One numeric control: a `Config` field edited in a text box.
+pub struct Control {
+    /// The `Config` field (also the URL key, the input's name and the error's field).
+    pub key: &'static str,
+    /// The label shown.
+    pub label: &'static str,
+    /// A short explanation under the label.
+    pub hint: &'static str,
+    /// `inputmode` of the text box: `decimal` or `numeric`.
+    pub mode: &'static str,
+}
+
+/// The controls, in page order.
+pub const CONTROLS: &[Control] = &[
+    Control {
+        key: "gamma",
+        label: "learning rate γ",
+        hint: "step size of SGD",
+        mode: "decimal",
+    },
+    Control {
+        key: "batch",
+        label: "batch size B",
+        hint: "rows per step",
+        mode: "numeric",
+    },
+    Control {
+        key: "steps",
+        label: "steps K",
+        hint: "SGD steps per run",
+        mode: "numeric",
+    },
+    Control {
+        key: "runs",
+        label: "runs R",
+        hint: "independent runs",
+        mode: "numeric",
+    },
+    Control {
+        key: "seed",
+        label: "seed",
+        hint: "same seed, same numbers",
+        mode: "numeric",
+    },
+];
+
+/// A report on screen and the time the page waited for it.
+struct Shown {
+    report: Report,
+    wall_ms: f64,
+}
+
+/// The page's state.
+struct App {
+    document: Document,
+    config: Config,
+    /// Controls whose text does not parse (key → text); the config keeps its last good
+    /// value for them, so no job runs until they are fixed.
+    unparsed: BTreeMap<String, String>,
+    /// The computation worker; `None` after a crash or a failed start (a fresh one is
+    /// started by the next Run, never in a loop).
+    worker: Option<Worker>,
+    worker_ready: bool,
+    /// Generation id of the current job; replies with another id are stale.
+    job: u32,
+    /// A job is waiting for the worker's `Ready`.
+    queued: bool,
+    running: bool,
+    posted_ms: f64,
+    shown: Option<Shown>,
+    on_worker_message: Closure<dyn FnMut(MessageEvent)>,
+    on_worker_error: Closure<dyn FnMut(Event)>,
+}
+
+thread_local! {
+    static APP: RefCell<Option<App>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` on the app state (no-op before start-up or if the state is already borrowed,
+/// which no handler does: none of them calls into another synchronously).
+fn with_app<R>(f: impl FnOnce(&mut App) -> R) -> Option<R> {
+    APP.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut app) => app.as_mut().map(f),
+        Err(_) => {
+            web_sys::console::error_1(&"hsgd: re-entrant event handler ignored".into());
+            None
+        }
+    })
+}
+
+fn element(document: &Document, id: &str) -> Option<web_sys::Element> {
+    document.get_element_by_id(id)
+}
+
+fn set_text(document: &Document, id: &str, text: &str) {
+    if let Some(e) = element(document, id) {
+        e.set_text_content(Some(text));
+    }
+}
+
+/// Escapes text for HTML (labels are static, but messages may quote user input).
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// Starts the page: builds controls and plots, reads the URL, starts the worker and queues
+/// the first run (the default experiment runs on opening, with no click).
+pub fn start() {
+    if let Err(e) = try_start() {
+        web_sys::console::error_2(&"hsgd: the page could not start".into(), &e);
+        if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+            show_general_error(&document, &format!("The page could not start: {e:?}"));
+        }
+    }
+}
+
+fn try_start() -> Result<(), JsValue> {
+    let window = web_sys::window().ok_or("no window")?;
+    let document = window.document().ok_or("no document")?;
+    let config = Config::from_query(&window.location().search()?);
+
+    build_controls(&document, &config)?;
+    build_plots(&document)?;
+    listen(&document, "controls", "submit", |event| {
+        event.prevent_default();
+        with_app(request_run);
+    })?;
+    listen(&document, "controls", "change", |event| {
+        if let Some(input) = event
+            .target()
+            .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+        {
+            with_app(|app| on_control_change(app, &input));
+        }
+    })?;
+    listen(&document, "cancel", "click", |_| {
+        with_app(cancel);
+    })?;
+    let on_resize = Closure::<dyn FnMut(Event)>::new(|_: Event| {
+        with_app(redraw);
+    });
+    window.add_event_listener_with_callback("resize", on_resize.as_ref().unchecked_ref())?;
+    on_resize.forget();
+
+    let on_worker_message = Closure::<dyn FnMut(MessageEvent)>::new(|event: MessageEvent| {
+        with_app(|app| on_worker_message(app, &event));
+    });
+    let on_worker_error = Closure::<dyn FnMut(Event)>::new(|event: Event| {
+        with_app(|app| on_worker_error(app, &event));
+    });
+    let worker = Some(new_worker(&on_worker_message, &on_worker_error)?);
+    let mut app = App {
+        document,
+        config,
+        unparsed: BTreeMap::new(),
+        worker,
+        worker_ready: false,
+        job: 0,
+        queued: false,
+        running: false,
+        posted_ms: 0.0,
+        shown: None,
+        on_worker_message,
+        on_worker_error,
+    };
+    write_url(&app.config);
+    request_run(&mut app);
+    APP.with(|cell| *cell.borrow_mut() = Some(app));
+    Ok(())
+}
+
+/// Adds a listener on the element with id `id`; it lives as long as the page.
+fn listen(
+    document: &Document,
+    id: &str,
+    kind: &str,
+    handler: impl FnMut(Event) + 'static,
+) -> Result<(), JsValue> {
+    let target = element(document, id).ok_or_else(|| format!("no element #{id}"))?;
+    let closure = Closure::<dyn FnMut(Event)>::new(handler);
+    target.add_event_listener_with_callback(kind, closure.as_ref().unchecked_ref())?;
+    closure.forget();
+    Ok(())
+}
+
+fn build_controls(document: &Document, config: &Config) -> Result<(), JsValue> {
+    let fields = element(document, "fields").ok_or("no element #fields")?;
+    let html: String = CONTROLS
+        .iter()
+        .map(|c| {
+            format!(
+                r#"<label class="field" for="ctl-{key}"><span class="label">{label}</span><input id="ctl-{key}" name="{key}" type="text" inputmode="{mode}" autocomplete="off" spellcheck="false" aria-describedby="err-{key}"><span class="hint">{hint}</span><span class="field-error" id="err-{key}" role="alert"></span></label>"#,
+                key = c.key,
+                label = escape(c.label),
+                hint = escape(c.hint),
+                mode = c.mode,
+            )
+        })
+        .collect();
+    fields.set_inner_html(&html);
+    fill_controls(document, config);
+    Ok(())
+}
+
+/// Shows the config's values in the controls.
+fn fill_controls(document: &Document, config: &Config) {
+    let Ok(serde_json::Value::Object(values)) = serde_json::to_value(config) else {
+        return;
+    };
+    for c in CONTROLS {
+        let input = element(document, &format!("ctl-{}", c.key))
+            .and_then(|e| e.dyn_into::<HtmlInputElement>().ok());
+        if let (Some(input), Some(value)) = (input, values.get(c.key)) {
+            input.set_value(&match value {
+                serde_json::Value::String(s) => s.clone(),
+                serde_json::Value::Null => "auto".into(),
+                other => other.to_string(),
+            });
+        }
+    }
+}
+
+fn build_plots(document: &Document) -> Result<(), JsValue> {
+    let container = element(document, "plots").ok_or("no element #plots")?;
+    let html: String = PLOTS
+        .iter()
+        .map(|p| {
+            format!(
+                r#"<figure class="plot"><figcaption>{title}</figcaption><canvas id="plot-{id}" role="img" aria-label="{title}"></canvas></figure>"#,
+                id = p.id,
+                title = escape(p.title),
+            )
+        })
+        .collect();
+    container.set_inner_html(&html);
+    Ok(())
+}
+
+fn new_worker(
+    on_message: &Closure<dyn FnMut(MessageEvent)>,
+    on_error: &Closure<dyn FnMut(Event)>,
+) -> Result<Worker, JsValue> {
+    let options = WorkerOptions::new();
+    options.set_type(WorkerType::Module);
+    let worker = Worker::new_with_options(WORKER_URL, &options)?;
+    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    Ok(worker)
+}
+
+/// Terminates the worker (cancel, crash or failed start).
+fn stop_worker(app: &mut App) {
+    if let Some(worker) = app.worker.take() {
+        worker.terminate();
+    }
+    app.worker_ready = false;
+}
+
+/// Starts a fresh worker when there is none; false (with the message shown) if that fails.
+fn ensure_worker(app: &mut App) -> bool {
+    if app.worker.is_some() {
+        return true;
+    }
+    match new_worker(&app.on_worker_message, &app.on_worker_error) {
+        Ok(worker) => {
+            app.worker = Some(worker);
+            true
+        }
+        Err(e) => {
+            show_general_error(
+                &app.document,
+                &format!("Could not start the computation worker: {e:?}"),
+            );
+            false
+        }
+    }
+}
+
+/// Writes the config into the URL query (no history entry), so the link reproduces it.
+fn write_url(config: &Config) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let url = format!("?{}", config.to_query());
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url));
+    }
+}
+
+fn on_control_change(app: &mut App, input: &HtmlInputElement) {
+    let key = input.name();
+    if !CONTROLS.iter().any(|c| c.key == key) {
+        return;
+    }
+    let text = input.value();
+    if app.config.set(&key, text.trim()) {
+        app.unparsed.remove(&key);
+        write_url(&app.config);
+    } else {
+        app.unparsed.insert(key, text);
+    }
+    show_input_errors(app);
+}
+
+/// Shows every current input problem: each control whose text does not parse, then the
+/// first range error of the config (unless it concerns a control already marked).
+/// Returns whether the input is fine.
+fn show_input_errors(app: &App) -> bool {
+    clear_errors(&app.document);
+    for (key, text) in &app.unparsed {
+        let what = match CONTROLS.iter().find(|c| c.key == key) {
+            Some(c) if c.mode == "numeric" => "a whole number",
+            _ => "a number",
+        };
+        show_error(&app.document, key, &format!("“{text}” is not {what}"));
+    }
+    match app.config.validate() {
+        Err(e) => {
+            if !app.unparsed.contains_key(&e.field) {
+                show_error(&app.document, &e.field, &e.message);
+            }
+            false
+        }
+        Ok(()) => app.unparsed.is_empty(),
+    }
+}
+
+/// Starts a job for the current config (after validating it); a running job is
+/// superseded (its replies become stale).
+fn request_run(app: &mut App) {
+    if !show_input_errors(app) {
+        return;
+    }
+    if app.running {
+        // The worker is busy with the old job: replace it rather than wait.
+        stop_worker(app);
+    }
+    if !ensure_worker(app) {
+        return;
+    }
+    app.job += 1;
+    app.running = true;
+    set_running_ui(app, true);
+    set_progress(app, 0, app.config.runs);
+    set_text(&app.document, "status", "Starting…");
+    if app.worker_ready {
+        post_job(app);
+    } else {
+        app.queued = true;
+    }
+}
+
+fn post_job(app: &mut App) {
+    let message = ToWorker::Run {
+        job: app.job,
+        config: app.config.clone(),
+        csv: None,
+    };
+    app.posted_ms = super::now_ms();
+    let posted = match &app.worker {
+        Some(worker) => worker
+            .post_message(&JsValue::from_str(&message.encode()))
+            .map_err(|e| format!("{e:?}")),
+        None => Err("there is no worker".into()),
+    };
+    if let Err(e) = posted {
+        finish_with_error(app, "worker", &format!("Could not reach the worker: {e}"));
+    }
+}
+
+fn cancel(app: &mut App) {
+    if !app.running {
+        return;
+    }
+    app.job += 1;
+    app.running = false;
+    app.queued = false;
+    // A fresh worker at once, so the next Run does not wait for it to load.
+    stop_worker(app);
+    ensure_worker(app);
+    set_running_ui(app, false);
+    set_progress(app, 0, 1);
+    set_text(&app.document, "status", "Cancelled.");
+}
+
+fn on_worker_message(app: &mut App, event: &MessageEvent) {
+    if !is_current_worker(app, event) {
+        return;
+    }
+    let text = event.data().as_string().unwrap_or_default();
+    let message = match FromWorker::decode(&text) {
+        Ok(m) => m,
+        Err(e) => return finish_with_error(app, &e.field, &e.message),
+    };
+    if message
+        .job()
+        .is_some_and(|job| job != app.job || !app.running)
+    {
+        return; // a stale reply
+    }
+    match message {
+        FromWorker::Ready => {
+            app.worker_ready = true;
+            if app.queued {
+                app.queued = false;
+                post_job(app);
+            }
+        }
+        FromWorker::Progress { done, total, .. } => {
+            set_progress(app, done, total);
+            set_text(
+                &app.document,
+                "status",
+                &format!("Running… {done} of {total}"),
+            );
+        }
+        FromWorker::Done { report, .. } => {
+            let wall_ms = super::now_ms() - app.posted_ms;
+            app.running = false;
+            set_running_ui(app, false);
+            set_progress(app, 1, 1);
+            let runs = report.sgd.as_ref().map_or(0, |s| s.runs);
+            set_text(
+                &app.document,
+                "status",
+                &format!("{runs} runs in {}.", format_ms(wall_ms)),
+            );
+            mark_finished(app);
+            app.shown = Some(Shown {
+                report: *report,
+                wall_ms,
+            });
+            show_numbers(app);
+            redraw(app);
+        }
+        FromWorker::Error { field, message, .. } => finish_with_error(app, &field, &message),
+        FromWorker::Panic { message } => {
+            stop_worker(app);
+            finish_with_error(
+                app,
+                "worker",
+                &format!("The computation crashed ({message}). Run starts a fresh worker."),
+            );
+        }
+    }
+}
+
+/// An `error` event of the worker: its script failed to load or its wasm trapped.
+fn on_worker_error(app: &mut App, event: &Event) {
+    if !is_current_worker(app, event) {
+        return;
+    }
+    event.prevent_default();
+    let detail = js_sys::Reflect::get(event, &"message".into())
+        .ok()
+        .and_then(|m| m.as_string())
+        .unwrap_or_else(|| "the worker failed to load".into());
+    stop_worker(app);
+    finish_with_error(
+        app,
+        "worker",
+        &format!("The computation worker failed: {detail}. Run starts a fresh one."),
+    );
+}
+
+fn is_current_worker(app: &App, event: &Event) -> bool {
+    event
+        .target()
+        .zip(app.worker.as_ref())
+        .is_some_and(|(target, worker)| JsValue::from(target) == JsValue::from(worker.clone()))
+}
+
+fn finish_with_error(app: &mut App, field: &str, message: &str) {
+    app.running = false;
+    app.queued = false;
+    set_running_ui(app, false);
+    set_progress(app, 0, 1);
+    set_text(&app.document, "status", "Stopped: see the message.");
+    mark_finished(app);
+    show_error(&app.document, field, message);
+}
+
+/// Records on the status line which job ended last (`data-job`), so tests and scripts can
+/// wait for a particular run rather than read a status that may be left from the last one.
+fn mark_finished(app: &App) {
+    if let Some(status) = element(&app.document, "status") {
+        let _ = status.set_attribute("data-job", &app.job.to_string());
+    }
+}
+
+fn set_running_ui(app: &App, running: bool) {
+    if let Some(cancel) = element(&app.document, "cancel") {
+        let _ = if running {
+            cancel.remove_attribute("disabled")
+        } else {
+            cancel.set_attribute("disabled", "")
+        };
+    }
+    if let Some(main) = element(&app.document, "app") {
+        let _ = main.set_attribute("aria-busy", if running { "true" } else { "false" });
+    }
+}
+
+fn set_progress(app: &App, done: usize, total: usize) {
+    if let Some(bar) = element(&app.document, "progress") {
+        let _ = bar.set_attribute("max", &total.max(1).to_string());
+        let _ = bar.set_attribute("value", &done.to_string());
+    }
+}
+
+/// Shows `message` next to the control named `field`, or in the general error box when
+/// no control has that name.
+fn show_error(document: &Document, field: &str, message: &str) {
+    if let Some(slot) = element(document, &format!("err-{field}")) {
+        slot.set_text_content(Some(message));
+        if let Some(input) = element(document, &format!("ctl-{field}")) {
+            let _ = input.set_attribute("aria-invalid", "true");
+        }
+    } else if field == "worker" {
+        show_general_error(document, message);
+    } else {
+        show_general_error(document, &format!("{field}: {message}"));
+    }
+}
+
+fn show_general_error(document: &Document, message: &str) {
+    if let Some(e) = element(document, "error").and_then(|e| e.dyn_into::<HtmlElement>().ok()) {
+        e.set_text_content(Some(message));
+        e.set_hidden(false);
+    }
+}
+
+fn clear_errors(document: &Document) {
+    for c in CONTROLS {
+        set_text(document, &format!("err-{}", c.key), "");
+        if let Some(input) = element(document, &format!("ctl-{}", c.key)) {
+            let _ = input.remove_attribute("aria-invalid");
+        }
+    }
+    if let Some(e) = element(document, "error").and_then(|e| e.dyn_into::<HtmlElement>().ok()) {
+        e.set_text_content(None);
+        e.set_hidden(true);
+    }
+}
+
+fn show_numbers(app: &App) {
+    let (Some(shown), Some(list)) = (&app.shown, element(&app.document, "numbers")) else {
+        return;
+    };
+    let html: String = numbers(&shown.report, shown.wall_ms)
+        .iter()
+        .map(|n| {
+            let value = n
+                .value
+                .map(|v| format!(r#" data-value="{v}""#))
+                .unwrap_or_default();
+            // Sentences (the verdict) take a whole row.
+            let class = if n.value.is_none() && n.text.len() > 40 {
+                "number wide"
+            } else {
+                "number"
+            };
+            format!(
+                r#"<div class="{class}"><dt>{label}</dt><dd data-key="{key}"{value}>{text}</dd></div>"#,
+                label = escape(&n.label),
+                key = escape(&n.key),
+                text = escape(&n.text),
+            )
+        })
+        .collect();
+    list.set_inner_html(&html);
+}
+
+/// Draws every plot for the report on screen (after a run, and on resize).
+fn redraw(app: &mut App) {
+    let Some(shown) = &app.shown else {
+        return;
+    };
+    for plot in PLOTS {
+        let canvas = element(&app.document, &format!("plot-{}", plot.id))
+            .and_then(|e| e.dyn_into::<HtmlCanvasElement>().ok());
+        if let Some(canvas) = canvas {
+            if let Err(e) = draw_on_canvas(&canvas, |area, style| {
+                (plot.draw)(area, &shown.report, style)
+            }) {
+                show_general_error(
+                    &app.document,
+                    &format!("The plot “{}” failed: {e}", plot.title),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,111 @@
+//! Messages between the page and its worker (DESIGN.md, Worker protocol), sent as JSON
+//! strings. Every reply about a job carries that job's id (its generation); the page drops
+//! replies whose id is not the current one, so a cancelled or superseded job can never
+//! overwrite newer results.
+//!
+//! Cancelling terminates the worker and starts a fresh one (the computation is one
+//! synchronous call, so the worker could not read a `Cancel` message before it ends).
+
+use serde::{Deserialize, Serialize};
+
+use crate::analysis::Report;
+use crate::config::Config;
+use crate::error::Error;
+
+/// Page → worker.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum ToWorker {
+    /// Run the pipeline for `config` (`csv`: the text of a user's data file).
+    Run {
+        /// Generation id of this job.
+        job: u32,
+        /// The parameters.
+        config: Config,
+        /// A user's CSV, when the config's data is `csv`.
+        csv: Option<String>,
+    },
+}
+
+/// Worker → page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum FromWorker {
+    /// The worker's wasm is loaded and its message handler installed.
+    Ready,
+    /// `done` of `total` units of job `job` are finished.
+    Progress {
+        /// Generation id.
+        job: u32,
+        /// Units done.
+        done: usize,
+        /// Units in all.
+        total: usize,
+    },
+    /// Job `job` finished.
+    Done {
+        /// Generation id.
+        job: u32,
+        /// Its results.
+        report: Box<Report>,
+    },
+    /// Job `job` failed with an error about `field`.
+    Error {
+        /// Generation id.
+        job: u32,
+        /// The parameter the error concerns (`Config` field name).
+        field: String,
+        /// What went wrong, for the user.
+        message: String,
+    },
+    /// The worker panicked; its wasm instance is unusable and must be replaced.
+    Panic {
+        /// The panic message and location.
+        message: String,
+    },
+}
+
+impl ToWorker {
+    /// The message as JSON text.
+    pub fn encode(&self) -> String {
+        serde_json::to_string(self).expect("messages serialise")
+    }
+
+    /// Reads a message; a malformed one is an error about the `worker` field.
+    pub fn decode(text: &str) -> Result<ToWorker, Error> {
+        serde_json::from_str(text)
+            .map_err(|e| Error::new("worker", format!("malformed message to the worker: {e}")))
+    }
+}
+
+impl FromWorker {
+    /// The message as JSON text.
+    pub fn encode(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|e| {
+            // A report that cannot be written (it should not happen) still reaches the
+            // page, as an error.
+            let error = FromWorker::Error {
+                job: self.job().unwrap_or(0),
+                field: "worker".into(),
+                message: format!("the worker could not send its results: {e}"),
+            };
+            serde_json::to_string(&error).expect("an error message serialises")
+        })
+    }
+
+    /// Reads a message; a malformed one is an error about the `worker` field.
+    pub fn decode(text: &str) -> Result<FromWorker, Error> {
+        serde_json::from_str(text)
+            .map_err(|e| Error::new("worker", format!("malformed message from the worker: {e}")))
+    }
+
+    /// The job a reply belongs to (`None` for `Ready` and `Panic`).
+    pub fn job(&self) -> Option<u32> {
+        match self {
+            FromWorker::Progress { job, .. }
+            | FromWorker::Done { job, .. }
+            | FromWorker::Error { job, .. } => Some(*job),
+            FromWorker::Ready | FromWorker::Panic { .. } => None,
+        }
+    }
+}

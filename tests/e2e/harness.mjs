@@ -1,0 +1,132 @@
+// Shared set-up of the end-to-end tests: build the page with Trunk, serve dist/ on
+// loopback with python3's http.server, drive Debian's chromium with playwright-core,
+// and collect every console error and uncaught exception of a page.
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const shotDir = path.join(root, 'target', 'e2e');
+
+// Flags verified on these machines (../shared/TOOLCHAIN.md).
+const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
+];
+
+/** `trunk build --release` (skipped when E2E_SKIP_BUILD=1 and dist/ exists). */
+export function buildPage() {
+  if (process.env.E2E_SKIP_BUILD === '1') {
+    console.log('e2e: E2E_SKIP_BUILD=1, using the existing dist/');
+    return;
+  }
+  console.log('e2e: trunk build --release');
+  const r = spawnSync('trunk', ['build', '--release'], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error(`trunk build failed (exit ${r.status})`);
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Serves dist/ on 127.0.0.1; returns { url, stop }. */
+export async function serveDist() {
+  const port = Number(process.env.E2E_PORT) || await freePort();
+  const server = spawn('python3', ['-m', 'http.server', '--bind', '127.0.0.1', String(port),
+    '--directory', path.join(root, 'dist')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  server.stderr.on('data', (d) => { log += d; });
+  const url = `http://127.0.0.1:${port}/`;
+  const stop = () => { if (server.exitCode === null) server.kill('SIGTERM'); };
+  for (let i = 0; i < 100; i++) {
+    if (server.exitCode !== null) throw new Error(`http.server exited: ${log}`);
+    try {
+      const r = await fetch(url);
+      if (r.ok) return { url, stop };
+    } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  stop();
+  throw new Error(`http.server did not answer on ${url}`);
+}
+
+export async function launch() {
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  console.log(`e2e: headless Chromium ${browser.version()}`);
+  return browser;
+}
+
+/** A fresh page whose console errors and uncaught exceptions land in `errors`. */
+export async function openPage(browser, viewport = { width: 1280, height: 800 }) {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
+  page.on('pageerror', (e) => errors.push(`uncaught: ${e.message}`));
+  page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()}`));
+  page.on('worker', (w) => w.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`worker console: ${m.text()}`);
+  }));
+  return { page, errors, close: () => context.close() };
+}
+
+/** The id of the job that ended last (null before the first). */
+export function lastJob(page) {
+  return page.getAttribute('#status', 'data-job');
+}
+
+/**
+ * Waits until a job other than `since` (a lastJob() value; null: any) has ended, and
+ * returns the status line ("N runs in T." or "Stopped: …").
+ */
+export async function waitForRun(page, since = null, timeout = 120000) {
+  await page.waitForFunction((since) => {
+    const s = document.getElementById('status');
+    const job = s?.getAttribute('data-job') ?? null;
+    return job !== null && job !== since;
+  }, since, { timeout });
+  return page.textContent('#status');
+}
+
+/** The numbers panel as { key: value } (values from data-value, text rows as text). */
+export function readNumbers(page) {
+  return page.evaluate(() => Object.fromEntries(
+    [...document.querySelectorAll('#numbers dd')].map((dd) => [dd.dataset.key,
+      dd.dataset.value === undefined ? dd.textContent : Number(dd.dataset.value)])));
+}
+
+/** Pixels of a canvas that differ from its background (white). */
+export function inkPixels(page, id) {
+  return page.evaluate((id) => {
+    const c = document.getElementById(id);
+    const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let ink = 0;
+    let accent = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      const [r, g, b] = [data[i], data[i + 1], data[i + 2]];
+      if (r < 250 || g < 250 || b < 250) ink++;
+      if (b > 150 && r < 140 && b - r > 60) accent++; // the blue of the bars and markers
+    }
+    return { ink, accent, total: c.width * c.height, width: c.width, height: c.height };
+  }, id);
+}
+
+export function screenshot(page, name) {
+  mkdirSync(shotDir, { recursive: true });
+  const file = path.join(shotDir, name);
+  return page.screenshot({ path: file, fullPage: true }).then(() => file);
+}
+
+export function assert(cond, message) {
+  if (!cond) throw new Error(message);
+}
