@@ -39,7 +39,7 @@ pub const ALPHA_MIN: f64 = 0.25;
 /// Largest α the numerical search explores. Tables near α = 2 are slow to build (the
 /// integrand concentrates) while the laws there differ from the Gaussian only far out;
 /// the boundary α = 2 itself is compared in closed form after the search.
-pub const ALPHA_MAX_SEARCH: f64 = 1.99;
+pub const ALPHA_MAX_SEARCH: f64 = 1.95;
 /// Largest |β| the MLE explores.
 pub const MAX_ABS_BETA: f64 = 0.9999;
 /// Smallest sample accepted.
