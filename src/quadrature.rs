@@ -141,11 +141,11 @@ impl Panel {
 /// tolerance; integrable endpoint singularities and cusps are handled by the bisection.
 /// For b < a returns −∫_b^a f; returns 0 for an empty interval (or NaN bounds).
 pub fn integrate<F: Fn(f64) -> f64>(f: F, a: f64, b: f64, rel_tol: f64, abs_tol: f64) -> f64 {
+    if a == b || a.is_nan() || b.is_nan() {
+        return 0.0;
+    }
     if b < a {
         return -integrate(f, b, a, rel_tol, abs_tol);
-    }
-    if !(b > a) {
-        return 0.0;
     }
     const INITIAL: usize = 8;
     const LIMIT: usize = 2000;
