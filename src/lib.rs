@@ -29,6 +29,7 @@ pub mod hsgd;
 pub mod pearson;
 pub mod plots;
 pub mod problem;
+pub mod quadrature;
 pub mod rng;
 pub mod sgd;
 pub mod spectrum;

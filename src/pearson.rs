@@ -35,7 +35,6 @@
 //! nothing overflows, and the drift tends to a constant, so the Euler chain's tail index is
 //! exactly ν for every step size.
 
-use std::collections::BinaryHeap;
 use std::f64::consts::FRAC_PI_2;
 
 use rand::Rng;
@@ -43,6 +42,7 @@ use serde::{Deserialize, Serialize};
 use statrs::function::gamma::{gamma_lr, gamma_ur, ln_gamma};
 
 use crate::error::{Error, Result};
+use crate::quadrature::{self, Panel};
 use crate::rng;
 use crate::spectrum::Spectrum;
 
@@ -350,138 +350,11 @@ impl StationaryLaw {
     }
 }
 
-// ------------------------------------------------------------------------------ quadrature
-
-/// Gauss–Kronrod 15-point abscissae on [−1, 1] (QUADPACK qk15), non-negative half.
-const GK_NODES: [f64; 8] = [
-    0.991_455_371_120_812_6,
-    0.949_107_912_342_758_5,
-    0.864_864_423_359_769_1,
-    0.741_531_185_599_394_4,
-    0.586_087_235_467_691_1,
-    0.405_845_151_377_397_2,
-    0.207_784_955_007_898_5,
-    0.0,
-];
-/// Kronrod weights for [`GK_NODES`].
-const GK_WEIGHTS: [f64; 8] = [
-    0.022_935_322_010_529_22,
-    0.063_092_092_629_978_55,
-    0.104_790_010_322_250_18,
-    0.140_653_259_715_525_92,
-    0.169_004_726_639_267_9,
-    0.190_350_578_064_785_4,
-    0.204_432_940_075_298_9,
-    0.209_482_141_084_727_83,
-];
-/// 7-point Gauss weights, at the odd-indexed Kronrod nodes (1, 3, 5, 7).
-const GAUSS_WEIGHTS: [f64; 4] = [
-    0.129_484_966_168_869_7,
-    0.279_705_391_489_276_7,
-    0.381_830_050_505_118_9,
-    0.417_959_183_673_469_4,
-];
-
-/// One Gauss–Kronrod (7, 15) panel: (Kronrod estimate, |Kronrod − Gauss|).
-fn gk15<F: Fn(f64) -> f64>(f: &F, a: f64, b: f64) -> (f64, f64) {
-    let centre = 0.5 * (a + b);
-    let half = 0.5 * (b - a);
-    let f0 = f(centre);
-    let mut kronrod = GK_WEIGHTS[7] * f0;
-    let mut gauss = GAUSS_WEIGHTS[3] * f0;
-    for k in 0..7 {
-        let dx = half * GK_NODES[k];
-        let pair = f(centre - dx) + f(centre + dx);
-        kronrod += GK_WEIGHTS[k] * pair;
-        if k % 2 == 1 {
-            gauss += GAUSS_WEIGHTS[k / 2] * pair;
-        }
-    }
-    (kronrod * half, ((kronrod - gauss) * half).abs())
-}
-
-/// ∫_a^b f by globally adaptive Gauss–Kronrod (7, 15) (QUADPACK's QAG strategy): the
-/// panel with the largest error estimate is bisected until the summed error is below
-/// `rel_tol` times the integral of |f| (absolute floor 1e-300) or 2000 panels exist.
-/// Hand-written because no dependency of the crate offers adaptive quadrature; integrable
-/// endpoint singularities and cusps are handled by the bisection.
+/// ∫_a^b f by adaptive Gauss–Kronrod (7, 15) ([`crate::quadrature::integrate`]): stops
+/// once the error estimate is below `rel_tol` times ∫|f| (absolute floor 1e-300) or 2000
+/// panels exist; integrable endpoint singularities and cusps are handled by the bisection.
 pub fn integrate<F: Fn(f64) -> f64>(f: F, a: f64, b: f64, rel_tol: f64) -> f64 {
-    if a == b {
-        return 0.0;
-    }
-    const INITIAL: usize = 8;
-    const LIMIT: usize = 2000;
-    let make = |lo: f64, hi: f64| {
-        let (value, error) = gk15(&f, lo, hi);
-        let size = gk15(&|x| f(x).abs(), lo, hi).0;
-        Panel {
-            lo,
-            hi,
-            value,
-            error,
-            size,
-        }
-    };
-    let mut heap = BinaryHeap::with_capacity(LIMIT + 1);
-    let width = (b - a) / INITIAL as f64;
-    for k in 0..INITIAL {
-        let lo = a + width * k as f64;
-        let hi = if k + 1 == INITIAL { b } else { lo + width };
-        heap.push(make(lo, hi));
-    }
-    // Running totals, re-summed now and then against drift.
-    let mut error: f64 = heap.iter().map(|p| p.error).sum();
-    let mut size: f64 = heap.iter().map(|p| p.size).sum();
-    while heap.len() < LIMIT {
-        if heap.len() % 128 == 0 {
-            error = heap.iter().map(|p| p.error).sum();
-            size = heap.iter().map(|p| p.size).sum();
-        }
-        if error <= (rel_tol * size).max(1e-300) {
-            break;
-        }
-        let worst = heap.pop().expect("panels are never empty");
-        let mid = 0.5 * (worst.lo + worst.hi);
-        if !(mid > worst.lo && mid < worst.hi) {
-            heap.push(worst);
-            break;
-        }
-        let (left, right) = (make(worst.lo, mid), make(mid, worst.hi));
-        error += left.error + right.error - worst.error;
-        size += left.size + right.size - worst.size;
-        heap.push(left);
-        heap.push(right);
-    }
-    heap.iter().map(|p| p.value).sum()
-}
-
-/// A panel of [`integrate`], ordered by its error estimate (the heap pops the worst).
-struct Panel {
-    lo: f64,
-    hi: f64,
-    value: f64,
-    error: f64,
-    size: f64,
-}
-
-impl PartialEq for Panel {
-    fn eq(&self, other: &Self) -> bool {
-        self.error.total_cmp(&other.error).is_eq()
-    }
-}
-
-impl Eq for Panel {}
-
-impl PartialOrd for Panel {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Panel {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.error.total_cmp(&other.error)
-    }
+    quadrature::integrate(f, a, b, rel_tol, 1e-300)
 }
 
 // --------------------------------------------------------------------------- Pearson IV
@@ -656,7 +529,7 @@ impl PearsonIVLaw {
         if b <= a {
             return 0.0;
         }
-        gk15(&|u| libm::exp(self.g(u) - self.g_peak), a, b).0
+        Panel::new(&|u| libm::exp(self.g(u) - self.g_peak), a, b).kronrod()
     }
 
     /// P(X ≤ x).

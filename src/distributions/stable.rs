@@ -87,6 +87,7 @@
 //! density. Building one table costs ≈ 100 quadratures (≈ 5 ms natively).
 
 use crate::distributions::Law;
+use crate::quadrature::Panel;
 use crate::{Error, Result};
 use std::f64::consts::{FRAC_PI_2, PI};
 
@@ -1014,62 +1015,10 @@ impl Nolan {
     }
 }
 
-// Gauss–Kronrod 7/15 nodes and weights (QUADPACK qk15).
-const XGK: [f64; 8] = [
-    0.991_455_371_120_812_6,
-    0.949_107_912_342_758_5,
-    0.864_864_423_359_769_1,
-    0.741_531_185_599_394_4,
-    0.586_087_235_467_691_1,
-    0.405_845_151_377_397_2,
-    0.207_784_955_007_898_5,
-    0.0,
-];
-const WGK: [f64; 8] = [
-    0.022_935_322_010_529_22,
-    0.063_092_092_629_978_55,
-    0.104_790_010_322_250_2,
-    0.140_653_259_715_525_9,
-    0.169_004_726_639_267_9,
-    0.190_350_578_064_785_4,
-    0.204_432_940_075_298_9,
-    0.209_482_141_084_727_8,
-];
-const WG: [f64; 4] = [
-    0.129_484_966_168_869_7,
-    0.279_705_391_489_276_7,
-    0.381_830_050_505_118_9,
-    0.417_959_183_673_469_4,
-];
-
-/// One Kronrod-15 estimate on [a, b] and its error estimate (QUADPACK's rescaling).
+/// One Kronrod-15 estimate on [a, b] and QUADPACK's rescaled error estimate.
 fn gk15(f: &dyn Fn(f64) -> f64, a: f64, b: f64) -> (f64, f64) {
-    let c = 0.5 * (a + b);
-    let h = 0.5 * (b - a);
-    let fc = f(c);
-    let mut kron = fc * WGK[7];
-    let mut gauss = fc * WG[3];
-    let mut fv = [(0.0, 0.0); 7];
-    for j in 0..7 {
-        let dx = h * XGK[j];
-        let (f1, f2) = (f(c - dx), f(c + dx));
-        fv[j] = (f1, f2);
-        kron += WGK[j] * (f1 + f2);
-        if j % 2 == 1 {
-            gauss += WG[j / 2] * (f1 + f2);
-        }
-    }
-    let mean = 0.5 * kron;
-    let mut asc = WGK[7] * (fc - mean).abs();
-    for j in 0..7 {
-        asc += WGK[j] * ((fv[j].0 - mean).abs() + (fv[j].1 - mean).abs());
-    }
-    let asc = asc * h.abs();
-    let mut err = ((kron - gauss) * h).abs();
-    if asc != 0.0 && err != 0.0 {
-        err = asc * (200.0 * err / asc).powi(3).sqrt().min(1.0);
-    }
-    (kron * h, err)
+    let panel = Panel::new(f, a, b);
+    (panel.kronrod(), panel.quadpack_error())
 }
 
 /// Globally adaptive Gauss–Kronrod quadrature over consecutive breakpoints.
