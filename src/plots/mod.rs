@@ -12,6 +12,7 @@
 //! page's plot table (`web::plots`).
 
 pub mod density;
+pub mod hill;
 pub mod histogram;
 pub mod spectrum;
 pub mod tail;
@@ -20,6 +21,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 pub use density::{density_curve, draw_densities, Bars, Curve};
+pub use hill::draw_hill;
 pub use histogram::{draw_histogram, Histogram};
 pub use spectrum::draw_spectrum;
 pub use tail::{draw_tail, survival_points, TailLine};

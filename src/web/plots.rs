@@ -39,6 +39,11 @@ pub const PLOTS: &[PagePlot] = &[
         draw: draw_tail,
     },
     PagePlot {
+        id: "hill",
+        title: "Hill plot, with the band of the bounds",
+        draw: draw_hill,
+    },
+    PagePlot {
         id: "spectrum",
         title: "Spectrum of the data",
         draw: draw_spectrum,
@@ -178,6 +183,25 @@ fn draw_tail(area: &Area, report: &Report, style: &Style) -> Result<(), String> 
         }
     }
     plots::draw_tail(area, &points, anchor, &lines, style).map_err(|e| e.to_string())
+}
+
+fn draw_hill(area: &Area, report: &Report, style: &Style) -> Result<(), String> {
+    let estimates = methods(report)
+        .into_iter()
+        .find_map(|(_, sim, _)| sim.estimates.as_ref());
+    let Some(est) = estimates else {
+        return plots::draw_message(area, "too few runs for tail estimates", style)
+            .map_err(|e| e.to_string());
+    };
+    let b = &report.bounds;
+    plots::draw_hill(
+        area,
+        &est.hill_plot,
+        (b.lower, b.upper),
+        "bounds [η_*, η*] of the diffusion model (hSGD)",
+        style,
+    )
+    .map_err(|e| e.to_string())
 }
 
 fn draw_spectrum(area: &Area, report: &Report, style: &Style) -> Result<(), String> {

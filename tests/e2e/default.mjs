@@ -166,8 +166,9 @@ test('digits with both methods draws every plot', async (browser, url) => {
     const ink = await inkPixels(page, id);
     assert(ink.ink > 0.01 * ink.total, `${id} looks empty: ${JSON.stringify(ink)}`);
   }
+  // Two translucent overlaid histograms and five curves: well above the axes' ink.
   const hist = await inkPixels(page, 'plot-histogram');
-  assert(hist.accent > 0.005 * hist.total, `no SGD bars: ${JSON.stringify(hist)}`);
+  assert(hist.ink > 0.08 * hist.total, `histogram nearly empty: ${JSON.stringify(hist)}`);
   console.log(`   ${status} ${ids.length} plots drawn; saved ${await screenshot(page, 'digits-both.png')}`);
   await close();
   return errors;
