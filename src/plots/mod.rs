@@ -11,14 +11,20 @@
 //! native test that renders it with `SVGBackend::with_string`, and one entry in the
 //! page's plot table (`web::plots`).
 
+pub mod density;
+pub mod hill;
 pub mod histogram;
 pub mod spectrum;
+pub mod tail;
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+pub use density::{density_curve, draw_densities, Bars, Curve};
+pub use hill::draw_hill;
 pub use histogram::{draw_histogram, Histogram};
 pub use spectrum::draw_spectrum;
+pub use tail::{draw_tail, survival_points, TailLine};
 
 /// What a drawing function returns: plotters' error carries the backend's error type.
 pub type DrawResult<T, DB> = Result<T, DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
@@ -66,6 +72,18 @@ pub const MUTED: RGBColor = RGBColor(0x6b, 0x72, 0x80);
 pub const GRID: RGBColor = RGBColor(0xe5, 0xe7, 0xeb);
 /// The SGD colour (matches `--accent` in `www/style.css`).
 pub const SGD: RGBColor = RGBColor(0x25, 0x63, 0xeb);
+/// The hSGD colour.
+pub const HSGD: RGBColor = RGBColor(0xea, 0x58, 0x0c);
+/// Colour of the Gaussian fit.
+pub const GAUSSIAN: RGBColor = RGBColor(0x6b, 0x72, 0x80);
+/// Colour of the Student t fit.
+pub const STUDENT_T: RGBColor = RGBColor(0xdc, 0x26, 0x26);
+/// Colour of the skew t (Pearson IV) fit.
+pub const SKEW_T: RGBColor = RGBColor(0x7c, 0x3a, 0xed);
+/// Colour of the alpha-stable fit.
+pub const STABLE: RGBColor = RGBColor(0x05, 0x96, 0x69);
+/// Colour of the theory (the diffusion model's law and bounds).
+pub const THEORY: RGBColor = RGBColor(0x11, 0x18, 0x27);
 
 /// Draws `message` centred in `area` (a plot with nothing to show says why).
 pub fn draw_message<DB: DrawingBackend>(

@@ -100,13 +100,13 @@ pub fn numbers(report: &Report, wall_ms: f64) -> Vec<Number> {
     let b = &report.bounds;
     rows.push(Number::value(
         "upper",
-        "upper bound η* (hSGD model)",
+        "upper bound η*: tail index of the diffusion model (hSGD)",
         b.upper,
         format_value(b.upper),
     ));
     rows.push(Number::value(
         "lower",
-        "lower bound η_* (hSGD model)",
+        "lower bound η_*: tail index of the diffusion model (hSGD)",
         b.lower,
         if b.lower_valid {
             format_value(b.lower)

@@ -13,8 +13,8 @@ use std::collections::BTreeMap;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{
-    Document, Event, HtmlCanvasElement, HtmlElement, HtmlInputElement, MessageEvent, Worker,
-    WorkerOptions, WorkerType,
+    Document, Event, HtmlCanvasElement, HtmlElement, HtmlInputElement, HtmlSelectElement,
+    MessageEvent, Worker, WorkerOptions, WorkerType,
 };
 
 use super::numbers::{format_ms, numbers};
@@ -26,7 +26,7 @@ use crate::config::Config;
 /// The worker script (copied next to `index.html` by Trunk; it loads `hsgd-web.js`).
 const WORKER_URL: &str = "./worker.js";
 
-/// One numeric control: a `Config` field edited in a text box.
+/// One control: a `Config` field edited in a text box, or picked from a list.
 pub struct Control {
     /// The `Config` field (also the URL key, the input's name and the error's field).
     pub key: &'static str,
@@ -34,41 +34,88 @@ pub struct Control {
     pub label: &'static str,
     /// A short explanation under the label.
     pub hint: &'static str,
-    /// `inputmode` of the text box: `decimal` or `numeric`.
+    /// `inputmode` of the text box: `decimal` or `numeric` (unused by a list).
     pub mode: &'static str,
+    /// For a list: the (value, label) pairs offered; empty for a text box.
+    pub choices: &'static [(&'static str, &'static str)],
 }
 
 /// The controls, in page order.
 pub const CONTROLS: &[Control] = &[
     Control {
+        key: "data",
+        label: "data set",
+        hint: "the design matrix A",
+        mode: "",
+        choices: &[
+            ("synthetic", "synthetic Gaussian"),
+            ("spectrum", "prescribed spectrum"),
+            ("digits", "digits"),
+            ("digits-rf", "digits, random features"),
+        ],
+    },
+    Control {
+        key: "method",
+        label: "method",
+        hint: "dynamics simulated",
+        mode: "",
+        choices: &[("sgd", "SGD"), ("hsgd", "hSGD (the SDE)"), ("both", "both")],
+    },
+    Control {
         key: "gamma",
         label: "learning rate γ",
         hint: "step size of SGD",
         mode: "decimal",
+        choices: &[],
     },
     Control {
         key: "batch",
         label: "batch size B",
         hint: "rows per step",
         mode: "numeric",
+        choices: &[],
+    },
+    Control {
+        key: "delta",
+        label: "ridge δ",
+        hint: "regularisation",
+        mode: "decimal",
+        choices: &[],
     },
     Control {
         key: "steps",
         label: "steps K",
         hint: "SGD steps per run",
         mode: "numeric",
+        choices: &[],
     },
     Control {
         key: "runs",
         label: "runs R",
         hint: "independent runs",
         mode: "numeric",
+        choices: &[],
     },
     Control {
         key: "seed",
         label: "seed",
         hint: "same seed, same numbers",
         mode: "numeric",
+        choices: &[],
+    },
+    Control {
+        key: "substeps",
+        label: "hSGD sub-steps",
+        hint: "SDE steps per SGD step",
+        mode: "numeric",
+        choices: &[],
+    },
+    Control {
+        key: "coordinate",
+        label: "coordinate i",
+        hint: "0 is the top SVD direction",
+        mode: "numeric",
+        choices: &[],
     },
 ];
 
@@ -157,11 +204,18 @@ fn try_start() -> Result<(), JsValue> {
         with_app(request_run);
     })?;
     listen(&document, "controls", "change", |event| {
-        if let Some(input) = event
-            .target()
-            .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
-        {
-            with_app(|app| on_control_change(app, &input));
+        let Some(target) = event.target() else {
+            return;
+        };
+        let edited = if let Some(input) = target.dyn_ref::<HtmlInputElement>() {
+            Some((input.name(), input.value()))
+        } else {
+            target
+                .dyn_ref::<HtmlSelectElement>()
+                .map(|select| (select.name(), select.value()))
+        };
+        if let Some((key, text)) = edited {
+            with_app(|app| on_control_change(app, key, text));
         }
     })?;
     listen(&document, "cancel", "click", |_| {
@@ -216,21 +270,44 @@ fn listen(
 
 fn build_controls(document: &Document, config: &Config) -> Result<(), JsValue> {
     let fields = element(document, "fields").ok_or("no element #fields")?;
-    let html: String = CONTROLS
-        .iter()
-        .map(|c| {
-            format!(
-                r#"<label class="field" for="ctl-{key}"><span class="label">{label}</span><input id="ctl-{key}" name="{key}" type="text" inputmode="{mode}" autocomplete="off" spellcheck="false" aria-describedby="err-{key}"><span class="hint">{hint}</span><span class="field-error" id="err-{key}" role="alert"></span></label>"#,
-                key = c.key,
-                label = escape(c.label),
-                hint = escape(c.hint),
-                mode = c.mode,
-            )
-        })
-        .collect();
+    let html: String = CONTROLS.iter().map(control_html).collect();
     fields.set_inner_html(&html);
     fill_controls(document, config);
     Ok(())
+}
+
+/// The markup of one control: a label around a text box or a list, a hint and an error
+/// slot.
+fn control_html(c: &Control) -> String {
+    let input = if c.choices.is_empty() {
+        format!(
+            r#"<input id="ctl-{key}" name="{key}" type="text" inputmode="{mode}" autocomplete="off" spellcheck="false" aria-describedby="err-{key}">"#,
+            key = c.key,
+            mode = c.mode,
+        )
+    } else {
+        let options: String = c
+            .choices
+            .iter()
+            .map(|(value, label)| {
+                format!(
+                    r#"<option value="{}">{}</option>"#,
+                    escape(value),
+                    escape(label)
+                )
+            })
+            .collect();
+        format!(
+            r#"<select id="ctl-{key}" name="{key}" aria-describedby="err-{key}">{options}</select>"#,
+            key = c.key,
+        )
+    };
+    format!(
+        r#"<label class="field" for="ctl-{key}"><span class="label">{label}</span>{input}<span class="hint">{hint}</span><span class="field-error" id="err-{key}" role="alert"></span></label>"#,
+        key = c.key,
+        label = escape(c.label),
+        hint = escape(c.hint),
+    )
 }
 
 /// Shows the config's values in the controls.
@@ -239,14 +316,21 @@ fn fill_controls(document: &Document, config: &Config) {
         return;
     };
     for c in CONTROLS {
-        let input = element(document, &format!("ctl-{}", c.key))
-            .and_then(|e| e.dyn_into::<HtmlInputElement>().ok());
-        if let (Some(input), Some(value)) = (input, values.get(c.key)) {
-            input.set_value(&match value {
-                serde_json::Value::String(s) => s.clone(),
-                serde_json::Value::Null => "auto".into(),
-                other => other.to_string(),
-            });
+        let Some(value) = values.get(c.key) else {
+            continue;
+        };
+        let text = match value {
+            serde_json::Value::String(s) => s.clone(),
+            serde_json::Value::Null => "auto".into(),
+            other => other.to_string(),
+        };
+        let Some(e) = element(document, &format!("ctl-{}", c.key)) else {
+            continue;
+        };
+        if let Some(input) = e.dyn_ref::<HtmlInputElement>() {
+            input.set_value(&text);
+        } else if let Some(select) = e.dyn_ref::<HtmlSelectElement>() {
+            select.set_value(&text);
         }
     }
 }
@@ -318,12 +402,10 @@ fn write_url(config: &Config) {
     }
 }
 
-fn on_control_change(app: &mut App, input: &HtmlInputElement) {
-    let key = input.name();
+fn on_control_change(app: &mut App, key: String, text: String) {
     if !CONTROLS.iter().any(|c| c.key == key) {
         return;
     }
-    let text = input.value();
     if app.config.set(&key, text.trim()) {
         app.unparsed.remove(&key);
         write_url(&app.config);
@@ -450,7 +532,11 @@ fn on_worker_message(app: &mut App, event: &MessageEvent) {
             app.running = false;
             set_running_ui(app, false);
             set_progress(app, 1, 1);
-            let runs = report.sgd.as_ref().map_or(0, |s| s.runs);
+            let runs = report
+                .sgd
+                .as_ref()
+                .or(report.hsgd.as_ref())
+                .map_or(0, |s| s.runs);
             set_text(
                 &app.document,
                 "status",

@@ -151,6 +151,43 @@ test('the phone layout fits 390 px and draws', async (browser, url) => {
   return errors;
 });
 
+test('digits with both methods draws every plot', async (browser, url) => {
+  const { page, errors, close } = await openPage(browser);
+  await page.goto(`${url}?data=digits&method=both&runs=300&steps=300`);
+  const status = await waitForRun(page, null, 180000);
+  assert(/^300 runs in \d/.test(status), `status: "${status}"`);
+  assert(await page.inputValue('#ctl-data') === 'digits', 'data control');
+  assert(await page.inputValue('#ctl-method') === 'both', 'method control');
+  const numbers = await readNumbers(page);
+  assert(numbers.n === 1797 && numbers.d === 64, `digits shape: ${numbers.n} x ${numbers.d}`);
+  const ids = await page.evaluate(() => [...document.querySelectorAll('#plots canvas')].map((c) => c.id));
+  assert(ids.length >= 3, `plots: ${ids}`);
+  for (const id of ids) {
+    const ink = await inkPixels(page, id);
+    assert(ink.ink > 0.01 * ink.total, `${id} looks empty: ${JSON.stringify(ink)}`);
+  }
+  // Two translucent overlaid histograms and five curves: well above the axes' ink.
+  const hist = await inkPixels(page, 'plot-histogram');
+  assert(hist.ink > 0.08 * hist.total, `histogram nearly empty: ${JSON.stringify(hist)}`);
+  console.log(`   ${status} ${ids.length} plots drawn; saved ${await screenshot(page, 'digits-both.png')}`);
+  await close();
+  return errors;
+});
+
+test('raising the learning rate lowers both bounds', async (browser, url) => {
+  const { page, errors, close } = await openPage(browser);
+  await page.goto(`${url}?runs=100&steps=100&gamma=0.02`);
+  await waitForRun(page);
+  const low = await readNumbers(page);
+  await page.goto(`${url}?runs=100&steps=100&gamma=0.08`);
+  await waitForRun(page);
+  const high = await readNumbers(page);
+  assert(high.upper < low.upper && high.lower < low.lower,
+    `bounds at γ = 0.02: ${low.upper}, ${low.lower}; at γ = 0.08: ${high.upper}, ${high.lower}`);
+  await close();
+  return errors;
+});
+
 async function main() {
   buildPage();
   const server = await serveDist();

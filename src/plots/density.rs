@@ -1,0 +1,237 @@
+//! Histograms of one or two samples as densities with law densities drawn over them
+//! (MATH.md §4.2: the fitted Gaussian, Student t, Pearson IV and α-stable laws, and §3
+//! the Pearson IV law the diffusion model predicts), with a legend.
+//!
+//! Bars are the [`Histogram`] densities count / (N·width), so they are on the scale of a
+//! density curve f(x). A curve is f evaluated on an even grid over the range shown.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::{format_tick, DrawResult, Histogram, Style, GRID};
+use crate::distributions::Law;
+
+/// Points on each density curve.
+const CURVE_POINTS: usize = 200;
+
+/// A labelled curve (x, y) to draw over a plot.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Curve {
+    /// The legend text.
+    pub label: String,
+    /// The line colour.
+    pub color: RGBColor,
+    /// Dashed (the theory) rather than solid (fits).
+    pub dashed: bool,
+    /// The points, in increasing x, all finite.
+    pub points: Vec<(f64, f64)>,
+}
+
+/// The density of `law` on [`CURVE_POINTS`] even points of [lo, hi] (non-finite values
+/// are left out).
+pub fn density_curve(label: &str, color: RGBColor, law: &dyn Law, lo: f64, hi: f64) -> Curve {
+    let points = (0..CURVE_POINTS)
+        .map(|i| {
+            let x = lo + (hi - lo) * i as f64 / (CURVE_POINTS - 1) as f64;
+            (x, law.pdf(x))
+        })
+        .filter(|(x, y)| x.is_finite() && y.is_finite())
+        .collect();
+    Curve {
+        label: label.to_string(),
+        color,
+        dashed: false,
+        points,
+    }
+}
+
+/// One sample's histogram on the plot.
+pub struct Bars<'a> {
+    /// The legend text.
+    pub label: &'a str,
+    /// The bins.
+    pub hist: &'a Histogram,
+    /// The bar colour.
+    pub color: RGBColor,
+}
+
+/// Draws the histograms `bars` (overlaid, translucent), the `curves` over them, a legend,
+/// and `x_label` under the x axis. The x range covers every histogram; the y range is
+/// 2.2 times the tallest bar, leaving the top for the legend (curves are clipped to it,
+/// so a narrow fit spike cannot squash the bars).
+pub fn draw_densities<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    bars: &[Bars],
+    curves: &[Curve],
+    x_label: &str,
+    style: &Style,
+) -> DrawResult<(), DB> {
+    let lo = bars.iter().map(|b| b.hist.lo).fold(f64::INFINITY, f64::min);
+    let hi = bars
+        .iter()
+        .map(|b| b.hist.hi())
+        .fold(f64::NEG_INFINITY, f64::max);
+    let (lo, hi) = if lo < hi { (lo, hi) } else { (-1.0, 1.0) };
+    let tallest = bars
+        .iter()
+        .map(|b| b.hist.max_density())
+        .fold(0.0, f64::max);
+    // Head room for the legend above the bars.
+    let top = if tallest > 0.0 { tallest * 2.2 } else { 1.0 };
+    // A tick at a rounding error of zero reads "0", not "-1.4e-17".
+    let zero = 1e-9 * (hi - lo);
+    let x_tick = move |x: &f64| format_tick(if x.abs() < zero { 0.0 } else { *x });
+    let mut chart = ChartBuilder::on(area)
+        .margin(style.px(10.0))
+        .margin_top(style.px(22.0))
+        .x_label_area_size(style.px(44.0))
+        .y_label_area_size(style.px(56.0))
+        .build_cartesian_2d(lo..hi, 0.0..top)?;
+    chart
+        .configure_mesh()
+        .light_line_style(GRID.mix(0.0))
+        .bold_line_style(GRID)
+        .x_desc(x_label)
+        .y_desc("density")
+        .x_labels(6)
+        .y_labels(5)
+        .x_label_formatter(&x_tick)
+        .y_label_formatter(&|y| format_tick(*y))
+        .label_style(style.label_font())
+        .axis_desc_style(style.label_font())
+        .draw()?;
+    let opacity = if bars.len() > 1 { 0.45 } else { 0.75 };
+    let swatch = style.px(5.0) as i32;
+    for b in bars {
+        let h = b.hist;
+        let color = b.color;
+        chart
+            .draw_series(h.counts.iter().enumerate().map(|(i, _)| {
+                let x0 = h.lo + i as f64 * h.width;
+                Rectangle::new(
+                    [(x0, 0.0), (x0 + h.width, h.density(i).min(top))],
+                    color.mix(opacity).filled(),
+                )
+            }))?
+            .label(b.label)
+            .legend(move |(x, y)| {
+                Rectangle::new(
+                    [(x, y - swatch), (x + 2 * swatch, y + swatch)],
+                    color.mix(opacity).filled(),
+                )
+            });
+    }
+    let width = style.px(2.0);
+    let cap = top;
+    for c in curves {
+        let color = c.color;
+        let line = color.stroke_width(width);
+        let points = c.points.iter().map(move |&(x, y)| (x, y.min(cap)));
+        let legend = move |(x, y): (i32, i32)| {
+            PathElement::new(vec![(x, y), (x + 4 * swatch, y)], color.stroke_width(width))
+        };
+        if c.dashed {
+            chart
+                .draw_series(DashedLineSeries::new(
+                    points,
+                    style.px(6.0),
+                    style.px(4.0),
+                    line,
+                ))?
+                .label(c.label.as_str())
+                .legend(legend);
+        } else {
+            chart
+                .draw_series(LineSeries::new(points, line))?
+                .label(c.label.as_str())
+                .legend(legend);
+        }
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .background_style(WHITE.mix(0.85))
+        .border_style(GRID)
+        .label_font(style.note_font())
+        .draw()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::distributions::FittedLaw;
+    use crate::plots::SGD;
+
+    #[test]
+    fn density_curve_is_the_law_pdf() {
+        let law = FittedLaw::Gaussian {
+            mu: 0.0,
+            sigma: 1.0,
+        }
+        .law()
+        .unwrap();
+        let c = density_curve("N(0,1)", SGD, law.as_ref(), -2.0, 2.0);
+        assert_eq!(c.points.len(), CURVE_POINTS);
+        // Closed form: φ(0) = 1/√(2π), φ(±2) = e^{−2}/√(2π).
+        let phi0 = 1.0 / (2.0 * std::f64::consts::PI).sqrt();
+        let mid = c.points.iter().find(|(x, _)| x.abs() < 0.011).unwrap();
+        assert!((mid.1 - phi0 * libm::exp(-0.5 * mid.0 * mid.0)).abs() < 1e-12);
+        assert!((c.points[0].1 - phi0 * libm::exp(-2.0)).abs() < 1e-12);
+        assert_eq!(c.points[0].0, -2.0);
+        assert_eq!(c.points[CURVE_POINTS - 1].0, 2.0);
+    }
+
+    #[test]
+    fn svg_has_both_samples_curves_and_legend() {
+        let a: Vec<f64> = (0..500).map(|i| f64::from(i % 50) / 10.0).collect();
+        let b: Vec<f64> = (0..500).map(|i| f64::from(i % 40) / 8.0).collect();
+        let (ha, hb) = (
+            Histogram::new(&a, 0.0).unwrap(),
+            Histogram::new(&b, 0.0).unwrap(),
+        );
+        let law = FittedLaw::StudentT {
+            loc: 2.5,
+            scale: 1.0,
+            df: 3.0,
+        }
+        .law()
+        .unwrap();
+        let mut fit = density_curve("Student t fit", RGBColor(200, 0, 0), law.as_ref(), 0.0, 5.0);
+        let mut theory = fit.clone();
+        theory.label = "theory".into();
+        theory.dashed = true;
+        fit.points.truncate(100);
+        let mut svg = String::new();
+        {
+            let area = SVGBackend::with_string(&mut svg, (640, 400)).into_drawing_area();
+            area.fill(&WHITE).unwrap();
+            let bars = [
+                Bars {
+                    label: "SGD",
+                    hist: &ha,
+                    color: SGD,
+                },
+                Bars {
+                    label: "hSGD",
+                    hist: &hb,
+                    color: RGBColor(0xea, 0x58, 0x0c),
+                },
+            ];
+            draw_densities(&area, &bars, &[fit, theory], "q1", &Style::default()).unwrap();
+            area.present().unwrap();
+        }
+        // Overlaid bars at opacity 0.45, one per bin of each histogram, plus 2 swatches.
+        let sgd = svg.matches(r##"opacity="0.45" fill="#2563EB""##).count();
+        assert_eq!(sgd, ha.counts.len() + 1, "{svg}");
+        let hsgd = svg.matches(r##"opacity="0.45" fill="#EA580C""##).count();
+        assert_eq!(hsgd, hb.counts.len() + 1);
+        for text in ["SGD", "hSGD", "Student t fit", "theory", "density", "q1"] {
+            assert!(
+                svg.contains(&format!(">\n{text}\n<")),
+                "missing {text}: {svg}"
+            );
+        }
+        assert!(svg.contains("#C80000"));
+    }
+}
