@@ -8,7 +8,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{format_tick, DrawResult, Histogram, Style, GRID};
+use super::{draw_legend, format_tick, DrawResult, Histogram, Style, GRID};
 use crate::distributions::Law;
 
 /// Points on each density curve.
@@ -147,14 +147,7 @@ pub fn draw_densities<DB: DrawingBackend>(
                 .legend(legend);
         }
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .background_style(WHITE.mix(0.85))
-        .border_style(GRID)
-        .label_font(style.note_font())
-        .draw()?;
-    Ok(())
+    draw_legend(&mut chart, SeriesLabelPosition::UpperRight, style)
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{format_tick, DrawResult, Style, GRID, SGD, THEORY};
+use super::{draw_legend, format_tick, DrawResult, Style, GRID, SGD, THEORY};
 use crate::estimators::HillPoint;
 
 /// Draws α̂(k) of `points` (finite ones) with its ±1 standard error band and, when
@@ -98,14 +98,7 @@ pub fn draw_hill<DB: DrawingBackend>(
         .legend(move |(x, y)| {
             PathElement::new(vec![(x, y), (x + 3 * swatch, y)], SGD.stroke_width(width))
         });
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .background_style(WHITE.mix(0.85))
-        .border_style(GRID)
-        .label_font(style.note_font())
-        .draw()?;
-    Ok(())
+    draw_legend(&mut chart, SeriesLabelPosition::UpperRight, style)
 }
 
 #[cfg(test)]

@@ -101,6 +101,22 @@ pub fn draw_message<DB: DrawingBackend>(
     area.draw_text(message, &font, (w as i32 / 2, h as i32 / 2))
 }
 
+/// Draws a chart's series legend in the common style: a translucent white box with a
+/// grid-coloured border and the note font, at `position`.
+pub fn draw_legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
+    chart: &mut ChartContext<'a, DB, CT>,
+    position: SeriesLabelPosition,
+    style: &Style,
+) -> DrawResult<(), DB> {
+    chart
+        .configure_series_labels()
+        .position(position)
+        .background_style(WHITE.mix(0.85))
+        .border_style(GRID)
+        .label_font(style.note_font())
+        .draw()
+}
+
 /// Significant-digit formatting for tick labels: 0.0123, 1.5, 2.4e5.
 pub fn format_tick(x: f64) -> String {
     if x == 0.0 {

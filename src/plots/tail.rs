@@ -6,7 +6,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{format_tick, DrawResult, Style, GRID, SGD};
+use super::{draw_legend, format_tick, DrawResult, Style, GRID, SGD};
 
 /// Most survival points drawn (log-spaced in the rank, so the far tail keeps every point).
 const MAX_POINTS: usize = 400;
@@ -140,14 +140,7 @@ pub fn draw_tail<DB: DrawingBackend>(
             series.label(line.label.as_str()).legend(legend);
         }
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerLeft)
-        .background_style(WHITE.mix(0.85))
-        .border_style(GRID)
-        .label_font(style.note_font())
-        .draw()?;
-    Ok(())
+    draw_legend(&mut chart, SeriesLabelPosition::LowerLeft, style)
 }
 
 #[cfg(test)]
