@@ -39,6 +39,7 @@ pub mod web;
 /// module `web`, without the browser parts.
 #[cfg(not(target_arch = "wasm32"))]
 pub mod web {
+    pub mod explain;
     pub mod numbers;
 }
 

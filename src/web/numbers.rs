@@ -656,7 +656,7 @@ pub fn panel_html(report: &Report, wall_ms: f64) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::analysis::{self, Silent};
     use crate::config::{Config, Method};
@@ -664,7 +664,7 @@ mod tests {
 
     /// A small run of both methods, computed once for all tests (the fits take most of
     /// the time); the one-method reports drop the other method's results.
-    fn small_report(method: Method) -> Report {
+    pub(crate) fn small_report(method: Method) -> Report {
         static BOTH: OnceLock<Report> = OnceLock::new();
         let mut report = BOTH
             .get_or_init(|| {

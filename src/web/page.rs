@@ -666,6 +666,9 @@ fn show_numbers(app: &App) {
         return;
     };
     panel.set_inner_html(&panel_html(&shown.report, shown.wall_ms));
+    if let Some(explain) = element(&app.document, "explain") {
+        explain.set_inner_html(&super::explain::explanation_html(&shown.report));
+    }
 }
 
 /// Draws every plot for the report on screen (after a run, and on resize).
