@@ -85,7 +85,11 @@ fn value(key: &str, v: f64) -> String {
 }
 
 fn block(parts: &[String]) -> String {
-    format!(r#"<math display="block">{}</math>"#, row(parts))
+    // In a box of its own that scrolls sideways when a formula is wider than a phone.
+    format!(
+        r#"<div class="eq"><math display="block">{}</math></div>"#,
+        row(parts)
+    )
 }
 
 fn inline(parts: &[String]) -> String {
@@ -382,8 +386,8 @@ fn decoupling_html(report: &Report) -> String {
          the coordinates of hSGD share the noise factor |Z|² + χ. Replacing it by \
          (Z<sup>i</sup>)² + χ gives independent 1-d Pearson diffusions (MATH.md §2.2, eq. 8), \
          with a mean μ<sub>i</sub> that is 0 when δ = 0:</p>{sde}\
-         <p>Their stationary law is Pearson type IV (a skew Student t) with tail index \
-         ν<sub>i</sub> (MATH.md §2.3):</p>{coefficients}<p>{inspected}</p>",
+         <p>Their stationary law is Pearson type IV, a skew Student t (an inverse gamma law \
+         when χ = 0), with tail index ν<sub>i</sub> (MATH.md §2.3):</p>{coefficients}<p>{inspected}</p>",
         inspected = inspected.trim_start(),
     )
 }
@@ -442,7 +446,7 @@ fn bounds_html(report: &Report, v: &Numbers) -> String {
         value("lower", v.lower),
     ]);
     let critical = block(&[
-        mover_bar(mi("γ")),
+        mi("γ̄"),
         mo("="),
         frac(
             row(&[
@@ -499,10 +503,6 @@ fn bounds_html(report: &Report, v: &Numbers) -> String {
          the critical learning rate γ̄; γ &lt; γ̄ exactly when η<sub>*</sub> &gt; 2):</p>\
          {upper}{lower}{critical}<p>{holds}</p>{measured}"
     )
-}
-
-fn mover_bar(base: String) -> String {
-    format!(r#"<mover accent="true">{base}<mo>¯</mo></mover>"#)
 }
 
 fn notes_html(report: &Report, v: &Numbers) -> String {

@@ -562,7 +562,7 @@ fn cell(key: &str, v: f64) -> String {
 
 fn fits_html(method: &str, rows: &[FitRow]) -> String {
     let mut html = format!(
-        r#"<div class="fits-scroll" role="region" tabindex="0" aria-label="fitted laws ({name})"><table class="fits" data-method="{method}"><caption>Fitted laws of the centred coordinate ({name})</caption><thead><tr><th scope="col">law</th><th scope="col">parameters</th><th scope="col">tail index</th><th scope="col">log-lik.</th><th scope="col">AIC</th><th scope="col">KS D</th><th scope="col">KS p</th></tr></thead><tbody>"#,
+        r#"<div class="fits-scroll" role="region" tabindex="0" aria-label="fitted laws ({name})"><table class="fits" data-method="{method}"><caption>Fitted laws of the centred coordinate ({name})</caption><thead><tr><th scope="col">law and parameters</th><th scope="col">tail index</th><th scope="col">log&#8209;lik.</th><th scope="col">AIC</th><th scope="col">KS D</th><th scope="col">KS p</th></tr></thead><tbody>"#,
         name = method_label(method),
     );
     for r in rows {
@@ -579,7 +579,7 @@ fn fits_html(method: &str, rows: &[FitRow]) -> String {
             None => format!(r#"<td data-key="{}_tail">∞</td>"#, r.key),
         };
         html.push_str(&format!(
-            r#"<tr data-law="{key}"{class}><th scope="row">{law}{mark}</th><td class="params">{params}</td>{tail}{ll}{aic}{ks}{p}</tr>"#,
+            r#"<tr data-law="{key}"{class}><th scope="row">{law}{mark}<span class="params">{params}</span></th>{tail}{ll}{aic}{ks}{p}</tr>"#,
             key = escape(&r.key),
             law = escape(r.law),
             params = escape(&r.parameters),
