@@ -571,64 +571,7 @@ mod tests {
     use super::*;
     use crate::bounds::BoundsModel;
     use crate::config::Method;
-    use crate::web::numbers::tests::small_report;
-
-    /// MathML Core elements the explanation may use inside `<math>`.
-    const MATHML: &[&str] = &[
-        "math", "mrow", "mi", "mn", "mo", "mfrac", "msup", "msub", "msubsup", "msqrt", "munder",
-        "mover", "mspace", "mtext",
-    ];
-    const VOID: &[&str] = &["br", "hr", "img", "input", "meta", "link", "wbr"];
-
-    /// A tiny XML-style check: every tag closes in order, attributes are quoted, text has
-    /// no stray `<` or `&`, and inside `<math>` only MathML elements occur. Returns the
-    /// number of `<math>` elements.
-    fn check_well_formed(html: &str) -> usize {
-        let mut stack: Vec<String> = Vec::new();
-        let mut maths = 0;
-        let mut rest = html;
-        while let Some(open) = rest.find('<') {
-            let text = &rest[..open];
-            for (i, _) in text.match_indices('&') {
-                let entity = &text[i..];
-                assert!(
-                    ["&amp;", "&lt;", "&gt;", "&quot;"]
-                        .iter()
-                        .any(|e| entity.starts_with(e)),
-                    "bare & in text: {text}"
-                );
-            }
-            let close = rest[open..].find('>').expect("unclosed tag") + open;
-            let tag = &rest[open + 1..close];
-            assert!(!tag.contains('<'), "'<' inside a tag: {tag}");
-            assert_eq!(tag.matches('"').count() % 2, 0, "unbalanced quotes: {tag}");
-            if let Some(name) = tag.strip_prefix('/') {
-                let top = stack
-                    .pop()
-                    .unwrap_or_else(|| panic!("</{name}> closes nothing"));
-                assert_eq!(top, name.trim(), "</{name}> closes <{top}>");
-            } else {
-                let name: String = tag
-                    .chars()
-                    .take_while(|c| c.is_ascii_alphanumeric())
-                    .collect();
-                assert!(!name.is_empty(), "empty tag name: <{tag}>");
-                if stack.iter().any(|t| t == "math") || name == "math" {
-                    assert!(MATHML.contains(&name.as_str()), "<{name}> inside <math>");
-                }
-                if name == "math" {
-                    maths += 1;
-                }
-                if !tag.ends_with('/') && !VOID.contains(&name.as_str()) {
-                    stack.push(name);
-                }
-            }
-            rest = &rest[close + 1..];
-        }
-        assert!(!rest.contains('>'), "stray '>' at the end");
-        assert!(stack.is_empty(), "unclosed: {stack:?}");
-        maths
-    }
+    use crate::web::numbers::tests::{check_well_formed, small_report};
 
     /// Every `<mn data-key=… data-value=…>text</mn>` of the HTML.
     fn substituted(html: &str) -> Vec<(String, f64, String)> {

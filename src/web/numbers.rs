@@ -692,6 +692,63 @@ pub(crate) mod tests {
             .unwrap_or_else(|| panic!("no row {key}"))
     }
 
+    /// MathML Core elements the explanation may use inside `<math>`.
+    const MATHML: &[&str] = &[
+        "math", "mrow", "mi", "mn", "mo", "mfrac", "msup", "msub", "msubsup", "msqrt", "munder",
+        "mover", "mspace", "mtext",
+    ];
+    const VOID: &[&str] = &["br", "hr", "img", "input", "meta", "link", "wbr"];
+
+    /// A tiny XML-style check: every tag closes in order, attributes are quoted, text has
+    /// no stray `<` or `&` (numeric entities allowed), and inside `<math>` only MathML elements occur. Returns the
+    /// number of `<math>` elements.
+    pub(crate) fn check_well_formed(html: &str) -> usize {
+        let mut stack: Vec<String> = Vec::new();
+        let mut maths = 0;
+        let mut rest = html;
+        while let Some(open) = rest.find('<') {
+            let text = &rest[..open];
+            for (i, _) in text.match_indices('&') {
+                let entity = &text[i..];
+                assert!(
+                    ["&amp;", "&lt;", "&gt;", "&quot;", "&#"]
+                        .iter()
+                        .any(|e| entity.starts_with(e)),
+                    "bare & in text: {text}"
+                );
+            }
+            let close = rest[open..].find('>').expect("unclosed tag") + open;
+            let tag = &rest[open + 1..close];
+            assert!(!tag.contains('<'), "'<' inside a tag: {tag}");
+            assert_eq!(tag.matches('"').count() % 2, 0, "unbalanced quotes: {tag}");
+            if let Some(name) = tag.strip_prefix('/') {
+                let top = stack
+                    .pop()
+                    .unwrap_or_else(|| panic!("</{name}> closes nothing"));
+                assert_eq!(top, name.trim(), "</{name}> closes <{top}>");
+            } else {
+                let name: String = tag
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric())
+                    .collect();
+                assert!(!name.is_empty(), "empty tag name: <{tag}>");
+                if stack.iter().any(|t| t == "math") || name == "math" {
+                    assert!(MATHML.contains(&name.as_str()), "<{name}> inside <math>");
+                }
+                if name == "math" {
+                    maths += 1;
+                }
+                if !tag.ends_with('/') && !VOID.contains(&name.as_str()) {
+                    stack.push(name);
+                }
+            }
+            rest = &rest[close + 1..];
+        }
+        assert!(!rest.contains('>'), "stray '>' at the end");
+        assert!(stack.is_empty(), "unclosed: {stack:?}");
+        maths
+    }
+
     #[test]
     fn rows_carry_the_reports_values() {
         let report = small_report(Method::Both);
