@@ -14,7 +14,8 @@
 //!
 //! Keys are stable (`data-key`; the e2e tests read them): the data rows `data`, `n`, `d`,
 //! `rank`, `lambda1`, `sum_sq`, `stable_rank`; the theory rows `upper`, `lower`,
-//! `gamma_critical`, `gamma_2`, `nu_coordinate`; per method the prefix `sgd_` or `hsgd_`
+//! `gamma_critical`, `gamma_2`, `nu_coordinate`, `sgd_measured`, `hsgd_measured` (Hill's
+//! index beside the bounds, with inside/above/below); per method the prefix `sgd_` or `hsgd_`
 //! before `runs`, `diverged`, `mean`, `hill`, `hill_right`, `hill_left`, `pickands`,
 //! `moment`, `stable_index`, `verdict`, and the fit cells `<m>_fit_<law>_<loglik|aic|ks|ks_p|tail>`;
 //! the timing rows `time_<stage>` and `wall_ms`.
@@ -22,7 +23,7 @@
 //! The module is plain Rust (no DOM), so it builds and is tested natively; the page sets
 //! [`panel_html`] as the panel's inner HTML.
 
-use crate::analysis::{Report, SimReport};
+use crate::analysis::{Report, SimReport, Verdict};
 use crate::config::Basis;
 use crate::distributions::FittedLaw;
 use crate::estimators::{KRule, TailEstimate};
@@ -288,6 +289,24 @@ fn theory_section(report: &Report) -> Section {
             ));
         }
     }
+    // The measured indices stand beside the bounds (the full rows are in the method's
+    // section).
+    for sim in [&report.sgd, &report.hsgd].into_iter().flatten() {
+        let alpha = sim.estimates.as_ref().and_then(|e| e.hill.alpha);
+        if let (Some(alpha), Some(verdict)) = (alpha, sim.verdict) {
+            let place = match verdict {
+                Verdict::Inside => "inside",
+                Verdict::AboveUpper => "above",
+                Verdict::BelowLower => "below",
+            };
+            s.rows.push(Number::value(
+                &format!("{}_measured", sim.method),
+                &format!("{} measured (Hill)", method_label(&sim.method)),
+                alpha,
+                format!("{}: {place}", format_value(alpha)),
+            ));
+        }
+    }
     s.notes.push(
         "These are the tail index of the diffusion model (hSGD), not of discrete SGD: \
          SGD on the paper's own settings can sit above them (MATH.md §5.4)."
@@ -413,7 +432,7 @@ fn law_text(law: &FittedLaw) -> (&'static str, String) {
             format!("ν = {}, loc = {}, scale = {}", f(df), f(loc), f(scale)),
         ),
         FittedLaw::PearsonIV { m, v, a, lambda } => (
-            "Pearson IV (skew t)",
+            "Pearson IV",
             format!(
                 "m = {}, v = {}, a = {}, λ = {}",
                 f(m),
@@ -769,6 +788,32 @@ pub(crate) mod tests {
             report.bounds.upper_per_coordinate[0]
         );
         assert_eq!(value("wall_ms"), 12.5);
+        assert_eq!(
+            value("sgd_measured"),
+            report
+                .sgd
+                .as_ref()
+                .unwrap()
+                .estimates
+                .as_ref()
+                .unwrap()
+                .hill
+                .alpha
+                .unwrap()
+        );
+        assert_eq!(
+            value("hsgd_measured"),
+            report
+                .hsgd
+                .as_ref()
+                .unwrap()
+                .estimates
+                .as_ref()
+                .unwrap()
+                .hill
+                .alpha
+                .unwrap()
+        );
         for (method, sim) in [
             ("sgd", report.sgd.as_ref().unwrap()),
             ("hsgd", report.hsgd.as_ref().unwrap()),

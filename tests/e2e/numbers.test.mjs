@@ -57,7 +57,7 @@ test('both methods: SGD and hSGD rows, fits tables and MathML bounds', async (br
       `${method} verdict: ${verdict}`);
   }
   for (const key of ['n', 'd', 'rank', 'lambda1', 'sum_sq', 'stable_rank', 'upper', 'lower',
-    'gamma_critical', 'gamma_2', 'nu_coordinate', 'wall_ms', 'time_data_svd',
+    'gamma_critical', 'gamma_2', 'nu_coordinate', 'sgd_measured', 'hsgd_measured', 'wall_ms', 'time_data_svd',
     'time_sgd_simulation', 'time_hsgd_simulation', 'time_sgd_fits', 'time_hsgd_fits']) {
     assert(Number.isFinite(numbers[key]), `${key} = ${numbers[key]}`);
   }
