@@ -9,7 +9,9 @@
 //! - [`plots`]: the page's plot table; each entry draws one `crate::plots` function onto a
 //!   canvas with plotters-canvas.
 //! - [`numbers`]: the numbers panel's rows, computed from a report.
+//! - [`explain`]: the explanation under the plots (MathML, with the report's numbers).
 
+pub mod explain;
 pub mod numbers;
 pub mod page;
 pub mod plots;
