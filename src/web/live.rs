@@ -4,10 +4,10 @@
 //! divergence explained in words rather than drawn as NaN.
 //!
 //! Auto re-run: a change re-runs by itself after [`DEBOUNCE_MS`] when the estimated time
-//! of the job ([`estimated_ms`]: the budget check's work estimate,
-//! [`Config::simulation_work`], at a measured rate, plus the estimators and fits per run)
-//! is under [`LIVE_MS`]; a larger job waits for Run and the status says how long it
-//! would take.
+//! of the job's growing part ([`scaling_ms`]: the budget check's work estimate,
+//! [`Config::simulation_work`], at a measured rate, with the SVD and the loss curve) is
+//! under [`LIVE_MS`]; a larger job waits for Run and the status says how long the whole
+//! job ([`estimated_ms`]) would take.
 //!
 //! Stability limit: γ₂ = 2B/Σ_i h_i²/(h_i + δ) (MATH.md §3.2), the exact threshold of a
 //! finite second moment of hSGD (γ₂ = γ̄ when δ = 0); [`crate::bounds::BoundsModel::gamma_2`]
@@ -27,17 +27,26 @@ use crate::config::{
 
 /// Pause after the last change before an automatic re-run (ms).
 pub const DEBOUNCE_MS: i32 = 250;
-/// A job re-runs by itself when its estimated time is under this (ms): about a second
-/// still feels live.
+/// A job re-runs by itself when the part of its estimated time that grows with the
+/// parameters (SVD, simulation, loss curve) is under this (ms): about a second still feels
+/// live. The estimators and fits add a roughly constant [`ANALYSIS_MS`] on top (the
+/// default experiment: about 0.4 s of simulation and 1.2 s of fits), left out of the
+/// threshold so the default stays live.
 pub const LIVE_MS: f64 = 1000.0;
-/// Element operations of the simulation per millisecond: measured on the release page in
-/// headless Chromium on the 2-core test machine (default experiment, SGD 2·10⁸ operations
-/// in about 0.35 s), rounded down so the estimate errs long.
-const OPS_PER_MS: f64 = 5e5;
-/// Estimators and fits per finished run (ms), measured alike (2000 runs: about 0.25 s).
-const ANALYSIS_MS_PER_RUN: f64 = 1.5e-4 * 1000.0;
-/// Floating-point operations of the SVD per millisecond (about 4·n·d·min(n, d) of them).
-const SVD_FLOPS_PER_MS: f64 = 2e5;
+/// Element operations of a simulation per millisecond. Measured on the release page in
+/// headless Chromium on the 2-core test machine: SGD 2·10⁸ operations in 0.31–0.41 s,
+/// hSGD 8·10⁹ in 18.7 s; rounded down so the estimate errs long.
+const OPS_PER_MS: f64 = 4e5;
+/// Floating-point operations of the SVD per millisecond (about 4·n·d·min(n, d) of
+/// them): digits 1797 × 64 in 0.12 s, random features 1797 × 1000 in 24.7 s.
+const SVD_FLOPS_PER_MS: f64 = 2.5e5;
+/// Estimators and fits of one method (ms): 0.6–2.1 s measured alike, for 300 to 20000
+/// runs (the α-stable fit dominates, and does not grow with the runs).
+const ANALYSIS_MS: f64 = 1500.0;
+/// Runs with a loss curve and its points ([`crate::sgd::Record`]'s defaults): each point
+/// costs f(x), 2·n·d operations.
+const LOSS_RUNS: f64 = 4.0;
+const LOSS_POINTS: usize = 200;
 
 /// Rows and columns of the digits data (the bundled file: 1797 images of 8 × 8 pixels).
 const DIGITS_SHAPE: (usize, usize) = (1797, 64);
@@ -58,17 +67,27 @@ pub fn data_shape(config: &Config) -> Option<(usize, usize)> {
     }
 }
 
-/// Estimated wall time of a job (ms) on a design matrix of `n` × `d`: data and SVD, the
-/// simulation ([`Config::simulation_work`] at [`OPS_PER_MS`]) and the analysis of each run.
+/// Estimated time (ms) of the part of a job on a design matrix of `n` × `d` that grows
+/// with the parameters: the SVD, the simulation ([`Config::simulation_work`], the budget
+/// check's estimate) and the loss curve.
+pub fn scaling_ms(config: &Config, n: usize, d: usize) -> f64 {
+    let (n, d) = (n as f64, d as f64);
+    let svd = 4.0 * n * d * n.min(d) / SVD_FLOPS_PER_MS;
+    let loss = methods(config) * LOSS_RUNS * config.steps.min(LOSS_POINTS) as f64 * 2.0 * n * d;
+    svd + (config.simulation_work(d as usize) + loss) / OPS_PER_MS
+}
+
+/// Estimated wall time of a whole job (ms): [`scaling_ms`] and the estimators and fits.
 pub fn estimated_ms(config: &Config, n: usize, d: usize) -> f64 {
-    let svd = 4.0 * n as f64 * d as f64 * n.min(d) as f64 / SVD_FLOPS_PER_MS;
-    let methods = if config.method == Method::Both {
+    scaling_ms(config, n, d) + methods(config) * ANALYSIS_MS
+}
+
+fn methods(config: &Config) -> f64 {
+    if config.method == Method::Both {
         2.0
     } else {
         1.0
-    };
-    svd + config.simulation_work(d) / OPS_PER_MS
-        + methods * config.runs as f64 * ANALYSIS_MS_PER_RUN
+    }
 }
 
 /// Whether the control `key` matters for `config` (the others are hidden, their values
@@ -139,13 +158,29 @@ pub fn budget_note() -> String {
     let mantissa = MAX_WORK / libm::pow(10.0, exponent);
     let minutes = MAX_WORK / OPS_PER_MS / 60_000.0;
     format!(
-        "Limits: n·d ≤ {} matrix entries, runs·d ≤ {} stored iterate values, work ≤ {}·10^{} operations (about {:.0} min here).",
+        "Limits: n·d ≤ {} matrix entries, runs·d ≤ {} stored iterate values, work ≤ {}·10{} operations (about {:.0} min here).",
         thousands(MAX_MATRIX_ENTRIES as f64),
         thousands(MAX_ITERATE_ENTRIES as f64),
         format_number(mantissa),
-        exponent,
+        superscript(exponent as i64),
         minutes
     )
+}
+
+/// An integer in superscript digits: 11 → "¹¹".
+fn superscript(value: i64) -> String {
+    const DIGITS: [char; 10] = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'];
+    let digits: String = value
+        .unsigned_abs()
+        .to_string()
+        .chars()
+        .map(|c| DIGITS[c.to_digit(10).unwrap_or(0) as usize])
+        .collect();
+    if value < 0 {
+        format!("⁻{digits}")
+    } else {
+        digits
+    }
 }
 
 /// A learning rate with three significant digits and no trailing zeros (0.0512, 0.05, 1.2).
@@ -352,10 +387,10 @@ pub fn after_input(
     let Some((n, d)) = data_shape(config) else {
         return;
     };
-    let ms = estimated_ms(config, n, d);
-    if ms <= LIVE_MS {
+    if scaling_ms(config, n, d) <= LIVE_MS {
         schedule_rerun();
     } else {
+        let ms = estimated_ms(config, n, d);
         set_text(
             document,
             "status",

@@ -98,13 +98,18 @@ pub fn build(document: &Document) -> Result<(), JsValue> {
     // A file dropped anywhere on the page is read (and the browser does not navigate to
     // it, which would lose the page's state).
     let on_drag_over = Closure::<dyn FnMut(DragEvent)>::new(|event: DragEvent| {
-        event.prevent_default();
-        set_dragging(true);
+        if carries_files(&event) {
+            event.prevent_default();
+            set_dragging(true);
+        }
     });
     let on_drag_leave = Closure::<dyn FnMut(DragEvent)>::new(|_: DragEvent| {
         set_dragging(false);
     });
     let on_drop = Closure::<dyn FnMut(DragEvent)>::new(|event: DragEvent| {
+        if !carries_files(&event) {
+            return; // text dragged into a box, say: the browser's default
+        }
         event.prevent_default();
         set_dragging(false);
         let file = event
@@ -128,6 +133,13 @@ pub fn build(document: &Document) -> Result<(), JsValue> {
 
     restore();
     Ok(())
+}
+
+/// Whether a drag carries files (not text or a link, which keep the browser's default).
+fn carries_files(event: &DragEvent) -> bool {
+    event
+        .data_transfer()
+        .is_some_and(|d| d.types().includes(&JsValue::from_str("Files"), 0))
 }
 
 fn set_dragging(on: bool) {

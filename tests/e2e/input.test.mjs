@@ -136,10 +136,24 @@ test('without a kept file, data=csv asks for the file and the page keeps working
   await page.goto(`${url}?data=csv&runs=200&steps=100`);
   await page.waitForFunction(() => /choose a CSV file/.test(document.getElementById('err-csv').textContent));
   assert(/Fix the marked input/.test(await page.textContent('#status')), 'status without a file');
-  const before = await lastJob(page);
+  let before = await lastJob(page);
   await page.selectOption('#ctl-data', 'synthetic');
-  const status = await waitForRun(page, before);
+  let status = await waitForRun(page, before);
   assert(status.startsWith('200 runs in'), `status after switching back: "${status}"`);
+
+  // A file over the 4 MB kept for a reload: it runs, and after a reload the page asks
+  // for it again by name (never a blank error).
+  const big = makeCsv(120000, 3, 99);
+  assert(big.length > 4e6, `the big file is only ${big.length} characters`);
+  before = await lastJob(page);
+  await page.setInputFiles('#ctl-csv', csvFile('big.csv', big));
+  status = await waitForRun(page, before);
+  assert(status.startsWith('200 runs in'), `status after the big file: "${status}"`);
+  assert((await readNumbers(page)).n === 120000, 'rows of the big file');
+  await page.reload();
+  await page.waitForFunction(() => /big\.csv.*too large to keep.*choose the file again/
+    .test(document.getElementById('err-csv').textContent));
+  await screenshot(page, 'csv-too-large.png');
   await close();
   return errors;
 });
