@@ -279,8 +279,9 @@ pub fn check(document: &Document, config: &Config) -> Result<(), Error> {
                 )),
             );
         };
+        let size = format!("{} · {}", csv.name, format_bytes(csv.bytes));
         let Some(text) = &csv.text else {
-            return (None, Err(Error::new("csv", csv.note.clone())));
+            return (Some(size), Err(Error::new("csv", csv.note.clone())));
         };
         let fresh = csv.checked.as_ref().is_some_and(|c| {
             c.response == config.response && c.preprocess == config.preprocess
@@ -298,7 +299,6 @@ pub fn check(document: &Document, config: &Config) -> Result<(), Error> {
             .checked
             .as_ref()
             .map_or(Ok((0, 0)), |c| c.result.clone());
-        let size = format!("{} · {}", csv.name, format_bytes(csv.bytes));
         let summary = match &result {
             Ok((n, d)) => format!("{size} · {n} rows × {} columns", d + 1),
             Err(_) => size,
