@@ -131,6 +131,31 @@ test('a CSV upload gives results; a malformed one an error while the page keeps 
   return errors;
 });
 
+test('a file dropped on the page becomes the data set', async (browser, url) => {
+  const { page, errors, close } = await openPage(browser);
+  await page.goto(`${url}?runs=300&steps=200`);
+  await waitForRun(page);
+  const before = await lastJob(page);
+  // What a drag from the file manager delivers: a DataTransfer holding a File.
+  await page.evaluate((text) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([text], 'dropped.csv', { type: 'text/csv' }));
+    const target = document.getElementById('controls');
+    for (const kind of ['dragenter', 'dragover', 'drop']) {
+      target.dispatchEvent(new DragEvent(kind, { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }
+  }, makeCsv(120, 4, 3));
+  const status = await waitForRun(page, before);
+  assert(status.startsWith('300 runs in'), `status after the drop: "${status}"`);
+  assert(await page.inputValue('#ctl-data') === 'csv', 'the data set did not switch to the CSV');
+  const numbers = await readNumbers(page);
+  assert(numbers.n === 120 && numbers.d === 4, `dropped CSV shape: ${numbers.n} x ${numbers.d}`);
+  assert(/dropped\.csv/.test(await page.textContent('#csv-summary')), 'file name not shown');
+  assert(!(await page.evaluate(() => document.body.classList.contains('dragging'))), 'still marked dragging');
+  await close();
+  return errors;
+});
+
 test('without a kept file, data=csv asks for the file and the page keeps working', async (browser, url) => {
   const { page, errors, close } = await openPage(browser);
   await page.goto(`${url}?data=csv&runs=200&steps=100`);
