@@ -213,6 +213,13 @@ pub fn build(document: &Document) -> Result<(), JsValue> {
         "afterend",
         r#"<div class="gamma-slider" id="gamma-slider-row"><input id="gamma-slider" type="range" min="-4" max="0" step="0.01" list="gamma-ticks" aria-label="learning rate γ on a log scale" aria-describedby="gamma-scale"><datalist id="gamma-ticks"></datalist><span id="gamma-scale" class="hint"></span></div>"#,
     )?;
+    // The divergence note sits right under the slider, next to the control it is about.
+    if let (Some(row), Some(note)) = (
+        document.get_element_by_id("gamma-slider-row"),
+        document.get_element_by_id("divergence"),
+    ) {
+        row.append_child(&note)?;
+    }
     set_text(document, "budget", &budget_note());
     let on_input = Closure::<dyn FnMut(Event)>::new(|event: Event| {
         let Some(slider) = event
@@ -291,7 +298,7 @@ pub fn divergence_note(config: &Config, report: Option<&Report>) -> Option<Strin
     }
     match limit {
         Some(limit) if config.gamma >= limit => sentences.push(format!(
-            "γ = {} is past the stability limit γ₂ = {} of this problem at B = {} (beyond it the iterates' variance is infinite and runs can overflow; MATH.md §3.2). Lower γ below {}, or raise the batch size B (γ₂ grows with B).",
+            "γ = {} is past the stability limit γ₂ = {} of this problem at B = {} (beyond it the iterates' variance is infinite and runs can overflow). Lower γ below {}, or raise the batch size B (γ₂ grows with B).",
             format_gamma(config.gamma),
             format_gamma(limit),
             config.batch,
