@@ -122,22 +122,24 @@ pub fn draw_sweep<DB: DrawingBackend>(
                 });
         }
     }
-    for (x, label) in &markers {
+    for (i, (x, label)) in markers.iter().enumerate() {
         chart.draw_series(DashedLineSeries::new(
             [(*x, 0.0), (*x, y_hi)],
             style.px(3.0),
             style.px(3.0),
             MUTED.stroke_width(style.px(1.0)),
         ))?;
+        // Left of the line at 60% height: clear of the legend (upper right) and of the
+        // bound curves, which fall towards the right.
         let font = style
             .note_font()
             .pos(plotters::style::text_anchor::Pos::new(
                 plotters::style::text_anchor::HPos::Right,
-                plotters::style::text_anchor::VPos::Top,
+                plotters::style::text_anchor::VPos::Center,
             ));
         chart.draw_series(std::iter::once(Text::new(
             label.clone(),
-            (*x / 1.02, y_hi * 0.97),
+            (*x / 1.02, y_hi * (0.6 - 0.1 * i as f64)),
             font,
         )))?;
     }

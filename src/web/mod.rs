@@ -9,11 +9,15 @@
 //! - [`plots`]: the page's plot table; each entry draws one `crate::plots` function onto a
 //!   canvas with plotters-canvas.
 //! - [`numbers`]: the numbers panel's rows, computed from a report.
+//! - [`pool`]: several workers sharing independent tasks; [`sweep`]: the sweep section,
+//!   whose points run on the pool.
 
 pub mod numbers;
 pub mod page;
 pub mod plots;
+pub mod pool;
 pub mod protocol;
+pub mod sweep;
 pub mod worker;
 
 use wasm_bindgen::JsCast;
@@ -24,6 +28,7 @@ pub fn start() {
     console_error_panic_hook::set_once();
     if web_sys::window().is_some() {
         page::start();
+        sweep::start();
     } else {
         worker::start();
     }

@@ -254,6 +254,24 @@ fn try_start() -> Result<(), JsValue> {
     Ok(())
 }
 
+/// The page's current config and CSV text, for the sweep section (`None` before start-up).
+pub(super) fn current_input() -> Option<(Config, Option<String>)> {
+    with_app(|app| (app.config.clone(), None))
+}
+
+/// Sets one config field from the sweep section's controls and writes the URL; false when
+/// the text does not parse.
+pub(super) fn set_field(key: &str, text: &str) -> bool {
+    with_app(|app| {
+        let ok = app.config.set(key, text);
+        if ok {
+            write_url(&app.config);
+        }
+        ok
+    })
+    .unwrap_or(false)
+}
+
 /// Adds a listener on the element with id `id`; it lives as long as the page.
 fn listen(
     document: &Document,
@@ -551,6 +569,8 @@ fn on_worker_message(app: &mut App, event: &MessageEvent) {
             redraw(app);
         }
         FromWorker::Error { field, message, .. } => finish_with_error(app, &field, &message),
+        // Sweep replies come from the sweep's own workers (`super::sweep`), never this one.
+        FromWorker::SweepPlan { .. } | FromWorker::SweepPoint { .. } => {}
         FromWorker::Panic { message } => {
             stop_worker(app);
             finish_with_error(
