@@ -102,6 +102,24 @@ test('cancel stops a long sweep and a new sweep still runs', async (browser, url
   return errors;
 });
 
+test('the main run is not blocked by a running sweep', async (browser, url) => {
+  const { page, errors, close } = await openPage(browser);
+  await page.goto(`${url}?n=200&d=10&steps=2000&runs=200&sweep_points=8&sweep_runs=50000`);
+  const first = await waitForRun(page);
+  assert(first.startsWith('200 runs'), `opening run: "${first}"`);
+  await page.click('#sweep-run');
+  await page.waitForFunction(() => /Running/.test(document.getElementById('sweep-status').textContent),
+    null, { timeout: 60000 });
+  const before = await page.getAttribute('#status', 'data-job');
+  await page.click('#run');
+  const status = await waitForRun(page, before, 60000);
+  assert(status.startsWith('200 runs'), `main run during the sweep: "${status}"`);
+  assert(/Running/.test(await page.textContent('#sweep-status')), 'the sweep stopped');
+  await page.click('#sweep-cancel');
+  await close();
+  return errors;
+});
+
 test('a bad sweep setting is shown next to its control', async (browser, url) => {
   const { page, errors, close } = await openPage(browser);
   await page.goto(`${url}?runs=200&steps=100`);
