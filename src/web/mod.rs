@@ -10,13 +10,14 @@
 //!   canvas with plotters-canvas.
 //! - [`numbers`]: the numbers panel's rows, computed from a report.
 //! - [`pool`]: several workers sharing independent tasks; [`sweep`]: the sweep section,
-//!   whose points run on the pool.
+//!   whose points run on the pool; [`split`]: the main run's runs split across a pool.
 
 pub mod numbers;
 pub mod page;
 pub mod plots;
 pub mod pool;
 pub mod protocol;
+pub mod split;
 pub mod sweep;
 pub mod worker;
 

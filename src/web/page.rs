@@ -383,6 +383,7 @@ fn new_worker(
 
 /// Terminates the worker (cancel, crash or failed start).
 fn stop_worker(app: &mut App) {
+    super::split::cancel();
     if let Some(worker) = app.worker.take() {
         worker.terminate();
     }
@@ -474,6 +475,11 @@ fn request_run(app: &mut App) {
     set_running_ui(app, true);
     set_progress(app, 0, app.config.runs);
     set_text(&app.document, "status", "Starting…");
+    // With several cores the runs are split across a worker pool (`super::split`).
+    if super::split::post(app.job, &app.config, None) {
+        app.posted_ms = super::now_ms();
+        return;
+    }
     if app.worker_ready {
         post_job(app);
     } else {
@@ -529,6 +535,24 @@ fn on_worker_message(app: &mut App, event: &MessageEvent) {
     {
         return; // a stale reply
     }
+    handle_reply(app, message);
+}
+
+/// A reply of the current job from the split run's workers (`super::split`), handled as
+/// if the page's own worker had sent it.
+pub(super) fn deliver(message: FromWorker) {
+    with_app(|app| {
+        if message
+            .job()
+            .is_some_and(|job| job == app.job && app.running)
+        {
+            handle_reply(app, message);
+        }
+    });
+}
+
+/// Acts on a reply of the current job.
+fn handle_reply(app: &mut App, message: FromWorker) {
     match message {
         FromWorker::Ready => {
             app.worker_ready = true;
@@ -570,7 +594,9 @@ fn on_worker_message(app: &mut App, event: &MessageEvent) {
         }
         FromWorker::Error { field, message, .. } => finish_with_error(app, &field, &message),
         // Sweep replies come from the sweep's own workers (`super::sweep`), never this one.
-        FromWorker::SweepPlan { .. } | FromWorker::SweepPoint { .. } => {}
+        FromWorker::SweepPlan { .. }
+        | FromWorker::SweepPoint { .. }
+        | FromWorker::RunPart { .. } => {}
         FromWorker::Panic { message } => {
             stop_worker(app);
             finish_with_error(

@@ -163,6 +163,12 @@ impl Pool {
     /// replies) and starts the work.
     pub fn submit(&mut self, tasks: Vec<Task>) -> Result<(), String> {
         self.queue = tasks.into();
+        // A new request is a new chance for slots that failed to load before.
+        for slot in &mut self.slots {
+            if slot.worker.is_none() {
+                slot.restarts = 0;
+            }
+        }
         self.fill()?;
         self.dispatch()
     }

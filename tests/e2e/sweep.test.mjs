@@ -1,7 +1,9 @@
 // End-to-end tests of the sweep section (src/web/sweep.rs, src/web/pool.rs): a small γ
 // sweep on the worker pool finishes with points, a falling upper bound and ink on the
 // canvas; cancel stops a long sweep and a new one still runs. Run by tests/e2e/default.mjs.
-import { assert, inkPixels, openPage, screenshot, waitForRun } from './harness.mjs';
+import {
+  assert, inkPixels, openPage, readNumbers, screenshot, waitForRun,
+} from './harness.mjs';
 
 export const tests = [];
 const test = (name, fn) => tests.push({ name, fn });
@@ -131,4 +133,31 @@ test('a bad sweep setting is shown next to its control', async (browser, url) =>
   assert(/between 2 and 64/.test(await page.textContent('#err-sweep_points')), 'error lost on Run');
   await close();
   return errors;
+});
+
+test('the main run split across the pool gives the single worker\'s numbers', async (browser, url) => {
+  const query = '?data=digits&gamma=0.1&steps=500&runs=301&method=both';
+  const read = async (cores) => {
+    const { page, errors, close } = await openPage(browser);
+    await page.addInitScript((n) => {
+      Object.defineProperty(navigator, 'hardwareConcurrency', { get: () => n });
+    }, cores);
+    await page.goto(url + query);
+    const status = await waitForRun(page);
+    assert(status.startsWith('301 runs in'), `status with ${cores} cores: "${status}"`);
+    const numbers = await readNumbers(page);
+    await close();
+    return { numbers, errors };
+  };
+  const one = await read(1);
+  const two = await read(2);
+  const keys = Object.keys(one.numbers).filter((k) => !k.startsWith('time') && k !== 'wall_ms');
+  assert(keys.includes('sgd_mean') && keys.length >= 8, `keys: ${keys}`);
+  for (const k of keys) {
+    assert(one.numbers[k] === two.numbers[k], `${k}: ${one.numbers[k]} (1 worker) vs ${two.numbers[k]} (split)`);
+  }
+  const timing = Object.keys(two.numbers).filter((k) => /workers/.test(k));
+  assert(timing.length > 0, `no split timing row: ${Object.keys(two.numbers)}`);
+  console.log(`   ${keys.length} numbers equal; split timings ${timing}`);
+  return [...one.errors, ...two.errors];
 });
