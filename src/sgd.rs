@@ -111,7 +111,7 @@ pub fn thinned_steps(steps: usize, points: usize) -> Vec<usize> {
 }
 
 /// The thinned path of one run.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Trajectory {
     /// The run's index.
     pub run: usize,
@@ -121,7 +121,7 @@ pub struct Trajectory {
 }
 
 /// The loss curve of one run.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LossCurve {
     /// The run's index.
     pub run: usize,
@@ -130,7 +130,7 @@ pub struct LossCurve {
 }
 
 /// The result of simulating a range of runs (SGD or hSGD).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Simulation {
     /// Dimension d.
     pub d: usize,

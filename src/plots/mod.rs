@@ -15,6 +15,7 @@ pub mod density;
 pub mod hill;
 pub mod histogram;
 pub mod spectrum;
+pub mod sweep;
 pub mod tail;
 
 use plotters::coord::Shift;
@@ -24,6 +25,7 @@ pub use density::{density_curve, draw_densities, Bars, Curve};
 pub use hill::draw_hill;
 pub use histogram::{draw_histogram, Histogram};
 pub use spectrum::draw_spectrum;
+pub use sweep::draw_sweep;
 pub use tail::{draw_tail, survival_points, TailLine};
 
 /// What a drawing function returns: plotters' error carries the backend's error type.

@@ -13,6 +13,8 @@
 //! - [`upload`]: the user's CSV (picked or dropped, checked, kept for a reload).
 //! - [`live`]: relevant controls, the γ slider, automatic re-runs, budget, divergence.
 //! - [`embed`]: the compact view for an iframe (`embed=1`).
+//! - [`pool`]: several workers sharing independent tasks; [`sweep`]: the sweep section,
+//!   whose points run on the pool; [`split`]: the main run's runs split across a pool.
 
 pub mod embed;
 pub mod explain;
@@ -20,7 +22,10 @@ pub mod live;
 pub mod numbers;
 pub mod page;
 pub mod plots;
+pub mod pool;
 pub mod protocol;
+pub mod split;
+pub mod sweep;
 pub mod upload;
 pub mod worker;
 
@@ -32,6 +37,7 @@ pub fn start() {
     console_error_panic_hook::set_once();
     if web_sys::window().is_some() {
         page::start();
+        sweep::start();
     } else {
         worker::start();
     }

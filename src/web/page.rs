@@ -332,6 +332,24 @@ fn try_start() -> Result<(), JsValue> {
     Ok(())
 }
 
+/// The page's current config and CSV text, for the sweep section (`None` before start-up).
+pub(super) fn current_input() -> Option<(Config, Option<String>)> {
+    with_app(|app| (app.config.clone(), None))
+}
+
+/// Sets one config field from the sweep section's controls and writes the URL; false when
+/// the text does not parse.
+pub(super) fn set_field(key: &str, text: &str) -> bool {
+    with_app(|app| {
+        let ok = app.config.set(key, text);
+        if ok {
+            write_url(&app.config);
+        }
+        ok
+    })
+    .unwrap_or(false)
+}
+
 /// Adds a listener on the element with id `id`; it lives as long as the page.
 fn listen(
     document: &Document,
@@ -443,6 +461,7 @@ fn new_worker(
 
 /// Terminates the worker (cancel, crash or failed start).
 fn stop_worker(app: &mut App) {
+    super::split::cancel();
     if let Some(worker) = app.worker.take() {
         worker.terminate();
     }
@@ -573,6 +592,11 @@ fn request_run(app: &mut App) {
     set_running_ui(app, true);
     set_progress(app, 0, app.config.runs);
     set_text(&app.document, "status", "Starting…");
+    // With several cores the runs are split across a worker pool (`super::split`).
+    if super::split::post(app.job, &app.config, None) {
+        app.posted_ms = super::now_ms();
+        return;
+    }
     if app.worker_ready {
         post_job(app);
     } else {
@@ -628,6 +652,24 @@ fn on_worker_message(app: &mut App, event: &MessageEvent) {
     {
         return; // a stale reply
     }
+    handle_reply(app, message);
+}
+
+/// A reply of the current job from the split run's workers (`super::split`), handled as
+/// if the page's own worker had sent it.
+pub(super) fn deliver(message: FromWorker) {
+    with_app(|app| {
+        if message
+            .job()
+            .is_some_and(|job| job == app.job && app.running)
+        {
+            handle_reply(app, message);
+        }
+    });
+}
+
+/// Acts on a reply of the current job.
+fn handle_reply(app: &mut App, message: FromWorker) {
     match message {
         FromWorker::Ready => {
             app.worker_ready = true;
@@ -670,6 +712,10 @@ fn on_worker_message(app: &mut App, event: &MessageEvent) {
             after_input(app, false);
         }
         FromWorker::Error { field, message, .. } => finish_with_error(app, &field, &message),
+        // Sweep replies come from the sweep's own workers (`super::sweep`), never this one.
+        FromWorker::SweepPlan { .. }
+        | FromWorker::SweepPoint { .. }
+        | FromWorker::RunPart { .. } => {}
         FromWorker::Panic { message } => {
             stop_worker(app);
             finish_with_error(

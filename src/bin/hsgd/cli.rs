@@ -83,6 +83,17 @@ enum Command {
         #[arg(long)]
         brief: bool,
     },
+    /// The page's sweep as JSON: the diffusion model's bounds as curves over γ, B or δ
+    /// and the measured Hill tail index at each point, e.g.
+    /// `hsgd sweep 'sweep=gamma&sweep_points=8&sweep_runs=500'` (the page's URL query).
+    Sweep {
+        /// The page's URL query; empty for the page's default sweep.
+        #[arg(default_value = "")]
+        query: String,
+        /// A CSV file, when the query says `data=csv`.
+        #[arg(long)]
+        csv: Option<PathBuf>,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -442,6 +453,20 @@ fn run(query: &str, csv: Option<&PathBuf>, brief: bool) -> Result<Value, Error> 
     Ok(value)
 }
 
+fn sweep(query: &str, csv: Option<&PathBuf>) -> Result<Value, Error> {
+    let config = Config::from_query(query);
+    let text = match csv {
+        Some(path) => Some(
+            std::fs::read_to_string(path)
+                .map_err(|e| Error::new("csv", format!("cannot read {}: {e}", path.display())))?,
+        ),
+        None => None,
+    };
+    let mut clock = Clock(Instant::now());
+    let sweep = hsgd::sweep::run(&config, text.as_deref(), &mut clock)?;
+    Ok(json!({ "config": config, "sweep": sweep }))
+}
+
 /// Adds the keys of `extra` (an object) to `value` (an object).
 fn merge(value: &mut Value, extra: Value) {
     if let (Value::Object(target), Value::Object(source)) = (value, extra) {
@@ -469,6 +494,7 @@ pub fn main() -> ExitCode {
             seed,
         } => estimate(input, column.as_deref(), *k, *seed),
         Command::Run { query, csv, brief } => run(query, csv.as_ref(), *brief),
+        Command::Sweep { query, csv } => sweep(query, csv.as_ref()),
     };
     match result {
         Ok(value) => {
