@@ -37,7 +37,7 @@ function csvFile(name, text) {
 function assertFinite(numbers) {
   for (const [k, v] of Object.entries(numbers)) {
     if (typeof v === 'number') assert(Number.isFinite(v), `number ${k} is not finite: ${v}`);
-    else assert(!/NaN|inf/i.test(v), `text ${k} shows ${v}`);
+    else assert(!/\bNaN\b|\binf(inity)?\b/i.test(v), `text ${k} shows ${v}`);
   }
 }
 
