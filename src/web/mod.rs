@@ -9,11 +9,13 @@
 //! - [`plots`]: the page's plot table; each entry draws one `crate::plots` function onto a
 //!   canvas with plotters-canvas.
 //! - [`numbers`]: the numbers panel's rows, computed from a report.
+//! - [`explain`]: the explanation under the plots (MathML, with the report's numbers).
 //! - [`upload`]: the user's CSV (picked or dropped, checked, kept for a reload).
 //! - [`live`]: relevant controls, the γ slider, automatic re-runs, budget, divergence.
 //! - [`embed`]: the compact view for an iframe (`embed=1`).
 
 pub mod embed;
+pub mod explain;
 pub mod live;
 pub mod numbers;
 pub mod page;

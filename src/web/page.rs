@@ -17,7 +17,7 @@ use web_sys::{
     MessageEvent, Worker, WorkerOptions, WorkerType,
 };
 
-use super::numbers::{format_ms, numbers};
+use super::numbers::{format_ms, panel_html};
 use super::plots::{draw_on_canvas, PLOTS};
 use super::protocol::{FromWorker, ToWorker};
 use crate::analysis::Report;
@@ -780,32 +780,15 @@ fn clear_errors(document: &Document) {
     }
 }
 
+/// Fills the numbers panel (and the explanation) from the report on screen.
 fn show_numbers(app: &App) {
-    let (Some(shown), Some(list)) = (&app.shown, element(&app.document, "numbers")) else {
+    let (Some(shown), Some(panel)) = (&app.shown, element(&app.document, "numbers")) else {
         return;
     };
-    let html: String = numbers(&shown.report, shown.wall_ms)
-        .iter()
-        .map(|n| {
-            let value = n
-                .value
-                .map(|v| format!(r#" data-value="{v}""#))
-                .unwrap_or_default();
-            // Sentences (the verdict) take a whole row.
-            let class = if n.value.is_none() && n.text.len() > 40 {
-                "number wide"
-            } else {
-                "number"
-            };
-            format!(
-                r#"<div class="{class}"><dt>{label}</dt><dd data-key="{key}"{value}>{text}</dd></div>"#,
-                label = escape(&n.label),
-                key = escape(&n.key),
-                text = escape(&n.text),
-            )
-        })
-        .collect();
-    list.set_inner_html(&html);
+    panel.set_inner_html(&panel_html(&shown.report, shown.wall_ms));
+    if let Some(explain) = element(&app.document, "explain") {
+        explain.set_inner_html(&super::explain::explanation_html(&shown.report));
+    }
 }
 
 /// Draws every plot for the report on screen (after a run, and on resize).
