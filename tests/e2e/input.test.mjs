@@ -294,6 +294,7 @@ test('embed mode renders a compact view at 720 × 520', async (browser, url) => 
   const size = await page.evaluate(() => [document.documentElement.scrollWidth,
     document.documentElement.scrollHeight]);
   assert(size[0] <= 720, `embed is ${size[0]} px wide`);
+  assert(size[1] <= 520, `embed is ${size[1]} px tall: more than the iframe shows`);
   // The main plots are visible without scrolling in the iframe's height.
   const bottom = await page.evaluate(() => document.getElementById('plot-histogram').getBoundingClientRect().bottom);
   assert(bottom <= 520, `histogram ends at ${bottom} px, below 520`);
