@@ -52,6 +52,9 @@ test('a CSV upload gives results; a malformed one an error while the page keeps 
   const { page, errors, close } = await openPage(browser);
   await page.goto(`${url}?runs=300&steps=200`);
   await waitForRun(page);
+  // The data never leave the browser: after the page has loaded, no request is made.
+  const requests = [];
+  page.on('request', (r) => requests.push(`${r.method()} ${r.url()}`));
   assert(await page.isVisible('#ctl-n') && !(await page.isVisible('#csv-zone')),
     'synthetic data should show n and hide the CSV zone');
 
@@ -118,6 +121,11 @@ test('a CSV upload gives results; a malformed one an error while the page keeps 
   assert(await page.textContent('#err-csv') === '', 'the CSV error is still shown');
   numbers = await readNumbers(page);
   assert(numbers.n === 150 && numbers.d === 3, `second CSV shape: ${numbers.n} x ${numbers.d}`);
+
+  // Only fresh workers load their script and wasm again (from this page's own origin).
+  const foreign = requests.filter((r) => !r.startsWith(`GET ${url}`)
+    || !/\/(worker\.js|hsgd-web[^/]*\.(js|wasm))$/.test(r));
+  assert(foreign.length === 0, `requests while handling the CSV: ${foreign.join(', ')}`);
 
   // A reload keeps the file (sessionStorage) and reproduces the numbers.
   await page.reload();
