@@ -37,7 +37,7 @@ function csvFile(name, text) {
 function assertFinite(numbers) {
   for (const [k, v] of Object.entries(numbers)) {
     if (typeof v === 'number') assert(Number.isFinite(v), `number ${k} is not finite: ${v}`);
-    else assert(!/NaN|inf/i.test(v), `text ${k} shows ${v}`);
+    else assert(!/\bNaN\b|\binf(inity)?\b/i.test(v), `text ${k} shows ${v}`);
   }
 }
 
@@ -52,6 +52,9 @@ test('a CSV upload gives results; a malformed one an error while the page keeps 
   const { page, errors, close } = await openPage(browser);
   await page.goto(`${url}?runs=300&steps=200`);
   await waitForRun(page);
+  // The data never leave the browser: after the page has loaded, no request is made.
+  const requests = [];
+  page.on('request', (r) => requests.push(`${r.method()} ${r.url()}`));
   assert(await page.isVisible('#ctl-n') && !(await page.isVisible('#csv-zone')),
     'synthetic data should show n and hide the CSV zone');
 
@@ -118,6 +121,11 @@ test('a CSV upload gives results; a malformed one an error while the page keeps 
   assert(await page.textContent('#err-csv') === '', 'the CSV error is still shown');
   numbers = await readNumbers(page);
   assert(numbers.n === 150 && numbers.d === 3, `second CSV shape: ${numbers.n} x ${numbers.d}`);
+
+  // Only fresh workers load their script and wasm again (from this page's own origin).
+  const foreign = requests.filter((r) => !r.startsWith(`GET ${url}`)
+    || !/\/(worker\.js|hsgd-web[^/]*\.(js|wasm))$/.test(r));
+  assert(foreign.length === 0, `requests while handling the CSV: ${foreign.join(', ')}`);
 
   // A reload keeps the file (sessionStorage) and reproduces the numbers.
   await page.reload();
@@ -294,6 +302,7 @@ test('embed mode renders a compact view at 720 × 520', async (browser, url) => 
   const size = await page.evaluate(() => [document.documentElement.scrollWidth,
     document.documentElement.scrollHeight]);
   assert(size[0] <= 720, `embed is ${size[0]} px wide`);
+  assert(size[1] <= 520, `embed is ${size[1]} px tall: more than the iframe shows`);
   // The main plots are visible without scrolling in the iframe's height.
   const bottom = await page.evaluate(() => document.getElementById('plot-histogram').getBoundingClientRect().bottom);
   assert(bottom <= 520, `histogram ends at ${bottom} px, below 520`);
