@@ -408,6 +408,11 @@ fn method_section(method: &str, sim: &SimReport) -> Section {
             "α-stable index (≤ 2 by construction)",
             e.stable_index.as_ref(),
         );
+        s.notes.push(format!(
+            "Tail indices of the centred coordinate ({} runs): ± is the asymptotic standard \
+             error, k the number of upper order statistics used (MATH.md §4.2).",
+            e.n
+        ));
     }
     if let Some(verdict) = &sim.verdict_text {
         s.rows.push(Number::text(
