@@ -227,8 +227,10 @@ fn sgd_html(report: &Report, v: &Numbers) -> String {
         "B distinct rows (the authors' code)"
     };
     format!(
-        "<p><strong>SGD.</strong> Each of K = {steps} steps takes a batch Ω<sub>k</sub> of \
-         {sampling}, with {gamma_is} and {batch_is}:</p>{step}",
+        "<p><strong>SGD.</strong> Each of R = {runs} independent runs starts from \
+         x<sub>0</sub> ~ 0.5·N(0, I) and takes K = {steps} steps, each on a batch \
+         Ω<sub>k</sub> of {sampling}, with {gamma_is} and {batch_is}:</p>{step}",
+        runs = report.config.runs,
         steps = report.config.steps,
         gamma_is = inline(&[mi("γ"), mo("="), value("gamma", v.gamma)]),
         batch_is = inline(&[mi("B"), mo("="), value("batch", v.batch)]),
@@ -273,8 +275,9 @@ fn hsgd_html(report: &Report) -> String {
     let h = 1.0 / report.config.substeps.max(1) as f64;
     format!(
         "<p><strong>hSGD</strong>, the diffusion model of SGD (homogenized SGD; MATH.md §1.1), \
-         keeps SGD's mean step and replaces its gradient noise by a Gaussian one of matching \
-         scale, with {l_and_h}; one time unit is one SGD step. The page integrates it \
+         keeps SGD's mean step and replaces its gradient noise by Gaussian noise with the \
+         covariance (2/B)L(x)H of the decoupling approximation, where {l_and_h}; one time \
+         unit is one SGD step. The page integrates it \
          in the SVD basis with steps h = {h} (exponential Euler, MATH.md §4.1).</p>{sde}",
         h = format_value(h),
     )

@@ -295,6 +295,9 @@ fn theory_section(report: &Report) -> Section {
         let alpha = sim.estimates.as_ref().and_then(|e| e.hill.alpha);
         if let (Some(alpha), Some(verdict)) = (alpha, sim.verdict) {
             let place = match verdict {
+                // Below η_* when γ ≥ γ̄, where the lower bound is not proven: say so
+                // rather than call it inside.
+                Verdict::Inside if alpha < b.lower => "below η_*, which is not proven here",
                 Verdict::Inside => "inside",
                 Verdict::AboveUpper => "above",
                 Verdict::BelowLower => "below",
@@ -405,6 +408,11 @@ fn method_section(method: &str, sim: &SimReport) -> Section {
             "α-stable index (≤ 2 by construction)",
             e.stable_index.as_ref(),
         );
+        s.notes.push(format!(
+            "Tail indices of the centred coordinate ({} runs): ± is the asymptotic standard \
+             error, k the number of upper order statistics used (MATH.md §4.2).",
+            e.n
+        ));
     }
     if let Some(verdict) = &sim.verdict_text {
         s.rows.push(Number::text(
@@ -841,6 +849,29 @@ pub(crate) mod tests {
         keys.sort();
         keys.dedup();
         assert_eq!(keys.len(), rows.len());
+    }
+
+    #[test]
+    fn a_measured_index_below_an_unproven_lower_bound_is_not_called_inside() {
+        let mut report = small_report(Method::Sgd);
+        let sim = report.sgd.as_mut().unwrap();
+        let alpha = sim.estimates.as_ref().unwrap().hill.alpha.unwrap();
+        report.bounds.lower = alpha + 1.0;
+        report.bounds.upper = alpha + 2.0;
+        report.bounds.lower_valid = false;
+        sim.verdict = Some(Verdict::of(alpha, &report.bounds));
+        assert_eq!(sim.verdict, Some(Verdict::Inside));
+        let rows = numbers(&report, 0.0);
+        let measured = row(&rows, "sgd_measured");
+        assert_eq!(measured.value, Some(alpha));
+        assert!(measured
+            .text
+            .ends_with("below η_*, which is not proven here"));
+        report.bounds.lower_valid = true;
+        report.sgd.as_mut().unwrap().verdict = Some(Verdict::of(alpha, &report.bounds));
+        assert!(row(&numbers(&report, 0.0), "sgd_measured")
+            .text
+            .ends_with(": below"));
     }
 
     #[test]
