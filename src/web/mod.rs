@@ -9,11 +9,13 @@
 //! - [`plots`]: the page's plot table; each entry draws one `crate::plots` function onto a
 //!   canvas with plotters-canvas.
 //! - [`numbers`]: the numbers panel's rows, computed from a report.
+//! - [`stages`]: the fitted laws arrive after the report; merging them, timing marks.
 
 pub mod numbers;
 pub mod page;
 pub mod plots;
 pub mod protocol;
+pub mod stages;
 pub mod worker;
 
 use wasm_bindgen::JsCast;

@@ -141,6 +141,8 @@ struct App {
     /// A job is waiting for the worker's `Ready`.
     queued: bool,
     running: bool,
+    /// `Fits` messages still expected for the report on screen (the worker is busy).
+    fits_pending: usize,
     posted_ms: f64,
     shown: Option<Shown>,
     on_worker_message: Closure<dyn FnMut(MessageEvent)>,
@@ -243,6 +245,7 @@ fn try_start() -> Result<(), JsValue> {
         job: 0,
         queued: false,
         running: false,
+        fits_pending: 0,
         posted_ms: 0.0,
         shown: None,
         on_worker_message,
@@ -444,10 +447,11 @@ fn request_run(app: &mut App) {
     if !show_input_errors(app) {
         return;
     }
-    if app.running {
+    if app.running || app.fits_pending > 0 {
         // The worker is busy with the old job: replace it rather than wait.
         stop_worker(app);
     }
+    app.fits_pending = 0;
     if !ensure_worker(app) {
         return;
     }
@@ -505,10 +509,13 @@ fn on_worker_message(app: &mut App, event: &MessageEvent) {
         Ok(m) => m,
         Err(e) => return finish_with_error(app, &e.field, &e.message),
     };
-    if message
-        .job()
-        .is_some_and(|job| job != app.job || !app.running)
-    {
+    let stale = match &message {
+        FromWorker::Fits { job, .. } => *job != app.job || app.fits_pending == 0,
+        other => other
+            .job()
+            .is_some_and(|job| job != app.job || !app.running),
+    };
+    if stale {
         return; // a stale reply
     }
     match message {
@@ -543,12 +550,25 @@ fn on_worker_message(app: &mut App, event: &MessageEvent) {
                 &format!("{runs} runs in {}.", format_ms(wall_ms)),
             );
             mark_finished(app);
+            app.fits_pending = super::stages::fits_expected(&report);
             app.shown = Some(Shown {
                 report: *report,
                 wall_ms,
             });
             show_numbers(app);
             redraw(app);
+            super::stages::mark(&format!("hsgd-plots-job-{}", app.job));
+        }
+        FromWorker::Fits { stage, .. } => {
+            if let Some(shown) = app.shown.as_mut() {
+                super::stages::merge(&mut shown.report, *stage);
+            }
+            app.fits_pending -= 1;
+            show_numbers(app);
+            redraw(app);
+            if app.fits_pending == 0 {
+                super::stages::mark(&format!("hsgd-fits-job-{}", app.job));
+            }
         }
         FromWorker::Error { field, message, .. } => finish_with_error(app, &field, &message),
         FromWorker::Panic { message } => {

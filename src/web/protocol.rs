@@ -8,7 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::Report;
+use crate::analysis::{FitStage, Report};
 use crate::config::Config;
 use crate::error::Error;
 
@@ -48,6 +48,15 @@ pub enum FromWorker {
         job: u32,
         /// Its results.
         report: Box<Report>,
+    },
+    /// The fitted laws of one method of job `job`, sent after its `Done` (whose report
+    /// has `fits: None`): the slowest stage comes second so the plots draw at once. The
+    /// page merges them with [`crate::analysis::merge_fits`].
+    Fits {
+        /// Generation id.
+        job: u32,
+        /// The fits of one method's sample.
+        stage: Box<FitStage>,
     },
     /// Job `job` failed with an error about `field`.
     Error {
@@ -104,6 +113,7 @@ impl FromWorker {
         match self {
             FromWorker::Progress { job, .. }
             | FromWorker::Done { job, .. }
+            | FromWorker::Fits { job, .. }
             | FromWorker::Error { job, .. } => Some(*job),
             FromWorker::Ready | FromWorker::Panic { .. } => None,
         }

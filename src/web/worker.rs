@@ -1,5 +1,6 @@
 //! The worker side: waits for [`ToWorker::Run`], runs the pipeline, and posts progress and
-//! the result (or the error) back, tagged with the job id. A panic is posted as
+//! the result (or the error) back, tagged with the job id: first the report without the
+//! fitted laws, then the fits of each method ([`handle_staged`]). A panic is posted as
 //! [`FromWorker::Panic`] before the wasm instance traps, so the page can say what happened
 //! and start a fresh worker.
 
@@ -93,7 +94,50 @@ pub fn handle(text: &str) -> FromWorker {
     }
 }
 
+/// Runs one request in two stages, posting each reply as it is ready: `Done` with the
+/// report without fits (the page draws at once), then one `Fits` per simulated method.
+/// Same numbers as [`handle`].
+pub fn handle_staged(text: &str, send: &mut dyn FnMut(&FromWorker)) {
+    let (job, config, csv) = match ToWorker::decode(text) {
+        Ok(ToWorker::Run { job, config, csv }) => (job, config, csv),
+        Err(e) => {
+            return send(&FromWorker::Error {
+                job: 0,
+                field: e.field,
+                message: e.message,
+            })
+        }
+    };
+    let mut observer = WorkerObserver {
+        job,
+        last_post_ms: f64::NEG_INFINITY,
+    };
+    let report = match analysis::run_without_fits(&config, csv.as_deref(), &mut observer) {
+        Ok(report) => report,
+        Err(e) => {
+            return send(&FromWorker::Error {
+                job,
+                field: e.field,
+                message: e.message,
+            })
+        }
+    };
+    // The samples stay here while the report travels (the message is a copy anyway).
+    send(&FromWorker::Done {
+        job,
+        report: Box::new(report.clone()),
+    });
+    for method in ["sgd", "hsgd"] {
+        if let Some(stage) = analysis::fit_stage(&report, method, &observer) {
+            send(&FromWorker::Fits {
+                job,
+                stage: Box::new(stage),
+            });
+        }
+    }
+}
+
 fn on_message(event: MessageEvent) {
     let text = event.data().as_string().unwrap_or_default();
-    post(&handle(&text));
+    handle_staged(&text, &mut |message| post(message));
 }
