@@ -69,6 +69,9 @@ async function openAndRerun(browser, url, summary) {
   const rerunIdle = [];
   const rerunBusy = [];
   const rerunFits = [];
+  const rerunSim = [];
+  const rerunWorker = [];
+  const fitMs = [];
   for (let pass = 0; pass < REPEATS; pass++) {
     const { page, errors, close } = await openPage(browser);
     await page.goto(url);
@@ -81,7 +84,11 @@ async function openAndRerun(browser, url, summary) {
       const job = (await currentJob(page)) + 1;
       const t0 = await changeGammaAndRun(page, gamma);
       rerunIdle.push(await markTime(page, `hsgd-plots-job-${job}`) - t0);
+      const n = await readNumbers(page);
+      rerunSim.push(n.time_sgd_simulation);
+      rerunWorker.push(n.wall_ms);
       rerunFits.push(await markTime(page, `hsgd-fits-job-${job}`) - t0);
+      fitMs.push((await readNumbers(page)).time_sgd_fits);
     }
     // A re-run while the fits of the previous job are still running.
     const job = (await currentJob(page)) + 1;
@@ -98,7 +105,10 @@ async function openAndRerun(browser, url, summary) {
   summary.open_to_plots_ms = line('default: open → first plots', firstPlots);
   summary.open_to_fits_ms = line('default: open → fitted laws drawn', firstFits);
   summary.rerun_idle_ms = line('default: γ change → plots (worker idle)', rerunIdle);
+  summary.rerun_simulation_ms = line('default re-run: SGD simulation in the worker', rerunSim);
+  summary.rerun_worker_ms = line('default re-run: job posted → report received', rerunWorker);
   summary.rerun_fits_ms = line('default: γ change → fitted laws drawn', rerunFits);
+  summary.fits_ms = line('default re-run: fits in the worker', fitMs);
   summary.rerun_busy_ms = line('default: γ change → plots (fits still running)', rerunBusy);
 }
 
