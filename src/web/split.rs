@@ -30,6 +30,9 @@ struct SplitApp {
     pool: Pool,
     job: u32,
     running: bool,
+    /// `Fits` messages still to come from the worker that sent the job's `Done` (it stays
+    /// busy until they are sent).
+    fits_pending: usize,
     config: Config,
     csv: Option<String>,
     methods: Vec<&'static str>,
@@ -73,6 +76,7 @@ fn new_app() -> SplitApp {
         pool: Pool::new(browser_pool_size(), on_message, on_error),
         job: 0,
         running: false,
+        fits_pending: 0,
         config: Config::default(),
         csv: None,
         methods: Vec::new(),
@@ -96,9 +100,10 @@ pub fn post(job: u32, config: &Config, csv: Option<&str>) -> bool {
             return false;
         };
         let app = slot.get_or_insert_with(new_app);
-        if app.running {
+        if app.running || app.fits_pending > 0 {
             app.pool.cancel();
         }
+        app.fits_pending = 0;
         app.job = job;
         app.config = config.clone();
         app.csv = csv.map(str::to_string);
@@ -146,8 +151,9 @@ pub fn post(job: u32, config: &Config, csv: Option<&str>) -> bool {
 pub fn cancel() {
     SPLIT.with(|cell| {
         if let Ok(mut slot) = cell.try_borrow_mut() {
-            if let Some(app) = slot.as_mut().filter(|a| a.running) {
+            if let Some(app) = slot.as_mut().filter(|a| a.running || a.fits_pending > 0) {
                 app.running = false;
+                app.fits_pending = 0;
                 app.pool.cancel();
             }
         }
@@ -207,11 +213,16 @@ fn on_message(app: &mut SplitApp, event: &MessageEvent) -> Vec<FromWorker> {
             }
         }
         FromWorker::Done { job, mut report } => {
-            let _ = app.pool.finished(slot);
             if !current {
+                let _ = app.pool.finished(slot);
                 return Vec::new();
             }
             app.running = false;
+            // The worker goes on with the fitted laws, one `Fits` per method.
+            app.fits_pending = super::stages::fits_expected(&report);
+            if app.fits_pending == 0 {
+                let _ = app.pool.finished(slot);
+            }
             let workers = app.pool.size();
             for (method, ms) in app.methods.iter().zip(&app.method_ms) {
                 if let Some(ms) = ms {
@@ -221,6 +232,16 @@ fn on_message(app: &mut SplitApp, event: &MessageEvent) -> Vec<FromWorker> {
                 }
             }
             vec![FromWorker::Done { job, report }]
+        }
+        FromWorker::Fits { job, stage } => {
+            if job != app.job || app.fits_pending == 0 {
+                return Vec::new();
+            }
+            app.fits_pending -= 1;
+            if app.fits_pending == 0 {
+                let _ = app.pool.finished(slot);
+            }
+            vec![FromWorker::Fits { job, stage }]
         }
         FromWorker::Error {
             job,
