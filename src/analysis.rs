@@ -228,14 +228,7 @@ pub fn prepare(config: &Config, csv: Option<&str>) -> Result<Prepared> {
             ),
         ));
     }
-    // Work of one method, in element operations: SGD costs 2·B·d per step, hSGD about
-    // 8 per coordinate update with `substeps` updates of d coordinates per step.
-    let per_step = match config.method {
-        Method::Sgd => 2.0 * (config.batch * problem.d()) as f64,
-        Method::Hsgd => 8.0 * (config.substeps * problem.d()) as f64,
-        Method::Both => (2 * config.batch + 8 * config.substeps) as f64 * problem.d() as f64,
-    };
-    let work = config.runs as f64 * config.steps as f64 * per_step;
+    let work = config.simulation_work(problem.d());
     if work > MAX_WORK {
         return Err(Error::new(
             "runs",
@@ -534,7 +527,7 @@ fn analyse(
         return Err(Error::new(
             "gamma",
             format!(
-                "{label} diverged in {diverged} of {} runs: the learning rate γ = {} is past the stability limit (hSGD's second moment is finite only for γ < γ₂ = {:.4})",
+                "{label} diverged in {diverged} of {} runs: the learning rate γ = {} is past the stability limit (hSGD's second moment is finite only for γ < γ₂ = {:.4}); lower γ or raise the batch size B",
                 config.runs, config.gamma, bounds.gamma_2
             ),
         ));

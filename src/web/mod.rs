@@ -9,9 +9,16 @@
 //! - [`plots`]: the page's plot table; each entry draws one `crate::plots` function onto a
 //!   canvas with plotters-canvas.
 //! - [`numbers`]: the numbers panel's rows, computed from a report.
+//! - [`explain`]: the explanation under the plots (MathML, with the report's numbers).
+//! - [`upload`]: the user's CSV (picked or dropped, checked, kept for a reload).
+//! - [`live`]: relevant controls, the γ slider, automatic re-runs, budget, divergence.
+//! - [`embed`]: the compact view for an iframe (`embed=1`).
 //! - [`pool`]: several workers sharing independent tasks; [`sweep`]: the sweep section,
 //!   whose points run on the pool; [`split`]: the main run's runs split across a pool.
 
+pub mod embed;
+pub mod explain;
+pub mod live;
 pub mod numbers;
 pub mod page;
 pub mod plots;
@@ -19,6 +26,7 @@ pub mod pool;
 pub mod protocol;
 pub mod split;
 pub mod sweep;
+pub mod upload;
 pub mod worker;
 
 use wasm_bindgen::JsCast;

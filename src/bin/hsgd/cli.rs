@@ -10,6 +10,7 @@ use serde_json::{json, Value};
 
 use hsgd::analysis::{self, Observer};
 use hsgd::config::{Config, DataKind, Preprocess, SpectrumShape};
+use hsgd::problem;
 use hsgd::Error;
 
 /// Heavy tails in homogenized SGD (Jiao & Keller-Ressel, arXiv 2402.01382): the paper's
@@ -373,78 +374,15 @@ fn simulate(
     }))
 }
 
-/// Reads a sample: one number per line, or a column of a CSV (header optional).
+/// The columns of a CSV of numbers with their names (header, else 0-based index), read by
+/// the same parser as the page's CSV data; errors name the row and column.
 fn read_columns(path: &PathBuf) -> Result<(Vec<String>, Vec<Vec<f64>>), Error> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| Error::new("input", format!("cannot read {}: {e}", path.display())))?;
-    let mut names: Vec<String> = Vec::new();
-    let mut columns: Vec<Vec<f64>> = Vec::new();
-    for (line_number, line) in text.lines().enumerate() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let fields: Vec<&str> = line.split(',').map(str::trim).collect();
-        let parsed: Result<Vec<f64>, _> = fields.iter().map(|f| f.parse::<f64>()).collect();
-        match parsed {
-            Err(_) if columns.is_empty() && names.is_empty() => {
-                names = fields.iter().map(|s| s.to_string()).collect();
-                columns = vec![Vec::new(); names.len()];
-            }
-            Err(_) => {
-                let bad = fields
-                    .iter()
-                    .position(|f| f.parse::<f64>().is_err())
-                    .unwrap_or(0);
-                return Err(Error::new(
-                    "input",
-                    format!(
-                        "row {}, column {}: '{}' is not a number",
-                        line_number + 1,
-                        bad + 1,
-                        fields[bad]
-                    ),
-                ));
-            }
-            Ok(values) => {
-                if columns.is_empty() {
-                    columns = vec![Vec::new(); values.len()];
-                    names = (0..values.len()).map(|i| i.to_string()).collect();
-                }
-                if values.len() != columns.len() {
-                    return Err(Error::new(
-                        "input",
-                        format!(
-                            "row {} has {} fields, expected {}",
-                            line_number + 1,
-                            values.len(),
-                            columns.len()
-                        ),
-                    ));
-                }
-                if let Some(bad) = values.iter().position(|v| !v.is_finite()) {
-                    return Err(Error::new(
-                        "input",
-                        format!(
-                            "row {}, column {}: '{}' is not a finite number",
-                            line_number + 1,
-                            bad + 1,
-                            fields[bad]
-                        ),
-                    ));
-                }
-                for (c, v) in columns.iter_mut().zip(values) {
-                    c.push(v);
-                }
-            }
-        }
-    }
-    if columns.is_empty() {
-        return Err(Error::new(
-            "input",
-            format!("{} holds no numbers", path.display()),
-        ));
-    }
+    let table = problem::parse_csv(&text)
+        .map_err(|e| Error::new("input", format!("{}: {}", path.display(), e.message)))?;
+    let names = (0..table.columns).map(|j| table.column_name(j)).collect();
+    let columns = (0..table.columns).map(|j| table.column(j)).collect();
     Ok((names, columns))
 }
 
