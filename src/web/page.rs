@@ -337,7 +337,7 @@ fn try_start() -> Result<(), JsValue> {
 
 /// The page's current config and CSV text, for the sweep section (`None` before start-up).
 pub(super) fn current_input() -> Option<(Config, Option<String>)> {
-    with_app(|app| (app.config.clone(), None))
+    with_app(|app| (app.config.clone(), super::upload::text_for(&app.config)))
 }
 
 /// Sets one config field from the sweep section's controls and writes the URL; false when

@@ -93,6 +93,7 @@ fn new_app() -> SplitApp {
 pub fn post(job: u32, config: &Config, csv: Option<&str>) -> bool {
     let workers = browser_pool_size();
     if workers < 2 || config.runs < 2 * workers {
+        mark_status(None);
         return false;
     }
     SPLIT.with(|cell| {
@@ -143,8 +144,23 @@ pub fn post(job: u32, config: &Config, csv: Option<&str>) -> bool {
         if !app.running {
             app.pool.cancel();
         }
+        mark_status(app.running.then(|| app.pool.size()));
         app.running
     })
+}
+
+/// Records on the page's status line how many workers share the current run
+/// (`data-split-workers`; absent when the page's own worker runs it), for tests and scripts.
+fn mark_status(workers: Option<usize>) {
+    let status = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("status"));
+    if let Some(status) = status {
+        let _ = match workers {
+            Some(n) => status.set_attribute("data-split-workers", &n.to_string()),
+            None => status.remove_attribute("data-split-workers"),
+        };
+    }
 }
 
 /// Stops the current split job (the page cancelled or replaced it).
@@ -223,12 +239,13 @@ fn on_message(app: &mut SplitApp, event: &MessageEvent) -> Vec<FromWorker> {
             if app.fits_pending == 0 {
                 let _ = app.pool.finished(slot);
             }
-            let workers = app.pool.size();
+            // The same stage names as a single worker's report: the wall time until the
+            // method's last part arrived.
             for (method, ms) in app.methods.iter().zip(&app.method_ms) {
                 if let Some(ms) = ms {
                     report
                         .timings_ms
-                        .insert(format!("{method} simulation ({workers} workers)"), *ms);
+                        .insert(format!("{method} simulation"), *ms);
                 }
             }
             vec![FromWorker::Done { job, report }]
