@@ -55,6 +55,9 @@ pub enum Verdict {
     /// Lighter than the diffusion model's upper bound (MATH.md §5.4: typical of discrete
     /// SGD on the paper's settings).
     AboveUpper,
+    /// Below the upper bound when the lower bound is not proven (γ ≥ γ̄): the only claim
+    /// the theory makes there, η ≤ η*, holds.
+    BelowUpper,
 }
 
 impl Verdict {
@@ -62,7 +65,9 @@ impl Verdict {
     pub fn of(alpha: f64, bounds: &Bounds) -> Verdict {
         if alpha > bounds.upper {
             Verdict::AboveUpper
-        } else if bounds.lower_valid && alpha < bounds.lower {
+        } else if !bounds.lower_valid {
+            Verdict::BelowUpper
+        } else if alpha < bounds.lower {
             Verdict::BelowLower
         } else {
             Verdict::Inside
@@ -78,6 +83,10 @@ impl Verdict {
             ),
             Verdict::AboveUpper => format!(
                 "{method}: measured tail index {alpha:.3} lies above the diffusion-model bounds {range}: lighter tails than hSGD predicts"
+            ),
+            Verdict::BelowUpper => format!(
+                "{method}: measured tail index {alpha:.3} lies below the diffusion-model upper bound {:.3}; the lower bound is proven only for γ < γ̄ = {:.4}",
+                bounds.upper, bounds.gamma_critical
             ),
             Verdict::BelowLower => format!(
                 "{method}: measured tail index {alpha:.3} lies below the diffusion-model bounds {range}: heavier tails than hSGD predicts"
@@ -775,6 +784,25 @@ mod tests {
         full.timings_ms.clear();
         staged.timings_ms.clear();
         assert_eq!(full, staged);
+    }
+
+    #[test]
+    fn verdict_claims_only_what_the_bounds_prove() {
+        let config = Config::default();
+        let mut bounds = prepare(&config, None).unwrap().bounds.summary();
+        bounds.lower = 2.0;
+        bounds.upper = 3.0;
+        bounds.lower_valid = true;
+        assert_eq!(Verdict::of(3.5, &bounds), Verdict::AboveUpper);
+        assert_eq!(Verdict::of(2.5, &bounds), Verdict::Inside);
+        assert_eq!(Verdict::of(1.5, &bounds), Verdict::BelowLower);
+        bounds.lower_valid = false;
+        assert_eq!(Verdict::of(3.5, &bounds), Verdict::AboveUpper);
+        assert_eq!(Verdict::of(2.5, &bounds), Verdict::BelowUpper);
+        assert_eq!(Verdict::of(1.5, &bounds), Verdict::BelowUpper);
+        assert!(Verdict::BelowUpper
+            .sentence("SGD", 1.5, &bounds)
+            .contains("proven only for γ < γ̄"));
     }
 
     #[test]
