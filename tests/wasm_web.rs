@@ -183,3 +183,36 @@ fn a_canvas_that_is_not_laid_out_is_skipped() {
     .unwrap();
     assert!(!called);
 }
+
+#[wasm_bindgen_test]
+fn worker_sends_the_report_first_and_the_fits_after() {
+    // handle_staged: Done without fits, then one Fits per method (one here), each message
+    // surviving JSON; merged, the report equals the one-stage report (times aside).
+    let request = ToWorker::Run {
+        job: 9,
+        config: small_config(),
+        csv: None,
+    };
+    let mut sent = Vec::new();
+    worker::handle_staged(&request.encode(), &mut |m| {
+        sent.push(FromWorker::decode(&m.encode()).unwrap())
+    });
+    assert_eq!(sent.len(), 2, "{sent:?}");
+    let FromWorker::Done { job: 9, mut report } = sent.remove(0) else {
+        panic!("expected Done first")
+    };
+    assert!(report.sgd.as_ref().unwrap().fits.is_none());
+    let FromWorker::Fits { job: 9, stage } = sent.remove(0) else {
+        panic!("expected Fits second")
+    };
+    assert_eq!(stage.method, "sgd");
+    analysis::merge_fits(&mut report, *stage);
+    let mut direct = small_report();
+    report.timings_ms.clear();
+    direct.timings_ms.clear();
+    assert_eq!(*report, direct);
+    // A malformed request is one error.
+    let mut errors = Vec::new();
+    worker::handle_staged("garbage", &mut |m| errors.push(m.clone()));
+    assert!(matches!(&errors[..], [FromWorker::Error { .. }]));
+}

@@ -66,6 +66,8 @@ function changeGammaAndRun(page, gamma) {
 async function openAndRerun(browser, url, summary) {
   const firstPlots = [];
   const firstFits = [];
+  const firstWorker = [];
+  const firstSim = [];
   const rerunIdle = [];
   const rerunBusy = [];
   const rerunFits = [];
@@ -76,6 +78,9 @@ async function openAndRerun(browser, url, summary) {
     const { page, errors, close } = await openPage(browser);
     await page.goto(url);
     firstPlots.push(await markTime(page, 'hsgd-plots-job-1'));
+    const first = await readNumbers(page);
+    firstWorker.push(first.wall_ms);
+    firstSim.push(first.time_sgd_simulation);
     firstFits.push(await markTime(page, 'hsgd-fits-job-1'));
     // Re-runs with the worker idle (the previous job's fits done).
     let gamma = 0.05;
@@ -103,6 +108,8 @@ async function openAndRerun(browser, url, summary) {
     await close();
   }
   summary.open_to_plots_ms = line('default: open → first plots', firstPlots);
+  summary.open_worker_ms = line('default, first job: posted → report received', firstWorker);
+  summary.open_simulation_ms = line('default, first job: SGD simulation in the worker', firstSim);
   summary.open_to_fits_ms = line('default: open → fitted laws drawn', firstFits);
   summary.rerun_idle_ms = line('default: γ change → plots (worker idle)', rerunIdle);
   summary.rerun_simulation_ms = line('default re-run: SGD simulation in the worker', rerunSim);
