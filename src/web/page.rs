@@ -700,22 +700,13 @@ fn handle_reply(app: &mut App, message: FromWorker) {
             app.running = false;
             set_running_ui(app, false);
             set_progress(app, 1, 1);
-            let runs = report
-                .sgd
-                .as_ref()
-                .or(report.hsgd.as_ref())
-                .map_or(0, |s| s.runs);
-            set_text(
-                &app.document,
-                "status",
-                &format!("{runs} runs in {}.", format_ms(wall_ms)),
-            );
             mark_finished(app);
             app.fits_pending = super::stages::fits_expected(&report);
             app.shown = Some(Shown {
                 report: *report,
                 wall_ms,
             });
+            show_done_status(app);
             show_numbers(app);
             redraw(app);
             super::live::on_report(&app.document);
@@ -729,6 +720,7 @@ fn handle_reply(app: &mut App, message: FromWorker) {
             app.fits_pending -= 1;
             show_numbers(app);
             redraw(app);
+            show_done_status(app);
             if app.fits_pending == 0 {
                 super::stages::mark(&format!("hsgd-fits-job-{}", app.job));
             }
@@ -791,6 +783,28 @@ fn mark_finished(app: &App) {
     if let Some(status) = element(&app.document, "status") {
         let _ = status.set_attribute("data-job", &app.job.to_string());
     }
+}
+
+/// The status line of a finished job: its runs and time, and whether the fitted laws are
+/// still on their way (the second stage, `super::stages`). `data-fits-job` on the status
+/// names the last job whose fits have all arrived, for tests and scripts.
+fn show_done_status(app: &App) {
+    let Some(shown) = &app.shown else {
+        return;
+    };
+    let report = &shown.report;
+    let runs = report
+        .sgd
+        .as_ref()
+        .or(report.hsgd.as_ref())
+        .map_or(0, |s| s.runs);
+    let mut text = format!("{runs} runs in {}.", format_ms(shown.wall_ms));
+    if app.fits_pending > 0 {
+        text.push_str(" Fitting the laws…");
+    } else if let Some(status) = element(&app.document, "status") {
+        let _ = status.set_attribute("data-fits-job", &app.job.to_string());
+    }
+    set_text(&app.document, "status", &text);
 }
 
 fn set_running_ui(app: &App, running: bool) {

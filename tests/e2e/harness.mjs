@@ -98,6 +98,19 @@ export async function waitForRun(page, since = null, timeout = 120000) {
   return page.textContent('#status');
 }
 
+/**
+ * Waits until the fitted laws of the last finished job have arrived (they follow the
+ * report: src/web/stages.rs) and returns the status line.
+ */
+export async function waitForFits(page, timeout = 120000) {
+  await page.waitForFunction(() => {
+    const s = document.getElementById('status');
+    const job = s?.getAttribute('data-job') ?? null;
+    return job !== null && s.getAttribute('data-fits-job') === job;
+  }, null, { timeout });
+  return page.textContent('#status');
+}
+
 /** The numbers panel as { key: value } (values from data-value, text rows as text). */
 export function readNumbers(page) {
   return page.evaluate(() => Object.fromEntries(

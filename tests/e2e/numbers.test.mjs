@@ -2,7 +2,9 @@
 // src/web/explain.rs): after a run of both methods, the SGD and hSGD rows, the fits tables
 // with one best-AIC mark each, and MathML formulas whose numbers equal the panel's.
 // Run by tests/e2e/default.mjs (E2E_ONLY=numbers selects this file).
-import { assert, openPage, readNumbers, screenshot, waitForRun } from './harness.mjs';
+import {
+  assert, openPage, readNumbers, screenshot, waitForFits, waitForRun,
+} from './harness.mjs';
 
 export const tests = [];
 const test = (name, fn) => tests.push({ name, fn });
@@ -42,7 +44,8 @@ function readExplanation(page) {
 test('both methods: SGD and hSGD rows, fits tables and MathML bounds', async (browser, url) => {
   const { page, errors, close } = await openPage(browser);
   await page.goto(url + QUERY);
-  const status = await waitForRun(page, null, 180000);
+  await waitForRun(page, null, 180000);
+  const status = await waitForFits(page, 180000);
   assert(/^400 runs in \d/.test(status), `status: "${status}"`);
   const numbers = await readNumbers(page);
   for (const method of ['sgd', 'hsgd']) {
@@ -111,6 +114,7 @@ test('the numbers panel reads on a phone: only the fits tables scroll', async (b
   const { page, errors, close } = await openPage(browser, { width: 390, height: 844 });
   await page.goto(url + QUERY);
   await waitForRun(page, null, 180000);
+  await waitForFits(page, 180000);
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   assert(width <= 390, `page is ${width} px wide on a 390 px screen`);
   const overflow = await page.evaluate(() => [...document.querySelectorAll(
