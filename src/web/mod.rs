@@ -9,7 +9,9 @@
 //! - [`plots`]: the page's plot table; each entry draws one `crate::plots` function onto a
 //!   canvas with plotters-canvas.
 //! - [`numbers`]: the numbers panel's rows, computed from a report.
+//! - [`export`]: downloads of the plots (PNG, SVG) and the results (JSON, CSV).
 
+pub mod export;
 pub mod numbers;
 pub mod page;
 pub mod plots;

@@ -198,7 +198,7 @@ fn try_start() -> Result<(), JsValue> {
     let config = Config::from_query(&window.location().search()?);
 
     build_controls(&document, &config)?;
-    build_plots(&document)?;
+    build_plots(&document, &config)?;
     listen(&document, "controls", "submit", |event| {
         event.prevent_default();
         with_app(request_run);
@@ -220,6 +220,21 @@ fn try_start() -> Result<(), JsValue> {
     })?;
     listen(&document, "cancel", "click", |_| {
         with_app(cancel);
+    })?;
+    // Download buttons (plots and results) and the plots' display options.
+    listen(&document, "app", "click", |event| {
+        with_app(|app| on_download_click(app, &event));
+    })?;
+    listen(&document, "plots", "change", |event| {
+        let Some(input) = event
+            .target()
+            .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        if input.name() == "log_y" {
+            with_app(|app| on_log_y(app, input.checked()));
+        }
     })?;
     let on_resize = Closure::<dyn FnMut(Event)>::new(|_: Event| {
         with_app(redraw);
@@ -335,15 +350,16 @@ fn fill_controls(document: &Document, config: &Config) {
     }
 }
 
-fn build_plots(document: &Document) -> Result<(), JsValue> {
+fn build_plots(document: &Document, config: &Config) -> Result<(), JsValue> {
     let container = element(document, "plots").ok_or("no element #plots")?;
     let html: String = PLOTS
         .iter()
         .map(|p| {
             format!(
-                r#"<figure class="plot"><figcaption>{title}</figcaption><canvas id="plot-{id}" role="img" aria-label="{title}"></canvas></figure>"#,
+                r#"<figure class="plot"><figcaption>{title}</figcaption><canvas id="plot-{id}" role="img" aria-label="{title}"></canvas>{tools}</figure>"#,
                 id = p.id,
                 title = escape(p.title),
+                tools = super::plots::figure_tools(p.id, config),
             )
         })
         .collect();
@@ -686,6 +702,25 @@ fn show_numbers(app: &App) {
         })
         .collect();
     list.set_inner_html(&html);
+}
+
+/// A click anywhere in the app: a download button downloads (see [`super::export`]).
+fn on_download_click(app: &mut App, event: &Event) {
+    let shown = app.shown.as_ref().map(|s| (&s.report, s.wall_ms));
+    if let Err(e) = super::export::on_click(&app.document, event, shown) {
+        show_general_error(&app.document, &format!("Download failed: {e}"));
+    }
+}
+
+/// The histogram's log y checkbox: a display option, so it goes into the URL and the
+/// plots are redrawn without a new run.
+fn on_log_y(app: &mut App, log_y: bool) {
+    app.config.log_y = log_y;
+    write_url(&app.config);
+    if let Some(shown) = &mut app.shown {
+        shown.report.config.log_y = log_y;
+    }
+    redraw(app);
 }
 
 /// Draws every plot for the report on screen (after a run, and on resize).
