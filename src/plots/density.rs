@@ -62,7 +62,7 @@ pub struct Bars<'a> {
 /// axis the range is 2.2 times the tallest bar, leaving the top for the legend (curves
 /// are clipped to it, so a narrow fit spike cannot squash the bars). With `log_y` the
 /// axis starts at half the smallest nonzero bar (empty bins are not drawn; curves below
-/// that floor run along it) and leaves the top 45% of its decades for the legend, which
+/// that floor run along it) and leaves the top half of its decades for the legend, which
 /// shows the tails: a power law is a straight line only on log-log axes, but log y alone
 /// already separates a Gaussian's parabola from a heavy tail's slow decay.
 pub fn draw_densities<DB: DrawingBackend>(
@@ -97,8 +97,9 @@ pub fn draw_densities<DB: DrawingBackend>(
             .fold(f64::INFINITY, f64::min);
         let (floor, top) = if smallest.is_finite() && tallest > 0.0 {
             let floor = 0.5 * smallest;
-            // Bars fill the lower 55% of the decades: top = tallest·(tallest/floor)^0.8.
-            (floor, tallest * libm::pow(tallest / floor, 0.8).max(10.0))
+            // Bars fill the lower half of the decades: top = tallest·(tallest/floor), and
+            // at least a decade above the tallest for the legend.
+            (floor, tallest * (tallest / floor).max(10.0))
         } else {
             (0.1, 1.0)
         };

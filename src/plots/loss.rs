@@ -70,6 +70,8 @@ pub fn draw_loss<DB: DrawingBackend>(
     let mut chart = ChartBuilder::on(area)
         .margin(style.px(10.0))
         .margin_top(style.px(16.0))
+        // Room for the last step's tick label, centred on the right edge.
+        .margin_right(style.px(20.0))
         .x_label_area_size(style.px(44.0))
         .y_label_area_size(style.px(56.0))
         .build_cartesian_2d(0.0..k_max, (lo..hi).log_scale())?;
