@@ -119,7 +119,7 @@ fn every_plot_renders_to_svg_with_its_labels() {
     let qq = PLOTS.iter().find(|p| p.id == "qq-t").unwrap();
     let svg = plot_svg(qq, &report, (640, 400)).unwrap();
     assert!(svg.contains("quantile of the fitted Student t"));
-    assert!(svg.contains("hSGD, fit ν = "));
+    assert!(svg.contains("hSGD, ν = "));
 }
 
 #[wasm_bindgen_test]

@@ -106,7 +106,7 @@ pub fn draw_qq<DB: DrawingBackend>(
                 style.px(4.0),
                 THEORY.stroke_width(width),
             ))?
-            .label("y = x (a perfect fit)")
+            .label("y = x")
             .legend(move |(x, y)| {
                 PathElement::new(vec![(x, y), (x + swatch, y)], THEORY.stroke_width(width))
             });
@@ -201,11 +201,7 @@ mod tests {
         // The extreme ranks are the plot's corners: leftmost is lowest, rightmost highest.
         let (left, right) = (drawn[0], drawn[points.len() - 1]);
         assert!(left.0 < right.0 && left.1 > right.1);
-        for text in [
-            "SGD",
-            "y = x (a perfect fit)",
-            "quantile of the fitted Student t",
-        ] {
+        for text in ["SGD", "y = x", "quantile of the fitted Student t"] {
             assert!(svg.contains(text), "missing {text}");
         }
     }

@@ -179,21 +179,21 @@ fn canvas(document: &Document, id: &str) -> Option<HtmlCanvasElement> {
         .and_then(|e| e.dyn_into::<HtmlCanvasElement>().ok())
 }
 
-/// Handles a click on the page: when it hit a download button, downloads what the button
-/// names for `shown` (the report on screen and the wall time the page waited for it).
-/// Clicks elsewhere are ignored.
-pub fn on_click(
-    document: &Document,
-    event: &Event,
-    shown: Option<(&Report, f64)>,
-) -> Result<(), String> {
-    let Some(button) = event
+/// The download button an event hit (`None` for events elsewhere).
+pub fn download_button(event: &Event) -> Option<Element> {
+    event
         .target()
         .and_then(|t| t.dyn_into::<Element>().ok())
         .and_then(|e| e.closest("[data-download]").ok().flatten())
-    else {
-        return Ok(());
-    };
+}
+
+/// Downloads what `button` (a [`download_button`]) names for `shown`: the report on
+/// screen and the wall time the page waited for it.
+pub fn on_click(
+    document: &Document,
+    button: &Element,
+    shown: Option<(&Report, f64)>,
+) -> Result<(), String> {
     let what = button.get_attribute("data-download").unwrap_or_default();
     let Some((report, wall_ms)) = shown else {
         return Err("Nothing to download yet: wait for the run to finish.".into());

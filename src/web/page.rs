@@ -223,7 +223,9 @@ fn try_start() -> Result<(), JsValue> {
     })?;
     // Download buttons (plots and results) and the plots' display options.
     listen(&document, "app", "click", |event| {
-        with_app(|app| on_download_click(app, &event));
+        if let Some(button) = super::export::download_button(&event) {
+            with_app(|app| on_download_click(app, &button));
+        }
     })?;
     listen(&document, "plots", "change", |event| {
         let Some(input) = event
@@ -704,10 +706,10 @@ fn show_numbers(app: &App) {
     list.set_inner_html(&html);
 }
 
-/// A click anywhere in the app: a download button downloads (see [`super::export`]).
-fn on_download_click(app: &mut App, event: &Event) {
+/// A click on a download button (see [`super::export`]).
+fn on_download_click(app: &mut App, button: &web_sys::Element) {
     let shown = app.shown.as_ref().map(|s| (&s.report, s.wall_ms));
-    if let Err(e) = super::export::on_click(&app.document, event, shown) {
+    if let Err(e) = super::export::on_click(&app.document, button, shown) {
         show_general_error(&app.document, &format!("Download failed: {e}"));
     }
 }

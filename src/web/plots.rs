@@ -365,8 +365,8 @@ fn draw_qq_student_t<DB: DrawingBackend>(
         "Student t",
         |fits| &fits.student_t.law,
         |law| match law {
-            FittedLaw::StudentT { df, .. } => format!("fit ν = {df:.2}"),
-            _ => "fit".into(),
+            FittedLaw::StudentT { df, .. } => format!("ν = {df:.2}"),
+            _ => "fitted".into(),
         },
     )
 }
@@ -383,8 +383,8 @@ fn draw_qq_stable<DB: DrawingBackend>(
         "α-stable law",
         |fits| &fits.stable.law,
         |law| match law {
-            FittedLaw::Stable { alpha, beta, .. } => format!("fit α = {alpha:.2}, β = {beta:.2}"),
-            _ => "fit".into(),
+            FittedLaw::Stable { alpha, beta, .. } => format!("α = {alpha:.2}, β = {beta:.2}"),
+            _ => "fitted".into(),
         },
     )
 }
