@@ -49,6 +49,16 @@ fn padded_range(values: impl Iterator<Item = f64>) -> Option<(f64, f64)> {
     Some((lo - pad, hi + pad))
 }
 
+/// A tick label; a rounding error of zero (relative to the axis `span`) reads "0", not
+/// "-2.8e-17".
+fn tick(value: f64, span: f64) -> String {
+    format_tick(if value.abs() < 1e-9 * span {
+        0.0
+    } else {
+        value
+    })
+}
+
 fn finite(p: &QqPoint) -> bool {
     p.fitted.is_finite() && p.empirical.is_finite()
 }
@@ -89,8 +99,8 @@ pub fn draw_qq<DB: DrawingBackend>(
         .y_desc("sample quantile")
         .x_labels(6)
         .y_labels(6)
-        .x_label_formatter(&|x| format_tick(*x))
-        .y_label_formatter(&|y| format_tick(*y))
+        .x_label_formatter(&|x| tick(*x, x_hi - x_lo))
+        .y_label_formatter(&|y| tick(*y, y_hi - y_lo))
         .label_style(style.label_font())
         .axis_desc_style(style.label_font())
         .draw()?;
@@ -251,6 +261,13 @@ mod tests {
             }
         }
         assert!(svg.contains(">\nhSGD\n<"));
+    }
+
+    #[test]
+    fn a_tick_at_a_rounding_error_of_zero_reads_zero() {
+        assert_eq!(tick(-2.8e-17, 0.6), "0");
+        assert_eq!(tick(0.1, 0.6), "0.1");
+        assert_eq!(tick(-2.8e-17, 1e-15), "-2.8e-17");
     }
 
     #[test]
