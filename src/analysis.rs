@@ -231,14 +231,7 @@ pub fn prepare(config: &Config, csv: Option<&str>) -> Result<Prepared> {
             ),
         ));
     }
-    // Work of one method, in element operations: SGD costs 2·B·d per step, hSGD about
-    // 8 per coordinate update with `substeps` updates of d coordinates per step.
-    let per_step = match config.method {
-        Method::Sgd => 2.0 * (config.batch * problem.d()) as f64,
-        Method::Hsgd => 8.0 * (config.substeps * problem.d()) as f64,
-        Method::Both => (2 * config.batch + 8 * config.substeps) as f64 * problem.d() as f64,
-    };
-    let work = config.runs as f64 * config.steps as f64 * per_step;
+    let work = config.simulation_work(problem.d());
     if work > MAX_WORK {
         return Err(Error::new(
             "runs",
@@ -371,6 +364,130 @@ pub fn simulate(
     })
 }
 
+/// `runs` runs split into at most `parts` contiguous ranges of nearly equal length, in
+/// order (for several workers: run r draws from `rng::stream(seed, r)` wherever it runs, so
+/// the parts merged in order with [`Simulation::merge`] equal one simulation of all runs).
+pub fn split_runs(runs: usize, parts: usize) -> Vec<std::ops::Range<usize>> {
+    let parts = parts.clamp(1, runs.max(1));
+    (0..parts)
+        .map(|i| (i * runs / parts)..((i + 1) * runs / parts))
+        .filter(|r| !r.is_empty())
+        .collect()
+}
+
+/// Simulates runs `runs` of `method` ("sgd" or "hsgd") with the config's parameters, as
+/// [`simulate`] does for all runs; progress in SGD steps of this part.
+///
+/// # Errors
+/// Bad parameters; cancellation (field `run`).
+pub fn simulate_part(
+    config: &Config,
+    prepared: &Prepared,
+    method: &str,
+    runs: std::ops::Range<usize>,
+    observer: &mut dyn Observer,
+) -> Result<Simulation> {
+    let record = Record {
+        trajectory_run: None,
+        ..Record::default()
+    };
+    let mut progress = |done: u64, total: u64| observer.progress(done as usize, total as usize);
+    let result = if method == "sgd" {
+        let params = SgdParams {
+            gamma: config.gamma,
+            batch: config.batch,
+            delta: config.delta,
+            steps: config.steps,
+            replacement: config.replacement,
+        };
+        Sgd::new(&prepared.problem, &params)?.simulate(config.seed, runs, &record, &mut progress)
+    } else {
+        let params = HsgdParams {
+            gamma: config.gamma,
+            batch: config.batch,
+            delta: config.delta,
+            steps: config.steps,
+            substeps: config.substeps,
+            coupling: Coupling::Coupled,
+        };
+        Hsgd::new(&prepared.spectrum, &params)?.simulate(config.seed, runs, &record, &mut progress)
+    };
+    result.map_err(|e| {
+        if e.field == CANCELLED {
+            Error::new("run", "cancelled")
+        } else {
+            e
+        }
+    })
+}
+
+/// The report of `config` from simulations made elsewhere: `simulations` holds one
+/// simulation of all the config's runs per method, in report order (SGD, then hSGD), e.g.
+/// parts from several workers merged in order. Equal to [`run`]'s report but for the
+/// simulation timings, which are the caller's to add.
+///
+/// # Errors
+/// As [`run`]; a simulation count that does not match the config's method (field `run`).
+pub fn report_from_simulations(
+    config: &Config,
+    csv: Option<&str>,
+    simulations: Vec<Simulation>,
+    observer: &mut dyn Observer,
+) -> Result<Report> {
+    let mut timings = BTreeMap::new();
+    let t0 = observer.now_ms();
+    let prepared = prepare(config, csv)?;
+    timings.insert("data + svd".to_string(), observer.now_ms() - t0);
+    let bounds = prepared.bounds.summary();
+    let methods: &[&str] = match config.method {
+        Method::Sgd => &["sgd"],
+        Method::Hsgd => &["hsgd"],
+        Method::Both => &["sgd", "hsgd"],
+    };
+    if simulations.len() != methods.len() {
+        return Err(Error::new(
+            "run",
+            format!(
+                "expected {} simulations, one per method, got {}",
+                methods.len(),
+                simulations.len()
+            ),
+        ));
+    }
+    let (mut sgd, mut hsgd) = (None, None);
+    for (method, simulation) in methods.iter().zip(&simulations) {
+        let report = analyse(
+            config,
+            &prepared,
+            method,
+            simulation,
+            &bounds,
+            &mut timings,
+            observer,
+        )?;
+        if *method == "sgd" {
+            sgd = Some(report);
+        } else {
+            hsgd = Some(report);
+        }
+    }
+    Ok(Report {
+        config: config.clone(),
+        problem: prepared.problem.name.clone(),
+        n: prepared.problem.n(),
+        d: prepared.problem.d(),
+        rank: prepared.spectrum.rank(),
+        singular_values: prepared.spectrum.singular_values.clone(),
+        stable_rank: prepared.spectrum.stable_rank(),
+        min_loss: Some(prepared.spectrum.min_loss(config.delta)).filter(|f| f.is_finite()),
+        theory: theory_law(config, &prepared),
+        bounds,
+        sgd,
+        hsgd,
+        timings_ms: timings,
+    })
+}
+
 /// The inspected coordinate of every finished run: q_iᵀx (SVD basis) or x_i.
 pub fn inspected_coordinate(
     config: &Config,
@@ -415,7 +532,7 @@ fn analyse(
         return Err(Error::new(
             "gamma",
             format!(
-                "{label} diverged in {diverged} of {} runs: the learning rate γ = {} is past the stability limit (hSGD's second moment is finite only for γ < γ₂ = {:.4})",
+                "{label} diverged in {diverged} of {} runs: the learning rate γ = {} is past the stability limit (hSGD's second moment is finite only for γ < γ₂ = {:.4}); lower γ or raise the batch size B",
                 config.runs, config.gamma, bounds.gamma_2
             ),
         ));
@@ -508,6 +625,43 @@ mod tests {
         assert_eq!(sgd.runs + sgd.diverged, 40);
         assert!(sgd.centred.iter().all(|v| v.is_finite()));
         assert_eq!(a.singular_values.len(), 50);
+    }
+
+    /// Runs split into parts (as several workers do), merged in order and analysed give
+    /// exactly the report of one run of all of them.
+    #[test]
+    fn parts_merged_in_order_equal_one_run() {
+        let mut config = Config::default();
+        config.n = 100;
+        config.d = 8;
+        config.runs = 50;
+        config.steps = 100;
+        config.substeps = 2;
+        config.method = Method::Both;
+        let mut whole = run(&config, None, &mut Silent).unwrap();
+        // The simulation timings are the caller's to add.
+        whole
+            .timings_ms
+            .retain(|stage, _| !stage.ends_with(" simulation"));
+        let prepared = prepare(&config, None).unwrap();
+        let parts = split_runs(config.runs, 3);
+        assert_eq!(parts, vec![0..16, 16..33, 33..50]);
+        let simulations: Vec<Simulation> = ["sgd", "hsgd"]
+            .iter()
+            .map(|method| {
+                let mut chunks = parts
+                    .iter()
+                    .map(|r| simulate_part(&config, &prepared, method, r.clone(), &mut Silent));
+                let mut merged = chunks.next().unwrap().unwrap();
+                for chunk in chunks {
+                    merged.merge(chunk.unwrap()).unwrap();
+                }
+                merged
+            })
+            .collect();
+        let split = report_from_simulations(&config, None, simulations, &mut Silent).unwrap();
+        assert_eq!(split, whole);
+        assert_eq!(split_runs(2, 4), vec![0..1, 1..2]);
     }
 
     #[test]

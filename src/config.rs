@@ -141,6 +141,8 @@ pub struct Config {
     pub sweep_runs: usize,
     /// display only: the histogram's y axis is logarithmic
     pub log_y: bool,
+    /// Display only: the compact view for an iframe (`embed=1` in the URL).
+    pub embed: bool,
 }
 
 impl Default for Config {
@@ -174,6 +176,7 @@ impl Default for Config {
             sweep_points: 8,
             sweep_runs: 500,
             log_y: false,
+            embed: false,
         }
     }
 }
@@ -185,6 +188,23 @@ pub const MAX_ITERATE_ENTRIES: usize = 20_000_000;
 /// Largest work of one simulation in element operations (SGD: runs·steps·2Bd; hSGD:
 /// runs·steps·8·substeps·d), about a minute or two of computing.
 pub const MAX_WORK: f64 = 2e11;
+
+impl Config {
+    /// Work of the simulation in element operations on a design matrix with `d` columns,
+    /// the quantity [`MAX_WORK`] bounds: runs · steps · (2·B·d for SGD, 8·substeps·d for
+    /// hSGD, their sum for both). The page uses the same estimate to decide whether a
+    /// change re-runs at once.
+    pub fn simulation_work(&self, d: usize) -> f64 {
+        let sgd = 2.0 * self.batch as f64 * d as f64;
+        let hsgd = 8.0 * self.substeps as f64 * d as f64;
+        let per_step = match self.method {
+            Method::Sgd => sgd,
+            Method::Hsgd => hsgd,
+            Method::Both => sgd + hsgd,
+        };
+        self.runs as f64 * self.steps as f64 * per_step
+    }
+}
 
 fn check(ok: bool, field: &str, message: impl FnOnce() -> String) -> Result<()> {
     if ok {
@@ -307,7 +327,11 @@ impl Config {
         if !map.contains_key(key) {
             return false;
         }
-        let parsed = if text.is_empty() || text == "auto" {
+        let is_flag = matches!(map.get(key), Some(serde_json::Value::Bool(_)));
+        let parsed = if is_flag && matches!(text, "1" | "0") {
+            // A flag reads `1`/`0` as well as `true`/`false` (`?embed=1`).
+            serde_json::Value::Bool(text == "1")
+        } else if text.is_empty() || text == "auto" {
             serde_json::Value::Null
         } else {
             serde_json::from_str(text).unwrap_or_else(|_| serde_json::Value::String(text.into()))
@@ -405,6 +429,33 @@ mod tests {
         c.d = 1000;
         assert_eq!(c.validate().unwrap_err().field, "n");
         assert!(Config::default().validate().is_ok());
+    }
+
+    #[test]
+    fn flags_read_one_and_zero() {
+        let c = Config::from_query("embed=1&replacement=1");
+        assert!(c.embed && c.replacement);
+        let mut c = Config::from_query(&c.to_query());
+        assert!(c.embed && c.replacement);
+        assert!(c.set("embed", "0") && !c.embed);
+        assert!(c.set("embed", "true") && c.embed);
+        assert!(!c.set("embed", "2"));
+        assert!(!Config::default().embed);
+    }
+
+    #[test]
+    fn simulation_work_counts_element_operations() {
+        let mut c = Config::default();
+        c.runs = 10;
+        c.steps = 100;
+        c.batch = 3;
+        c.substeps = 5;
+        // SGD: 10 runs · 100 steps · 2·3·d; hSGD: 10 · 100 · 8·5·d.
+        assert_eq!(c.simulation_work(7), 10.0 * 100.0 * 2.0 * 3.0 * 7.0);
+        c.method = Method::Hsgd;
+        assert_eq!(c.simulation_work(7), 10.0 * 100.0 * 8.0 * 5.0 * 7.0);
+        c.method = Method::Both;
+        assert_eq!(c.simulation_work(7), 10.0 * 100.0 * (6.0 + 40.0) * 7.0);
     }
 
     #[test]

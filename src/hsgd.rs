@@ -46,8 +46,8 @@ use crate::error::{Error, Result};
 use crate::problem::Problem;
 use crate::rng::{self, Stream, Ziggurat};
 use crate::sgd::{
-    check_common, check_runs, initial_point, square_is_bounded, thinned_steps, LossCurve, Record,
-    Simulation, Ticker, Trajectory, CHECK_STEPS,
+    check_common, check_runs, initial_point, square_is_bounded, thinned_steps, Record, Simulation,
+    Ticker, CHECK_STEPS,
 };
 use crate::spectrum::Spectrum;
 
@@ -220,17 +220,7 @@ impl Hsgd {
         check_runs(&runs)?;
         let (d, r, steps) = (self.d, self.r, self.params.steps);
         let times = thinned_steps(steps, record.points);
-        let mut out = Simulation {
-            d,
-            runs: runs.clone(),
-            finished: Vec::new(),
-            finals: Vec::new(),
-            finals_svd: Some(Vec::new()),
-            diverged: Vec::new(),
-            times,
-            trajectory: None,
-            losses: Vec::new(),
-        };
+        let mut out = Simulation::empty(d, runs.clone(), times, true);
         let total = runs.len() as u64 * steps as u64;
         let mut ticker = Ticker::new(progress, total);
         let zig = rng::ziggurat();
@@ -296,21 +286,14 @@ impl Hsgd {
             if finished {
                 self.svd_coordinates(&y, &null0, steps, &mut s);
                 self.original_coordinates(&s, &mut x);
-                out.finished.push(run);
-                out.finals.extend_from_slice(&x);
-                if let Some(svd) = out.finals_svd.as_mut() {
-                    svd.extend_from_slice(&s);
-                }
-            } else {
-                out.diverged.push(run);
             }
             ticker.skip_to((k as u64 + 1) * steps as u64);
-            if keep_path {
-                out.trajectory = Some(Trajectory { run, points: path });
-            }
-            if keep_loss {
-                out.losses.push(LossCurve { run, values: loss });
-            }
+            out.record_run(
+                run,
+                finished.then_some((&x[..], Some(&s[..]))),
+                keep_path.then_some(path),
+                keep_loss.then_some(loss),
+            );
         }
         ticker.report()?;
         Ok(out)
@@ -466,17 +449,7 @@ pub fn simulate_euler_maruyama(
     let h = 1.0 / params.substeps as f64;
     let shrink = 1.0 - h * gamma * delta;
     let zig = rng::ziggurat();
-    let mut out = Simulation {
-        d,
-        runs: runs.clone(),
-        finished: Vec::new(),
-        finals: Vec::new(),
-        finals_svd: None,
-        diverged: Vec::new(),
-        times: Vec::new(),
-        trajectory: None,
-        losses: Vec::new(),
-    };
+    let mut out = Simulation::empty(d, runs.clone(), Vec::new(), false);
     let mut ticker = Ticker::new(progress, runs.len() as u64 * params.steps as u64);
     let mut x = vec![0.0; d];
     let mut weights = vec![0.0; n];
@@ -510,13 +483,9 @@ pub fn simulate_euler_maruyama(
             }
             ticker.advance(1, work_per_step)?;
         }
-        if finished && x.iter().all(|v| v.is_finite()) {
-            out.finished.push(run);
-            out.finals.extend_from_slice(&x);
-        } else {
-            out.diverged.push(run);
-        }
         ticker.skip_to((k as u64 + 1) * params.steps as u64);
+        let finished = finished && x.iter().all(|v| v.is_finite());
+        out.record_run(run, finished.then_some((&x[..], None)), None, None);
     }
     ticker.report()?;
     Ok(out)

@@ -33,7 +33,15 @@ pub mod quadrature;
 pub mod rng;
 pub mod sgd;
 pub mod spectrum;
+pub mod sweep;
 #[cfg(target_arch = "wasm32")]
 pub mod web;
+/// The page's text panels, natively (for their unit tests): the same files as the wasm
+/// module `web`, without the browser parts.
+#[cfg(not(target_arch = "wasm32"))]
+pub mod web {
+    pub mod explain;
+    pub mod numbers;
+}
 
 pub use error::{Error, Result};

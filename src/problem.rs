@@ -270,8 +270,23 @@ impl Problem {
         response: Option<usize>,
         preprocess: Preprocess,
     ) -> Result<Problem> {
-        let table = parse_csv(text)?;
+        let table = read_table(text)?;
         let columns = table.columns;
+        if columns < 2 {
+            return Err(Error::new(
+                "csv",
+                "the CSV needs at least 2 columns (one feature and the response)",
+            ));
+        }
+        if table.rows.len() < 2 {
+            return Err(Error::new(
+                "csv",
+                format!(
+                    "the CSV needs at least 2 data rows, but has {}",
+                    table.rows.len()
+                ),
+            ));
+        }
         let response = response.unwrap_or(columns - 1);
         if response >= columns {
             return Err(Error::new(
@@ -350,16 +365,51 @@ impl Problem {
 }
 
 /// Rows of numbers read from a CSV, with the header if there was one.
-struct Table {
-    header: Option<Vec<String>>,
-    rows: Vec<Vec<f64>>,
-    columns: usize,
+#[derive(Clone, Debug, PartialEq)]
+pub struct Table {
+    /// The first line's fields, when any of them is not a number.
+    pub header: Option<Vec<String>>,
+    /// The data rows, each `columns` finite numbers.
+    pub rows: Vec<Vec<f64>>,
+    /// Fields per row.
+    pub columns: usize,
 }
 
-fn parse_csv(text: &str) -> Result<Table> {
+impl Table {
+    /// Column `j` as a vector.
+    pub fn column(&self, j: usize) -> Vec<f64> {
+        self.rows.iter().map(|row| row[j]).collect()
+    }
+
+    /// The name of column `j`: its header, or its 0-based index.
+    pub fn column_name(&self, j: usize) -> String {
+        match &self.header {
+            Some(h) => h[j].clone(),
+            None => j.to_string(),
+        }
+    }
+}
+
+/// Reads a CSV of numbers (the one reader of the page, the CLI and the bundled digits):
+/// an optional header line (any field not a number), `#` comment lines, blank lines
+/// skipped, fields trimmed.
+///
+/// # Errors
+/// Field `csv`, naming the row (the line in the file, 1-based) and the column (1-based):
+/// unreadable CSV, ragged rows, empty, non-numeric or non-finite fields, no data rows.
+pub fn parse_csv(text: &str) -> Result<Table> {
+    let table = read_table(text)?;
+    if table.rows.is_empty() {
+        return Err(Error::new("csv", "the CSV holds no rows of numbers"));
+    }
+    Ok(table)
+}
+
+fn read_table(text: &str) -> Result<Table> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
+        .comment(Some(b'#'))
         .trim(csv::Trim::All)
         .from_reader(text.as_bytes());
     let mut header = None;
@@ -418,18 +468,6 @@ fn parse_csv(text: &str) -> Result<Table> {
             row.push(value);
         }
         rows.push(row);
-    }
-    if columns < 2 {
-        return Err(Error::new(
-            "csv",
-            "the CSV needs at least 2 columns (one feature and the response)",
-        ));
-    }
-    if rows.len() < 2 {
-        return Err(Error::new(
-            "csv",
-            format!("the CSV needs at least 2 data rows, but has {}", rows.len()),
-        ));
     }
     Ok(Table {
         header,
@@ -707,6 +745,23 @@ mod tests {
         assert!(csv_error("1\n2\n3\n")
             .message
             .contains("at least 2 columns"));
+    }
+
+    #[test]
+    fn parse_csv_reads_one_column_samples_with_comments_and_names() {
+        let table = parse_csv("# a sample\nq1\n1.5\n\n-2\n").unwrap();
+        assert_eq!(table.columns, 1);
+        assert_eq!(table.column(0), vec![1.5, -2.0]);
+        assert_eq!(table.column_name(0), "q1");
+        let bare = parse_csv("1,2\n3,4\n").unwrap();
+        assert_eq!(bare.column_name(1), "1");
+        assert_eq!(bare.column(1), vec![2.0, 4.0]);
+        assert!(parse_csv("# nothing\n")
+            .unwrap_err()
+            .message
+            .contains("no rows"));
+        let err = parse_csv("1\nx\n").unwrap_err();
+        assert!(err.message.contains("row 2, column 1"), "{}", err.message);
     }
 
     #[test]

@@ -111,7 +111,7 @@ pub fn thinned_steps(steps: usize, points: usize) -> Vec<usize> {
 }
 
 /// The thinned path of one run.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Trajectory {
     /// The run's index.
     pub run: usize,
@@ -121,7 +121,7 @@ pub struct Trajectory {
 }
 
 /// The loss curve of one run.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LossCurve {
     /// The run's index.
     pub run: usize,
@@ -130,7 +130,7 @@ pub struct LossCurve {
 }
 
 /// The result of simulating a range of runs (SGD or hSGD).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Simulation {
     /// Dimension d.
     pub d: usize,
@@ -156,7 +156,9 @@ pub struct Simulation {
 }
 
 impl Simulation {
-    fn empty(d: usize, runs: Range<usize>, times: Vec<usize>, svd: bool) -> Simulation {
+    /// A simulation of no runs yet over `runs`, recording at `times`; `svd`: final
+    /// iterates in SVD coordinates are kept too.
+    pub(crate) fn empty(d: usize, runs: Range<usize>, times: Vec<usize>, svd: bool) -> Simulation {
         Simulation {
             d,
             runs,
@@ -167,6 +169,35 @@ impl Simulation {
             times,
             trajectory: None,
             losses: Vec::new(),
+        }
+    }
+
+    /// Records how run `run` ended: its final iterate (original coordinates, and SVD
+    /// coordinates when this simulation keeps them), or `None` when it diverged; its
+    /// thinned trajectory and loss curve when they were recorded. The one place that
+    /// bookkeeping lives, for every integrator.
+    pub(crate) fn record_run(
+        &mut self,
+        run: usize,
+        final_iterate: Option<(&[f64], Option<&[f64]>)>,
+        path: Option<Vec<f64>>,
+        loss: Option<Vec<f64>>,
+    ) {
+        match final_iterate {
+            Some((x, svd)) => {
+                self.finished.push(run);
+                self.finals.extend_from_slice(x);
+                if let (Some(kept), Some(s)) = (self.finals_svd.as_mut(), svd) {
+                    kept.extend_from_slice(s);
+                }
+            }
+            None => self.diverged.push(run),
+        }
+        if let Some(points) = path {
+            self.trajectory = Some(Trajectory { run, points });
+        }
+        if let Some(values) = loss {
+            self.losses.push(LossCurve { run, values });
         }
     }
 
@@ -544,19 +575,13 @@ impl Sgd {
                 None
             };
             let finished = self.run_one(seed, run, &mut work, &out.times, observer, &mut ticker)?;
-            if finished {
-                out.finished.push(run);
-                out.finals.extend_from_slice(&work.x);
-            } else {
-                out.diverged.push(run);
-            }
             ticker.skip_to((k as u64 + 1) * steps as u64);
-            if keep_path {
-                out.trajectory = Some(Trajectory { run, points: path });
-            }
-            if keep_loss {
-                out.losses.push(LossCurve { run, values: loss });
-            }
+            out.record_run(
+                run,
+                finished.then_some((&work.x[..], None)),
+                keep_path.then_some(path),
+                keep_loss.then_some(loss),
+            );
         }
         ticker.report()?;
         Ok(out)

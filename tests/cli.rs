@@ -210,3 +210,36 @@ fn a_diverging_learning_rate_is_explained() {
         "{stderr}"
     );
 }
+
+/// `hsgd sweep` prints the page's sweep; each point is reproducible with `hsgd run` at that
+/// point's γ, seed and runs.
+#[test]
+fn sweep_prints_points_that_run_reproduces() {
+    let query = "n=60&d=5&steps=100&sweep=gamma&sweep_points=3&sweep_runs=60";
+    let v = json(&["sweep", query]);
+    let points = v["sweep"]["points"].as_array().unwrap();
+    assert_eq!(points.len(), 3);
+    let curves = v["sweep"]["plan"]["curves"].as_array().unwrap();
+    let upper: Vec<f64> = curves
+        .iter()
+        .map(|p| p["upper"].as_f64().unwrap())
+        .collect();
+    assert!(upper.windows(2).all(|w| w[0] > w[1]), "η* falls with γ");
+    let p = &points[1];
+    let run = json(&[
+        "run",
+        &format!(
+            "n=60&d=5&steps=100&runs=60&gamma={}&seed={}",
+            p["x"], p["seed"]
+        ),
+        "--brief",
+    ]);
+    assert_eq!(
+        run["sgd"]["estimates"]["hill"]["alpha"],
+        p["methods"][0]["hill"]
+    );
+    assert_eq!(run["bounds"]["upper"], p["upper"]);
+    let out = hsgd(&["sweep", "sweep_points=1"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("sweep_points"));
+}

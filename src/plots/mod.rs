@@ -17,6 +17,7 @@ pub mod histogram;
 pub mod loss;
 pub mod qq;
 pub mod spectrum;
+pub mod sweep;
 pub mod tail;
 
 use plotters::coord::Shift;
@@ -28,6 +29,7 @@ pub use histogram::{draw_histogram, Histogram};
 pub use loss::{draw_loss, LossSeries};
 pub use qq::{draw_qq, QqSeries};
 pub use spectrum::draw_spectrum;
+pub use sweep::draw_sweep;
 pub use tail::{draw_tail, survival_points, TailLine};
 
 /// What a drawing function returns: plotters' error carries the backend's error type.

@@ -10,12 +10,25 @@
 //!   canvas with plotters-canvas.
 //! - [`numbers`]: the numbers panel's rows, computed from a report.
 //! - [`export`]: downloads of the plots (PNG, SVG) and the results (JSON, CSV).
+//! - [`explain`]: the explanation under the plots (MathML, with the report's numbers).
+//! - [`upload`]: the user's CSV (picked or dropped, checked, kept for a reload).
+//! - [`live`]: relevant controls, the γ slider, automatic re-runs, budget, divergence.
+//! - [`embed`]: the compact view for an iframe (`embed=1`).
+//! - [`pool`]: several workers sharing independent tasks; [`sweep`]: the sweep section,
+//!   whose points run on the pool; [`split`]: the main run's runs split across a pool.
 
+pub mod embed;
+pub mod explain;
 pub mod export;
+pub mod live;
 pub mod numbers;
 pub mod page;
 pub mod plots;
+pub mod pool;
 pub mod protocol;
+pub mod split;
+pub mod sweep;
+pub mod upload;
 pub mod worker;
 
 use wasm_bindgen::JsCast;
@@ -26,6 +39,7 @@ pub fn start() {
     console_error_panic_hook::set_once();
     if web_sys::window().is_some() {
         page::start();
+        sweep::start();
     } else {
         worker::start();
     }

@@ -17,7 +17,7 @@ use web_sys::{
     MessageEvent, Worker, WorkerOptions, WorkerType,
 };
 
-use super::numbers::{format_ms, numbers};
+use super::numbers::{format_ms, panel_html};
 use super::plots::{draw_on_canvas, PLOTS};
 use super::protocol::{FromWorker, ToWorker};
 use crate::analysis::Report;
@@ -52,6 +52,77 @@ pub const CONTROLS: &[Control] = &[
             ("spectrum", "prescribed spectrum"),
             ("digits", "digits"),
             ("digits-rf", "digits, random features"),
+            ("csv", "your CSV file"),
+        ],
+    },
+    Control {
+        key: "n",
+        label: "rows n",
+        hint: "examples of synthetic data",
+        mode: "numeric",
+        choices: &[],
+    },
+    Control {
+        key: "d",
+        label: "columns d",
+        hint: "features of synthetic data",
+        mode: "numeric",
+        choices: &[],
+    },
+    Control {
+        key: "shape",
+        label: "spectrum shape",
+        hint: "how the singular values fall",
+        mode: "",
+        choices: &[
+            ("power-law", "power law"),
+            ("condition", "condition number"),
+        ],
+    },
+    Control {
+        key: "decay",
+        label: "decay",
+        hint: "λ_i ∝ i^(−decay)",
+        mode: "decimal",
+        choices: &[],
+    },
+    Control {
+        key: "condition",
+        label: "condition number",
+        hint: "λ_1 / λ_r",
+        mode: "decimal",
+        choices: &[],
+    },
+    Control {
+        key: "features",
+        label: "random features",
+        hint: "ReLU features of the digits",
+        mode: "numeric",
+        choices: &[],
+    },
+    Control {
+        key: "data_seed",
+        label: "data seed",
+        hint: "same seed, same data",
+        mode: "numeric",
+        choices: &[],
+    },
+    Control {
+        key: "response",
+        label: "response column",
+        hint: "0-based; auto = the last",
+        mode: "numeric",
+        choices: &[],
+    },
+    Control {
+        key: "preprocess",
+        label: "preprocessing",
+        hint: "of the CSV's features",
+        mode: "",
+        choices: &[
+            ("none", "none"),
+            ("minmax", "min-max"),
+            ("standardize", "standardise"),
         ],
     },
     Control {
@@ -199,6 +270,9 @@ fn try_start() -> Result<(), JsValue> {
 
     build_controls(&document, &config)?;
     build_plots(&document, &config)?;
+    super::upload::build(&document)?;
+    super::live::build(&document)?;
+    super::embed::build(&document, &config);
     listen(&document, "controls", "submit", |event| {
         event.prevent_default();
         with_app(request_run);
@@ -267,8 +341,30 @@ fn try_start() -> Result<(), JsValue> {
     };
     write_url(&app.config);
     request_run(&mut app);
+    after_input(&app, false);
+    if !app.running {
+        set_text(&app.document, "status", "Fix the marked input to run.");
+    }
     APP.with(|cell| *cell.borrow_mut() = Some(app));
     Ok(())
+}
+
+/// The page's current config and CSV text, for the sweep section (`None` before start-up).
+pub(super) fn current_input() -> Option<(Config, Option<String>)> {
+    with_app(|app| (app.config.clone(), None))
+}
+
+/// Sets one config field from the sweep section's controls and writes the URL; false when
+/// the text does not parse.
+pub(super) fn set_field(key: &str, text: &str) -> bool {
+    with_app(|app| {
+        let ok = app.config.set(key, text);
+        if ok {
+            write_url(&app.config);
+        }
+        ok
+    })
+    .unwrap_or(false)
 }
 
 /// Adds a listener on the element with id `id`; it lives as long as the page.
@@ -383,6 +479,7 @@ fn new_worker(
 
 /// Terminates the worker (cancel, crash or failed start).
 fn stop_worker(app: &mut App) {
+    super::split::cancel();
     if let Some(worker) = app.worker.take() {
         worker.terminate();
     }
@@ -430,7 +527,35 @@ fn on_control_change(app: &mut App, key: String, text: String) {
     } else {
         app.unparsed.insert(key, text);
     }
-    show_input_errors(app);
+    after_input(app, true);
+}
+
+/// Sets the control `key` to `text` as if the user had typed it (the γ slider, a file
+/// dropped or picked).
+pub(super) fn set_control(key: &str, text: &str) {
+    with_app(|app| {
+        if let Some(e) = element(&app.document, &format!("ctl-{key}")) {
+            if let Some(input) = e.dyn_ref::<HtmlInputElement>() {
+                input.set_value(text);
+            } else if let Some(select) = e.dyn_ref::<HtmlSelectElement>() {
+                select.set_value(text);
+            }
+        }
+        on_control_change(app, key.to_string(), text.to_string());
+    });
+}
+
+/// Runs the current config (the automatic re-run's timer).
+pub(super) fn run_now() {
+    with_app(request_run);
+}
+
+/// The input side's hook (src/web/live.rs): relevant controls, slider, divergence note,
+/// and an automatic re-run of a small job when `rerun`.
+fn after_input(app: &App, rerun: bool) {
+    let valid = rerun && show_input_errors(app);
+    let report = app.shown.as_ref().map(|s| &s.report);
+    super::live::after_input(&app.document, &app.config, valid, report, rerun);
 }
 
 /// Shows every current input problem: each control whose text does not parse, then the
@@ -445,6 +570,16 @@ fn show_input_errors(app: &App) -> bool {
         };
         show_error(&app.document, key, &format!("“{text}” is not {what}"));
     }
+    // The CSV, when the data set is one (src/web/upload.rs).
+    let csv_ok = match super::upload::check(&app.document, &app.config) {
+        Ok(()) => true,
+        Err(e) => {
+            if !app.unparsed.contains_key(&e.field) {
+                show_error(&app.document, &e.field, &e.message);
+            }
+            false
+        }
+    };
     match app.config.validate() {
         Err(e) => {
             if !app.unparsed.contains_key(&e.field) {
@@ -452,13 +587,14 @@ fn show_input_errors(app: &App) -> bool {
             }
             false
         }
-        Ok(()) => app.unparsed.is_empty(),
+        Ok(()) => app.unparsed.is_empty() && csv_ok,
     }
 }
 
 /// Starts a job for the current config (after validating it); a running job is
 /// superseded (its replies become stale).
 fn request_run(app: &mut App) {
+    super::live::cancel_rerun();
     if !show_input_errors(app) {
         return;
     }
@@ -474,6 +610,11 @@ fn request_run(app: &mut App) {
     set_running_ui(app, true);
     set_progress(app, 0, app.config.runs);
     set_text(&app.document, "status", "Starting…");
+    // With several cores the runs are split across a worker pool (`super::split`).
+    if super::split::post(app.job, &app.config, None) {
+        app.posted_ms = super::now_ms();
+        return;
+    }
     if app.worker_ready {
         post_job(app);
     } else {
@@ -485,7 +626,7 @@ fn post_job(app: &mut App) {
     let message = ToWorker::Run {
         job: app.job,
         config: app.config.clone(),
-        csv: None,
+        csv: super::upload::text_for(&app.config),
     };
     app.posted_ms = super::now_ms();
     let posted = match &app.worker {
@@ -529,6 +670,24 @@ fn on_worker_message(app: &mut App, event: &MessageEvent) {
     {
         return; // a stale reply
     }
+    handle_reply(app, message);
+}
+
+/// A reply of the current job from the split run's workers (`super::split`), handled as
+/// if the page's own worker had sent it.
+pub(super) fn deliver(message: FromWorker) {
+    with_app(|app| {
+        if message
+            .job()
+            .is_some_and(|job| job == app.job && app.running)
+        {
+            handle_reply(app, message);
+        }
+    });
+}
+
+/// Acts on a reply of the current job.
+fn handle_reply(app: &mut App, message: FromWorker) {
     match message {
         FromWorker::Ready => {
             app.worker_ready = true;
@@ -567,8 +726,14 @@ fn on_worker_message(app: &mut App, event: &MessageEvent) {
             });
             show_numbers(app);
             redraw(app);
+            super::live::on_report(&app.document);
+            after_input(app, false);
         }
         FromWorker::Error { field, message, .. } => finish_with_error(app, &field, &message),
+        // Sweep replies come from the sweep's own workers (`super::sweep`), never this one.
+        FromWorker::SweepPlan { .. }
+        | FromWorker::SweepPoint { .. }
+        | FromWorker::RunPart { .. } => {}
         FromWorker::Panic { message } => {
             stop_worker(app);
             finish_with_error(
@@ -613,6 +778,7 @@ fn finish_with_error(app: &mut App, field: &str, message: &str) {
     set_text(&app.document, "status", "Stopped: see the message.");
     mark_finished(app);
     show_error(&app.document, field, message);
+    super::live::on_error(&app.document, field, message);
 }
 
 /// Records on the status line which job ended last (`data-job`), so tests and scripts can
@@ -678,32 +844,15 @@ fn clear_errors(document: &Document) {
     }
 }
 
+/// Fills the numbers panel (and the explanation) from the report on screen.
 fn show_numbers(app: &App) {
-    let (Some(shown), Some(list)) = (&app.shown, element(&app.document, "numbers")) else {
+    let (Some(shown), Some(panel)) = (&app.shown, element(&app.document, "numbers")) else {
         return;
     };
-    let html: String = numbers(&shown.report, shown.wall_ms)
-        .iter()
-        .map(|n| {
-            let value = n
-                .value
-                .map(|v| format!(r#" data-value="{v}""#))
-                .unwrap_or_default();
-            // Sentences (the verdict) take a whole row.
-            let class = if n.value.is_none() && n.text.len() > 40 {
-                "number wide"
-            } else {
-                "number"
-            };
-            format!(
-                r#"<div class="{class}"><dt>{label}</dt><dd data-key="{key}"{value}>{text}</dd></div>"#,
-                label = escape(&n.label),
-                key = escape(&n.key),
-                text = escape(&n.text),
-            )
-        })
-        .collect();
-    list.set_inner_html(&html);
+    panel.set_inner_html(&panel_html(&shown.report, shown.wall_ms));
+    if let Some(explain) = element(&app.document, "explain") {
+        explain.set_inner_html(&super::explain::explanation_html(&shown.report));
+    }
 }
 
 /// A click on a download button (see [`super::export`]).
@@ -719,14 +868,16 @@ fn on_download_click(app: &mut App, button: &web_sys::Element) {
 fn on_log_y(app: &mut App, log_y: bool) {
     app.config.log_y = log_y;
     write_url(&app.config);
-    if let Some(shown) = &mut app.shown {
-        shown.report.config.log_y = log_y;
-    }
     redraw(app);
 }
 
 /// Draws every plot for the report on screen (after a run, and on resize).
 fn redraw(app: &mut App) {
+    // Display options follow the page, not the config the report was run with (log y
+    // may have been toggled during the run).
+    if let Some(shown) = &mut app.shown {
+        shown.report.config.log_y = app.config.log_y;
+    }
     let Some(shown) = &app.shown else {
         return;
     };

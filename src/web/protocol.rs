@@ -11,6 +11,8 @@ use serde::{Deserialize, Serialize};
 use crate::analysis::Report;
 use crate::config::Config;
 use crate::error::Error;
+use crate::sgd::Simulation;
+use crate::sweep::{SweepPlan, SweepPoint};
 
 /// Page → worker.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -24,6 +26,52 @@ pub enum ToWorker {
         config: Config,
         /// A user's CSV, when the config's data is `csv`.
         csv: Option<String>,
+    },
+    /// Simulate runs `runs` of `method` ("sgd" or "hsgd") for `config` (one part of a
+    /// run split across several workers).
+    RunPart {
+        /// Generation id of the run.
+        job: u32,
+        /// The parameters.
+        config: Config,
+        /// A user's CSV, when the config's data is `csv`.
+        csv: Option<String>,
+        /// "sgd" or "hsgd".
+        method: String,
+        /// The runs of this part.
+        runs: std::ops::Range<usize>,
+    },
+    /// Analyse the merged simulations of a split run (one per method, SGD first) and
+    /// reply `Done` with the report.
+    Analyse {
+        /// Generation id of the run.
+        job: u32,
+        /// The parameters.
+        config: Config,
+        /// A user's CSV, when the config's data is `csv`.
+        csv: Option<String>,
+        /// All runs of each method, merged in order.
+        simulations: Vec<Simulation>,
+    },
+    /// Compute the sweep's plan (swept values, bound curves) for `config`.
+    SweepPlan {
+        /// Generation id of the sweep.
+        job: u32,
+        /// The parameters (the sweep fields included).
+        config: Config,
+        /// A user's CSV, when the config's data is `csv`.
+        csv: Option<String>,
+    },
+    /// Simulate and measure sweep point `index` of the plan of `config`.
+    SweepPoint {
+        /// Generation id of the sweep.
+        job: u32,
+        /// The parameters (the sweep fields included).
+        config: Config,
+        /// A user's CSV, when the config's data is `csv`.
+        csv: Option<String>,
+        /// The point's index in the plan.
+        index: usize,
     },
 }
 
@@ -57,6 +105,29 @@ pub enum FromWorker {
         field: String,
         /// What went wrong, for the user.
         message: String,
+    },
+    /// One part of split run `job`.
+    RunPart {
+        /// Generation id.
+        job: u32,
+        /// The simulated runs.
+        part: Box<Simulation>,
+    },
+    /// The plan of sweep `job`.
+    SweepPlan {
+        /// Generation id.
+        job: u32,
+        /// Swept values and bound curves.
+        plan: Box<SweepPlan>,
+    },
+    /// Point `index` of sweep `job`.
+    SweepPoint {
+        /// Generation id.
+        job: u32,
+        /// The point's index.
+        index: usize,
+        /// Its bounds and measured tail indices.
+        point: Box<SweepPoint>,
     },
     /// The worker panicked; its wasm instance is unusable and must be replaced.
     Panic {
@@ -104,7 +175,10 @@ impl FromWorker {
         match self {
             FromWorker::Progress { job, .. }
             | FromWorker::Done { job, .. }
-            | FromWorker::Error { job, .. } => Some(*job),
+            | FromWorker::Error { job, .. }
+            | FromWorker::RunPart { job, .. }
+            | FromWorker::SweepPlan { job, .. }
+            | FromWorker::SweepPoint { job, .. } => Some(*job),
             FromWorker::Ready | FromWorker::Panic { .. } => None,
         }
     }

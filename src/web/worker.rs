@@ -9,6 +9,72 @@ use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 use super::protocol::{FromWorker, ToWorker};
 use crate::analysis::{self, Observer};
+use crate::config::Config;
+use crate::sweep::{self, SweepPlan};
+
+thread_local! {
+    /// The last sweep plan this worker computed, with its inputs: a sweep's points all
+    /// share one plan, so each worker builds it once per sweep.
+    static PLAN: std::cell::RefCell<Option<(Config, Option<String>, SweepPlan)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// The sweep plan of `config` and `csv`, from the cache when the inputs are unchanged.
+fn cached_plan(config: &Config, csv: Option<&str>) -> Result<SweepPlan, crate::Error> {
+    let hit = PLAN.with(|cell| {
+        cell.borrow()
+            .as_ref()
+            .and_then(|(c, t, plan)| (c == config && t.as_deref() == csv).then(|| plan.clone()))
+    });
+    if let Some(plan) = hit {
+        return Ok(plan);
+    }
+    let plan = sweep::plan(config, csv)?;
+    PLAN.with(|cell| {
+        *cell.borrow_mut() = Some((config.clone(), csv.map(str::to_string), plan.clone()))
+    });
+    Ok(plan)
+}
+
+/// A prepared problem (data, SVD, bounds) with the inputs it was made from.
+type CachedPrepared = (Config, Option<String>, std::rc::Rc<analysis::Prepared>);
+
+thread_local! {
+    /// The last prepared problem: the parts of a split run share it.
+    static PREPARED: std::cell::RefCell<Option<CachedPrepared>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+fn cached_prepared(
+    config: &Config,
+    csv: Option<&str>,
+) -> Result<std::rc::Rc<analysis::Prepared>, crate::Error> {
+    let hit = PREPARED.with(|cell| {
+        cell.borrow().as_ref().and_then(|(c, t, p)| {
+            (c == config && t.as_deref() == csv).then(|| std::rc::Rc::clone(p))
+        })
+    });
+    if let Some(prepared) = hit {
+        return Ok(prepared);
+    }
+    let prepared = std::rc::Rc::new(analysis::prepare(config, csv)?);
+    PREPARED.with(|cell| {
+        *cell.borrow_mut() = Some((
+            config.clone(),
+            csv.map(str::to_string),
+            std::rc::Rc::clone(&prepared),
+        ))
+    });
+    Ok(prepared)
+}
+
+fn error_reply(job: u32, e: crate::Error) -> FromWorker {
+    FromWorker::Error {
+        job,
+        field: e.field,
+        message: e.message,
+    }
+}
 
 /// Least time between two progress messages (ms): often enough for a smooth bar, rare
 /// enough not to flood the page.
@@ -83,6 +149,82 @@ pub fn handle(text: &str) -> FromWorker {
                     field: e.field,
                     message: e.message,
                 },
+            }
+        }
+        Ok(ToWorker::RunPart {
+            job,
+            config,
+            csv,
+            method,
+            runs,
+        }) => {
+            let mut observer = WorkerObserver {
+                job,
+                last_post_ms: f64::NEG_INFINITY,
+            };
+            let part = cached_prepared(&config, csv.as_deref()).and_then(|prepared| {
+                analysis::simulate_part(&config, &prepared, &method, runs, &mut observer)
+            });
+            match part {
+                Ok(part) => FromWorker::RunPart {
+                    job,
+                    part: Box::new(part),
+                },
+                Err(e) => error_reply(job, e),
+            }
+        }
+        Ok(ToWorker::Analyse {
+            job,
+            config,
+            csv,
+            simulations,
+        }) => {
+            let mut observer = WorkerObserver {
+                job,
+                last_post_ms: f64::NEG_INFINITY,
+            };
+            match analysis::report_from_simulations(
+                &config,
+                csv.as_deref(),
+                simulations,
+                &mut observer,
+            ) {
+                Ok(report) => FromWorker::Done {
+                    job,
+                    report: Box::new(report),
+                },
+                Err(e) => error_reply(job, e),
+            }
+        }
+        Ok(ToWorker::SweepPlan { job, config, csv }) => {
+            match cached_plan(&config, csv.as_deref()) {
+                Ok(plan) => FromWorker::SweepPlan {
+                    job,
+                    plan: Box::new(plan),
+                },
+                Err(e) => error_reply(job, e),
+            }
+        }
+        Ok(ToWorker::SweepPoint {
+            job,
+            config,
+            csv,
+            index,
+        }) => {
+            let mut observer = WorkerObserver {
+                job,
+                last_post_ms: f64::NEG_INFINITY,
+            };
+            let point = cached_plan(&config, csv.as_deref()).and_then(|plan| {
+                sweep::run_point(&config, csv.as_deref(), &plan, index, &mut observer)
+            });
+            match point {
+                Ok(point) => FromWorker::SweepPoint {
+                    job,
+                    index,
+                    point: Box::new(point),
+                },
+                Err(e) => error_reply(job, e),
             }
         }
         Err(e) => FromWorker::Error {

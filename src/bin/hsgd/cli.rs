@@ -10,6 +10,7 @@ use serde_json::{json, Value};
 
 use hsgd::analysis::{self, Observer};
 use hsgd::config::{Config, DataKind, Preprocess, SpectrumShape};
+use hsgd::problem;
 use hsgd::Error;
 
 /// Heavy tails in homogenized SGD (Jiao & Keller-Ressel, arXiv 2402.01382): the paper's
@@ -81,6 +82,17 @@ enum Command {
         /// Leave the samples (one value per run) out of the JSON.
         #[arg(long)]
         brief: bool,
+    },
+    /// The page's sweep as JSON: the diffusion model's bounds as curves over γ, B or δ
+    /// and the measured Hill tail index at each point, e.g.
+    /// `hsgd sweep 'sweep=gamma&sweep_points=8&sweep_runs=500'` (the page's URL query).
+    Sweep {
+        /// The page's URL query; empty for the page's default sweep.
+        #[arg(default_value = "")]
+        query: String,
+        /// A CSV file, when the query says `data=csv`.
+        #[arg(long)]
+        csv: Option<PathBuf>,
     },
 }
 
@@ -362,78 +374,15 @@ fn simulate(
     }))
 }
 
-/// Reads a sample: one number per line, or a column of a CSV (header optional).
+/// The columns of a CSV of numbers with their names (header, else 0-based index), read by
+/// the same parser as the page's CSV data; errors name the row and column.
 fn read_columns(path: &PathBuf) -> Result<(Vec<String>, Vec<Vec<f64>>), Error> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| Error::new("input", format!("cannot read {}: {e}", path.display())))?;
-    let mut names: Vec<String> = Vec::new();
-    let mut columns: Vec<Vec<f64>> = Vec::new();
-    for (line_number, line) in text.lines().enumerate() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let fields: Vec<&str> = line.split(',').map(str::trim).collect();
-        let parsed: Result<Vec<f64>, _> = fields.iter().map(|f| f.parse::<f64>()).collect();
-        match parsed {
-            Err(_) if columns.is_empty() && names.is_empty() => {
-                names = fields.iter().map(|s| s.to_string()).collect();
-                columns = vec![Vec::new(); names.len()];
-            }
-            Err(_) => {
-                let bad = fields
-                    .iter()
-                    .position(|f| f.parse::<f64>().is_err())
-                    .unwrap_or(0);
-                return Err(Error::new(
-                    "input",
-                    format!(
-                        "row {}, column {}: '{}' is not a number",
-                        line_number + 1,
-                        bad + 1,
-                        fields[bad]
-                    ),
-                ));
-            }
-            Ok(values) => {
-                if columns.is_empty() {
-                    columns = vec![Vec::new(); values.len()];
-                    names = (0..values.len()).map(|i| i.to_string()).collect();
-                }
-                if values.len() != columns.len() {
-                    return Err(Error::new(
-                        "input",
-                        format!(
-                            "row {} has {} fields, expected {}",
-                            line_number + 1,
-                            values.len(),
-                            columns.len()
-                        ),
-                    ));
-                }
-                if let Some(bad) = values.iter().position(|v| !v.is_finite()) {
-                    return Err(Error::new(
-                        "input",
-                        format!(
-                            "row {}, column {}: '{}' is not a finite number",
-                            line_number + 1,
-                            bad + 1,
-                            fields[bad]
-                        ),
-                    ));
-                }
-                for (c, v) in columns.iter_mut().zip(values) {
-                    c.push(v);
-                }
-            }
-        }
-    }
-    if columns.is_empty() {
-        return Err(Error::new(
-            "input",
-            format!("{} holds no numbers", path.display()),
-        ));
-    }
+    let table = problem::parse_csv(&text)
+        .map_err(|e| Error::new("input", format!("{}: {}", path.display(), e.message)))?;
+    let names = (0..table.columns).map(|j| table.column_name(j)).collect();
+    let columns = (0..table.columns).map(|j| table.column(j)).collect();
     Ok((names, columns))
 }
 
@@ -504,6 +453,20 @@ fn run(query: &str, csv: Option<&PathBuf>, brief: bool) -> Result<Value, Error> 
     Ok(value)
 }
 
+fn sweep(query: &str, csv: Option<&PathBuf>) -> Result<Value, Error> {
+    let config = Config::from_query(query);
+    let text = match csv {
+        Some(path) => Some(
+            std::fs::read_to_string(path)
+                .map_err(|e| Error::new("csv", format!("cannot read {}: {e}", path.display())))?,
+        ),
+        None => None,
+    };
+    let mut clock = Clock(Instant::now());
+    let sweep = hsgd::sweep::run(&config, text.as_deref(), &mut clock)?;
+    Ok(json!({ "config": config, "sweep": sweep }))
+}
+
 /// Adds the keys of `extra` (an object) to `value` (an object).
 fn merge(value: &mut Value, extra: Value) {
     if let (Value::Object(target), Value::Object(source)) = (value, extra) {
@@ -531,6 +494,7 @@ pub fn main() -> ExitCode {
             seed,
         } => estimate(input, column.as_deref(), *k, *seed),
         Command::Run { query, csv, brief } => run(query, csv.as_ref(), *brief),
+        Command::Sweep { query, csv } => sweep(query, csv.as_ref()),
     };
     match result {
         Ok(value) => {

@@ -1,0 +1,526 @@
+//! The sweep (issue 5): the diffusion model's tail-index bounds η*(x) and η_*(x) as curves
+//! over a swept parameter x ∈ {γ, B, δ} (MATH.md §3.1–3.2), and at a few points x_j the
+//! tail index measured from a simulation, with an interval.
+//!
+//! - Swept values ([`plan`]), with h_1 = λ_1²/n, γ̄ the critical rate and γ_2 the
+//!   second-moment (stability) limit of hSGD (MATH.md §3.2), both at the config's B and δ:
+//!   - γ: log-spaced over [γ̄/10, 0.95·γ_2] (γ_2 ≥ γ̄, equal when δ = 0), from light tails
+//!     (η* ≈ 10 near the left end) to the heavy-tailed regime just below the limit;
+//!   - B: distinct integers log-spaced over 1..=min(n, 32) (fewer than `sweep_points`
+//!     when there are not enough distinct integers);
+//!   - δ: log-spaced over [δ_hi/100, δ_hi] with δ_hi = min(3h_1, 1.5/γ − h_1) (when that is
+//!     positive, else 3h_1): the cap keeps the deterministic part of an SGD step,
+//!     |1 − γ(h_1 + δ)| < 1, contracting, so discrete SGD does not diverge.
+//! - One point ([`run_point`]): the config with the swept field set to x_j, `runs` =
+//!   `sweep_runs` and the seed [`point_seed`]`(seed, j)`, run through
+//!   [`analysis::prepare`] and [`analysis::simulate`] for each method; then Hill's estimate
+//!   on both tails of the centred inspected coordinate exactly as [`analysis::run`] does
+//!   (k = `hill_k` or the Clauset–Shalizi–Newman choice). The interval is Hill's
+//!   asymptotic 95% interval α̂ ± 1.96·α̂/√k (MATH.md §4.2: se ≈ η/√k); it ignores Hill's
+//!   bias, which is negative for t-like tails.
+//! - Points are independent: each has its own seed, derived from (seed, j) only, so a sweep
+//!   gives the same numbers whether its points run in one thread or in several workers.
+//!
+//! The bounds are those of the diffusion model hSGD, not the tail index of discrete SGD
+//! (MATH.md §0, §5.4): the plot labels them so.
+
+use std::collections::BTreeMap;
+
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+
+use crate::analysis::{self, Observer};
+use crate::bounds::{self, log_space};
+use crate::config::{Config, Method, SweepOver};
+use crate::error::{Error, Result};
+use crate::estimators::{self, Tail, MIN_SAMPLE};
+
+/// The largest batch size a B-sweep reaches (when n allows).
+pub const MAX_SWEEP_BATCH: usize = 32;
+/// Points of the dense bound curves of a γ or δ sweep.
+pub const CURVE_POINTS: usize = 120;
+/// The normal quantile of Hill's 95% interval.
+const Z_95: f64 = 1.959_963_984_540_054;
+/// Point j's seed is the first word of `rng::stream(seed, POINT_SEED_STREAM − j)`: far from
+/// the run indices 0, 1, 2, … and from the estimators' permutation stream (u64::MAX).
+pub const POINT_SEED_STREAM: u64 = u64::MAX - 1_000_000;
+
+/// What a sweep will compute: the swept values and everything that does not need a
+/// simulation (the dense bound curves, the markers).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SweepPlan {
+    /// The swept parameter.
+    pub over: SweepOver,
+    /// The swept values, ascending (B as a whole number).
+    pub values: Vec<f64>,
+    /// The diffusion model's bounds η*, η_* densely over the swept range.
+    pub curves: Vec<bounds::SweepPoint>,
+    /// The critical learning rate γ̄ at the config's B and δ (the lower bound holds below).
+    pub gamma_critical: f64,
+    /// The stability limit γ_2 of hSGD (finite second moment below) at the config's B, δ.
+    pub stability_limit: f64,
+    /// Description of the data.
+    pub problem: String,
+    /// Rows of A.
+    pub n: usize,
+    /// Columns of A.
+    pub d: usize,
+}
+
+/// The measured tail index of one method at one sweep point.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MethodPoint {
+    /// "sgd" or "hsgd".
+    pub method: String,
+    /// Runs that finished with a finite iterate.
+    pub runs: usize,
+    /// Runs that diverged.
+    pub diverged: usize,
+    /// Hill's tail index of the centred inspected coordinate (both tails); `None` with a
+    /// `note` when it cannot be computed.
+    pub hill: Option<f64>,
+    /// The k of that estimate.
+    pub k: Option<usize>,
+    /// Hill's asymptotic standard error α̂/√k.
+    pub std_err: Option<f64>,
+    /// α̂ ± 1.96·α̂/√k (lower end at least 0).
+    pub interval: Option<(f64, f64)>,
+    /// Why `hill` is missing.
+    pub note: Option<String>,
+}
+
+/// One point of a sweep: the bounds there and what each method measured.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SweepPoint {
+    /// Index j of the point.
+    pub index: usize,
+    /// The swept value x_j.
+    pub x: f64,
+    /// The seed of this point's runs, [`point_seed`]`(seed, j)`.
+    pub seed: u64,
+    /// η* at x_j.
+    pub upper: f64,
+    /// η_* at x_j.
+    pub lower: f64,
+    /// γ < γ̄ at x_j (the lower bound is proven).
+    pub lower_valid: bool,
+    /// One entry per simulated method (SGD first).
+    pub methods: Vec<MethodPoint>,
+    /// Milliseconds per stage.
+    pub timings_ms: BTreeMap<String, f64>,
+}
+
+/// A whole sweep: the plan and every point, in order.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Sweep {
+    /// The swept values and the bound curves.
+    pub plan: SweepPlan,
+    /// The points, by index.
+    pub points: Vec<SweepPoint>,
+}
+
+/// The seed of sweep point `index` under the user's `seed`.
+pub fn point_seed(seed: u64, index: usize) -> u64 {
+    crate::rng::stream(seed, POINT_SEED_STREAM - index as u64).next_u64()
+}
+
+/// The config a sweep point simulates before its swept field is set: `runs` =
+/// `sweep_runs`.
+fn base_config(config: &Config) -> Config {
+    let mut base = config.clone();
+    base.runs = config.sweep_runs;
+    base
+}
+
+/// The swept values, the bound curves and the markers for `config` (`csv`: the text of a
+/// user's CSV when `data` is csv).
+///
+/// # Errors
+/// Any error of [`Config::validate`] or [`analysis::prepare`] for the config with
+/// `runs` = `sweep_runs` (field named); `hill_k` not below `sweep_runs`.
+pub fn plan(config: &Config, csv: Option<&str>) -> Result<SweepPlan> {
+    let base = base_config(config);
+    if let Some(k) = config.hill_k {
+        if k >= config.sweep_runs {
+            return Err(Error::new(
+                "hill_k",
+                format!(
+                    "Hill's k must be below the runs per sweep point ({}); got {k}",
+                    config.sweep_runs
+                ),
+            ));
+        }
+    }
+    let prepared = analysis::prepare(&base, csv)?;
+    let model = &prepared.bounds;
+    let h1 = model.h()[0];
+    let points = config.sweep_points;
+    let (values, curves) = match config.sweep {
+        SweepOver::Gamma => {
+            let (lo, hi) = (model.gamma_critical() / 10.0, 0.95 * model.gamma_2());
+            let curve_x = log_space(lo, hi, CURVE_POINTS)?;
+            (log_space(lo, hi, points)?, model.sweep_gamma(&curve_x)?)
+        }
+        SweepOver::Batch => {
+            let b_max = prepared.problem.n().min(MAX_SWEEP_BATCH);
+            let mut values: Vec<f64> = if b_max == 1 {
+                vec![1.0]
+            } else {
+                log_space(1.0, b_max as f64, points)?
+                    .into_iter()
+                    .map(f64::round)
+                    .collect()
+            };
+            values.dedup();
+            let all: Vec<usize> = (1..=b_max).collect();
+            (values, model.sweep_batch(&all)?)
+        }
+        SweepOver::Delta => {
+            let cap = 1.5 / config.gamma - h1;
+            let hi = if cap > 0.0 {
+                (3.0 * h1).min(cap)
+            } else {
+                3.0 * h1
+            };
+            let lo = hi / 100.0;
+            let curve_x = log_space(lo, hi, CURVE_POINTS)?;
+            (log_space(lo, hi, points)?, model.sweep_delta(&curve_x)?)
+        }
+    };
+    Ok(SweepPlan {
+        over: config.sweep,
+        values,
+        curves,
+        gamma_critical: model.gamma_critical(),
+        stability_limit: model.gamma_2(),
+        problem: prepared.problem.name.clone(),
+        n: prepared.problem.n(),
+        d: prepared.problem.d(),
+    })
+}
+
+/// The config that sweep point `index` of `plan` simulates: the swept field set to its
+/// value, `runs` = `sweep_runs`, `seed` = [`point_seed`]`(seed, index)`.
+///
+/// # Errors
+/// `index` outside the plan (field `sweep_points`).
+pub fn point_config(config: &Config, plan: &SweepPlan, index: usize) -> Result<Config> {
+    let Some(&x) = plan.values.get(index) else {
+        return Err(Error::new(
+            "sweep_points",
+            format!(
+                "sweep point {index} does not exist; the sweep has {} points",
+                plan.values.len()
+            ),
+        ));
+    };
+    let mut point = base_config(config);
+    point.seed = point_seed(config.seed, index);
+    match plan.over {
+        SweepOver::Gamma => point.gamma = x,
+        SweepOver::Batch => point.batch = x as usize,
+        SweepOver::Delta => point.delta = x,
+    }
+    Ok(point)
+}
+
+/// The methods a config simulates, in report order.
+fn methods(config: &Config) -> &'static [&'static str] {
+    match config.method {
+        Method::Sgd => &["sgd"],
+        Method::Hsgd => &["hsgd"],
+        Method::Both => &["sgd", "hsgd"],
+    }
+}
+
+/// Simulates and measures sweep point `index` of `plan` (made by [`plan`] from the same
+/// `config` and `csv`). Progress goes to `observer` in SGD steps of this point.
+///
+/// # Errors
+/// As [`point_config`] and [`analysis::prepare`]; cancellation (field `run`). A method
+/// whose runs all diverge is not an error: its `hill` is `None` with a note.
+pub fn run_point(
+    config: &Config,
+    csv: Option<&str>,
+    plan: &SweepPlan,
+    index: usize,
+    observer: &mut dyn Observer,
+) -> Result<SweepPoint> {
+    let point = point_config(config, plan, index)?;
+    let mut timings = BTreeMap::new();
+    let t0 = observer.now_ms();
+    let prepared = analysis::prepare(&point, csv)?;
+    timings.insert("data + svd".to_string(), observer.now_ms() - t0);
+    let names = methods(&point);
+    let mut measured = Vec::with_capacity(names.len());
+    for (i, method) in names.iter().enumerate() {
+        let start = observer.now_ms();
+        let simulation = analysis::simulate(&point, &prepared, method, i, names.len(), observer)?;
+        let t_sim = observer.now_ms();
+        timings.insert(format!("{method} simulation"), t_sim - start);
+        let values = analysis::inspected_coordinate(&point, &prepared, &simulation);
+        measured.push(measure(
+            method,
+            &values,
+            simulation.diverged.len(),
+            point.hill_k,
+        ));
+        timings.insert(format!("{method} hill"), observer.now_ms() - t_sim);
+    }
+    let model = &prepared.bounds;
+    Ok(SweepPoint {
+        index,
+        x: plan.values[index],
+        seed: point.seed,
+        upper: model.upper(),
+        lower: model.lower(),
+        lower_valid: model.lower_valid(),
+        methods: measured,
+        timings_ms: timings,
+    })
+}
+
+/// Hill's estimate of the centred `values` (as [`analysis::run`] centres them: minus the
+/// mean), with its asymptotic interval.
+fn measure(method: &str, values: &[f64], diverged: usize, hill_k: Option<usize>) -> MethodPoint {
+    let mut out = MethodPoint {
+        method: method.to_string(),
+        runs: values.len(),
+        diverged,
+        hill: None,
+        k: None,
+        std_err: None,
+        interval: None,
+        note: None,
+    };
+    if values.len() < MIN_SAMPLE {
+        out.note = Some(format!(
+            "only {} runs finished ({diverged} diverged); Hill needs at least {MIN_SAMPLE}",
+            values.len()
+        ));
+        return out;
+    }
+    let mean = values.iter().sum::<f64>() / values.len() as f64;
+    let centred: Vec<f64> = values.iter().map(|v| v - mean).collect();
+    match estimators::hill_tail(&centred, Tail::Both, hill_k) {
+        Ok(estimate) => match (estimate.alpha, estimate.k) {
+            (Some(alpha), Some(k)) => {
+                let se = alpha / (k as f64).sqrt();
+                out.hill = Some(alpha);
+                out.k = Some(k);
+                out.std_err = Some(se);
+                out.interval = Some(((alpha - Z_95 * se).max(0.0), alpha + Z_95 * se));
+            }
+            _ => out.note = Some("Hill sees no power-law tail (ξ ≤ 0)".into()),
+        },
+        Err(e) => out.note = Some(format!("Hill: {}", e.message)),
+    }
+    out
+}
+
+/// Scales one point's progress into the whole sweep's.
+struct SweepProgress<'a> {
+    inner: &'a mut dyn Observer,
+    index: usize,
+    count: usize,
+}
+
+impl Observer for SweepProgress<'_> {
+    fn now_ms(&self) -> f64 {
+        self.inner.now_ms()
+    }
+    fn progress(&mut self, done: usize, total: usize) -> bool {
+        let total = total.max(1);
+        self.inner
+            .progress(self.index * total + done.min(total), self.count * total)
+    }
+}
+
+/// The whole sweep, point after point (the CLI; the page runs the points in workers).
+///
+/// # Errors
+/// As [`plan`] and [`run_point`].
+pub fn run(config: &Config, csv: Option<&str>, observer: &mut dyn Observer) -> Result<Sweep> {
+    let plan = plan(config, csv)?;
+    let count = plan.values.len();
+    let mut points = Vec::with_capacity(count);
+    for index in 0..count {
+        let mut progress = SweepProgress {
+            inner: observer,
+            index,
+            count,
+        };
+        points.push(run_point(config, csv, &plan, index, &mut progress)?);
+    }
+    Ok(Sweep { plan, points })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::Silent;
+    use crate::config::DataKind;
+
+    fn small() -> Config {
+        let mut c = Config::default();
+        c.n = 200;
+        c.d = 10;
+        c.steps = 200;
+        c.sweep_points = 4;
+        c.sweep_runs = 200;
+        c
+    }
+
+    #[test]
+    fn curves_are_the_bounds_model_at_each_value() {
+        for over in [SweepOver::Gamma, SweepOver::Batch, SweepOver::Delta] {
+            let mut config = small();
+            config.sweep = over;
+            let plan = plan(&config, None).unwrap();
+            let prepared = analysis::prepare(&base_config(&config), None).unwrap();
+            for p in &plan.curves {
+                let model = match over {
+                    SweepOver::Gamma => prepared.bounds.with_gamma(p.x).unwrap(),
+                    SweepOver::Batch => prepared.bounds.with_batch(p.x as usize).unwrap(),
+                    SweepOver::Delta => prepared.bounds.with_delta(p.x).unwrap(),
+                };
+                assert_eq!(p.upper, model.upper());
+                assert_eq!(p.lower, model.lower());
+            }
+            // The swept values are ascending and inside the curve's range.
+            assert!(plan.values.windows(2).all(|w| w[0] < w[1]), "{over:?}");
+            let (first, last) = (plan.curves[0].x, plan.curves.last().unwrap().x);
+            assert!(plan.values.iter().all(|&x| x >= first && x <= last));
+        }
+    }
+
+    #[test]
+    fn gamma_range_spans_the_critical_rate_to_the_stability_limit() {
+        let config = small();
+        let plan = plan(&config, None).unwrap();
+        let (lo, hi) = (plan.values[0], *plan.values.last().unwrap());
+        assert!((lo - plan.gamma_critical / 10.0).abs() < 1e-12 * lo);
+        assert!((hi - 0.95 * plan.stability_limit).abs() < 1e-12 * hi);
+        // δ = 0: γ_2 = γ̄ (MATH.md §3.2).
+        assert!((plan.stability_limit - plan.gamma_critical).abs() < 1e-9 * hi);
+        // The upper bound decreases along γ (Corollary 3.5).
+        assert!(plan.curves.windows(2).all(|w| w[0].upper > w[1].upper));
+    }
+
+    #[test]
+    fn batch_values_are_distinct_integers_within_n() {
+        let mut config = small();
+        config.sweep = SweepOver::Batch;
+        config.sweep_points = 20;
+        let plan = plan(&config, None).unwrap();
+        assert_eq!(plan.values[0], 1.0);
+        assert_eq!(*plan.values.last().unwrap(), MAX_SWEEP_BATCH as f64);
+        assert!(plan.values.iter().all(|b| b.fract() == 0.0));
+        assert!(plan.values.len() <= 20);
+        config.n = 5;
+        config.d = 3;
+        let plan = super::plan(&config, None).unwrap();
+        assert_eq!(*plan.values.last().unwrap(), 5.0);
+    }
+
+    #[test]
+    fn a_point_equals_analysis_run_at_its_config() {
+        let mut config = small();
+        config.method = Method::Both;
+        config.substeps = 2;
+        let plan = plan(&config, None).unwrap();
+        let point = run_point(&config, None, &plan, 2, &mut Silent).unwrap();
+        let report =
+            analysis::run(&point_config(&config, &plan, 2).unwrap(), None, &mut Silent).unwrap();
+        assert_eq!(point.upper, report.bounds.upper);
+        assert_eq!(point.lower, report.bounds.lower);
+        for (measured, sim) in point
+            .methods
+            .iter()
+            .zip([report.sgd.unwrap(), report.hsgd.unwrap()])
+        {
+            assert_eq!(measured.method, sim.method);
+            assert_eq!(measured.runs, sim.runs);
+            let hill = sim.estimates.unwrap().hill;
+            assert_eq!(measured.hill, hill.alpha);
+            assert_eq!(measured.k, hill.k);
+            let (lo, hi) = measured.interval.unwrap();
+            let se = measured.std_err.unwrap();
+            assert!((hi - lo - 2.0 * Z_95 * se).abs() < 1e-12 || lo == 0.0);
+        }
+    }
+
+    #[test]
+    fn points_are_independent_and_deterministic() {
+        let mut config = small();
+        config.sweep_points = 3;
+        config.sweep_runs = 100;
+        let whole = run(&config, None, &mut Silent).unwrap();
+        assert_eq!(whole, run(&config, None, &mut Silent).unwrap());
+        let plan = plan(&config, None).unwrap();
+        assert_eq!(plan, whole.plan);
+        let alone = run_point(&config, None, &plan, 1, &mut Silent).unwrap();
+        assert_eq!(alone, whole.points[1]);
+        // Different points draw different runs.
+        assert_ne!(whole.points[0].seed, whole.points[1].seed);
+    }
+
+    /// r = 1 (a single column): the bounds coincide and are the exact tail index of hSGD,
+    /// whose stationary law is a scaled Student t(η*) (MATH.md §2.3, §3.4). Hill at a fixed
+    /// k is biased low for t tails (MATH.md §4.2), so the reference is not η* itself but the
+    /// mean of Hill(k) over 20 exact t(η*) samples of the same size (Hill is scale
+    /// invariant); the point must lie within 3 of its standard errors of that mean.
+    #[test]
+    fn hsgd_point_matches_exact_student_t_when_r_is_1() {
+        use crate::distributions::{Law, StudentT};
+        let mut config = Config::default();
+        config.data = DataKind::Spectrum;
+        config.n = 100;
+        config.d = 1;
+        config.method = Method::Hsgd;
+        config.substeps = 20;
+        config.steps = 300;
+        config.sweep_points = 3;
+        config.sweep_runs = 4000;
+        config.hill_k = Some(200);
+        let plan = plan(&config, None).unwrap();
+        let point = run_point(&config, None, &plan, 1, &mut Silent).unwrap();
+        assert_eq!(point.upper, point.lower);
+        let t = StudentT::new(0.0, 1.0, point.upper).unwrap();
+        let reference: f64 = (0..20)
+            .map(|r| {
+                let mut stream = crate::rng::stream(99, r);
+                let sample: Vec<f64> = (0..4000).map(|_| t.sample(&mut stream)).collect();
+                let e = estimators::hill_tail(&sample, Tail::Both, Some(200)).unwrap();
+                e.alpha.unwrap()
+            })
+            .sum::<f64>()
+            / 20.0;
+        let m = &point.methods[0];
+        let (hill, se) = (m.hill.unwrap(), m.std_err.unwrap());
+        assert!(
+            (hill - reference).abs() < 3.0 * se,
+            "η* = {}, Hill = {hill} ± {se}, Hill of exact t samples = {reference}",
+            point.upper
+        );
+    }
+
+    #[test]
+    fn bad_input_names_the_field() {
+        let mut config = small();
+        config.sweep_points = 1;
+        assert_eq!(plan(&config, None).unwrap_err().field, "sweep_points");
+        let mut config = small();
+        config.hill_k = Some(500);
+        config.runs = 2000;
+        assert_eq!(plan(&config, None).unwrap_err().field, "hill_k");
+        let config = small();
+        let p = plan(&config, None).unwrap();
+        assert_eq!(
+            run_point(&config, None, &p, 9, &mut Silent)
+                .unwrap_err()
+                .field,
+            "sweep_points"
+        );
+    }
+}

@@ -1,0 +1,327 @@
+//! The main run split across a [`Pool`] of workers (DESIGN.md: "several workers split the
+//! runs"): each method's runs are cut into contiguous parts
+//! ([`crate::analysis::split_runs`]), every part is simulated by a worker
+//! ([`crate::analysis::simulate_part`]), the parts are merged in order
+//! ([`crate::sgd::Simulation::merge`]) and one worker analyses the merged sample
+//! ([`crate::analysis::report_from_simulations`]). Run r draws from its own stream
+//! wherever it runs, so the report equals the single worker's (tested natively in
+//! `analysis::tests::parts_merged_in_order_equal_one_run`).
+//!
+//! The page hands a job over with [`post`] (when the browser has at least two cores) and
+//! gets progress, the report or an error back through `page::deliver`, exactly as if its
+//! own worker had sent them.
+
+use std::cell::RefCell;
+use std::ops::Range;
+
+use wasm_bindgen::prelude::*;
+use web_sys::{Event, MessageEvent};
+
+use super::pool::{browser_pool_size, Pool, Task};
+use super::protocol::{FromWorker, ToWorker};
+use crate::analysis::split_runs;
+use crate::config::{Config, Method};
+use crate::sgd::Simulation;
+
+/// The task id of the analysis (parts use method index × parts + part index).
+const ANALYSE_TASK: usize = usize::MAX;
+
+struct SplitApp {
+    pool: Pool,
+    job: u32,
+    running: bool,
+    config: Config,
+    csv: Option<String>,
+    methods: Vec<&'static str>,
+    parts: Vec<Range<usize>>,
+    /// The simulated parts, by method then part.
+    results: Vec<Vec<Option<Simulation>>>,
+    /// (done, total) of each part task, in SGD steps.
+    progress: Vec<(usize, usize)>,
+    started_ms: f64,
+    /// Wall time until each method's last part arrived.
+    method_ms: Vec<Option<f64>>,
+}
+
+thread_local! {
+    static SPLIT: RefCell<Option<SplitApp>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` on the split state, then delivers the replies it produced to the page (after
+/// the state is released, so the page may call back into this module).
+fn with_split(f: impl FnOnce(&mut SplitApp) -> Vec<FromWorker>) {
+    let replies = SPLIT.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut app) => app.as_mut().map(f).unwrap_or_default(),
+        Err(_) => {
+            web_sys::console::error_1(&"hsgd split: re-entrant event handler ignored".into());
+            Vec::new()
+        }
+    });
+    for reply in replies {
+        super::page::deliver(reply);
+    }
+}
+
+fn new_app() -> SplitApp {
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|event: MessageEvent| {
+        with_split(|app| on_message(app, &event));
+    });
+    let on_error = Closure::<dyn FnMut(Event)>::new(|event: Event| {
+        with_split(|app| on_worker_error(app, &event));
+    });
+    SplitApp {
+        pool: Pool::new(browser_pool_size(), on_message, on_error),
+        job: 0,
+        running: false,
+        config: Config::default(),
+        csv: None,
+        methods: Vec::new(),
+        parts: Vec::new(),
+        results: Vec::new(),
+        progress: Vec::new(),
+        started_ms: 0.0,
+        method_ms: Vec::new(),
+    }
+}
+
+/// Takes job `job` of the page when splitting helps (at least two workers and two runs
+/// per worker); false leaves it to the page's own worker. Called by the page only.
+pub fn post(job: u32, config: &Config, csv: Option<&str>) -> bool {
+    let workers = browser_pool_size();
+    if workers < 2 || config.runs < 2 * workers {
+        return false;
+    }
+    SPLIT.with(|cell| {
+        let Ok(mut slot) = cell.try_borrow_mut() else {
+            return false;
+        };
+        let app = slot.get_or_insert_with(new_app);
+        if app.running {
+            app.pool.cancel();
+        }
+        app.job = job;
+        app.config = config.clone();
+        app.csv = csv.map(str::to_string);
+        app.methods = match config.method {
+            Method::Sgd => vec!["sgd"],
+            Method::Hsgd => vec!["hsgd"],
+            Method::Both => vec!["sgd", "hsgd"],
+        };
+        app.parts = split_runs(config.runs, app.pool.size());
+        app.results = vec![vec![None; app.parts.len()]; app.methods.len()];
+        app.progress = app
+            .parts
+            .iter()
+            .cycle()
+            .take(app.parts.len() * app.methods.len())
+            .map(|r| (0, r.len() * config.steps))
+            .collect();
+        app.method_ms = vec![None; app.methods.len()];
+        app.started_ms = super::now_ms();
+        let mut tasks = Vec::new();
+        for (m, method) in app.methods.iter().enumerate() {
+            for (p, runs) in app.parts.iter().enumerate() {
+                let message = ToWorker::RunPart {
+                    job,
+                    config: config.clone(),
+                    csv: app.csv.clone(),
+                    method: method.to_string(),
+                    runs: runs.clone(),
+                };
+                tasks.push(Task {
+                    id: m * app.parts.len() + p,
+                    message: message.encode(),
+                });
+            }
+        }
+        app.running = app.pool.submit(tasks).is_ok();
+        if !app.running {
+            app.pool.cancel();
+        }
+        app.running
+    })
+}
+
+/// Stops the current split job (the page cancelled or replaced it).
+pub fn cancel() {
+    SPLIT.with(|cell| {
+        if let Ok(mut slot) = cell.try_borrow_mut() {
+            if let Some(app) = slot.as_mut().filter(|a| a.running) {
+                app.running = false;
+                app.pool.cancel();
+            }
+        }
+    });
+}
+
+fn fail(app: &mut SplitApp, message: String) -> Vec<FromWorker> {
+    app.running = false;
+    app.pool.cancel();
+    vec![FromWorker::Error {
+        job: app.job,
+        field: "worker".into(),
+        message,
+    }]
+}
+
+fn on_message(app: &mut SplitApp, event: &MessageEvent) -> Vec<FromWorker> {
+    let Some(slot) = app.pool.slot_of(event) else {
+        return Vec::new();
+    };
+    let text = event.data().as_string().unwrap_or_default();
+    let message = match FromWorker::decode(&text) {
+        Ok(m) => m,
+        Err(e) => return fail(app, e.message),
+    };
+    let current = app.running && message.job().is_none_or(|job| job == app.job);
+    match message {
+        FromWorker::Ready => match app.pool.ready(slot) {
+            Ok(()) => Vec::new(),
+            Err(e) => fail(app, e),
+        },
+        FromWorker::Progress { done, .. } => {
+            let task = app.pool.task(slot).map(|t| t.id);
+            match task.and_then(|id| app.progress.get_mut(id)) {
+                Some(entry) if current => {
+                    entry.0 = done.min(entry.1);
+                    let done: usize = app.progress.iter().map(|p| p.0).sum();
+                    let total: usize = app.progress.iter().map(|p| p.1).sum();
+                    vec![FromWorker::Progress {
+                        job: app.job,
+                        done,
+                        total,
+                    }]
+                }
+                _ => Vec::new(),
+            }
+        }
+        FromWorker::RunPart { part, .. } => {
+            let finished = app.pool.finished(slot);
+            let task = match finished {
+                Ok(task) => task,
+                Err(e) => return if current { fail(app, e) } else { Vec::new() },
+            };
+            match task {
+                Some(task) if current => on_part(app, task.id, *part),
+                _ => Vec::new(),
+            }
+        }
+        FromWorker::Done { job, mut report } => {
+            let _ = app.pool.finished(slot);
+            if !current {
+                return Vec::new();
+            }
+            app.running = false;
+            let workers = app.pool.size();
+            for (method, ms) in app.methods.iter().zip(&app.method_ms) {
+                if let Some(ms) = ms {
+                    report
+                        .timings_ms
+                        .insert(format!("{method} simulation ({workers} workers)"), *ms);
+                }
+            }
+            vec![FromWorker::Done { job, report }]
+        }
+        FromWorker::Error {
+            job,
+            field,
+            message,
+        } => {
+            let _ = app.pool.finished(slot);
+            if !current {
+                return Vec::new();
+            }
+            app.running = false;
+            app.pool.cancel();
+            vec![FromWorker::Error {
+                job,
+                field,
+                message,
+            }]
+        }
+        FromWorker::Panic { message } => {
+            let _ = app.pool.replace(slot);
+            if !app.running {
+                return Vec::new();
+            }
+            fail(
+                app,
+                format!("The computation crashed ({message}). Run starts a fresh worker."),
+            )
+        }
+        FromWorker::SweepPlan { .. } | FromWorker::SweepPoint { .. } => {
+            let _ = app.pool.finished(slot);
+            Vec::new()
+        }
+    }
+}
+
+/// Stores a simulated part; when all are in, merges them and asks for the analysis.
+fn on_part(app: &mut SplitApp, id: usize, part: Simulation) -> Vec<FromWorker> {
+    let count = app.parts.len();
+    let (m, p) = (id / count.max(1), id % count.max(1));
+    let Some(entry) = app.results.get_mut(m).and_then(|r| r.get_mut(p)) else {
+        return Vec::new();
+    };
+    *entry = Some(part);
+    if let Some(progress) = app.progress.get_mut(id) {
+        progress.0 = progress.1;
+    }
+    if app.results[m].iter().all(Option::is_some) {
+        app.method_ms[m] = Some(super::now_ms() - app.started_ms);
+    }
+    if !app.results.iter().flatten().all(Option::is_some) {
+        return Vec::new();
+    }
+    let mut simulations = Vec::with_capacity(app.methods.len());
+    for parts in &mut app.results {
+        let mut chunks = parts.iter_mut().filter_map(Option::take);
+        let Some(mut merged) = chunks.next() else {
+            return fail(app, "a split run has no parts".into());
+        };
+        for chunk in chunks {
+            if let Err(e) = merged.merge(chunk) {
+                return fail(app, e.message);
+            }
+        }
+        simulations.push(merged);
+    }
+    let message = ToWorker::Analyse {
+        job: app.job,
+        config: app.config.clone(),
+        csv: app.csv.clone(),
+        simulations,
+    };
+    let task = Task {
+        id: ANALYSE_TASK,
+        message: message.encode(),
+    };
+    match app.pool.submit(vec![task]) {
+        Ok(()) => Vec::new(),
+        Err(e) => fail(app, e),
+    }
+}
+
+/// A worker's `error` event: a failed load is retried on a fresh worker (a few times at
+/// most); a worker that fails after loading stops the run.
+fn on_worker_error(app: &mut SplitApp, event: &Event) -> Vec<FromWorker> {
+    let Some(slot) = app.pool.slot_of(event) else {
+        return Vec::new();
+    };
+    event.prevent_default();
+    let was_ready = app.pool.is_ready(slot);
+    let detail = js_sys::Reflect::get(event, &"message".into())
+        .ok()
+        .and_then(|m| m.as_string())
+        .unwrap_or_else(|| "the worker failed to load".into());
+    let message = format!("The computation worker failed: {detail}. Run starts a fresh one.");
+    match app.pool.replace(slot) {
+        Err(_) if app.running => fail(app, message),
+        Ok(_) if app.running && was_ready => fail(app, message),
+        Ok(Some(task)) if app.running => match app.pool.retry(task) {
+            Ok(()) => Vec::new(),
+            Err(_) => fail(app, message),
+        },
+        _ => Vec::new(),
+    }
+}
