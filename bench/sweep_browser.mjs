@@ -2,7 +2,7 @@
 // synthetic 500×50 problem, K = 1000) in headless Chromium, with the worker pool forced to
 // 1 worker and left at its natural size (navigator.hardwareConcurrency clamped to 1..=4),
 // plus the wall time of the paper's digits run (1000 runs × 10⁴ steps, B = 1, γ = 0.1) on
-// the page's main worker. Serves an existing dist/ (build it first: `trunk build --release`).
+// the page's main worker alone (1 core) and split across the pool. Serves an existing dist/ (build it first: `trunk build --release`).
 // Usage: node bench/sweep_browser.mjs [repeats]   (see BENCHMARKS.md)
 import { launch, openPage, serveDist, waitForRun } from '../tests/e2e/harness.mjs';
 
@@ -36,8 +36,13 @@ async function sweepOnce(browser, url, workers) {
   return { size, ms, status };
 }
 
-async function digitsOnce(browser, url) {
+async function digitsOnce(browser, url, workers) {
   const { page, close } = await openPage(browser);
+  if (workers !== null) {
+    await page.addInitScript((n) => {
+      Object.defineProperty(navigator, 'hardwareConcurrency', { get: () => n });
+    }, workers);
+  }
   await page.goto(`${url}?data=digits&gamma=0.1&batch=1&steps=10000&runs=1000`);
   const status = await waitForRun(page, null, 600000);
   await close();
@@ -54,7 +59,8 @@ try {
     }
   }
   for (let i = 0; i < repeats; i++) {
-    console.log(`digits 1000 × 10^4 on the main worker: ${await digitsOnce(browser, url)}`);
+    console.log(`digits 1000 × 10^4, main worker only: ${await digitsOnce(browser, url, 1)}`);
+    console.log(`digits 1000 × 10^4, split across the pool: ${await digitsOnce(browser, url, null)}`);
   }
 } finally {
   await browser.close();

@@ -9,7 +9,9 @@
 //! Cases: `estimators::estimate_all` (every tail-index estimator, CSN choice of k) on both
 //! samples; `fits::fit_student_t` on `t3`; `fits::stable::fit_stable` on `stable15` (and
 //! on its first 500 values, the size scipy's `levy_stable.fit` can be timed on).
-//! Goals: < 50 ms, < 50 ms and < 500 ms.
+//! Goals: < 50 ms, < 50 ms and < 500 ms. Also `fits::fit_pearson4` on `t3`, and
+//! `fit_all` / `fit_stable` on the page's own samples (the default experiment and the
+//! digits experiment, simulated at start-up), the page's second stage (issue 5).
 //!
 //! Each run first writes the samples to `target/bench-samples/{t3,stable15}.csv` under the
 //! crate root (one value per line, shortest round-trip decimal, so Python reads back the
@@ -28,11 +30,13 @@ mod native {
     use std::time::{Duration, Instant};
 
     use criterion::{Criterion, Throughput};
+    use hsgd::analysis::{run_without_fits, Silent};
+    use hsgd::config::Config;
     use hsgd::distributions::stable::sample_standard_s1;
     use hsgd::distributions::{Law, StudentT};
     use hsgd::estimators::estimate_all;
-    use hsgd::fits::fit_student_t;
     use hsgd::fits::stable::fit_stable;
+    use hsgd::fits::{fit_all, fit_pearson4, fit_student_t};
 
     /// The sample size of every case.
     const N: usize = 100_000;
@@ -99,7 +103,46 @@ mod native {
                 "fit_stable stable1.5 first 500",
                 Box::new(|| fit_stable(&stable15[..500]).unwrap().alpha),
             ),
+            // The Pearson IV fit's subsample + Newton polish path.
+            (
+                "fit_pearson4 t3 n=1e5",
+                Box::new(|| fit_pearson4(t3).unwrap().gof.loglik),
+            ),
         ]
+    }
+
+    /// The page's own samples (issue 5): the centred SGD coordinate of the default
+    /// experiment (synthetic 500×50, 2000 runs × 1000 steps; near-Gaussian, so the stable
+    /// fit ends at the α = 2 boundary) and of the paper's digits experiment (1000 runs ×
+    /// 10⁴ steps, B = 1, γ = 0.1; α̂ ≈ 1.93). `fit_all` is the page's second stage.
+    fn page_cases(default: &[f64], digits: &[f64]) -> Vec<Case<'static>> {
+        let (default, digits) = (default.to_vec(), digits.to_vec());
+        let (default2, digits2) = (default.clone(), digits.clone());
+        vec![
+            (
+                "fit_all page default n=2000",
+                Box::new(move || fit_all(&default).unwrap().stable.gof.loglik),
+            ),
+            (
+                "fit_stable page default n=2000",
+                Box::new(move || fit_stable(&default2).unwrap().alpha),
+            ),
+            (
+                "fit_all digits n=1000",
+                Box::new(move || fit_all(&digits).unwrap().stable.gof.loglik),
+            ),
+            (
+                "fit_stable digits n=1000",
+                Box::new(move || fit_stable(&digits2).unwrap().alpha),
+            ),
+        ]
+    }
+
+    /// The centred SGD sample of the page's experiment given by `query`.
+    fn page_sample(query: &str) -> Vec<f64> {
+        let config = Config::from_query(query);
+        let report = run_without_fits(&config, None, &mut Silent).unwrap();
+        report.sgd.unwrap().centred
     }
 
     /// One line per case: CPU and wall milliseconds, min and median of `passes` passes.
@@ -147,7 +190,11 @@ mod native {
         let stable15 = stable15_sample();
         write_sample("t3", &t3);
         write_sample("stable15", &stable15);
-        let cases = cases(&t3, &stable15);
+        let mut cases = cases(&t3, &stable15);
+        cases.extend(page_cases(
+            &page_sample(""),
+            &page_sample("data=digits&gamma=0.1&batch=1&steps=10000&runs=1000"),
+        ));
         if std::env::var_os("HSGD_CPU_TIME").is_some() {
             print_results(&t3, &stable15);
             cpu_time_report(&cases, 9);

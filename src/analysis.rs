@@ -55,6 +55,9 @@ pub enum Verdict {
     /// Lighter than the diffusion model's upper bound (MATH.md §5.4: typical of discrete
     /// SGD on the paper's settings).
     AboveUpper,
+    /// Below the upper bound when the lower bound is not proven (γ ≥ γ̄): the only claim
+    /// the theory makes there, η ≤ η*, holds.
+    BelowUpper,
 }
 
 impl Verdict {
@@ -62,7 +65,9 @@ impl Verdict {
     pub fn of(alpha: f64, bounds: &Bounds) -> Verdict {
         if alpha > bounds.upper {
             Verdict::AboveUpper
-        } else if bounds.lower_valid && alpha < bounds.lower {
+        } else if !bounds.lower_valid {
+            Verdict::BelowUpper
+        } else if alpha < bounds.lower {
             Verdict::BelowLower
         } else {
             Verdict::Inside
@@ -78,6 +83,10 @@ impl Verdict {
             ),
             Verdict::AboveUpper => format!(
                 "{method}: measured tail index {alpha:.3} lies above the diffusion-model bounds {range}: lighter tails than hSGD predicts"
+            ),
+            Verdict::BelowUpper => format!(
+                "{method}: measured tail index {alpha:.3} lies below the diffusion-model upper bound {:.3}; the lower bound is proven only for γ < γ̄ = {:.4}",
+                bounds.upper, bounds.gamma_critical
             ),
             Verdict::BelowLower => format!(
                 "{method}: measured tail index {alpha:.3} lies below the diffusion-model bounds {range}: heavier tails than hSGD predicts"
@@ -257,6 +266,84 @@ pub fn prepare(config: &Config, csv: Option<&str>) -> Result<Prepared> {
 
 /// Runs the whole pipeline for `config`.
 pub fn run(config: &Config, csv: Option<&str>, observer: &mut dyn Observer) -> Result<Report> {
+    run_staged(config, csv, observer, true)
+}
+
+/// The pipeline without the fitted laws (`fits: None` in every [`SimReport`]): the page
+/// draws its plots from this at once and adds the fits, the slowest stage, when
+/// [`fit_stage`] has computed them (merged by [`merge_fits`]). Everything else equals
+/// [`run`]'s report.
+pub fn run_without_fits(
+    config: &Config,
+    csv: Option<&str>,
+    observer: &mut dyn Observer,
+) -> Result<Report> {
+    run_staged(config, csv, observer, false)
+}
+
+/// The fitted laws of one method's centred sample, computed after the rest of the report
+/// (see [`run_without_fits`]).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FitStage {
+    /// "sgd" or "hsgd".
+    pub method: String,
+    /// The fits, `None` when the sample cannot be fitted (see `note`).
+    pub fits: Option<Fits>,
+    /// Why the fits are missing, for [`SimReport::notes`].
+    pub note: Option<String>,
+    /// Milliseconds the fits took.
+    pub ms: f64,
+}
+
+/// Fits the laws to the centred sample of `method` in `report` (`None` when the report
+/// has no such method). The same numbers as [`run`] computes.
+pub fn fit_stage(report: &Report, method: &str, observer: &dyn Observer) -> Option<FitStage> {
+    let sim = match method {
+        "sgd" => report.sgd.as_ref(),
+        "hsgd" => report.hsgd.as_ref(),
+        _ => None,
+    }?;
+    let t0 = observer.now_ms();
+    let (fits, note) = fit_centred(&sim.centred);
+    Some(FitStage {
+        method: method.to_string(),
+        fits,
+        note,
+        ms: observer.now_ms() - t0,
+    })
+}
+
+/// Puts the fits of [`fit_stage`] into the report, as [`run`] would have: the fits, the
+/// note and the "<method> fits" timing.
+pub fn merge_fits(report: &mut Report, stage: FitStage) {
+    let sim = match stage.method.as_str() {
+        "sgd" => report.sgd.as_mut(),
+        "hsgd" => report.hsgd.as_mut(),
+        _ => None,
+    };
+    if let Some(sim) = sim {
+        sim.fits = stage.fits;
+        sim.notes.extend(stage.note);
+        report
+            .timings_ms
+            .insert(format!("{} fits", stage.method), stage.ms);
+    }
+}
+
+/// The fits of a centred sample, or the reason there are none.
+fn fit_centred(centred: &[f64]) -> (Option<Fits>, Option<String>) {
+    match fits::fit_all(centred) {
+        Ok(f) => (Some(f), None),
+        Err(e) => (None, Some(format!("fits: {}", e.message))),
+    }
+}
+
+fn run_staged(
+    config: &Config,
+    csv: Option<&str>,
+    observer: &mut dyn Observer,
+    with_fits: bool,
+) -> Result<Report> {
     let mut timings = BTreeMap::new();
     let t0 = observer.now_ms();
     let prepared = prepare(config, csv)?;
@@ -284,6 +371,17 @@ pub fn run(config: &Config, csv: Option<&str>, observer: &mut dyn Observer) -> R
             &mut timings,
             observer,
         )?;
+        let report = if with_fits {
+            let t_fits = observer.now_ms();
+            let mut report = report;
+            let (fits, note) = fit_centred(&report.centred);
+            report.fits = fits;
+            report.notes.extend(note);
+            timings.insert(format!("{method} fits"), observer.now_ms() - t_fits);
+            report
+        } else {
+            report
+        };
         if *method == "sgd" {
             sgd = Some(report);
         } else {
@@ -423,8 +521,9 @@ pub fn simulate_part(
 
 /// The report of `config` from simulations made elsewhere: `simulations` holds one
 /// simulation of all the config's runs per method, in report order (SGD, then hSGD), e.g.
-/// parts from several workers merged in order. Equal to [`run`]'s report but for the
-/// simulation timings, which are the caller's to add.
+/// parts from several workers merged in order. Equal to [`run_without_fits`]'s report but
+/// for the simulation timings, which are the caller's to add; the fits follow with
+/// [`fit_stage`].
 ///
 /// # Errors
 /// As [`run`]; a simulation count that does not match the config's method (field `run`).
@@ -556,14 +655,7 @@ fn analyse(
     };
     let t1 = observer.now_ms();
     timings.insert(format!("{method} estimators"), t1 - t0);
-    let fits = match fits::fit_all(&centred) {
-        Ok(f) => Some(f),
-        Err(e) => {
-            notes.push(format!("fits: {}", e.message));
-            None
-        }
-    };
-    timings.insert(format!("{method} fits"), observer.now_ms() - t1);
+    // The fits are added by the caller (now, or later: see `run_without_fits`).
     let alpha = estimates.as_ref().and_then(|e| e.hill.alpha);
     let verdict = alpha.map(|a| Verdict::of(a, bounds));
     let verdict_text = alpha
@@ -578,7 +670,7 @@ fn analyse(
         mean,
         centred,
         estimates,
-        fits,
+        fits: None,
         verdict,
         verdict_text,
         loss_steps,
@@ -639,7 +731,11 @@ mod tests {
         config.substeps = 2;
         config.method = Method::Both;
         let mut whole = run(&config, None, &mut Silent).unwrap();
-        // The simulation timings are the caller's to add.
+        let mut whole_without_fits = run_without_fits(&config, None, &mut Silent).unwrap();
+        // The simulation timings are the caller's to add, the fit timings differ.
+        whole_without_fits
+            .timings_ms
+            .retain(|stage, _| !stage.ends_with(" simulation"));
         whole
             .timings_ms
             .retain(|stage, _| !stage.ends_with(" simulation"));
@@ -659,9 +755,59 @@ mod tests {
                 merged
             })
             .collect();
-        let split = report_from_simulations(&config, None, simulations, &mut Silent).unwrap();
+        let mut split = report_from_simulations(&config, None, simulations, &mut Silent).unwrap();
+        assert_eq!(split, whole_without_fits);
+        // The fits, computed after (as the page's worker does), complete it to `run`'s.
+        for method in ["sgd", "hsgd"] {
+            let stage = fit_stage(&split, method, &Silent).unwrap();
+            merge_fits(&mut split, stage);
+        }
+        for r in [&mut split, &mut whole] {
+            r.timings_ms.retain(|stage, _| !stage.ends_with(" fits"));
+        }
         assert_eq!(split, whole);
         assert_eq!(split_runs(2, 4), vec![0..1, 1..2]);
+    }
+
+    #[test]
+    fn fits_merged_later_give_the_same_report() {
+        // Only times may differ. (One method: each stable fit costs ~1 s in the dev
+        // profile; the hSGD path is the same code.)
+        let mut config = Config::default();
+        config.runs = 60;
+        config.steps = 100;
+        let mut full = run(&config, None, &mut Silent).unwrap();
+        let mut staged = run_without_fits(&config, None, &mut Silent).unwrap();
+        assert!(staged.sgd.as_ref().unwrap().fits.is_none());
+        assert!(fit_stage(&staged, "hsgd", &Silent).is_none());
+        assert!(fit_stage(&staged, "nonsense", &Silent).is_none());
+        let stage = fit_stage(&staged, "sgd", &Silent).unwrap();
+        assert!(stage.fits.is_some() && stage.ms >= 0.0);
+        merge_fits(&mut staged, stage);
+        let keys = |r: &Report| r.timings_ms.keys().cloned().collect::<Vec<_>>();
+        assert_eq!(keys(&full), keys(&staged));
+        full.timings_ms.clear();
+        staged.timings_ms.clear();
+        assert_eq!(full, staged);
+    }
+
+    #[test]
+    fn verdict_claims_only_what_the_bounds_prove() {
+        let config = Config::default();
+        let mut bounds = prepare(&config, None).unwrap().bounds.summary();
+        bounds.lower = 2.0;
+        bounds.upper = 3.0;
+        bounds.lower_valid = true;
+        assert_eq!(Verdict::of(3.5, &bounds), Verdict::AboveUpper);
+        assert_eq!(Verdict::of(2.5, &bounds), Verdict::Inside);
+        assert_eq!(Verdict::of(1.5, &bounds), Verdict::BelowLower);
+        bounds.lower_valid = false;
+        assert_eq!(Verdict::of(3.5, &bounds), Verdict::AboveUpper);
+        assert_eq!(Verdict::of(2.5, &bounds), Verdict::BelowUpper);
+        assert_eq!(Verdict::of(1.5, &bounds), Verdict::BelowUpper);
+        assert!(Verdict::BelowUpper
+            .sentence("SGD", 1.5, &bounds)
+            .contains("proven only for γ < γ̄"));
     }
 
     #[test]

@@ -141,9 +141,28 @@ impl PearsonIV {
 
     /// The mass between w = w0 and w = w1 (0 ≤ w0 ≤ w1 ≤ π) on `side`.
     fn side_mass(&self, side: Side, w0: f64, w1: f64) -> f64 {
+        self.side_mass_after(side, w0, w1, None)
+    }
+
+    /// [`Self::side_mass`]; with `Some(base)`, a single Gauss–Kronrod panel is taken when
+    /// its error estimate |K₁₅ − G₇| is below 10⁻¹⁴·(base + mass) — the case between
+    /// neighbouring order statistics in [`Law::cdf_sorted`], where `base` is the mass
+    /// accumulated so far (so the running sum keeps ~14 digits) — and the adaptive rule
+    /// (eight panels at least) otherwise.
+    fn side_mass_after(&self, side: Side, w0: f64, w1: f64, base: Option<f64>) -> f64 {
         if !(w1 > w0) {
             return 0.0;
         }
+        let integrate = |f: &dyn Fn(f64) -> f64, lo: f64, hi: f64| {
+            if let Some(base) = base {
+                let panel = crate::quadrature::Panel::new(f, lo, hi);
+                let value = panel.kronrod();
+                if panel.gauss_difference() <= 1e-14 * (base + value.abs()) {
+                    return value;
+                }
+            }
+            special::integrate(f, lo, hi, 1e-12, 0.0)
+        };
         let sign = match side {
             Side::Left => 1.0,
             Side::Right => -1.0,
@@ -155,7 +174,7 @@ impl PearsonIV {
         let p = self.substitution_power();
         if p == 1.0 {
             let f = |w: f64| libm::exp(c + e * libm::log(libm::sin(w)) - sign * v * w);
-            special::integrate(f, w0, w1, 1e-12, 0.0)
+            integrate(&f, w0, w1)
         } else {
             // w = t^p: dw = p t^{p−1} dt and sin^{e}(w) = (sin w / w)^e t^{pe}; the powers
             // of t cancel because p(e + 1) − 1 = 0.
@@ -165,7 +184,7 @@ impl PearsonIV {
                 p * libm::exp(c + e * libm::log(sinc) - sign * v * w)
             };
             let (t0, t1) = (libm::pow(w0, 1.0 / p), libm::pow(w1, 1.0 / p));
-            special::integrate(f, t0, t1, 1e-12, 0.0)
+            integrate(&f, t0, t1)
         }
     }
 
@@ -229,7 +248,7 @@ impl Law for PearsonIV {
         let mut mass = 0.0;
         for (i, &x) in sorted[..split].iter().enumerate() {
             let w = self.angles(x).1;
-            mass += self.side_mass(Side::Left, w_prev, w);
+            mass += self.side_mass_after(Side::Left, w_prev, w, Some(mass));
             out[i] = mass;
             w_prev = w;
         }
@@ -238,7 +257,7 @@ impl Law for PearsonIV {
         let mut mass = 0.0;
         for i in (split..sorted.len()).rev() {
             let w = self.angles(sorted[i]).2;
-            mass += self.side_mass(Side::Right, w_prev, w);
+            mass += self.side_mass_after(Side::Right, w_prev, w, Some(mass));
             out[i] = 1.0 - mass;
             w_prev = w;
         }

@@ -8,7 +8,9 @@
 //! 2m − 1 ∈ [0.1, 2·10⁴]; below 0.55 the cdf quadrature loses accuracy).
 //!
 //! Above 4000 values the simplex first runs on a stratified subsample (every k-th order
-//! statistic), then is polished on the full sample.
+//! statistic), then is polished on the full sample by Newton steps on a finite-difference
+//! quadratic model and a short simplex, stopped at a statistical tolerance (−ℓ within
+//! 10⁻³ of its minimum: the parameters within 0.045 standard errors).
 //!
 //! Nelder–Mead (hand-written in [`super::optimize`]) rather than a gradient method: the
 //! gradient needs the complex digamma ψ(m + iv/2), and four parameters with a good start
@@ -101,10 +103,15 @@ pub(crate) fn fit_pearson4_from(sample: &[f64], t_fit: &Fit) -> Result<Fit> {
         } else {
             t_start.to_vec()
         };
-        // Tolerances scaled to the sample: the parameters' standard errors are ~1/√N.
-        let small_steps = [0.02, 0.02, 0.01, 0.01];
-        let f_tol = 1e-12 * sample.len() as f64;
-        nelder_mead(objective, &start, &small_steps, f_tol, 1e-7, 400).0
+        // The subsample's optimum is within a few of its standard errors (~1/√SUBSAMPLE)
+        // of the full sample's, where −ℓ is close to quadratic: Newton steps on a
+        // finite-difference quadratic model (15 evaluations each) get there, then a short
+        // simplex checks. Each evaluation costs a pass over the sample, so this replaces
+        // ~400 simplex evaluations by ~50. Stop at a statistical tolerance: −ℓ within
+        // ε = 10⁻³ of its minimum puts the parameters within √(2ε) ≈ 0.045 standard errors.
+        let (polished, _) = newton_polish(&objective, &start, 0.01, 3);
+        let small_steps = [0.005, 0.005, 0.0025, 0.0025];
+        nelder_mead(objective, &polished, &small_steps, 1e-3, 1.0, 120).0
     };
     let (m, v, a, lambda) = unpack(&best);
     let law = PearsonIV::new(m, v, a, lambda)?;
@@ -112,6 +119,72 @@ pub(crate) fn fit_pearson4_from(sample: &[f64], t_fit: &Fit) -> Result<Fit> {
         law: FittedLaw::PearsonIV { m, v, a, lambda },
         gof: goodness_of_fit(sample, &law),
     })
+}
+
+/// Up to `rounds` Newton steps for min f from `start`: gradient and Hessian by central
+/// (diagonal) and forward (mixed) differences of step `h`, i.e. (n+1)(n+2)/2 − 1 + n
+/// evaluations per round; a step is taken only when the Hessian is positive definite and
+/// the step lowers f (halved up to 4 times). Returns the best point and value.
+fn newton_polish(
+    f: &dyn Fn(&[f64]) -> f64,
+    start: &[f64],
+    h: f64,
+    rounds: usize,
+) -> (Vec<f64>, f64) {
+    let n = start.len();
+    let mut x = start.to_vec();
+    let mut fx = f(&x);
+    for _ in 0..rounds {
+        let at = |steps: &[(usize, f64)]| {
+            let mut p = x.clone();
+            for &(i, d) in steps {
+                p[i] += d;
+            }
+            f(&p)
+        };
+        let plus: Vec<f64> = (0..n).map(|i| at(&[(i, h)])).collect();
+        let minus: Vec<f64> = (0..n).map(|i| at(&[(i, -h)])).collect();
+        let mut grad = vec![0.0; n];
+        let mut hess = nalgebra::DMatrix::<f64>::zeros(n, n);
+        for i in 0..n {
+            grad[i] = (plus[i] - minus[i]) / (2.0 * h);
+            hess[(i, i)] = (plus[i] - 2.0 * fx + minus[i]) / (h * h);
+            for j in 0..i {
+                let both = at(&[(i, h), (j, h)]);
+                let mixed = (both - plus[i] - plus[j] + fx) / (h * h);
+                hess[(i, j)] = mixed;
+                hess[(j, i)] = mixed;
+            }
+        }
+        if !grad.iter().all(|g| g.is_finite()) || !hess.iter().all(|v| v.is_finite()) {
+            break;
+        }
+        let Some(cholesky) = hess.cholesky() else {
+            break;
+        };
+        let step = cholesky.solve(&nalgebra::DVector::from_vec(grad));
+        let mut t = 1.0;
+        let mut moved = false;
+        for _ in 0..5 {
+            let trial: Vec<f64> = x
+                .iter()
+                .zip(step.iter())
+                .map(|(xi, si)| xi - t * si)
+                .collect();
+            let ft = f(&trial);
+            if ft < fx {
+                moved = fx - ft > 1e-6;
+                x = trial;
+                fx = ft;
+                break;
+            }
+            t *= 0.5;
+        }
+        if !moved {
+            break;
+        }
+    }
+    (x, fx)
 }
 
 #[cfg(test)]
@@ -181,6 +254,25 @@ mod tests {
             "{:?}",
             fit.law
         );
+    }
+
+    #[test]
+    fn newton_polish_finds_a_quadratic_minimum() {
+        // f = (x−1)² + 2(y+2)² + (x−1)(y+2) + 3: minimum 3 at (1, −2), reached by one step
+        // (the finite differences of a quadratic are exact up to rounding).
+        let f = |p: &[f64]| {
+            let (u, w) = (p[0] - 1.0, p[1] + 2.0);
+            u * u + 2.0 * w * w + u * w + 3.0
+        };
+        let (x, fx) = newton_polish(&f, &[4.0, 5.0], 0.01, 3);
+        assert!(
+            (x[0] - 1.0).abs() < 1e-6 && (x[1] + 2.0).abs() < 1e-6,
+            "{x:?}"
+        );
+        assert!((fx - 3.0).abs() < 1e-10);
+        // A concave function is left alone.
+        let (y, _) = newton_polish(&|p: &[f64]| -p[0] * p[0], &[0.5], 0.01, 3);
+        assert_eq!(y, vec![0.5]);
     }
 
     #[test]

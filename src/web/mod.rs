@@ -16,6 +16,7 @@
 //! - [`embed`]: the compact view for an iframe (`embed=1`).
 //! - [`pool`]: several workers sharing independent tasks; [`sweep`]: the sweep section,
 //!   whose points run on the pool; [`split`]: the main run's runs split across a pool.
+//! - [`stages`]: the fitted laws arrive after the report; merging them, timing marks.
 
 pub mod embed;
 pub mod explain;
@@ -27,6 +28,7 @@ pub mod plots;
 pub mod pool;
 pub mod protocol;
 pub mod split;
+pub mod stages;
 pub mod sweep;
 pub mod upload;
 pub mod worker;

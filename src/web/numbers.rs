@@ -295,9 +295,8 @@ fn theory_section(report: &Report) -> Section {
         let alpha = sim.estimates.as_ref().and_then(|e| e.hill.alpha);
         if let (Some(alpha), Some(verdict)) = (alpha, sim.verdict) {
             let place = match verdict {
-                // Below η_* when γ ≥ γ̄, where the lower bound is not proven: say so
-                // rather than call it inside.
-                Verdict::Inside if alpha < b.lower => "below η_*, which is not proven here",
+                // γ ≥ γ̄: the lower bound is not proven, so only η ≤ η* is claimed.
+                Verdict::BelowUpper => "below η* (η_* is not proven here)",
                 Verdict::Inside => "inside",
                 Verdict::AboveUpper => "above",
                 Verdict::BelowLower => "below",
@@ -860,13 +859,11 @@ pub(crate) mod tests {
         report.bounds.upper = alpha + 2.0;
         report.bounds.lower_valid = false;
         sim.verdict = Some(Verdict::of(alpha, &report.bounds));
-        assert_eq!(sim.verdict, Some(Verdict::Inside));
+        assert_eq!(sim.verdict, Some(Verdict::BelowUpper));
         let rows = numbers(&report, 0.0);
         let measured = row(&rows, "sgd_measured");
         assert_eq!(measured.value, Some(alpha));
-        assert!(measured
-            .text
-            .ends_with("below η_*, which is not proven here"));
+        assert!(measured.text.ends_with("below η* (η_* is not proven here)"));
         report.bounds.lower_valid = true;
         report.sgd.as_mut().unwrap().verdict = Some(Verdict::of(alpha, &report.bounds));
         assert!(row(&numbers(&report, 0.0), "sgd_measured")

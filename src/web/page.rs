@@ -212,6 +212,8 @@ struct App {
     /// A job is waiting for the worker's `Ready`.
     queued: bool,
     running: bool,
+    /// `Fits` messages still expected for the report on screen (the worker is busy).
+    fits_pending: usize,
     posted_ms: f64,
     shown: Option<Shown>,
     on_worker_message: Closure<dyn FnMut(MessageEvent)>,
@@ -334,6 +336,7 @@ fn try_start() -> Result<(), JsValue> {
         job: 0,
         queued: false,
         running: false,
+        fits_pending: 0,
         posted_ms: 0.0,
         shown: None,
         on_worker_message,
@@ -351,7 +354,7 @@ fn try_start() -> Result<(), JsValue> {
 
 /// The page's current config and CSV text, for the sweep section (`None` before start-up).
 pub(super) fn current_input() -> Option<(Config, Option<String>)> {
-    with_app(|app| (app.config.clone(), None))
+    with_app(|app| (app.config.clone(), super::upload::text_for(&app.config)))
 }
 
 /// Sets one config field from the sweep section's controls and writes the URL; false when
@@ -598,10 +601,11 @@ fn request_run(app: &mut App) {
     if !show_input_errors(app) {
         return;
     }
-    if app.running {
+    if app.running || app.fits_pending > 0 {
         // The worker is busy with the old job: replace it rather than wait.
         stop_worker(app);
     }
+    app.fits_pending = 0;
     if !ensure_worker(app) {
         return;
     }
@@ -611,7 +615,8 @@ fn request_run(app: &mut App) {
     set_progress(app, 0, app.config.runs);
     set_text(&app.document, "status", "Starting…");
     // With several cores the runs are split across a worker pool (`super::split`).
-    if super::split::post(app.job, &app.config, None) {
+    let csv = super::upload::text_for(&app.config);
+    if super::split::post(app.job, &app.config, csv.as_deref()) {
         app.posted_ms = super::now_ms();
         return;
     }
@@ -664,23 +669,27 @@ fn on_worker_message(app: &mut App, event: &MessageEvent) {
         Ok(m) => m,
         Err(e) => return finish_with_error(app, &e.field, &e.message),
     };
-    if message
-        .job()
-        .is_some_and(|job| job != app.job || !app.running)
-    {
-        return; // a stale reply
+    if !is_stale(app, &message) {
+        handle_reply(app, message);
     }
-    handle_reply(app, message);
+}
+
+/// Whether a reply belongs to a job other than the current one, or comes after its end
+/// (the fits of a job arrive after its report, while `fits_pending`).
+fn is_stale(app: &App, message: &FromWorker) -> bool {
+    match message {
+        FromWorker::Fits { job, .. } => *job != app.job || app.fits_pending == 0,
+        other => other
+            .job()
+            .is_some_and(|job| job != app.job || !app.running),
+    }
 }
 
 /// A reply of the current job from the split run's workers (`super::split`), handled as
 /// if the page's own worker had sent it.
 pub(super) fn deliver(message: FromWorker) {
     with_app(|app| {
-        if message
-            .job()
-            .is_some_and(|job| job == app.job && app.running)
-        {
+        if message.job().is_some() && !is_stale(app, &message) {
             handle_reply(app, message);
         }
     });
@@ -720,6 +729,7 @@ fn handle_reply(app: &mut App, message: FromWorker) {
                 &format!("{runs} runs in {}.", format_ms(wall_ms)),
             );
             mark_finished(app);
+            app.fits_pending = super::stages::fits_expected(&report);
             app.shown = Some(Shown {
                 report: *report,
                 wall_ms,
@@ -727,7 +737,19 @@ fn handle_reply(app: &mut App, message: FromWorker) {
             show_numbers(app);
             redraw(app);
             super::live::on_report(&app.document);
+            super::stages::mark(&format!("hsgd-plots-job-{}", app.job));
             after_input(app, false);
+        }
+        FromWorker::Fits { stage, .. } => {
+            if let Some(shown) = app.shown.as_mut() {
+                super::stages::merge(&mut shown.report, *stage);
+            }
+            app.fits_pending -= 1;
+            show_numbers(app);
+            redraw(app);
+            if app.fits_pending == 0 {
+                super::stages::mark(&format!("hsgd-fits-job-{}", app.job));
+            }
         }
         FromWorker::Error { field, message, .. } => finish_with_error(app, &field, &message),
         // Sweep replies come from the sweep's own workers (`super::sweep`), never this one.

@@ -8,7 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::Report;
+use crate::analysis::{FitStage, Report};
 use crate::config::Config;
 use crate::error::Error;
 use crate::sgd::Simulation;
@@ -97,6 +97,15 @@ pub enum FromWorker {
         /// Its results.
         report: Box<Report>,
     },
+    /// The fitted laws of one method of job `job`, sent after its `Done` (whose report
+    /// has `fits: None`): the slowest stage comes second so the plots draw at once. The
+    /// page merges them with [`crate::analysis::merge_fits`].
+    Fits {
+        /// Generation id.
+        job: u32,
+        /// The fits of one method's sample.
+        stage: Box<FitStage>,
+    },
     /// Job `job` failed with an error about `field`.
     Error {
         /// Generation id.
@@ -137,6 +146,17 @@ pub enum FromWorker {
 }
 
 impl ToWorker {
+    /// The job the request belongs to.
+    pub fn job(&self) -> u32 {
+        match self {
+            ToWorker::Run { job, .. }
+            | ToWorker::RunPart { job, .. }
+            | ToWorker::Analyse { job, .. }
+            | ToWorker::SweepPlan { job, .. }
+            | ToWorker::SweepPoint { job, .. } => *job,
+        }
+    }
+
     /// The message as JSON text.
     pub fn encode(&self) -> String {
         serde_json::to_string(self).expect("messages serialise")
@@ -176,6 +196,7 @@ impl FromWorker {
             FromWorker::Progress { job, .. }
             | FromWorker::Done { job, .. }
             | FromWorker::Error { job, .. }
+            | FromWorker::Fits { job, .. }
             | FromWorker::RunPart { job, .. }
             | FromWorker::SweepPlan { job, .. }
             | FromWorker::SweepPoint { job, .. } => Some(*job),

@@ -30,6 +30,9 @@ struct SplitApp {
     pool: Pool,
     job: u32,
     running: bool,
+    /// `Fits` messages still to come from the worker that sent the job's `Done` (it stays
+    /// busy until they are sent).
+    fits_pending: usize,
     config: Config,
     csv: Option<String>,
     methods: Vec<&'static str>,
@@ -73,6 +76,7 @@ fn new_app() -> SplitApp {
         pool: Pool::new(browser_pool_size(), on_message, on_error),
         job: 0,
         running: false,
+        fits_pending: 0,
         config: Config::default(),
         csv: None,
         methods: Vec::new(),
@@ -89,6 +93,7 @@ fn new_app() -> SplitApp {
 pub fn post(job: u32, config: &Config, csv: Option<&str>) -> bool {
     let workers = browser_pool_size();
     if workers < 2 || config.runs < 2 * workers {
+        mark_status(None);
         return false;
     }
     SPLIT.with(|cell| {
@@ -96,9 +101,10 @@ pub fn post(job: u32, config: &Config, csv: Option<&str>) -> bool {
             return false;
         };
         let app = slot.get_or_insert_with(new_app);
-        if app.running {
+        if app.running || app.fits_pending > 0 {
             app.pool.cancel();
         }
+        app.fits_pending = 0;
         app.job = job;
         app.config = config.clone();
         app.csv = csv.map(str::to_string);
@@ -138,16 +144,32 @@ pub fn post(job: u32, config: &Config, csv: Option<&str>) -> bool {
         if !app.running {
             app.pool.cancel();
         }
+        mark_status(app.running.then(|| app.pool.size()));
         app.running
     })
+}
+
+/// Records on the page's status line how many workers share the current run
+/// (`data-split-workers`; absent when the page's own worker runs it), for tests and scripts.
+fn mark_status(workers: Option<usize>) {
+    let status = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("status"));
+    if let Some(status) = status {
+        let _ = match workers {
+            Some(n) => status.set_attribute("data-split-workers", &n.to_string()),
+            None => status.remove_attribute("data-split-workers"),
+        };
+    }
 }
 
 /// Stops the current split job (the page cancelled or replaced it).
 pub fn cancel() {
     SPLIT.with(|cell| {
         if let Ok(mut slot) = cell.try_borrow_mut() {
-            if let Some(app) = slot.as_mut().filter(|a| a.running) {
+            if let Some(app) = slot.as_mut().filter(|a| a.running || a.fits_pending > 0) {
                 app.running = false;
+                app.fits_pending = 0;
                 app.pool.cancel();
             }
         }
@@ -207,20 +229,36 @@ fn on_message(app: &mut SplitApp, event: &MessageEvent) -> Vec<FromWorker> {
             }
         }
         FromWorker::Done { job, mut report } => {
-            let _ = app.pool.finished(slot);
             if !current {
+                let _ = app.pool.finished(slot);
                 return Vec::new();
             }
             app.running = false;
-            let workers = app.pool.size();
+            // The worker goes on with the fitted laws, one `Fits` per method.
+            app.fits_pending = super::stages::fits_expected(&report);
+            if app.fits_pending == 0 {
+                let _ = app.pool.finished(slot);
+            }
+            // The same stage names as a single worker's report: the wall time until the
+            // method's last part arrived.
             for (method, ms) in app.methods.iter().zip(&app.method_ms) {
                 if let Some(ms) = ms {
                     report
                         .timings_ms
-                        .insert(format!("{method} simulation ({workers} workers)"), *ms);
+                        .insert(format!("{method} simulation"), *ms);
                 }
             }
             vec![FromWorker::Done { job, report }]
+        }
+        FromWorker::Fits { job, stage } => {
+            if job != app.job || app.fits_pending == 0 {
+                return Vec::new();
+            }
+            app.fits_pending -= 1;
+            if app.fits_pending == 0 {
+                let _ = app.pool.finished(slot);
+            }
+            vec![FromWorker::Fits { job, stage }]
         }
         FromWorker::Error {
             job,

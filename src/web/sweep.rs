@@ -430,7 +430,7 @@ fn on_message(app: &mut SweepApp, event: &MessageEvent) {
                 stop_with_error(app, &field, &message);
             }
         }
-        FromWorker::Done { .. } | FromWorker::RunPart { .. } => {
+        FromWorker::Done { .. } | FromWorker::Fits { .. } | FromWorker::RunPart { .. } => {
             let _ = app.pool.finished(slot);
         }
         FromWorker::Panic { message } => {

@@ -1,5 +1,6 @@
 //! The worker side: waits for [`ToWorker::Run`], runs the pipeline, and posts progress and
-//! the result (or the error) back, tagged with the job id. A panic is posted as
+//! the result (or the error) back, tagged with the job id: first the report without the
+//! fitted laws, then the fits of each method ([`handle_staged`]). A panic is posted as
 //! [`FromWorker::Panic`] before the wasm instance traps, so the page can say what happened
 //! and start a fresh worker.
 
@@ -235,7 +236,52 @@ pub fn handle(text: &str) -> FromWorker {
     }
 }
 
+/// Runs one request, posting each reply as it is ready. A whole run (`Run`) or the
+/// analysis of a split run (`Analyse`) goes in two stages: `Done` with the report without
+/// the fitted laws (the page draws at once), then one `Fits` per simulated method; the
+/// same numbers as [`handle`]. Every other request has one reply, [`handle`]'s.
+pub fn handle_staged(text: &str, send: &mut dyn FnMut(&FromWorker)) {
+    let request = match ToWorker::decode(text) {
+        Ok(request @ (ToWorker::Run { .. } | ToWorker::Analyse { .. })) => request,
+        _ => return send(&handle(text)),
+    };
+    let job = request.job();
+    let mut observer = WorkerObserver {
+        job,
+        last_post_ms: f64::NEG_INFINITY,
+    };
+    let report = match request {
+        ToWorker::Run { config, csv, .. } => {
+            analysis::run_without_fits(&config, csv.as_deref(), &mut observer)
+        }
+        ToWorker::Analyse {
+            config,
+            csv,
+            simulations,
+            ..
+        } => analysis::report_from_simulations(&config, csv.as_deref(), simulations, &mut observer),
+        _ => return send(&handle(text)),
+    };
+    let report = match report {
+        Ok(report) => report,
+        Err(e) => return send(&error_reply(job, e)),
+    };
+    // The samples stay here while the report travels (the message is a copy anyway).
+    send(&FromWorker::Done {
+        job,
+        report: Box::new(report.clone()),
+    });
+    for method in ["sgd", "hsgd"] {
+        if let Some(stage) = analysis::fit_stage(&report, method, &observer) {
+            send(&FromWorker::Fits {
+                job,
+                stage: Box::new(stage),
+            });
+        }
+    }
+}
+
 fn on_message(event: MessageEvent) {
     let text = event.data().as_string().unwrap_or_default();
-    post(&handle(&text));
+    handle_staged(&text, &mut |message| post(message));
 }

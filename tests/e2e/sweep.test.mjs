@@ -146,8 +146,9 @@ test('the main run split across the pool gives the single worker\'s numbers', as
     const status = await waitForRun(page);
     assert(status.startsWith('301 runs in'), `status with ${cores} cores: "${status}"`);
     const numbers = await readNumbers(page);
+    const split = await page.getAttribute('#status', 'data-split-workers');
     await close();
-    return { numbers, errors };
+    return { numbers, errors, split };
   };
   const one = await read(1);
   const two = await read(2);
@@ -156,8 +157,8 @@ test('the main run split across the pool gives the single worker\'s numbers', as
   for (const k of keys) {
     assert(one.numbers[k] === two.numbers[k], `${k}: ${one.numbers[k]} (1 worker) vs ${two.numbers[k]} (split)`);
   }
-  const timing = Object.keys(two.numbers).filter((k) => /workers/.test(k));
-  assert(timing.length > 0, `no split timing row: ${Object.keys(two.numbers)}`);
-  console.log(`   ${keys.length} numbers equal; split timings ${timing}`);
+  assert(one.split === null && two.split === '2', `split workers: ${one.split}, ${two.split}`);
+  assert(Number.isFinite(two.numbers.time_sgd_simulation), 'no simulation time of the split run');
+  console.log(`   ${keys.length} numbers equal; the split run used ${two.split} workers`);
   return [...one.errors, ...two.errors];
 });
