@@ -322,21 +322,30 @@ fn draw_qq_of<DB: DrawingBackend>(
     parameter: fn(&FittedLaw) -> String,
 ) -> Result<(), String> {
     let mut samples = Vec::new();
-    let mut missing = Vec::new();
+    // Why a method has no points: its fits failed (the note says why) or are still being
+    // computed (the worker sends them after the report, as a second stage).
+    let mut failed = None;
+    let mut pending = false;
     for (label, sim, color) in methods(report) {
         let fitted = sim.fits.as_ref().map(pick);
         match fitted.and_then(|f| Some((f, cached_qq_points(&sim.centred, f)?))) {
             Some((f, points)) => {
                 samples.push((format!("{label}, {}", parameter(f)), color, points))
             }
-            None => missing.push(label),
+            None => match sim.notes.iter().find(|n| n.starts_with("fits:")) {
+                Some(note) => failed = Some(format!("{label} {note}")),
+                None if sim.fits.is_none() => pending = true,
+                None => failed = Some(format!("{label}: the fitted law is not valid")),
+            },
         }
     }
     if samples.is_empty() {
-        let why = if missing.is_empty() {
-            format!("no runs to compare with a {law}")
+        let why = if pending {
+            format!("fitting the {law}…")
+        } else if let Some(failed) = failed {
+            format!("no {law} fit ({failed})")
         } else {
-            format!("no {law} fit: too few finished runs, or the fit failed")
+            format!("no runs to compare with a {law}")
         };
         return plots::draw_message(area, &why, style).map_err(|e| e.to_string());
     }

@@ -29,6 +29,16 @@ async function assertAllPlotsDrawn(page) {
   return inks;
 }
 
+/**
+ * Waits until the fitted laws of the last finished job are drawn (the worker sends them
+ * after the report, as a second stage; the page marks `hsgd-fits-job-<id>`).
+ */
+async function waitForFits(page) {
+  const job = await lastJob(page);
+  await page.waitForFunction((job) => performance.getEntriesByName(`hsgd-fits-job-${job}`).length > 0,
+    job, { timeout: 120000 });
+}
+
 /** Clicks `selector` and returns { name, bytes } of the download it starts. */
 async function download(page, selector) {
   const [dl] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
@@ -42,6 +52,7 @@ test('every plot has ink after the default run, QQ and loss included', async (br
   await page.goto(url);
   const status = await waitForRun(page);
   assert(/^2000 runs in/.test(status), `status: "${status}"`);
+  await waitForFits(page);
   const inks = await assertAllPlotsDrawn(page);
   const titles = await page.$$eval('#plots figcaption', (fs) => fs.map((f) => f.textContent));
   assert(titles.some((t) => /QQ plot against the fitted Student t/.test(t)), `titles: ${titles}`);
@@ -56,6 +67,7 @@ test('log y redraws the histogram without a run and is kept in the URL', async (
   const { page, errors, close } = await openPage(browser);
   await page.goto(`${url}?runs=500&steps=300`);
   await waitForRun(page);
+  await waitForFits(page);
   assert(!(await page.isChecked('#ctl-log_y')), 'log y checked by default');
   const pixels = () => page.evaluate(() => {
     const c = document.getElementById('plot-histogram');
@@ -89,6 +101,7 @@ test('plots download as PNG and SVG, results as JSON and CSV', async (browser, u
   const { page, errors, close } = await openPage(browser);
   await page.goto(`${url}?runs=500&steps=300&method=both`);
   await waitForRun(page);
+  await waitForFits(page);
   const numbers = await readNumbers(page);
 
   const png = await download(page, '#download-histogram-png');
@@ -147,6 +160,7 @@ test('phone layout: plots and download buttons fit 390 px', async (browser, url)
   const { page, errors, close } = await openPage(browser, { width: 390, height: 844 });
   await page.goto(`${url}?runs=500&steps=300`);
   await waitForRun(page);
+  await waitForFits(page);
   await assertAllPlotsDrawn(page);
   const overflow = await page.evaluate(() => [...document.querySelectorAll('.plot, button.download, .plot-option')]
     .map((e) => e.getBoundingClientRect())
