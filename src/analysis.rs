@@ -141,6 +141,9 @@ pub struct Report {
     pub singular_values: Vec<f64>,
     /// Stable rank Σλ_i²/λ_1².
     pub stable_rank: f64,
+    /// The minimum f(x*) of the ridge objective, the floor of the loss curve
+    /// (`Spectrum::min_loss`).
+    pub min_loss: Option<f64>,
     /// The paper's bounds: the tail index of the diffusion model (hSGD), MATH.md §3.
     pub bounds: Bounds,
     /// The Pearson stationary law the theory predicts for the inspected SVD coordinate,
@@ -393,6 +396,7 @@ fn run_staged(
         rank: prepared.spectrum.rank(),
         singular_values: prepared.spectrum.singular_values.clone(),
         stable_rank: prepared.spectrum.stable_rank(),
+        min_loss: Some(prepared.spectrum.min_loss(config.delta)).filter(|f| f.is_finite()),
         theory: theory_law(config, &prepared),
         bounds,
         sgd,
@@ -574,6 +578,7 @@ pub fn report_from_simulations(
         rank: prepared.spectrum.rank(),
         singular_values: prepared.spectrum.singular_values.clone(),
         stable_rank: prepared.spectrum.stable_rank(),
+        min_loss: Some(prepared.spectrum.min_loss(config.delta)).filter(|f| f.is_finite()),
         theory: theory_law(config, &prepared),
         bounds,
         sgd,

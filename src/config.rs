@@ -139,6 +139,8 @@ pub struct Config {
     pub sweep_points: usize,
     /// Runs per sweep point.
     pub sweep_runs: usize,
+    /// display only: the histogram's y axis is logarithmic
+    pub log_y: bool,
     /// Display only: the compact view for an iframe (`embed=1` in the URL).
     pub embed: bool,
 }
@@ -173,6 +175,7 @@ impl Default for Config {
             sweep: SweepOver::Gamma,
             sweep_points: 8,
             sweep_runs: 500,
+            log_y: false,
             embed: false,
         }
     }
@@ -390,7 +393,9 @@ mod tests {
         c.batch = 7;
         c.hill_k = Some(40);
         c.method = Method::Both;
+        c.log_y = true;
         let q = c.to_query();
+        assert!(q.contains("&log_y=true"), "{q}");
         assert_eq!(Config::from_query(&q), c);
         assert_eq!(Config::from_query(&format!("?{q}")), c);
     }

@@ -136,6 +136,27 @@ impl Spectrum {
         self.beta <= 1e-12 * (fitted + self.beta)
     }
 
+    /// The minimum of the ridge objective f(x) = (1/2n)|Ax − b|² + (δ/2)|x|² (MATH.md §0)
+    /// over x, the level the loss curve approaches from above:
+    /// min f = β/(2n) + Σ_i δ·c_i² / (2(λ_i² + nδ)) with c_i = p_iᵀb = −λ_iα_i.
+    ///
+    /// Each SVD coordinate y_i = q_iᵀx contributes (1/2n)(λ_i y_i − c_i)² + (δ/2)y_i²,
+    /// least at y_i = λ_i c_i/(λ_i² + nδ); null-space coordinates are best at 0; the
+    /// residual β of b off the column space is left over. For δ = 0 this is β/(2n).
+    pub fn min_loss(&self, delta: f64) -> f64 {
+        let n = self.n as f64;
+        let ridge: f64 = self
+            .singular_values
+            .iter()
+            .zip(&self.alpha)
+            .map(|(l, a)| {
+                let c2 = (l * a).powi(2);
+                delta * c2 / (2.0 * (l * l + n * delta))
+            })
+            .sum();
+        self.beta / (2.0 * n) + ridge
+    }
+
     /// The first `r` columns of [`Spectrum::v`]: Q, the right singular vectors of the
     /// nonzero singular values (d × r).
     pub fn q(&self) -> DMatrix<f64> {
@@ -280,5 +301,40 @@ mod tests {
         let mut nan = Problem::synthetic(5, 2, 1).unwrap();
         nan.a[(1, 1)] = f64::NAN;
         assert!(Spectrum::new(&nan).is_err());
+    }
+
+    #[test]
+    fn min_loss_is_the_objective_at_the_ridge_solution() {
+        // Independent value: solve the normal equations (AᵀA/n + δI)x = Aᵀb/n with
+        // nalgebra's Cholesky and evaluate f(x) = (1/2n)|Ax − b|² + (δ/2)|x|² directly.
+        for (p, delta) in [
+            (Problem::synthetic(30, 6, 2).unwrap(), 0.0),
+            (Problem::synthetic(30, 6, 2).unwrap(), 0.05),
+            (Problem::synthetic(4, 9, 5).unwrap(), 0.3),
+        ] {
+            let s = Spectrum::new(&p).unwrap();
+            let n = p.n() as f64;
+            let d = p.d();
+            let system = p.a.transpose() * &p.a / n + DMatrix::identity(d, d) * delta;
+            let rhs = p.a.transpose() * &p.b / n;
+            let x = if delta > 0.0 {
+                system.cholesky().unwrap().solve(&rhs)
+            } else {
+                s.x_star.clone()
+            };
+            let f = (&p.a * &x - &p.b).norm_squared() / (2.0 * n) + 0.5 * delta * x.norm_squared();
+            assert!(
+                close(s.min_loss(delta), f, 1e-10),
+                "δ = {delta}: {} vs {f}",
+                s.min_loss(delta)
+            );
+            // And no other point does better: a step off the minimiser raises f.
+            let y = &x + DVector::from_element(d, 1e-3);
+            let fy = (&p.a * &y - &p.b).norm_squared() / (2.0 * n) + 0.5 * delta * y.norm_squared();
+            assert!(fy > s.min_loss(delta));
+        }
+        // Overparametrised and unregularised: the minimum is 0 (up to rounding).
+        let wide = Spectrum::new(&Problem::synthetic(4, 9, 5).unwrap()).unwrap();
+        assert!(wide.min_loss(0.0) < 1e-15);
     }
 }

@@ -5,6 +5,8 @@
 //! Bars are the [`Histogram`] densities count / (N·width), so they are on the scale of a
 //! density curve f(x). A curve is f evaluated on an even grid over the range shown.
 
+use plotters::coord::ranged1d::ValueFormatter;
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -56,14 +58,19 @@ pub struct Bars<'a> {
 }
 
 /// Draws the histograms `bars` (overlaid, translucent), the `curves` over them, a legend,
-/// and `x_label` under the x axis. The x range covers every histogram; the y range is
-/// 2.2 times the tallest bar, leaving the top for the legend (curves are clipped to it,
-/// so a narrow fit spike cannot squash the bars).
+/// and `x_label` under the x axis. The x range covers every histogram. With a linear y
+/// axis the range is 2.2 times the tallest bar, leaving the top for the legend (curves
+/// are clipped to it, so a narrow fit spike cannot squash the bars). With `log_y` the
+/// axis starts at half the smallest nonzero bar (empty bins are not drawn; curves below
+/// that floor run along it) and leaves the top half of its decades for the legend, which
+/// shows the tails: a power law is a straight line only on log-log axes, but log y alone
+/// already separates a Gaussian's parabola from a heavy tail's slow decay.
 pub fn draw_densities<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     bars: &[Bars],
     curves: &[Curve],
     x_label: &str,
+    log_y: bool,
     style: &Style,
 ) -> DrawResult<(), DB> {
     let lo = bars.iter().map(|b| b.hist.lo).fold(f64::INFINITY, f64::min);
@@ -76,23 +83,64 @@ pub fn draw_densities<DB: DrawingBackend>(
         .iter()
         .map(|b| b.hist.max_density())
         .fold(0.0, f64::max);
-    // Head room for the legend above the bars.
-    let top = if tallest > 0.0 { tallest * 2.2 } else { 1.0 };
-    // A tick at a rounding error of zero reads "0", not "-1.4e-17".
-    let zero = 1e-9 * (hi - lo);
-    let x_tick = move |x: &f64| format_tick(if x.abs() < zero { 0.0 } else { *x });
-    let mut chart = ChartBuilder::on(area)
+    let mut builder = ChartBuilder::on(area);
+    builder
         .margin(style.px(10.0))
         .margin_top(style.px(22.0))
         .x_label_area_size(style.px(44.0))
-        .y_label_area_size(style.px(56.0))
-        .build_cartesian_2d(lo..hi, 0.0..top)?;
+        .y_label_area_size(style.px(56.0));
+    if log_y {
+        let smallest = bars
+            .iter()
+            .flat_map(|b| (0..b.hist.counts.len()).map(|i| b.hist.density(i)))
+            .filter(|&d| d > 0.0)
+            .fold(f64::INFINITY, f64::min);
+        let (floor, top) = if smallest.is_finite() && tallest > 0.0 {
+            let floor = 0.5 * smallest;
+            // Bars fill the lower half of the decades: top = tallest·(tallest/floor), and
+            // at least a decade above the tallest for the legend.
+            (floor, tallest * (tallest / floor).max(10.0))
+        } else {
+            (0.1, 1.0)
+        };
+        let mut chart = builder.build_cartesian_2d(lo..hi, (floor..top).log_scale())?;
+        draw_bars_and_curves(&mut chart, bars, curves, x_label, (floor, top), style)
+    } else {
+        // Head room for the legend above the bars.
+        let top = if tallest > 0.0 { tallest * 2.2 } else { 1.0 };
+        let mut chart = builder.build_cartesian_2d(lo..hi, 0.0..top)?;
+        draw_bars_and_curves(&mut chart, bars, curves, x_label, (0.0, top), style)
+    }
+}
+
+/// The axes, bars, curves and legend of [`draw_densities`] on a linear or a log y axis
+/// spanning `(floor, top)`: bars start at the floor and those with a density not above it
+/// are left out; curves are clipped to the range.
+fn draw_bars_and_curves<'a, DB: DrawingBackend + 'a, Y>(
+    chart: &mut ChartContext<'a, DB, Cartesian2d<RangedCoordf64, Y>>,
+    bars: &[Bars],
+    curves: &[Curve],
+    x_label: &str,
+    (floor, top): (f64, f64),
+    style: &Style,
+) -> DrawResult<(), DB>
+where
+    Y: Ranged<ValueType = f64> + ValueFormatter<f64>,
+{
+    let (lo, hi) = (chart.x_range().start, chart.x_range().end);
+    // A tick at a rounding error of zero reads "0", not "-1.4e-17".
+    let zero = 1e-9 * (hi - lo);
+    let x_tick = move |x: &f64| format_tick(if x.abs() < zero { 0.0 } else { *x });
     chart
         .configure_mesh()
         .light_line_style(GRID.mix(0.0))
         .bold_line_style(GRID)
         .x_desc(x_label)
-        .y_desc("density")
+        .y_desc(if floor > 0.0 {
+            "density (log)"
+        } else {
+            "density"
+        })
         .x_labels(6)
         .y_labels(5)
         .x_label_formatter(&x_tick)
@@ -106,13 +154,17 @@ pub fn draw_densities<DB: DrawingBackend>(
         let h = b.hist;
         let color = b.color;
         chart
-            .draw_series(h.counts.iter().enumerate().map(|(i, _)| {
-                let x0 = h.lo + i as f64 * h.width;
-                Rectangle::new(
-                    [(x0, 0.0), (x0 + h.width, h.density(i).min(top))],
-                    color.mix(opacity).filled(),
-                )
-            }))?
+            .draw_series(
+                (0..h.counts.len())
+                    .filter(|&i| floor == 0.0 || h.density(i) > floor)
+                    .map(|i| {
+                        let x0 = h.lo + i as f64 * h.width;
+                        Rectangle::new(
+                            [(x0, floor), (x0 + h.width, h.density(i).min(top))],
+                            color.mix(opacity).filled(),
+                        )
+                    }),
+            )?
             .label(b.label)
             .legend(move |(x, y)| {
                 Rectangle::new(
@@ -122,11 +174,10 @@ pub fn draw_densities<DB: DrawingBackend>(
             });
     }
     let width = style.px(2.0);
-    let cap = top;
     for c in curves {
         let color = c.color;
         let line = color.stroke_width(width);
-        let points = c.points.iter().map(move |&(x, y)| (x, y.min(cap)));
+        let points = c.points.iter().map(move |&(x, y)| (x, y.clamp(floor, top)));
         let legend = move |(x, y): (i32, i32)| {
             PathElement::new(vec![(x, y), (x + 4 * swatch, y)], color.stroke_width(width))
         };
@@ -147,7 +198,7 @@ pub fn draw_densities<DB: DrawingBackend>(
                 .legend(legend);
         }
     }
-    draw_legend(&mut chart, SeriesLabelPosition::UpperRight, style)
+    draw_legend(chart, SeriesLabelPosition::UpperRight, style)
 }
 
 #[cfg(test)]
@@ -211,7 +262,7 @@ mod tests {
                     color: RGBColor(0xea, 0x58, 0x0c),
                 },
             ];
-            draw_densities(&area, &bars, &[fit, theory], "q1", &Style::default()).unwrap();
+            draw_densities(&area, &bars, &[fit, theory], "q1", false, &Style::default()).unwrap();
             area.present().unwrap();
         }
         // Overlaid bars at opacity 0.45, one per bin of each histogram, plus 2 swatches.
@@ -226,5 +277,75 @@ mod tests {
             );
         }
         assert!(svg.contains("#C80000"));
+    }
+
+    /// (y, height) of every `<rect>` of an SVG filled with `fill` at `opacity`.
+    fn rects(svg: &str, opacity: &str, fill: &str) -> Vec<(f64, f64)> {
+        let attr = |tag: &str, name: &str| -> f64 {
+            let start = tag.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
+            let end = start + tag[start..].find('"').unwrap();
+            tag[start..end].parse().unwrap()
+        };
+        svg.split("<rect")
+            .skip(1)
+            .map(|t| &t[..t.find("/>").unwrap()])
+            .filter(|t| t.contains(&format!(r#"opacity="{opacity}" fill="{fill}""#)))
+            .map(|t| (attr(t, "y"), attr(t, "height")))
+            .collect()
+    }
+
+    #[test]
+    fn log_y_leaves_out_empty_bins_and_scales_bars_logarithmically() {
+        // Counts 100, 10, 0, 1 of 111 values: densities c/111, floor = half the smallest
+        // nonzero one, 0.5/111; on a log axis a bar's height is ∝ ln(density/floor) =
+        // ln(2c): ln 200, ln 20, ln 2.
+        let hist = Histogram {
+            lo: 0.0,
+            width: 1.0,
+            counts: vec![100, 10, 0, 1],
+            below: 0,
+            above: 0,
+            total: 111,
+        };
+        let render = |log_y: bool| {
+            let mut svg = String::new();
+            {
+                let area = SVGBackend::with_string(&mut svg, (640, 400)).into_drawing_area();
+                area.fill(&WHITE).unwrap();
+                let bars = [Bars {
+                    label: "SGD",
+                    hist: &hist,
+                    color: SGD,
+                }];
+                draw_densities(&area, &bars, &[], "x", log_y, &Style::default()).unwrap();
+            }
+            svg
+        };
+        let log = render(true);
+        let drawn = rects(&log, "0.75", "#2563EB");
+        // Three bars and the legend swatch (last).
+        assert_eq!(drawn.len(), 4, "{log}");
+        let heights: Vec<f64> = drawn[..3].iter().map(|r| r.1).collect();
+        let expected = [200.0_f64, 20.0, 2.0].map(libm::log);
+        for (h, e) in heights.iter().zip(expected) {
+            let scaled = e / expected[0] * heights[0];
+            assert!(
+                (h - scaled).abs() <= 2.0,
+                "heights {heights:?}, expected ∝ {expected:?}"
+            );
+        }
+        // Bars stand on the same floor.
+        let bottoms: Vec<f64> = drawn[..3].iter().map(|r| r.0 + r.1).collect();
+        assert!(
+            bottoms.iter().all(|b| (b - bottoms[0]).abs() <= 1.0),
+            "{bottoms:?}"
+        );
+        assert!(log.contains("density (log)"));
+        // Linear: four bars (the empty one with zero height), heights ∝ counts.
+        let linear = render(false);
+        let drawn = rects(&linear, "0.75", "#2563EB");
+        assert_eq!(drawn.len(), 5);
+        assert!((drawn[0].1 / 10.0 - drawn[1].1).abs() <= 1.0, "{drawn:?}");
+        assert!(!linear.contains("density (log)"));
     }
 }

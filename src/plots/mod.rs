@@ -14,6 +14,8 @@
 pub mod density;
 pub mod hill;
 pub mod histogram;
+pub mod loss;
+pub mod qq;
 pub mod spectrum;
 pub mod sweep;
 pub mod tail;
@@ -24,6 +26,8 @@ use plotters::prelude::*;
 pub use density::{density_curve, draw_densities, Bars, Curve};
 pub use hill::draw_hill;
 pub use histogram::{draw_histogram, Histogram};
+pub use loss::{draw_loss, LossSeries};
+pub use qq::{draw_qq, QqSeries};
 pub use spectrum::draw_spectrum;
 pub use sweep::draw_sweep;
 pub use tail::{draw_tail, survival_points, TailLine};

@@ -9,6 +9,7 @@
 //! - [`plots`]: the page's plot table; each entry draws one `crate::plots` function onto a
 //!   canvas with plotters-canvas.
 //! - [`numbers`]: the numbers panel's rows, computed from a report.
+//! - [`export`]: downloads of the plots (PNG, SVG) and the results (JSON, CSV).
 //! - [`explain`]: the explanation under the plots (MathML, with the report's numbers).
 //! - [`upload`]: the user's CSV (picked or dropped, checked, kept for a reload).
 //! - [`live`]: relevant controls, the γ slider, automatic re-runs, budget, divergence.
@@ -19,6 +20,7 @@
 
 pub mod embed;
 pub mod explain;
+pub mod export;
 pub mod live;
 pub mod numbers;
 pub mod page;

@@ -271,7 +271,7 @@ fn try_start() -> Result<(), JsValue> {
     let config = Config::from_query(&window.location().search()?);
 
     build_controls(&document, &config)?;
-    build_plots(&document)?;
+    build_plots(&document, &config)?;
     super::upload::build(&document)?;
     super::live::build(&document)?;
     super::embed::build(&document, &config);
@@ -296,6 +296,23 @@ fn try_start() -> Result<(), JsValue> {
     })?;
     listen(&document, "cancel", "click", |_| {
         with_app(cancel);
+    })?;
+    // Download buttons (plots and results) and the plots' display options.
+    listen(&document, "app", "click", |event| {
+        if let Some(button) = super::export::download_button(&event) {
+            with_app(|app| on_download_click(app, &button));
+        }
+    })?;
+    listen(&document, "plots", "change", |event| {
+        let Some(input) = event
+            .target()
+            .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        if input.name() == "log_y" {
+            with_app(|app| on_log_y(app, input.checked()));
+        }
     })?;
     let on_resize = Closure::<dyn FnMut(Event)>::new(|_: Event| {
         with_app(redraw);
@@ -434,15 +451,16 @@ fn fill_controls(document: &Document, config: &Config) {
     }
 }
 
-fn build_plots(document: &Document) -> Result<(), JsValue> {
+fn build_plots(document: &Document, config: &Config) -> Result<(), JsValue> {
     let container = element(document, "plots").ok_or("no element #plots")?;
     let html: String = PLOTS
         .iter()
         .map(|p| {
             format!(
-                r#"<figure class="plot"><figcaption>{title}</figcaption><canvas id="plot-{id}" role="img" aria-label="{title}"></canvas></figure>"#,
+                r#"<figure class="plot"><figcaption>{title}</figcaption><canvas id="plot-{id}" role="img" aria-label="{title}"></canvas>{tools}</figure>"#,
                 id = p.id,
                 title = escape(p.title),
+                tools = super::plots::figure_tools(p.id, config),
             )
         })
         .collect();
@@ -873,8 +891,29 @@ fn show_numbers(app: &App) {
     }
 }
 
+/// A click on a download button (see [`super::export`]).
+fn on_download_click(app: &mut App, button: &web_sys::Element) {
+    let shown = app.shown.as_ref().map(|s| (&s.report, s.wall_ms));
+    if let Err(e) = super::export::on_click(&app.document, button, shown) {
+        show_general_error(&app.document, &format!("Download failed: {e}"));
+    }
+}
+
+/// The histogram's log y checkbox: a display option, so it goes into the URL and the
+/// plots are redrawn without a new run.
+fn on_log_y(app: &mut App, log_y: bool) {
+    app.config.log_y = log_y;
+    write_url(&app.config);
+    redraw(app);
+}
+
 /// Draws every plot for the report on screen (after a run, and on resize).
 fn redraw(app: &mut App) {
+    // Display options follow the page, not the config the report was run with (log y
+    // may have been toggled during the run).
+    if let Some(shown) = &mut app.shown {
+        shown.report.config.log_y = app.config.log_y;
+    }
     let Some(shown) = &app.shown else {
         return;
     };

@@ -1,6 +1,12 @@
 //! The page's plot table: each entry names a canvas and draws one of
 //! [`crate::plots`]' functions for a report onto it with plotters-canvas (on the main
-//! thread: `CanvasBackend` needs the window). Adding a plot to the page is one entry here.
+//! thread: `CanvasBackend` needs the window), or into SVG for a download. Adding a plot
+//! to the page is one entry here: one function generic over the backend, instantiated
+//! for both by [`page_plot!`].
+
+use std::cell::RefCell;
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -11,10 +17,14 @@ use crate::analysis::Report;
 use crate::analysis::SimReport;
 use crate::config::{Basis, Config};
 use crate::distributions::FittedLaw;
-use crate::plots::{self, Bars, Curve, Histogram, Style, TailLine};
+use crate::fits::{qq_points, Fits, QqPoint};
+use crate::plots::{self, Bars, Curve, Histogram, LossSeries, QqSeries, Style, TailLine};
 
 /// A canvas drawing area.
 pub type Area = DrawingArea<CanvasBackend, Shift>;
+
+/// An SVG drawing area (downloads).
+pub type SvgArea<'a> = DrawingArea<SVGBackend<'a>, Shift>;
 
 /// One plot of the page.
 pub struct PagePlot {
@@ -24,31 +34,69 @@ pub struct PagePlot {
     pub title: &'static str,
     /// Draws the plot for a report; the error is a message for the user.
     pub draw: fn(&Area, &Report, &Style) -> Result<(), String>,
+    /// The same drawing into SVG (the download): the same generic function as `draw`.
+    pub svg: fn(&SvgArea<'_>, &Report, &Style) -> Result<(), String>,
+}
+
+/// A [`PagePlot`] whose canvas and SVG drawings are one function generic over the
+/// backend, `fn(&DrawingArea<DB, Shift>, &Report, &Style) -> Result<(), String>`.
+macro_rules! page_plot {
+    ($id:literal, $title:literal, $draw:ident) => {
+        PagePlot {
+            id: $id,
+            title: $title,
+            draw: |area, report, style| $draw(area, report, style),
+            svg: |area, report, style| $draw(area, report, style),
+        }
+    };
 }
 
 /// The plots, in page order.
 pub const PLOTS: &[PagePlot] = &[
-    PagePlot {
-        id: "histogram",
-        title: "Final iterates: histogram of the inspected coordinate",
-        draw: draw_histogram,
-    },
-    PagePlot {
-        id: "tail",
-        title: "Tail on log-log axes, with the bounds and the Hill slope",
-        draw: draw_tail,
-    },
-    PagePlot {
-        id: "hill",
-        title: "Hill plot, with the band of the bounds",
-        draw: draw_hill,
-    },
-    PagePlot {
-        id: "spectrum",
-        title: "Spectrum of the data",
-        draw: draw_spectrum,
-    },
+    page_plot!(
+        "histogram",
+        "Final iterates: histogram of the inspected coordinate",
+        draw_histogram
+    ),
+    page_plot!(
+        "tail",
+        "Tail on log-log axes, with the bounds and the Hill slope",
+        draw_tail
+    ),
+    page_plot!("hill", "Hill plot, with the band of the bounds", draw_hill),
+    page_plot!(
+        "qq-t",
+        "QQ plot against the fitted Student t",
+        draw_qq_student_t
+    ),
+    page_plot!(
+        "qq-stable",
+        "QQ plot against the fitted α-stable law",
+        draw_qq_stable
+    ),
+    page_plot!("spectrum", "Spectrum of the data", draw_spectrum),
+    page_plot!(
+        "loss",
+        "Loss over the steps (mean of the first runs)",
+        draw_loss
+    ),
 ];
+
+/// The markup under a plot's canvas: its display options (the histogram's log y
+/// checkbox, `name="log_y"`, checked from `config`) and its download buttons.
+pub fn figure_tools(id: &str, config: &Config) -> String {
+    let options = if id == "histogram" {
+        let checked = if config.log_y { " checked" } else { "" };
+        r#"<label class="plot-option"><input type="checkbox" id="ctl-log_y" name="log_y"CHECKED> log y</label>"#
+            .replace("CHECKED", checked)
+    } else {
+        String::new()
+    };
+    format!(
+        r#"<div class="plot-tools">{options}{}</div>"#,
+        super::export::plot_buttons(id)
+    )
+}
 
 /// Central quantile range the histogram shows (0.5% cut off on each side).
 const HISTOGRAM_CLIP: f64 = 0.005;
@@ -85,7 +133,11 @@ fn law_curve(label: &str, color: RGBColor, law: &FittedLaw, lo: f64, hi: f64) ->
     Some(plots::density_curve(label, color, law.as_ref(), lo, hi))
 }
 
-fn draw_histogram(area: &Area, report: &Report, style: &Style) -> Result<(), String> {
+fn draw_histogram<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    report: &Report,
+    style: &Style,
+) -> Result<(), String> {
     let methods = methods(report);
     let hists: Vec<(&str, Histogram, RGBColor, &SimReport)> = methods
         .iter()
@@ -140,12 +192,17 @@ fn draw_histogram(area: &Area, report: &Report, style: &Style) -> Result<(), Str
         &bars,
         &curves,
         &coordinate_label(&report.config),
+        report.config.log_y,
         style,
     )
     .map_err(|e| e.to_string())
 }
 
-fn draw_tail(area: &Area, report: &Report, style: &Style) -> Result<(), String> {
+fn draw_tail<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    report: &Report,
+    style: &Style,
+) -> Result<(), String> {
     let Some(&(label, sim, _)) = methods(report).first() else {
         return plots::draw_message(area, "no runs in this report", style)
             .map_err(|e| e.to_string());
@@ -185,7 +242,11 @@ fn draw_tail(area: &Area, report: &Report, style: &Style) -> Result<(), String> 
     plots::draw_tail(area, &points, anchor, &lines, style).map_err(|e| e.to_string())
 }
 
-fn draw_hill(area: &Area, report: &Report, style: &Style) -> Result<(), String> {
+fn draw_hill<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    report: &Report,
+    style: &Style,
+) -> Result<(), String> {
     let estimates = methods(report)
         .into_iter()
         .find_map(|(_, sim, _)| sim.estimates.as_ref());
@@ -204,8 +265,156 @@ fn draw_hill(area: &Area, report: &Report, style: &Style) -> Result<(), String> 
     .map_err(|e| e.to_string())
 }
 
-fn draw_spectrum(area: &Area, report: &Report, style: &Style) -> Result<(), String> {
+fn draw_spectrum<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    report: &Report,
+    style: &Style,
+) -> Result<(), String> {
     plots::draw_spectrum(area, &report.singular_values, style).map_err(|e| e.to_string())
+}
+
+/// Most QQ points per sample (the extremes and the body are both kept).
+const QQ_POINTS: usize = 150;
+
+thread_local! {
+    /// QQ points already computed, keyed by the law and a hash of the sample: a stable
+    /// law's quantiles take a fraction of a second, and the page redraws on every resize.
+    static QQ_CACHE: RefCell<Vec<(FittedLaw, u64, Vec<QqPoint>)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The QQ points of `sample` against `law` (cached; `None` if the law is invalid).
+fn cached_qq_points(sample: &[f64], law: &FittedLaw) -> Option<Vec<QqPoint>> {
+    let mut hasher = DefaultHasher::new();
+    for v in sample {
+        v.to_bits().hash(&mut hasher);
+    }
+    let key = hasher.finish();
+    let hit = QQ_CACHE.with(|cache| {
+        cache
+            .borrow()
+            .iter()
+            .find(|(l, k, _)| l == law && *k == key)
+            .map(|(_, _, points)| points.clone())
+    });
+    if hit.is_some() {
+        return hit;
+    }
+    let points = qq_points(sample, law.law().ok()?.as_ref(), QQ_POINTS);
+    QQ_CACHE.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        // Two laws for each of two methods: keep the last few reports' worth.
+        if cache.len() >= 8 {
+            cache.remove(0);
+        }
+        cache.push((*law, key, points.clone()));
+    });
+    Some(points)
+}
+
+/// The QQ plot of each simulated method against its own fit `pick(fits)`; `law` names
+/// the law, `parameter` describes the fit in the legend ("ν = 3.2").
+fn draw_qq_of<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    report: &Report,
+    style: &Style,
+    law: &str,
+    pick: fn(&Fits) -> &FittedLaw,
+    parameter: fn(&FittedLaw) -> String,
+) -> Result<(), String> {
+    let mut samples = Vec::new();
+    // Why a method has no points: its fits failed (the note says why) or are still being
+    // computed (the worker sends them after the report, as a second stage).
+    let mut failed = None;
+    let mut pending = false;
+    for (label, sim, color) in methods(report) {
+        let fitted = sim.fits.as_ref().map(pick);
+        match fitted.and_then(|f| Some((f, cached_qq_points(&sim.centred, f)?))) {
+            Some((f, points)) => {
+                samples.push((format!("{label}, {}", parameter(f)), color, points))
+            }
+            None => match sim.notes.iter().find(|n| n.starts_with("fits:")) {
+                Some(note) => failed = Some(format!("{label} {note}")),
+                None if sim.fits.is_none() => pending = true,
+                None => failed = Some(format!("{label}: the fitted law is not valid")),
+            },
+        }
+    }
+    if samples.is_empty() {
+        let why = if pending {
+            format!("fitting the {law}…")
+        } else if let Some(failed) = failed {
+            format!("no {law} fit ({failed})")
+        } else {
+            format!("no runs to compare with a {law}")
+        };
+        return plots::draw_message(area, &why, style).map_err(|e| e.to_string());
+    }
+    let series: Vec<QqSeries> = samples
+        .iter()
+        .map(|(label, color, points)| QqSeries {
+            label: label.clone(),
+            color: *color,
+            points,
+        })
+        .collect();
+    plots::draw_qq(area, &series, law, style)
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+}
+
+fn draw_qq_student_t<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    report: &Report,
+    style: &Style,
+) -> Result<(), String> {
+    draw_qq_of(
+        area,
+        report,
+        style,
+        "Student t",
+        |fits| &fits.student_t.law,
+        |law| match law {
+            FittedLaw::StudentT { df, .. } => format!("ν = {df:.2}"),
+            _ => "fitted".into(),
+        },
+    )
+}
+
+fn draw_qq_stable<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    report: &Report,
+    style: &Style,
+) -> Result<(), String> {
+    draw_qq_of(
+        area,
+        report,
+        style,
+        "α-stable law",
+        |fits| &fits.stable.law,
+        |law| match law {
+            FittedLaw::Stable { alpha, beta, .. } => format!("α = {alpha:.2}, β = {beta:.2}"),
+            _ => "fitted".into(),
+        },
+    )
+}
+
+fn draw_loss<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    report: &Report,
+    style: &Style,
+) -> Result<(), String> {
+    let series: Vec<LossSeries> = methods(report)
+        .into_iter()
+        .map(|(label, sim, color)| LossSeries {
+            label: label.to_string(),
+            color,
+            steps: &sim.loss_steps,
+            loss: &sim.loss,
+        })
+        .collect();
+    plots::draw_loss(area, &series, report.min_loss, style)
+        .map(|_| ())
+        .map_err(|e| e.to_string())
 }
 
 /// Sizes `canvas` to its CSS box times `devicePixelRatio` (sharp on high-density

@@ -155,6 +155,10 @@ test('digits with both methods draws every plot', async (browser, url) => {
   await page.goto(`${url}?data=digits&method=both&runs=300&steps=300`);
   const status = await waitForRun(page, null, 180000);
   assert(/^300 runs in \d/.test(status), `status: "${status}"`);
+  // The fitted laws (the QQ plots, the histogram's curves) arrive after the report.
+  const job = await lastJob(page);
+  await page.waitForFunction((job) => performance.getEntriesByName(`hsgd-fits-job-${job}`).length > 0,
+    job, { timeout: 180000 });
   assert(await page.inputValue('#ctl-data') === 'digits', 'data control');
   assert(await page.inputValue('#ctl-method') === 'both', 'method control');
   const numbers = await readNumbers(page);
