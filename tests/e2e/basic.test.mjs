@@ -2,7 +2,7 @@
 // cancel, worker failure, the phone layout, digits with both methods, and the bounds'
 // response to γ. Run by tests/e2e/default.mjs.
 import {
-  assert, inkPixels, lastJob, openPage, readNumbers, screenshot, waitForRun,
+  assert, inkPixels, lastJob, openPage, readNumbers, screenshot, waitForFits, waitForRun,
 } from './harness.mjs';
 
 export const tests = [];
@@ -156,9 +156,7 @@ test('digits with both methods draws every plot', async (browser, url) => {
   const status = await waitForRun(page, null, 180000);
   assert(/^300 runs in \d/.test(status), `status: "${status}"`);
   // The fitted laws (the QQ plots, the histogram's curves) arrive after the report.
-  const job = await lastJob(page);
-  await page.waitForFunction((job) => performance.getEntriesByName(`hsgd-fits-job-${job}`).length > 0,
-    job, { timeout: 180000 });
+  await waitForFits(page, 180000);
   assert(await page.inputValue('#ctl-data') === 'digits', 'data control');
   assert(await page.inputValue('#ctl-method') === 'both', 'method control');
   const numbers = await readNumbers(page);

@@ -4,7 +4,7 @@
 // layout. Run by tests/e2e/default.mjs (E2E_ONLY=plots for these alone).
 import { readFileSync } from 'node:fs';
 import {
-  assert, inkPixels, lastJob, openPage, readNumbers, screenshot, waitForRun,
+  assert, inkPixels, lastJob, openPage, readNumbers, screenshot, waitForFits, waitForRun,
 } from './harness.mjs';
 
 export const tests = [];
@@ -27,16 +27,6 @@ async function assertAllPlotsDrawn(page) {
     assert(inks[id].accent > 50, `${id} has no SGD points: ${JSON.stringify(inks[id])}`);
   }
   return inks;
-}
-
-/**
- * Waits until the fitted laws of the last finished job are drawn (the worker sends them
- * after the report, as a second stage; the page marks `hsgd-fits-job-<id>`).
- */
-async function waitForFits(page) {
-  const job = await lastJob(page);
-  await page.waitForFunction((job) => performance.getEntriesByName(`hsgd-fits-job-${job}`).length > 0,
-    job, { timeout: 120000 });
 }
 
 /** Clicks `selector` and returns { name, bytes } of the download it starts. */
