@@ -183,6 +183,7 @@ fn try_start() -> Result<(), JsValue> {
         )));
         let _ = status.set_attribute("data-workers", &size.to_string());
     }
+    redraw(&app);
     SWEEP.with(|cell| *cell.borrow_mut() = Some(app));
     Ok(())
 }
@@ -685,6 +686,15 @@ fn redraw(app: &SweepApp) {
         return;
     };
     let Some(plan) = &app.plan else {
+        // Before the first sweep: say what the empty box will hold.
+        let _ = draw_on_canvas(&canvas, |area, style| {
+            crate::plots::draw_message(
+                area,
+                "Run sweep: the bounds along the swept parameter, and the measured tail indices",
+                style,
+            )
+            .map_err(|e| e.to_string())
+        });
         return;
     };
     let points: Vec<SweepPoint> = app.points.iter().flatten().cloned().collect();
