@@ -326,7 +326,9 @@ fn try_start() -> Result<(), JsValue> {
     let on_worker_error = Closure::<dyn FnMut(Event)>::new(|event: Event| {
         with_app(|app| on_worker_error(app, &event));
     });
-    let worker = Some(new_worker(&on_worker_message, &on_worker_error)?);
+    // The page's own worker starts with its first job, and only when the job is not split
+    // across the pool (`super::split`): one wasm instance fewer to load on opening.
+    let worker = None;
     let mut app = App {
         document,
         config,
@@ -606,9 +608,6 @@ fn request_run(app: &mut App) {
         stop_worker(app);
     }
     app.fits_pending = 0;
-    if !ensure_worker(app) {
-        return;
-    }
     app.job += 1;
     app.running = true;
     set_running_ui(app, true);
@@ -618,6 +617,12 @@ fn request_run(app: &mut App) {
     let csv = super::upload::text_for(&app.config);
     if super::split::post(app.job, &app.config, csv.as_deref()) {
         app.posted_ms = super::now_ms();
+        return;
+    }
+    if !ensure_worker(app) {
+        app.running = false;
+        set_running_ui(app, false);
+        mark_finished(app);
         return;
     }
     if app.worker_ready {
@@ -652,9 +657,12 @@ fn cancel(app: &mut App) {
     app.job += 1;
     app.running = false;
     app.queued = false;
-    // A fresh worker at once, so the next Run does not wait for it to load.
+    // A fresh worker at once, so the next Run does not wait for it to load (unless the
+    // next run goes to the pool).
     stop_worker(app);
-    ensure_worker(app);
+    if !super::split::takes(&app.config) {
+        ensure_worker(app);
+    }
     set_running_ui(app, false);
     set_progress(app, 0, 1);
     set_text(&app.document, "status", "Cancelled.");

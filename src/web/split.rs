@@ -88,11 +88,17 @@ fn new_app() -> SplitApp {
     }
 }
 
-/// Takes job `job` of the page when splitting helps (at least two workers and two runs
-/// per worker); false leaves it to the page's own worker. Called by the page only.
-pub fn post(job: u32, config: &Config, csv: Option<&str>) -> bool {
+/// Whether [`post`] splits a job of `config`: at least two workers and two runs per
+/// worker.
+pub fn takes(config: &Config) -> bool {
     let workers = browser_pool_size();
-    if workers < 2 || config.runs < 2 * workers {
+    workers >= 2 && config.runs >= 2 * workers
+}
+
+/// Takes job `job` of the page when splitting helps ([`takes`]); false leaves it to the
+/// page's own worker. Called by the page only.
+pub fn post(job: u32, config: &Config, csv: Option<&str>) -> bool {
+    if !takes(config) {
         mark_status(None);
         return false;
     }
