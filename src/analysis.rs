@@ -350,11 +350,7 @@ fn run_staged(
     let t1 = observer.now_ms();
     timings.insert("data + svd".to_string(), t1 - t0);
     let bounds = prepared.bounds.summary();
-    let methods: Vec<&str> = match config.method {
-        Method::Sgd => vec!["sgd"],
-        Method::Hsgd => vec!["hsgd"],
-        Method::Both => vec!["sgd", "hsgd"],
-    };
+    let methods = simulated_methods(config);
     let mut sgd = None;
     let mut hsgd = None;
     for (index, method) in methods.iter().enumerate() {
@@ -388,7 +384,28 @@ fn run_staged(
             hsgd = Some(report);
         }
     }
-    Ok(Report {
+    Ok(assemble(config, &prepared, bounds, sgd, hsgd, timings))
+}
+
+/// The methods a config simulates, in report order: "sgd", "hsgd" or both.
+pub fn simulated_methods(config: &Config) -> &'static [&'static str] {
+    match config.method {
+        Method::Sgd => &["sgd"],
+        Method::Hsgd => &["hsgd"],
+        Method::Both => &["sgd", "hsgd"],
+    }
+}
+
+/// The report from its parts: the one place a [`Report`] is put together.
+fn assemble(
+    config: &Config,
+    prepared: &Prepared,
+    bounds: Bounds,
+    sgd: Option<SimReport>,
+    hsgd: Option<SimReport>,
+    timings_ms: BTreeMap<String, f64>,
+) -> Report {
+    Report {
         config: config.clone(),
         problem: prepared.problem.name.clone(),
         n: prepared.problem.n(),
@@ -397,12 +414,12 @@ fn run_staged(
         singular_values: prepared.spectrum.singular_values.clone(),
         stable_rank: prepared.spectrum.stable_rank(),
         min_loss: Some(prepared.spectrum.min_loss(config.delta)).filter(|f| f.is_finite()),
-        theory: theory_law(config, &prepared),
+        theory: theory_law(config, prepared),
         bounds,
         sgd,
         hsgd,
-        timings_ms: timings,
-    })
+        timings_ms,
+    }
 }
 
 /// Simulates `method` ("sgd" or "hsgd") for all of the config's runs. `index` of `count`
@@ -538,11 +555,7 @@ pub fn report_from_simulations(
     let prepared = prepare(config, csv)?;
     timings.insert("data + svd".to_string(), observer.now_ms() - t0);
     let bounds = prepared.bounds.summary();
-    let methods: &[&str] = match config.method {
-        Method::Sgd => &["sgd"],
-        Method::Hsgd => &["hsgd"],
-        Method::Both => &["sgd", "hsgd"],
-    };
+    let methods = simulated_methods(config);
     if simulations.len() != methods.len() {
         return Err(Error::new(
             "run",
@@ -570,21 +583,7 @@ pub fn report_from_simulations(
             hsgd = Some(report);
         }
     }
-    Ok(Report {
-        config: config.clone(),
-        problem: prepared.problem.name.clone(),
-        n: prepared.problem.n(),
-        d: prepared.problem.d(),
-        rank: prepared.spectrum.rank(),
-        singular_values: prepared.spectrum.singular_values.clone(),
-        stable_rank: prepared.spectrum.stable_rank(),
-        min_loss: Some(prepared.spectrum.min_loss(config.delta)).filter(|f| f.is_finite()),
-        theory: theory_law(config, &prepared),
-        bounds,
-        sgd,
-        hsgd,
-        timings_ms: timings,
-    })
+    Ok(assemble(config, &prepared, bounds, sgd, hsgd, timings))
 }
 
 /// The inspected coordinate of every finished run: q_iᵀx (SVD basis) or x_i.

@@ -31,7 +31,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::analysis::{self, Observer};
 use crate::bounds::{self, log_space};
-use crate::config::{Config, Method, SweepOver};
+use crate::config::{Config, SweepOver};
 use crate::error::{Error, Result};
 use crate::estimators::{self, Tail, MIN_SAMPLE};
 
@@ -224,15 +224,6 @@ pub fn point_config(config: &Config, plan: &SweepPlan, index: usize) -> Result<C
     Ok(point)
 }
 
-/// The methods a config simulates, in report order.
-fn methods(config: &Config) -> &'static [&'static str] {
-    match config.method {
-        Method::Sgd => &["sgd"],
-        Method::Hsgd => &["hsgd"],
-        Method::Both => &["sgd", "hsgd"],
-    }
-}
-
 /// Simulates and measures sweep point `index` of `plan` (made by [`plan`] from the same
 /// `config` and `csv`). Progress goes to `observer` in SGD steps of this point.
 ///
@@ -251,7 +242,7 @@ pub fn run_point(
     let t0 = observer.now_ms();
     let prepared = analysis::prepare(&point, csv)?;
     timings.insert("data + svd".to_string(), observer.now_ms() - t0);
-    let names = methods(&point);
+    let names = analysis::simulated_methods(&point);
     let mut measured = Vec::with_capacity(names.len());
     for (i, method) in names.iter().enumerate() {
         let start = observer.now_ms();
@@ -359,7 +350,7 @@ pub fn run(config: &Config, csv: Option<&str>, observer: &mut dyn Observer) -> R
 mod tests {
     use super::*;
     use crate::analysis::Silent;
-    use crate::config::DataKind;
+    use crate::config::{DataKind, Method};
 
     fn small() -> Config {
         let mut c = Config::default();

@@ -20,7 +20,7 @@ use web_sys::{Event, MessageEvent};
 use super::pool::{browser_pool_size, Pool, Task};
 use super::protocol::{FromWorker, ToWorker};
 use crate::analysis::split_runs;
-use crate::config::{Config, Method};
+use crate::config::Config;
 use crate::sgd::Simulation;
 
 /// The task id of the analysis (parts use method index × parts + part index).
@@ -114,11 +114,7 @@ pub fn post(job: u32, config: &Config, csv: Option<&str>) -> bool {
         app.job = job;
         app.config = config.clone();
         app.csv = csv.map(str::to_string);
-        app.methods = match config.method {
-            Method::Sgd => vec!["sgd"],
-            Method::Hsgd => vec!["hsgd"],
-            Method::Both => vec!["sgd", "hsgd"],
-        };
+        app.methods = crate::analysis::simulated_methods(config).to_vec();
         app.parts = split_runs(config.runs, app.pool.size());
         app.results = vec![vec![None; app.parts.len()]; app.methods.len()];
         app.progress = app
