@@ -13,6 +13,7 @@
 //! finite second moment of hSGD (γ₂ = γ̄ when δ = 0); [`crate::bounds::BoundsModel::gamma_2`]
 //! computes it from the spectrum of the last report when the data are unchanged.
 
+use super::dom::set_text;
 use std::cell::Cell;
 
 use wasm_bindgen::prelude::*;
@@ -127,12 +128,6 @@ fn show_relevant(document: &Document, config: &Config) {
 
 fn element<T: JsCast>(document: &Document, id: &str) -> Option<T> {
     document.get_element_by_id(id)?.dyn_into::<T>().ok()
-}
-
-fn set_text(document: &Document, id: &str, text: &str) {
-    if let Some(e) = document.get_element_by_id(id) {
-        e.set_text_content(Some(text));
-    }
 }
 
 /// A number with thousands separators: 4000000 → "4,000,000".

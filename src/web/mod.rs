@@ -10,6 +10,7 @@
 //!   canvas with plotters-canvas.
 //! - [`numbers`]: the numbers panel's rows, computed from a report.
 //! - [`export`]: downloads of the plots (PNG, SVG) and the results (JSON, CSV).
+//! - [`dom`]: small DOM helpers (element by id, text, listeners).
 //! - [`explain`]: the explanation under the plots (MathML, with the report's numbers).
 //! - [`upload`]: the user's CSV (picked or dropped, checked, kept for a reload).
 //! - [`live`]: relevant controls, the γ slider, automatic re-runs, budget, divergence.
@@ -18,6 +19,7 @@
 //!   whose points run on the pool; [`split`]: the main run's runs split across a pool.
 //! - [`stages`]: the fitted laws arrive after the report; merging them, timing marks.
 
+pub mod dom;
 pub mod embed;
 pub mod explain;
 pub mod export;

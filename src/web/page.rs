@@ -7,6 +7,8 @@
 //! and plot figures are generated from the tables [`CONTROLS`] and
 //! [`super::plots::PLOTS`], so adding a parameter or a plot is one table entry.
 
+use super::dom::{element, listen, set_text};
+use super::numbers::escape;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
@@ -236,24 +238,6 @@ fn with_app<R>(f: impl FnOnce(&mut App) -> R) -> Option<R> {
     })
 }
 
-fn element(document: &Document, id: &str) -> Option<web_sys::Element> {
-    document.get_element_by_id(id)
-}
-
-fn set_text(document: &Document, id: &str, text: &str) {
-    if let Some(e) = element(document, id) {
-        e.set_text_content(Some(text));
-    }
-}
-
-/// Escapes text for HTML (labels are static, but messages may quote user input).
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 /// Starts the page: builds controls and plots, reads the URL, starts the worker and queues
 /// the first run (the default experiment runs on opening, with no click).
 pub fn start() {
@@ -370,20 +354,6 @@ pub(super) fn set_field(key: &str, text: &str) -> bool {
         ok
     })
     .unwrap_or(false)
-}
-
-/// Adds a listener on the element with id `id`; it lives as long as the page.
-fn listen(
-    document: &Document,
-    id: &str,
-    kind: &str,
-    handler: impl FnMut(Event) + 'static,
-) -> Result<(), JsValue> {
-    let target = element(document, id).ok_or_else(|| format!("no element #{id}"))?;
-    let closure = Closure::<dyn FnMut(Event)>::new(handler);
-    target.add_event_listener_with_callback(kind, closure.as_ref().unchecked_ref())?;
-    closure.forget();
-    Ok(())
 }
 
 fn build_controls(document: &Document, config: &Config) -> Result<(), JsValue> {

@@ -12,6 +12,8 @@
 //! Replies carry the sweep's generation id; a reply of an older sweep only frees its
 //! worker. Cancel terminates the busy workers and starts fresh ones.
 
+use super::dom::{element, listen, set_text};
+use super::numbers::escape;
 use std::cell::RefCell;
 
 use wasm_bindgen::prelude::*;
@@ -99,23 +101,6 @@ fn with_sweep<R>(f: impl FnOnce(&mut SweepApp) -> R) -> Option<R> {
     })
 }
 
-fn element(document: &Document, id: &str) -> Option<web_sys::Element> {
-    document.get_element_by_id(id)
-}
-
-fn set_text(document: &Document, id: &str, text: &str) {
-    if let Some(e) = element(document, id) {
-        e.set_text_content(Some(text));
-    }
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 /// Builds the sweep section (when the page has one) and its worker pool.
 pub fn start() {
     if let Err(e) = try_start() {
@@ -185,19 +170,6 @@ fn try_start() -> Result<(), JsValue> {
     }
     redraw(&app);
     SWEEP.with(|cell| *cell.borrow_mut() = Some(app));
-    Ok(())
-}
-
-fn listen(
-    document: &Document,
-    id: &str,
-    kind: &str,
-    handler: impl FnMut(Event) + 'static,
-) -> Result<(), JsValue> {
-    let target = element(document, id).ok_or_else(|| format!("no element #{id}"))?;
-    let closure = Closure::<dyn FnMut(Event)>::new(handler);
-    target.add_event_listener_with_callback(kind, closure.as_ref().unchecked_ref())?;
-    closure.forget();
     Ok(())
 }
 

@@ -1,0 +1,35 @@
+//! Small DOM helpers shared by the page's modules (the page app, the sweep section, the
+//! live controls): look an element up by id, set its text, listen to its events.
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Document, Element, Event};
+
+/// The element with id `id`, if the page has one.
+pub fn element(document: &Document, id: &str) -> Option<Element> {
+    document.get_element_by_id(id)
+}
+
+/// Sets the text of the element with id `id` (nothing if there is none).
+pub fn set_text(document: &Document, id: &str, text: &str) {
+    if let Some(e) = element(document, id) {
+        e.set_text_content(Some(text));
+    }
+}
+
+/// Adds a listener on the element with id `id`; it lives as long as the page.
+///
+/// # Errors
+/// There is no such element, or the browser refuses the listener.
+pub fn listen(
+    document: &Document,
+    id: &str,
+    kind: &str,
+    handler: impl FnMut(Event) + 'static,
+) -> Result<(), JsValue> {
+    let target = element(document, id).ok_or_else(|| format!("no element #{id}"))?;
+    let closure = Closure::<dyn FnMut(Event)>::new(handler);
+    target.add_event_listener_with_callback(kind, closure.as_ref().unchecked_ref())?;
+    closure.forget();
+    Ok(())
+}
