@@ -49,6 +49,28 @@ pub fn start() {
     }
 }
 
+/// The worker script (copied next to `index.html` by Trunk; it loads `hsgd-web.js`).
+const WORKER_URL: &str = "./worker.js";
+
+/// Starts a computation worker (a module worker running `www/worker.js`) with its message
+/// and error handlers, and hands it this page's compiled `WebAssembly.Module` as its first
+/// message: the worker instantiates that instead of fetching and compiling the wasm again,
+/// which is most of a worker's start-up (and of a restart after Cancel).
+pub fn spawn_worker(
+    on_message: &js_sys::Function,
+    on_error: &js_sys::Function,
+) -> Result<web_sys::Worker, wasm_bindgen::JsValue> {
+    let options = web_sys::WorkerOptions::new();
+    options.set_type(web_sys::WorkerType::Module);
+    let worker = web_sys::Worker::new_with_options(WORKER_URL, &options)?;
+    worker.set_onmessage(Some(on_message));
+    worker.set_onerror(Some(on_error));
+    let hello = js_sys::Object::new();
+    js_sys::Reflect::set(&hello, &"wasmModule".into(), &wasm_bindgen::module())?;
+    worker.post_message(&hello)?;
+    Ok(worker)
+}
+
 /// Milliseconds from `performance.now()`, in a window or a worker (0 if unavailable).
 pub fn now_ms() -> f64 {
     js_sys::Reflect::get(&js_sys::global(), &"performance".into())

@@ -16,7 +16,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{
     Document, Event, HtmlCanvasElement, HtmlElement, HtmlInputElement, HtmlSelectElement,
-    MessageEvent, Worker, WorkerOptions, WorkerType,
+    MessageEvent, Worker,
 };
 
 use super::numbers::{format_ms, panel_html};
@@ -24,9 +24,6 @@ use super::plots::{draw_on_canvas, PLOTS};
 use super::protocol::{FromWorker, ToWorker};
 use crate::analysis::Report;
 use crate::config::Config;
-
-/// The worker script (copied next to `index.html` by Trunk; it loads `hsgd-web.js`).
-const WORKER_URL: &str = "./worker.js";
 
 /// One control: a `Config` field edited in a text box, or picked from a list.
 pub struct Control {
@@ -444,12 +441,10 @@ fn new_worker(
     on_message: &Closure<dyn FnMut(MessageEvent)>,
     on_error: &Closure<dyn FnMut(Event)>,
 ) -> Result<Worker, JsValue> {
-    let options = WorkerOptions::new();
-    options.set_type(WorkerType::Module);
-    let worker = Worker::new_with_options(WORKER_URL, &options)?;
-    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-    Ok(worker)
+    super::spawn_worker(
+        on_message.as_ref().unchecked_ref(),
+        on_error.as_ref().unchecked_ref(),
+    )
 }
 
 /// Terminates the worker (cancel, crash or failed start).

@@ -13,10 +13,8 @@ use std::collections::VecDeque;
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Event, MessageEvent, Worker, WorkerOptions, WorkerType};
+use web_sys::{Event, MessageEvent, Worker};
 
-/// The worker script (the same one the page's main worker runs).
-const WORKER_URL: &str = "./worker.js";
 /// The most workers a pool starts (the machines this page targets have few cores, and
 /// each worker holds its own copy of the wasm memory).
 pub const MAX_WORKERS: usize = 4;
@@ -115,13 +113,11 @@ impl Pool {
     }
 
     fn start_worker(&self) -> Result<Worker, String> {
-        let options = WorkerOptions::new();
-        options.set_type(WorkerType::Module);
-        let worker =
-            Worker::new_with_options(WORKER_URL, &options).map_err(|e| format!("{e:?}"))?;
-        worker.set_onmessage(Some(self.on_message.as_ref().unchecked_ref()));
-        worker.set_onerror(Some(self.on_error.as_ref().unchecked_ref()));
-        Ok(worker)
+        super::spawn_worker(
+            self.on_message.as_ref().unchecked_ref(),
+            self.on_error.as_ref().unchecked_ref(),
+        )
+        .map_err(|e| format!("{e:?}"))
     }
 
     /// Starts a worker in every empty slot that has not failed too often.
