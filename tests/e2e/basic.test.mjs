@@ -189,3 +189,24 @@ test('raising the learning rate lowers both bounds', async (browser, url) => {
   return errors;
 });
 
+
+test('an original coordinate and a fixed Hill k are set from the controls and the URL', async (browser, url) => {
+  const { page, errors, close } = await openPage(browser);
+  await page.goto(`${url}?basis=original&coordinate=2&hill_k=30&runs=300&steps=200`);
+  const status = await waitForRun(page);
+  assert(status.startsWith('300 runs in'), `status: "${status}"`);
+  assert(await page.inputValue('#ctl-basis') === 'original', 'basis control');
+  assert(await page.inputValue('#ctl-hill_k') === '30', 'Hill k control');
+  const k = await page.getAttribute('dd[data-key="sgd_hill"]', 'data-k');
+  assert(Number(k) === 30, `Hill's k on the page: ${k}`);
+  const label = await page.evaluate(() => document.getElementById('plot-histogram').getAttribute('aria-label'));
+  assert(typeof label === 'string', 'histogram canvas');
+  // Back to SVD coordinates from the control: the URL follows.
+  const before = await lastJob(page);
+  await page.selectOption('#ctl-basis', 'svd');
+  await page.click('#run');
+  await waitForRun(page, before);
+  assert(page.url().includes('basis=svd'), `URL after the change: ${page.url()}`);
+  await close();
+  return errors;
+});
