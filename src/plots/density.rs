@@ -10,7 +10,7 @@ use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{draw_legend, format_tick, DrawResult, Histogram, Style, GRID};
+use super::{draw_axes, draw_legend, format_tick, DrawResult, Histogram, Style};
 use crate::distributions::Law;
 
 /// Points on each density curve.
@@ -131,23 +131,21 @@ where
     // A tick at a rounding error of zero reads "0", not "-1.4e-17".
     let zero = 1e-9 * (hi - lo);
     let x_tick = move |x: &f64| format_tick(if x.abs() < zero { 0.0 } else { *x });
-    chart
-        .configure_mesh()
-        .light_line_style(GRID.mix(0.0))
-        .bold_line_style(GRID)
-        .x_desc(x_label)
-        .y_desc(if floor > 0.0 {
-            "density (log)"
-        } else {
-            "density"
-        })
-        .x_labels(6)
-        .y_labels(5)
-        .x_label_formatter(&x_tick)
-        .y_label_formatter(&|y| format_tick(*y))
-        .label_style(style.label_font())
-        .axis_desc_style(style.label_font())
-        .draw()?;
+    draw_axes(
+        chart,
+        style,
+        (
+            x_label,
+            if floor > 0.0 {
+                "density (log)"
+            } else {
+                "density"
+            },
+        ),
+        (6, 5),
+        &x_tick,
+        &|y| format_tick(*y),
+    )?;
     let opacity = if bars.len() > 1 { 0.45 } else { 0.75 };
     let swatch = style.px(5.0) as i32;
     for b in bars {

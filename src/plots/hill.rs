@@ -5,7 +5,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{draw_legend, format_tick, DrawResult, Style, GRID, SGD, THEORY};
+use super::{draw_axes, draw_legend, format_tick, DrawResult, Style, SGD, THEORY};
 use crate::estimators::HillPoint;
 
 /// Draws α̂(k) of `points` (finite ones) with its ±1 standard error band and, when
@@ -43,19 +43,14 @@ pub fn draw_hill<DB: DrawingBackend>(
         .x_label_area_size(style.px(44.0))
         .y_label_area_size(style.px(48.0))
         .build_cartesian_2d((k_lo..k_hi).log_scale(), 0.0..y_hi)?;
-    chart
-        .configure_mesh()
-        .light_line_style(GRID.mix(0.0))
-        .bold_line_style(GRID)
-        .x_desc("k, upper order statistics used (log)")
-        .y_desc("Hill tail index α̂")
-        .x_labels(6)
-        .y_labels(6)
-        .x_label_formatter(&|x| format_tick(*x))
-        .y_label_formatter(&|y| format_tick(*y))
-        .label_style(style.label_font())
-        .axis_desc_style(style.label_font())
-        .draw()?;
+    draw_axes(
+        &mut chart,
+        style,
+        ("k, upper order statistics used (log)", "Hill tail index α̂"),
+        (6, 6),
+        &|x| format_tick(*x),
+        &|y| format_tick(*y),
+    )?;
     let swatch = style.px(6.0) as i32;
     if has_band {
         chart

@@ -13,7 +13,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{format_tick, DrawResult, Style, GRID, SGD};
+use super::{draw_axes, format_tick, DrawResult, Style, SGD};
 
 /// Fewest and most bars drawn.
 const MIN_BINS: usize = 8;
@@ -133,19 +133,14 @@ pub fn draw_histogram<DB: DrawingBackend>(
         .x_label_area_size(style.px(44.0))
         .y_label_area_size(style.px(56.0))
         .build_cartesian_2d(hist.lo..hist.hi(), 0.0..top)?;
-    chart
-        .configure_mesh()
-        .light_line_style(GRID.mix(0.0))
-        .bold_line_style(GRID)
-        .x_desc(x_label)
-        .y_desc("density")
-        .x_labels(6)
-        .y_labels(5)
-        .x_label_formatter(&|x| format_tick(*x))
-        .y_label_formatter(&|y| format_tick(*y))
-        .label_style(style.label_font())
-        .axis_desc_style(style.label_font())
-        .draw()?;
+    draw_axes(
+        &mut chart,
+        style,
+        (x_label, "density"),
+        (6, 5),
+        &|x| format_tick(*x),
+        &|y| format_tick(*y),
+    )?;
     chart.draw_series(hist.counts.iter().enumerate().map(|(i, _)| {
         let x0 = hist.lo + i as f64 * hist.width;
         Rectangle::new(

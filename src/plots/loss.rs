@@ -9,7 +9,7 @@ use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{draw_legend, draw_message, format_tick, DrawResult, Style, GRID, THEORY};
+use super::{draw_axes, draw_legend, draw_message, format_tick, DrawResult, Style, THEORY};
 
 /// The chart coordinates of a loss plot (data → pixel with `CoordTranslate::translate`).
 pub type LossCoord = Cartesian2d<RangedCoordf64, LogCoord<f64>>;
@@ -75,19 +75,14 @@ pub fn draw_loss<DB: DrawingBackend>(
         .x_label_area_size(style.px(44.0))
         .y_label_area_size(style.px(56.0))
         .build_cartesian_2d(0.0..k_max, (lo..hi).log_scale())?;
-    chart
-        .configure_mesh()
-        .light_line_style(GRID.mix(0.0))
-        .bold_line_style(GRID)
-        .x_desc("step k")
-        .y_desc("loss f(xₖ) (log)")
-        .x_labels(6)
-        .y_labels(6)
-        .x_label_formatter(&|x| format_tick(*x))
-        .y_label_formatter(&|y| format_tick(*y))
-        .label_style(style.label_font())
-        .axis_desc_style(style.label_font())
-        .draw()?;
+    draw_axes(
+        &mut chart,
+        style,
+        ("step k", "loss f(xₖ) (log)"),
+        (6, 6),
+        &|x| format_tick(*x),
+        &|y| format_tick(*y),
+    )?;
     let width = style.px(2.0);
     let swatch = style.px(20.0) as i32;
     for (s, points) in series.iter().zip(curves) {

@@ -20,6 +20,7 @@ pub mod spectrum;
 pub mod sweep;
 pub mod tail;
 
+use plotters::coord::ranged1d::ValueFormatter;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -120,6 +121,36 @@ pub fn draw_legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
         .background_style(WHITE.mix(0.85))
         .border_style(GRID)
         .label_font(style.note_font())
+        .draw()
+}
+
+/// The axes every plot draws: a light grid, the axis titles, about `ticks` labels per
+/// axis written by `x_tick` / `y_tick`, in the style's font.
+pub fn draw_axes<'a, DB, X, Y>(
+    chart: &mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
+    style: &Style,
+    (x_desc, y_desc): (&str, &str),
+    (x_ticks, y_ticks): (usize, usize),
+    x_tick: &dyn Fn(&f64) -> String,
+    y_tick: &dyn Fn(&f64) -> String,
+) -> DrawResult<(), DB>
+where
+    DB: DrawingBackend + 'a,
+    X: Ranged<ValueType = f64> + ValueFormatter<f64>,
+    Y: Ranged<ValueType = f64> + ValueFormatter<f64>,
+{
+    chart
+        .configure_mesh()
+        .light_line_style(GRID.mix(0.0))
+        .bold_line_style(GRID)
+        .x_desc(x_desc)
+        .y_desc(y_desc)
+        .x_labels(x_ticks)
+        .y_labels(y_ticks)
+        .x_label_formatter(x_tick)
+        .y_label_formatter(y_tick)
+        .label_style(style.label_font())
+        .axis_desc_style(style.label_font())
         .draw()
 }
 

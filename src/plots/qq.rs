@@ -13,7 +13,7 @@ use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{draw_legend, draw_message, format_tick, DrawResult, Style, GRID, THEORY};
+use super::{draw_axes, draw_legend, draw_message, format_tick, DrawResult, Style, THEORY};
 use crate::fits::QqPoint;
 
 /// The chart coordinates of a QQ plot (data → pixel with `CoordTranslate::translate`).
@@ -91,19 +91,14 @@ pub fn draw_qq<DB: DrawingBackend>(
         .x_label_area_size(style.px(44.0))
         .y_label_area_size(style.px(56.0))
         .build_cartesian_2d(x_lo..x_hi, y_lo..y_hi)?;
-    chart
-        .configure_mesh()
-        .light_line_style(GRID.mix(0.0))
-        .bold_line_style(GRID)
-        .x_desc(format!("quantile of the fitted {law}"))
-        .y_desc("sample quantile")
-        .x_labels(6)
-        .y_labels(6)
-        .x_label_formatter(&|x| tick(*x, x_hi - x_lo))
-        .y_label_formatter(&|y| tick(*y, y_hi - y_lo))
-        .label_style(style.label_font())
-        .axis_desc_style(style.label_font())
-        .draw()?;
+    draw_axes(
+        &mut chart,
+        style,
+        (&format!("quantile of the fitted {law}"), "sample quantile"),
+        (6, 6),
+        &|x| tick(*x, x_hi - x_lo),
+        &|y| tick(*y, y_hi - y_lo),
+    )?;
     let width = style.px(2.0);
     let swatch = style.px(20.0) as i32;
     // y = x over the part of the plot where both coordinates are in range.

@@ -5,7 +5,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{draw_message, format_tick, DrawResult, Style, GRID, SGD};
+use super::{draw_axes, draw_message, format_tick, DrawResult, Style, SGD};
 
 /// Draws the positive values of `singular_values` (descending) as points joined by a line,
 /// log y, and the stable rank Σλ_i²/λ_1².
@@ -37,19 +37,14 @@ pub fn draw_spectrum<DB: DrawingBackend>(
         .x_label_area_size(style.px(44.0))
         .y_label_area_size(style.px(56.0))
         .build_cartesian_2d(0.5..r + 0.5, (lo..hi).log_scale())?;
-    chart
-        .configure_mesh()
-        .light_line_style(GRID.mix(0.0))
-        .bold_line_style(GRID)
-        .x_desc("index i")
-        .y_desc("singular value λᵢ")
-        .x_labels(6)
-        .y_labels(5)
-        .x_label_formatter(&|x| format_tick(*x))
-        .y_label_formatter(&|y| format_tick(*y))
-        .label_style(style.label_font())
-        .axis_desc_style(style.label_font())
-        .draw()?;
+    draw_axes(
+        &mut chart,
+        style,
+        ("index i", "singular value λᵢ"),
+        (6, 5),
+        &|x| format_tick(*x),
+        &|y| format_tick(*y),
+    )?;
     chart.draw_series(LineSeries::new(
         points.iter().copied(),
         SGD.stroke_width(style.px(1.5)),

@@ -8,7 +8,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{draw_legend, format_tick, DrawResult, Style, GRID, HSGD, MUTED, SGD, THEORY};
+use super::{draw_axes, draw_legend, format_tick, DrawResult, Style, HSGD, MUTED, SGD, THEORY};
 use crate::config::SweepOver;
 use crate::sweep::{SweepPlan, SweepPoint};
 
@@ -71,19 +71,14 @@ pub fn draw_sweep<DB: DrawingBackend>(
         .x_label_area_size(style.px(44.0))
         .y_label_area_size(style.px(48.0))
         .build_cartesian_2d((x_lo..x_hi).log_scale(), 0.0..y_hi)?;
-    chart
-        .configure_mesh()
-        .light_line_style(GRID.mix(0.0))
-        .bold_line_style(GRID)
-        .x_desc(x_title(plan.over))
-        .y_desc("tail index η")
-        .x_labels(6)
-        .y_labels(6)
-        .x_label_formatter(&|x| format_tick(*x))
-        .y_label_formatter(&|y| format_tick(*y))
-        .label_style(style.label_font())
-        .axis_desc_style(style.label_font())
-        .draw()?;
+    draw_axes(
+        &mut chart,
+        style,
+        (x_title(plan.over), "tail index η"),
+        (6, 6),
+        &|x| format_tick(*x),
+        &|y| format_tick(*y),
+    )?;
     let width = style.px(2.0);
     let swatch = style.px(6.0) as i32;
     let clip = move |y: f64| y.clamp(0.0, y_hi);

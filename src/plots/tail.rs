@@ -6,7 +6,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{draw_legend, format_tick, DrawResult, Style, GRID, SGD};
+use super::{draw_axes, draw_legend, format_tick, DrawResult, Style, SGD};
 
 /// Most survival points drawn (log-spaced in the rank, so the far tail keeps every point).
 const MAX_POINTS: usize = 400;
@@ -84,19 +84,14 @@ pub fn draw_tail<DB: DrawingBackend>(
         .x_label_area_size(style.px(44.0))
         .y_label_area_size(style.px(56.0))
         .build_cartesian_2d((x_lo..x_hi * 1.05).log_scale(), (y_lo..0.6).log_scale())?;
-    chart
-        .configure_mesh()
-        .light_line_style(GRID.mix(0.0))
-        .bold_line_style(GRID)
-        .x_desc("|z − median| (log)")
-        .y_desc("fraction of runs beyond (log)")
-        .x_labels(6)
-        .y_labels(6)
-        .x_label_formatter(&|x| format_tick(*x))
-        .y_label_formatter(&|y| format_tick(*y))
-        .label_style(style.label_font())
-        .axis_desc_style(style.label_font())
-        .draw()?;
+    draw_axes(
+        &mut chart,
+        style,
+        ("|z − median| (log)", "fraction of runs beyond (log)"),
+        (6, 6),
+        &|x| format_tick(*x),
+        &|y| format_tick(*y),
+    )?;
     let radius = style.px(2.0);
     chart
         .draw_series(
