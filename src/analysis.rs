@@ -491,7 +491,9 @@ pub fn split_runs(runs: usize, parts: usize) -> Vec<std::ops::Range<usize>> {
 }
 
 /// Simulates runs `runs` of `method` ("sgd" or "hsgd") with the config's parameters, as
-/// [`simulate`] does for all runs; progress in SGD steps of this part.
+/// [`simulate`] does for all runs; progress in SGD steps of this part. The final iterates
+/// are reduced to the inspected coordinate ([`Simulation::reduce_to`]): all the analysis
+/// needs, and d times less for the workers to copy.
 ///
 /// # Errors
 /// Bad parameters; cancellation (field `run`).
@@ -527,13 +529,16 @@ pub fn simulate_part(
         };
         Hsgd::new(&prepared.spectrum, &params)?.simulate(config.seed, runs, &record, &mut progress)
     };
-    result.map_err(|e| {
+    let mut simulation = result.map_err(|e| {
         if e.field == CANCELLED {
             Error::new("run", "cancelled")
         } else {
             e
         }
-    })
+    })?;
+    let inspected = inspected_coordinate(config, prepared, &simulation);
+    simulation.reduce_to(inspected);
+    Ok(simulation)
 }
 
 /// The report of `config` from simulations made elsewhere: `simulations` holds one
@@ -592,6 +597,9 @@ pub fn inspected_coordinate(
     prepared: &Prepared,
     simulation: &Simulation,
 ) -> Vec<f64> {
+    if let Some(values) = &simulation.inspected {
+        return values.clone();
+    }
     match config.basis {
         Basis::Svd => match simulation.svd_coordinate(config.coordinate) {
             Some(values) => values,

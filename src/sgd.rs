@@ -153,6 +153,11 @@ pub struct Simulation {
     pub trajectory: Option<Trajectory>,
     /// Loss curves of the runs below `Record::loss_runs` simulated here, by run.
     pub losses: Vec<LossCurve>,
+    /// The inspected coordinate of each finished run, when the final iterates were
+    /// reduced to it ([`Simulation::reduce_to`]; `finals` and `finals_svd` are then empty):
+    /// what a worker sends back of its part of a split run, d times less to copy.
+    #[serde(default)]
+    pub inspected: Option<Vec<f64>>,
 }
 
 impl Simulation {
@@ -169,7 +174,16 @@ impl Simulation {
             times,
             trajectory: None,
             losses: Vec::new(),
+            inspected: None,
         }
+    }
+
+    /// Keeps, of the final iterates, only `inspected` (one value per finished run, in
+    /// order): see [`Simulation::inspected`].
+    pub fn reduce_to(&mut self, inspected: Vec<f64>) {
+        self.finals = Vec::new();
+        self.finals_svd = None;
+        self.inspected = Some(inspected);
     }
 
     /// Records how run `run` ended: its final iterate (original coordinates, and SVD
@@ -253,6 +267,16 @@ impl Simulation {
                 return Err(Error::new(
                     "runs",
                     "cannot append runs with SVD coordinates to runs without them",
+                ))
+            }
+        }
+        match (&mut self.inspected, next.inspected) {
+            (Some(mine), Some(theirs)) => mine.extend(theirs),
+            (None, None) => {}
+            _ => {
+                return Err(Error::new(
+                    "runs",
+                    "cannot append reduced runs to runs with whole final iterates",
                 ))
             }
         }
