@@ -404,7 +404,7 @@ fn method_section(method: &str, sim: &SimReport) -> Section {
         );
         add(
             "stable_index",
-            "α-stable index (≤ 2 by construction)",
+            "α-stable index (assumes a stable law: ≤ 2 in the limit, blind to η > 2)",
             e.stable_index.as_ref(),
         );
         s.notes.push(format!(
