@@ -432,14 +432,27 @@ pub fn simulate(
     count: usize,
     observer: &mut dyn Observer,
 ) -> Result<Simulation> {
-    let record = Record {
-        trajectory_run: None,
-        ..Record::default()
-    };
     let total_all = (config.runs * config.steps * count) as u64;
     let offset = (config.runs * config.steps * index) as u64;
     let mut progress =
         |done: u64, _total: u64| observer.progress((offset + done) as usize, total_all as usize);
+    simulate_runs(config, prepared, method, 0..config.runs, &mut progress)
+}
+
+/// Runs `runs` of `method` ("sgd" or "hsgd") with the config's parameters (no trajectory
+/// kept); cancellation becomes an error about `run`. The one place the integrators are
+/// set up from a config.
+fn simulate_runs(
+    config: &Config,
+    prepared: &Prepared,
+    method: &str,
+    runs: std::ops::Range<usize>,
+    progress: &mut dyn FnMut(u64, u64) -> bool,
+) -> Result<Simulation> {
+    let record = Record {
+        trajectory_run: None,
+        ..Record::default()
+    };
     let result = if method == "sgd" {
         let params = SgdParams {
             gamma: config.gamma,
@@ -448,12 +461,7 @@ pub fn simulate(
             steps: config.steps,
             replacement: config.replacement,
         };
-        Sgd::new(&prepared.problem, &params)?.simulate(
-            config.seed,
-            0..config.runs,
-            &record,
-            &mut progress,
-        )
+        Sgd::new(&prepared.problem, &params)?.simulate(config.seed, runs, &record, progress)
     } else {
         let params = HsgdParams {
             gamma: config.gamma,
@@ -463,12 +471,7 @@ pub fn simulate(
             substeps: config.substeps,
             coupling: Coupling::Coupled,
         };
-        Hsgd::new(&prepared.spectrum, &params)?.simulate(
-            config.seed,
-            0..config.runs,
-            &record,
-            &mut progress,
-        )
+        Hsgd::new(&prepared.spectrum, &params)?.simulate(config.seed, runs, &record, progress)
     };
     result.map_err(|e| {
         if e.field == CANCELLED {
@@ -504,38 +507,8 @@ pub fn simulate_part(
     runs: std::ops::Range<usize>,
     observer: &mut dyn Observer,
 ) -> Result<Simulation> {
-    let record = Record {
-        trajectory_run: None,
-        ..Record::default()
-    };
     let mut progress = |done: u64, total: u64| observer.progress(done as usize, total as usize);
-    let result = if method == "sgd" {
-        let params = SgdParams {
-            gamma: config.gamma,
-            batch: config.batch,
-            delta: config.delta,
-            steps: config.steps,
-            replacement: config.replacement,
-        };
-        Sgd::new(&prepared.problem, &params)?.simulate(config.seed, runs, &record, &mut progress)
-    } else {
-        let params = HsgdParams {
-            gamma: config.gamma,
-            batch: config.batch,
-            delta: config.delta,
-            steps: config.steps,
-            substeps: config.substeps,
-            coupling: Coupling::Coupled,
-        };
-        Hsgd::new(&prepared.spectrum, &params)?.simulate(config.seed, runs, &record, &mut progress)
-    };
-    let mut simulation = result.map_err(|e| {
-        if e.field == CANCELLED {
-            Error::new("run", "cancelled")
-        } else {
-            e
-        }
-    })?;
+    let mut simulation = simulate_runs(config, prepared, method, runs, &mut progress)?;
     let inspected = inspected_coordinate(config, prepared, &simulation);
     simulation.reduce_to(inspected);
     Ok(simulation)
