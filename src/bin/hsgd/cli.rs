@@ -214,9 +214,7 @@ impl DataArgs {
             "digits" => DataKind::Digits,
             "digits-rf" => DataKind::DigitsRf,
             path => {
-                let text = std::fs::read_to_string(PathBuf::from(path))
-                    .map_err(|e| Error::new("data", format!("cannot read {path}: {e}")))?;
-                csv = Some(text);
+                csv = Some(read_text(&PathBuf::from(path), "data")?);
                 DataKind::Csv
             }
         };
@@ -377,8 +375,7 @@ fn simulate(
 /// The columns of a CSV of numbers with their names (header, else 0-based index), read by
 /// the same parser as the page's CSV data; errors name the row and column.
 fn read_columns(path: &PathBuf) -> Result<(Vec<String>, Vec<Vec<f64>>), Error> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Error::new("input", format!("cannot read {}: {e}", path.display())))?;
+    let text = read_text(path, "input")?;
     let table = problem::parse_csv(&text)
         .map_err(|e| Error::new("input", format!("{}: {}", path.display(), e.message)))?;
     let names = (0..table.columns).map(|j| table.column_name(j)).collect();
@@ -428,15 +425,15 @@ fn estimate(
     }
 }
 
+/// The text of the file at `path`; a file that cannot be read is an error about `field`.
+fn read_text(path: &PathBuf, field: &str) -> Result<String, Error> {
+    std::fs::read_to_string(path)
+        .map_err(|e| Error::new(field, format!("cannot read {}: {e}", path.display())))
+}
+
 fn run(query: &str, csv: Option<&PathBuf>, brief: bool) -> Result<Value, Error> {
     let config = Config::from_query(query);
-    let text = match csv {
-        Some(path) => Some(
-            std::fs::read_to_string(path)
-                .map_err(|e| Error::new("csv", format!("cannot read {}: {e}", path.display())))?,
-        ),
-        None => None,
-    };
+    let text = csv.map(|path| read_text(path, "csv")).transpose()?;
     let mut clock = Clock(Instant::now());
     let report = analysis::run(&config, text.as_deref(), &mut clock)?;
     let mut value = serde_json::to_value(&report).expect("reports serialise");
@@ -455,13 +452,7 @@ fn run(query: &str, csv: Option<&PathBuf>, brief: bool) -> Result<Value, Error> 
 
 fn sweep(query: &str, csv: Option<&PathBuf>) -> Result<Value, Error> {
     let config = Config::from_query(query);
-    let text = match csv {
-        Some(path) => Some(
-            std::fs::read_to_string(path)
-                .map_err(|e| Error::new("csv", format!("cannot read {}: {e}", path.display())))?,
-        ),
-        None => None,
-    };
+    let text = csv.map(|path| read_text(path, "csv")).transpose()?;
     let mut clock = Clock(Instant::now());
     let sweep = hsgd::sweep::run(&config, text.as_deref(), &mut clock)?;
     Ok(json!({ "config": config, "sweep": sweep }))
