@@ -1,5 +1,9 @@
 //! Small DOM helpers shared by the page's modules (the page app, the sweep section, the
-//! live controls): look an element up by id, set its text, listen to its events.
+//! live controls): look an element up by id, set its text, listen to its events, and run
+//! a handler on a module's state.
+
+use std::cell::RefCell;
+use std::thread::LocalKey;
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -32,4 +36,21 @@ pub fn listen(
     target.add_event_listener_with_callback(kind, closure.as_ref().unchecked_ref())?;
     closure.forget();
     Ok(())
+}
+
+/// Runs `f` on the state in `key` (a module's thread-local app). `None` before start-up,
+/// or when the state is already borrowed: an event handler re-entered synchronously, which
+/// is logged as `who` and ignored rather than allowed to panic.
+pub fn with_state<T: 'static, R>(
+    key: &'static LocalKey<RefCell<Option<T>>>,
+    who: &str,
+    f: impl FnOnce(&mut T) -> R,
+) -> Option<R> {
+    key.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut state) => state.as_mut().map(f),
+        Err(_) => {
+            web_sys::console::error_1(&format!("{who}: re-entrant event handler ignored").into());
+            None
+        }
+    })
 }

@@ -240,13 +240,7 @@ thread_local! {
 /// Runs `f` on the app state (no-op before start-up or if the state is already borrowed,
 /// which no handler does: none of them calls into another synchronously).
 fn with_app<R>(f: impl FnOnce(&mut App) -> R) -> Option<R> {
-    APP.with(|cell| match cell.try_borrow_mut() {
-        Ok(mut app) => app.as_mut().map(f),
-        Err(_) => {
-            web_sys::console::error_1(&"hsgd: re-entrant event handler ignored".into());
-            None
-        }
-    })
+    super::dom::with_state(&APP, "hsgd", f)
 }
 
 /// Starts the page: builds controls and plots, reads the URL, starts the worker and queues

@@ -53,13 +53,7 @@ thread_local! {
 /// Runs `f` on the split state, then delivers the replies it produced to the page (after
 /// the state is released, so the page may call back into this module).
 fn with_split(f: impl FnOnce(&mut SplitApp) -> Vec<FromWorker>) {
-    let replies = SPLIT.with(|cell| match cell.try_borrow_mut() {
-        Ok(mut app) => app.as_mut().map(f).unwrap_or_default(),
-        Err(_) => {
-            web_sys::console::error_1(&"hsgd split: re-entrant event handler ignored".into());
-            Vec::new()
-        }
-    });
+    let replies = super::dom::with_state(&SPLIT, "hsgd split", f).unwrap_or_default();
     for reply in replies {
         super::page::deliver(reply);
     }

@@ -92,13 +92,7 @@ thread_local! {
 }
 
 fn with_sweep<R>(f: impl FnOnce(&mut SweepApp) -> R) -> Option<R> {
-    SWEEP.with(|cell| match cell.try_borrow_mut() {
-        Ok(mut app) => app.as_mut().map(f),
-        Err(_) => {
-            web_sys::console::error_1(&"hsgd sweep: re-entrant event handler ignored".into());
-            None
-        }
-    })
+    super::dom::with_state(&SWEEP, "hsgd sweep", f)
 }
 
 /// Builds the sweep section (when the page has one) and its worker pool.
