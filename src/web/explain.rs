@@ -111,6 +111,21 @@ fn lambda_sq_plus_n_delta(index: &str) -> String {
     ])
 }
 
+/// 2nB(λ_i² + nδ): the numerator of 1/φ_i (and of γ̄ for i = 1).
+fn two_n_b_term(index: &str) -> String {
+    row(&[
+        mn("2"),
+        mi("n"),
+        mi("B"),
+        paren(&[lambda_sq_plus_n_delta(index)]),
+    ])
+}
+
+/// γλ_i⁴: the denominator of 1/φ_i, with `index` the subscript element.
+fn gamma_lambda4(index: String) -> String {
+    row(&[mi("γ"), subsup(mi("λ"), index, mn("4"))])
+}
+
 /// Σ_i λ_i².
 fn sum_lambda_sq() -> String {
     row(&[under(mo("∑"), mi("i")), subsup(mi("λ"), mi("i"), mn("2"))])
@@ -314,15 +329,7 @@ fn decoupling_html(report: &Report) -> String {
         mspace(),
         sub(mi("φ"), mi("i")),
         mo("="),
-        frac(
-            row(&[mi("γ"), subsup(mi("λ"), mi("i"), mn("4"))]),
-            row(&[
-                mn("2"),
-                mi("n"),
-                mi("B"),
-                paren(&[lambda_sq_plus_n_delta("i")]),
-            ]),
-        ),
+        frac(gamma_lambda4(mi("i")), two_n_b_term("i")),
         mo(","),
         mspace(),
         sub(mi("ν"), mi("i")),
@@ -333,15 +340,7 @@ fn decoupling_html(report: &Report) -> String {
         mo("="),
         mn("1"),
         mo("+"),
-        frac(
-            row(&[
-                mn("2"),
-                mi("n"),
-                mi("B"),
-                paren(&[lambda_sq_plus_n_delta("i")]),
-            ]),
-            row(&[mi("γ"), subsup(mi("λ"), mi("i"), mn("4"))]),
-        ),
+        frac(two_n_b_term("i"), gamma_lambda4(mi("i"))),
     ]);
     let svd = inline(&[
         mi("A"),
@@ -405,15 +404,7 @@ fn bounds_html(report: &Report, v: &Numbers) -> String {
         mo("="),
         mn("1"),
         mo("+"),
-        frac(
-            row(&[
-                mn("2"),
-                mi("n"),
-                mi("B"),
-                paren(&[lambda_sq_plus_n_delta("1")]),
-            ]),
-            row(&[mi("γ"), subsup(mi("λ"), mn("1"), mn("4"))]),
-        ),
+        frac(two_n_b_term("1"), gamma_lambda4(mn("1"))),
         mo("="),
         mn("1"),
         mo("+"),
@@ -452,12 +443,7 @@ fn bounds_html(report: &Report, v: &Numbers) -> String {
         mi("γ̄"),
         mo("="),
         frac(
-            row(&[
-                mn("2"),
-                mi("n"),
-                mi("B"),
-                paren(&[lambda_sq_plus_n_delta("1")]),
-            ]),
+            two_n_b_term("1"),
             row(&[subsup(mi("λ"), mn("1"), mn("2")), sum_lambda_sq()]),
         ),
         mo("="),
