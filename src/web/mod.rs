@@ -7,7 +7,7 @@
 //! - [`worker`]: runs [`crate::analysis::run`] on request and reports progress.
 //! - [`page`]: controls synced to the URL, the worker's life cycle, the numbers panel.
 //! - [`plots`]: the page's plot table; each entry draws one `crate::plots` function onto a
-//!   canvas with plotters-canvas.
+//!   canvas with plotters-canvas ([`canvas`]: its text measured without a page layout).
 //! - [`numbers`]: the numbers panel's rows, computed from a report.
 //! - [`export`]: downloads of the plots (PNG, SVG) and the results (JSON, CSV).
 //! - [`dom`]: small DOM helpers (element by id, text, listeners).
@@ -19,6 +19,7 @@
 //!   whose points run on the pool; [`split`]: the main run's runs split across a pool.
 //! - [`stages`]: the fitted laws arrive after the report; merging them, timing marks.
 
+pub mod canvas;
 pub mod dom;
 pub mod embed;
 pub mod explain;

@@ -1,6 +1,6 @@
 //! The page's plot table: each entry names a canvas and draws one of
 //! [`crate::plots`]' functions for a report onto it with plotters-canvas (on the main
-//! thread: `CanvasBackend` needs the window), or into SVG for a download. Adding a plot
+//! thread: the canvas backend needs the window), or into SVG for a download. Adding a plot
 //! to the page is one entry here: one function generic over the backend, instantiated
 //! for both by [`page_plot!`].
 
@@ -10,9 +10,9 @@ use std::hash::{Hash, Hasher};
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters_canvas::CanvasBackend;
 use web_sys::HtmlCanvasElement;
 
+use super::canvas::MeasuredCanvas;
 use crate::analysis::Report;
 use crate::analysis::SimReport;
 use crate::config::{Basis, Config};
@@ -21,7 +21,7 @@ use crate::fits::{qq_points, Fits, QqPoint};
 use crate::plots::{self, Bars, Curve, Histogram, LossSeries, QqSeries, Style, TailLine};
 
 /// A canvas drawing area.
-pub type Area = DrawingArea<CanvasBackend, Shift>;
+pub type Area = DrawingArea<MeasuredCanvas, Shift>;
 
 /// An SVG drawing area (downloads).
 pub type SvgArea<'a> = DrawingArea<SVGBackend<'a>, Shift>;
@@ -417,25 +417,59 @@ fn draw_loss<DB: DrawingBackend>(
         .map_err(|e| e.to_string())
 }
 
-/// Sizes `canvas` to its CSS box times `devicePixelRatio` (sharp on high-density
-/// screens), clears it and runs `draw`. Does nothing while the canvas is not laid out.
+/// A canvas with its CSS box, read before any drawing: reading a box forces a layout, and
+/// every canvas resized in between would force another, so [`draw_all`] reads all boxes
+/// first.
+pub struct SizedCanvas {
+    canvas: HtmlCanvasElement,
+    css: (i32, i32),
+}
+
+impl SizedCanvas {
+    /// Reads `canvas`'s CSS box (a layout, when the document changed since the last one).
+    pub fn measure(canvas: HtmlCanvasElement) -> SizedCanvas {
+        let css = (canvas.client_width(), canvas.client_height());
+        SizedCanvas { canvas, css }
+    }
+
+    /// Sizes the canvas to its CSS box times `devicePixelRatio` (sharp on high-density
+    /// screens), clears it and runs `draw`. Does nothing while the canvas is not laid out.
+    pub fn draw(
+        &self,
+        draw: impl FnOnce(&Area, &Style) -> Result<(), String>,
+    ) -> Result<(), String> {
+        let scale = web_sys::window()
+            .map_or(1.0, |w| w.device_pixel_ratio())
+            .max(1.0);
+        let (css_w, css_h) = self.css;
+        if css_w <= 0 || css_h <= 0 {
+            return Ok(());
+        }
+        let (width, height) = (
+            (f64::from(css_w) * scale).round() as u32,
+            (f64::from(css_h) * scale).round() as u32,
+        );
+        // Setting a size clears the canvas even when it is unchanged; the fill below
+        // clears it anyway, so only a real change is written.
+        if self.canvas.width() != width {
+            self.canvas.set_width(width);
+        }
+        if self.canvas.height() != height {
+            self.canvas.set_height(height);
+        }
+        let backend =
+            MeasuredCanvas::new(&self.canvas).ok_or("this browser gives no 2D canvas context")?;
+        let area = backend.into_drawing_area();
+        area.fill(&WHITE).map_err(|e| e.to_string())?;
+        draw(&area, &Style { scale })?;
+        area.present().map_err(|e| e.to_string())
+    }
+}
+
+/// Sizes `canvas` and draws on it ([`SizedCanvas::draw`]).
 pub fn draw_on_canvas(
     canvas: &HtmlCanvasElement,
     draw: impl FnOnce(&Area, &Style) -> Result<(), String>,
 ) -> Result<(), String> {
-    let scale = web_sys::window()
-        .map_or(1.0, |w| w.device_pixel_ratio())
-        .max(1.0);
-    let (css_w, css_h) = (canvas.client_width(), canvas.client_height());
-    if css_w <= 0 || css_h <= 0 {
-        return Ok(());
-    }
-    canvas.set_width((f64::from(css_w) * scale).round() as u32);
-    canvas.set_height((f64::from(css_h) * scale).round() as u32);
-    let backend = CanvasBackend::with_canvas_object(canvas.clone())
-        .ok_or("this browser gives no 2D canvas context")?;
-    let area = backend.into_drawing_area();
-    area.fill(&WHITE).map_err(|e| e.to_string())?;
-    draw(&area, &Style { scale })?;
-    area.present().map_err(|e| e.to_string())
+    SizedCanvas::measure(canvas.clone()).draw(draw)
 }

@@ -1,8 +1,9 @@
 //! A pool of module Web Workers (DESIGN.md, Worker protocol: "several workers split the
 //! runs or the sweep points"): N workers loading the same `./worker.js`, each usable once
 //! it has posted `Ready`; a queue of independent tasks handed to idle workers one at a time;
-//! cancel by terminating the busy workers and starting fresh ones; crash recovery by
-//! replacing one worker.
+//! cancel by terminating the busy workers and starting fresh ones (or, for a pool
+//! [`Pool::with_standby`], handing the place to a worker already loaded); crash recovery
+//! by replacing one worker.
 //!
 //! The pool moves text and knows nothing of jobs: its owner tags each message with a
 //! generation id, decodes the replies and tells the pool when a worker is ready, finished
@@ -37,12 +38,22 @@ struct Slot {
     restarts: u32,
 }
 
+/// A worker kept loaded and idle, to take the place of one that [`Pool::cancel`]
+/// terminates.
+struct Standby {
+    worker: Worker,
+    ready: bool,
+}
+
 /// N workers and a queue of tasks.
 pub struct Pool {
     slots: Vec<Slot>,
     queue: VecDeque<Task>,
     on_message: Closure<dyn FnMut(MessageEvent)>,
     on_error: Closure<dyn FnMut(Event)>,
+    /// Whether the pool keeps a [`Standby`] (see [`Pool::with_standby`]).
+    keeps_standby: bool,
+    standby: Option<Standby>,
 }
 
 /// The pool size for this browser: `navigator.hardwareConcurrency` clamped to
@@ -79,6 +90,45 @@ impl Pool {
             queue: VecDeque::new(),
             on_message,
             on_error,
+            keeps_standby: false,
+            standby: None,
+        }
+    }
+
+    /// Keeps one more worker loaded and idle (from the first finished task): a
+    /// [`Pool::cancel`] puts it in place of a terminated worker at once, so the next
+    /// task does not wait for a worker to load (~100 ms here). For a pool whose work is
+    /// replaced often, e.g. the main run re-run while its fits are still computing.
+    pub fn with_standby(mut self) -> Pool {
+        self.keeps_standby = true;
+        self
+    }
+
+    /// Whether `event` (a message) comes from the standby worker; its only message is
+    /// `Ready`, which this records. The owner then ignores the message.
+    pub fn standby_message(&mut self, event: &Event) -> bool {
+        let Some(target) = event.target().map(JsValue::from) else {
+            return false;
+        };
+        match &mut self.standby {
+            Some(standby) if JsValue::from(standby.worker.clone()) == target => {
+                standby.ready = true;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Starts the standby worker when the pool keeps one and has none.
+    fn fill_standby(&mut self) {
+        if self.keeps_standby && self.standby.is_none() {
+            // Without a standby the pool still works: a cancel then waits for a load.
+            if let Ok(worker) = self.start_worker() {
+                self.standby = Some(Standby {
+                    worker,
+                    ready: false,
+                });
+            }
         }
     }
 
@@ -183,6 +233,9 @@ impl Pool {
     pub fn finished(&mut self, slot: usize) -> Result<Option<Task>, String> {
         let task = self.slots.get_mut(slot).and_then(|s| s.task.take());
         self.dispatch()?;
+        // Loading a worker takes CPU the tasks need: the standby is started (again) only
+        // once a task has finished, not at the submit or cancel that starts new work.
+        self.fill_standby();
         Ok(task)
     }
 
@@ -211,8 +264,9 @@ impl Pool {
     }
 
     /// Drops the queue and terminates every busy worker (a synchronous computation cannot
-    /// read a cancel message), starting fresh ones at once so the next submit does not
-    /// wait for them to load. Idle workers hold no task and are kept.
+    /// read a cancel message). A loaded standby takes the first place; fresh workers are
+    /// started at once for the others, so the next submit waits as little as possible.
+    /// Idle workers hold no task and are kept.
     pub fn cancel(&mut self) {
         self.queue.clear();
         for s in &mut self.slots {
@@ -221,6 +275,10 @@ impl Pool {
                     worker.terminate();
                 }
                 s.ready = false;
+                if let Some(standby) = self.standby.take_if(|standby| standby.ready) {
+                    s.worker = Some(standby.worker);
+                    s.ready = true;
+                }
             }
         }
         // An error here is reported by the next submit.

@@ -67,7 +67,9 @@ fn new_app() -> SplitApp {
         with_split(|app| on_worker_error(app, &event));
     });
     SplitApp {
-        pool: Pool::new(browser_pool_size(), on_message, on_error),
+        // The main run is replaced whenever a slider moves, often while the previous
+        // job's fits still compute: a standby worker spares the re-run a worker load.
+        pool: Pool::new(browser_pool_size(), on_message, on_error).with_standby(),
         job: 0,
         running: false,
         fits_pending: 0,
@@ -183,6 +185,9 @@ fn fail(app: &mut SplitApp, message: String) -> Vec<FromWorker> {
 }
 
 fn on_message(app: &mut SplitApp, event: &MessageEvent) -> Vec<FromWorker> {
+    if app.pool.standby_message(event) {
+        return Vec::new();
+    }
     let Some(slot) = app.pool.slot_of(event) else {
         return Vec::new();
     };

@@ -2,7 +2,8 @@
 // cancel, worker failure, the phone layout, digits with both methods, and the bounds'
 // response to γ. Run by tests/e2e/default.mjs.
 import {
-  assert, inkPixels, lastJob, openPage, readNumbers, screenshot, waitForFits, waitForRun,
+  assert, inkPixels, lastJob, openPage, readNumbers, renderPanels, screenshot, waitForFits,
+  waitForRun,
 } from './harness.mjs';
 
 export const tests = [];
@@ -141,6 +142,7 @@ test('the phone layout fits 390 px and draws', async (browser, url) => {
   const { page, errors, close } = await openPage(browser, { width: 390, height: 844 });
   await page.goto(`${url}?runs=500`);
   await waitForRun(page);
+  await renderPanels(page);
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   assert(width <= 390, `page is ${width} px wide on a 390 px screen`);
   const hist = await inkPixels(page, 'plot-histogram');

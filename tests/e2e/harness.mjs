@@ -118,6 +118,20 @@ export function readNumbers(page) {
       dd.dataset.value === undefined ? dd.textContent : Number(dd.dataset.value)])));
 }
 
+/**
+ * Lays out the panels under the plots as if scrolled to. They are `content-visibility:
+ * auto` (www/style.css): off screen the browser skips their layout, and boxes read there
+ * are empty. Layout checks on them call this first; the layout is the one a reader sees.
+ */
+export function renderPanels(page) {
+  return page.evaluate(async () => {
+    for (const panel of document.querySelectorAll('.numbers-panel, .explain-panel, .sweep-panel')) {
+      panel.style.contentVisibility = 'visible';
+    }
+    await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+  });
+}
+
 /** Pixels of a canvas that differ from its background (white). */
 export function inkPixels(page, id) {
   return page.evaluate((id) => {

@@ -3,7 +3,7 @@
 // with one best-AIC mark each, and MathML formulas whose numbers equal the panel's.
 // Run by tests/e2e/default.mjs (E2E_ONLY=numbers selects this file).
 import {
-  assert, openPage, readNumbers, screenshot, waitForFits, waitForRun,
+  assert, openPage, readNumbers, renderPanels, screenshot, waitForFits, waitForRun,
 } from './harness.mjs';
 
 export const tests = [];
@@ -66,6 +66,7 @@ test('both methods: SGD and hSGD rows, fits tables and MathML bounds', async (br
   }
   assert(numbers.n === 200 && numbers.d === 20, `shape ${numbers.n} x ${numbers.d}`);
   // Side by side on a desktop: the two method sections share a row.
+  await renderPanels(page);
   const boxes = await page.evaluate(() => ['sgd', 'hsgd'].map((m) => {
     const r = document.querySelector(`#numbers [data-group="${m}"]`).getBoundingClientRect();
     return { top: r.top, left: r.left };
@@ -115,6 +116,7 @@ test('the numbers panel reads on a phone: only the fits tables scroll', async (b
   await page.goto(url + QUERY);
   await waitForRun(page, null, 180000);
   await waitForFits(page, 180000);
+  await renderPanels(page);
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   assert(width <= 390, `page is ${width} px wide on a 390 px screen`);
   const overflow = await page.evaluate(() => [...document.querySelectorAll(

@@ -4,7 +4,8 @@
 // layout. Run by tests/e2e/default.mjs (E2E_ONLY=plots for these alone).
 import { readFileSync } from 'node:fs';
 import {
-  assert, inkPixels, lastJob, openPage, readNumbers, screenshot, waitForFits, waitForRun,
+  assert, inkPixels, lastJob, openPage, readNumbers, renderPanels, screenshot, waitForFits,
+  waitForRun,
 } from './harness.mjs';
 
 export const tests = [];
@@ -152,6 +153,7 @@ test('phone layout: plots and download buttons fit 390 px', async (browser, url)
   await waitForRun(page);
   await waitForFits(page);
   await assertAllPlotsDrawn(page);
+  await renderPanels(page);
   const overflow = await page.evaluate(() => [...document.querySelectorAll('.plot, button.download, .plot-option')]
     .map((e) => e.getBoundingClientRect())
     .filter((r) => r.right > window.innerWidth + 0.5 || r.left < -0.5).length);

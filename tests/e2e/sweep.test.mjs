@@ -2,7 +2,7 @@
 // sweep on the worker pool finishes with points, a falling upper bound and ink on the
 // canvas; cancel stops a long sweep and a new one still runs. Run by tests/e2e/default.mjs.
 import {
-  assert, inkPixels, openPage, readNumbers, screenshot, waitForRun,
+  assert, inkPixels, openPage, readNumbers, renderPanels, screenshot, waitForRun,
 } from './harness.mjs';
 
 export const tests = [];
@@ -74,6 +74,7 @@ test('a sweep on a phone-sized screen', async (browser, url) => {
   assert(status.startsWith('3 points'), `status: "${status}"`);
   const ink = await inkPixels(page, 'sweep-plot');
   assert(ink.ink > 0.02 * ink.total, `phone sweep canvas: ${JSON.stringify(ink)}`);
+  await renderPanels(page);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
   assert(!overflow, 'the page scrolls sideways on a phone');
   await screenshot(page, 'sweep-phone.png');
