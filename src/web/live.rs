@@ -3,11 +3,12 @@
 //! small jobs after a pause in the editing, the memory budget stated under Run, and
 //! divergence explained in words rather than drawn as NaN.
 //!
-//! Auto re-run: a change re-runs by itself after [`DEBOUNCE_MS`] when the estimated time
-//! of the job's growing part ([`scaling_ms`]: the budget check's work estimate,
-//! [`Config::simulation_work`], at a measured rate, with the SVD and the loss curve) is
-//! under [`LIVE_MS`]; a larger job waits for Run and the status says how long the whole
-//! job ([`estimated_ms`]) would take.
+//! Auto re-run: a typed change re-runs by itself after [`DEBOUNCE_MS`], a γ slider move at
+//! once ([`after_slide`]: the page runs the latest position as soon as it is idle), when
+//! the estimated time of the job's growing part ([`scaling_ms`]: the budget check's work
+//! estimate, [`Config::simulation_work`], at a measured rate, with the SVD and the loss
+//! curve) is under [`LIVE_MS`]; a larger job waits for Run and the status says how long
+//! the whole job ([`estimated_ms`]) would take.
 //!
 //! Stability limit: γ₂ = 2B/Σ_i h_i²/(h_i + δ) (MATH.md §3.2), the exact threshold of a
 //! finite second moment of hSGD (γ₂ = γ̄ when δ = 0); [`crate::bounds::BoundsModel::gamma_2`]
@@ -226,7 +227,7 @@ pub fn build(document: &Document) -> Result<(), JsValue> {
         let Ok(exponent) = slider.value().parse::<f64>() else {
             return;
         };
-        super::page::set_control("gamma", &format_gamma(libm::pow(10.0, exponent)));
+        super::page::slide_control("gamma", &format_gamma(libm::pow(10.0, exponent)));
     });
     element::<HtmlInputElement>(document, "gamma-slider")
         .ok_or("no γ slider")?
@@ -374,31 +375,55 @@ pub fn after_input(
     report: Option<&Report>,
     rerun: bool,
 ) {
+    sync(document, config, report);
+    if rerun && is_live(document, config, valid) {
+        schedule_rerun();
+    }
+}
+
+/// After a move of the γ slider: as [`after_input`] but without the pause. True when the
+/// job should run now, which the page does at once when idle, or as soon as the running
+/// job's plots are drawn (the latest position wins): the plots follow the slider while
+/// it is dragged.
+pub fn after_slide(
+    document: &Document,
+    config: &Config,
+    valid: bool,
+    report: Option<&Report>,
+) -> bool {
+    sync(document, config, report);
+    is_live(document, config, valid)
+}
+
+/// The controls relevant to the data set, the slider and the divergence note.
+fn sync(document: &Document, config: &Config, report: Option<&Report>) {
     show_relevant(document, config);
     super::embed::update(document, config);
     sync_slider(document, config, stability_limit(config, report));
     show_divergence(document, divergence_note(config, report).as_deref());
-    if !rerun {
-        return;
-    }
+}
+
+/// Whether a changed input should re-run by itself: valid and small (a larger job: the
+/// status asks for Run; an invalid one: for a fix). Drops a pending automatic re-run.
+fn is_live(document: &Document, config: &Config, valid: bool) -> bool {
     cancel_rerun();
     if !valid {
         set_text(document, "status", "Fix the marked input to run.");
-        return;
+        return false;
     }
     let Some((n, d)) = data_shape(config) else {
-        return;
+        return false;
     };
     if scaling_ms(config, n, d) <= LIVE_MS {
-        schedule_rerun();
-    } else {
-        let ms = estimated_ms(config, n, d);
-        set_text(
-            document,
-            "status",
-            &format!("Press Run (about {} of work).", format_seconds(ms)),
-        );
+        return true;
     }
+    let ms = estimated_ms(config, n, d);
+    set_text(
+        document,
+        "status",
+        &format!("Press Run (about {} of work).", format_seconds(ms)),
+    );
+    false
 }
 
 fn format_seconds(ms: f64) -> String {

@@ -20,7 +20,7 @@ use web_sys::{
 };
 
 use super::numbers::{format_ms, panel_html};
-use super::plots::{draw_on_canvas, PLOTS};
+use super::plots::{SizedCanvas, PLOTS};
 use super::protocol::{FromWorker, ToWorker};
 use crate::analysis::Report;
 use crate::config::Config;
@@ -227,6 +227,8 @@ struct App {
     running: bool,
     /// `Fits` messages still expected for the report on screen (the worker is busy).
     fits_pending: usize,
+    /// The γ slider moved while a job ran: run again once its plots are drawn.
+    run_when_drawn: bool,
     posted_ms: f64,
     shown: Option<Shown>,
     on_worker_message: Closure<dyn FnMut(MessageEvent)>,
@@ -328,6 +330,7 @@ fn try_start() -> Result<(), JsValue> {
         queued: false,
         running: false,
         fits_pending: 0,
+        run_when_drawn: false,
         posted_ms: 0.0,
         shown: None,
         on_worker_message,
@@ -508,19 +511,46 @@ fn on_control_change(app: &mut App, key: String, text: String) {
     after_input(app, true);
 }
 
-/// Sets the control `key` to `text` as if the user had typed it (the γ slider, a file
-/// dropped or picked).
+/// Sets the control `key` to `text` as if the user had typed it (a file dropped or
+/// picked).
 pub(super) fn set_control(key: &str, text: &str) {
     with_app(|app| {
-        if let Some(e) = element(&app.document, &format!("ctl-{key}")) {
-            if let Some(input) = e.dyn_ref::<HtmlInputElement>() {
-                input.set_value(text);
-            } else if let Some(select) = e.dyn_ref::<HtmlSelectElement>() {
-                select.set_value(text);
-            }
-        }
+        write_control(app, key, text);
         on_control_change(app, key.to_string(), text.to_string());
     });
+}
+
+/// Sets the control `key` to `text` from a slider being dragged: a small job runs at
+/// once, or right after the plots of the running one (`super::live::after_slide`).
+pub(super) fn slide_control(key: &str, text: &str) {
+    with_app(|app| {
+        write_control(app, key, text);
+        if !app.config.set(key, text) {
+            return;
+        }
+        app.unparsed.remove(key);
+        write_url(&app.config);
+        let valid = show_input_errors(app);
+        let report = app.shown.as_ref().map(|s| &s.report);
+        if super::live::after_slide(&app.document, &app.config, valid, report) {
+            if app.running {
+                app.run_when_drawn = true;
+            } else {
+                request_run(app);
+            }
+        }
+    });
+}
+
+/// Puts `text` in the control `key` (an input or a select).
+fn write_control(app: &App, key: &str, text: &str) {
+    if let Some(e) = element(&app.document, &format!("ctl-{key}")) {
+        if let Some(input) = e.dyn_ref::<HtmlInputElement>() {
+            input.set_value(text);
+        } else if let Some(select) = e.dyn_ref::<HtmlSelectElement>() {
+            select.set_value(text);
+        }
+    }
 }
 
 /// Runs the current config (the automatic re-run's timer).
@@ -573,6 +603,7 @@ fn show_input_errors(app: &App) -> bool {
 /// superseded (its replies become stale).
 fn request_run(app: &mut App) {
     super::live::cancel_rerun();
+    app.run_when_drawn = false;
     if !show_input_errors(app) {
         return;
     }
@@ -605,6 +636,12 @@ fn request_run(app: &mut App) {
     }
 }
 
+/// A job shows its progress only once it has run this long (ms). Every frame that shows
+/// progress costs the page a style, layout and paint pass (~10 ms here), CPU time that on
+/// a two-core machine the workers lose: for a re-run of ~100 ms the bar slowed the work
+/// it reported by half and would only have flickered (issue 5, BENCHMARKS.md).
+const PROGRESS_DELAY_MS: f64 = 250.0;
+
 fn post_job(app: &mut App) {
     let message = ToWorker::Run {
         job: app.job,
@@ -624,6 +661,7 @@ fn post_job(app: &mut App) {
 }
 
 fn cancel(app: &mut App) {
+    app.run_when_drawn = false;
     if !app.running {
         return;
     }
@@ -687,6 +725,9 @@ fn handle_reply(app: &mut App, message: FromWorker) {
             }
         }
         FromWorker::Progress { done, total, .. } => {
+            if super::now_ms() - app.posted_ms < PROGRESS_DELAY_MS {
+                return;
+            }
             set_progress(app, done, total);
             set_text(
                 &app.document,
@@ -705,20 +746,26 @@ fn handle_reply(app: &mut App, message: FromWorker) {
                 report: *report,
                 wall_ms,
             });
+            // Plots before the numbers and the explanation: the canvases' boxes and the
+            // legends' text are measured while the page's layout is still clean; the new
+            // panels are laid out once, in the next frame.
+            redraw(app);
             show_done_status(app);
             show_numbers(app);
-            redraw(app);
             super::live::on_report(&app.document);
             super::stages::mark(&format!("hsgd-plots-job-{}", app.job));
             after_input(app, false);
+            if app.run_when_drawn {
+                request_run(app);
+            }
         }
         FromWorker::Fits { stage, .. } => {
             if let Some(shown) = app.shown.as_mut() {
                 super::stages::merge(&mut shown.report, *stage);
             }
             app.fits_pending -= 1;
-            show_numbers(app);
             redraw(app);
+            show_numbers(app);
             show_done_status(app);
             if app.fits_pending == 0 {
                 super::stages::mark(&format!("hsgd-fits-job-{}", app.job));
@@ -774,6 +821,10 @@ fn finish_with_error(app: &mut App, field: &str, message: &str) {
     mark_finished(app);
     show_error(&app.document, field, message);
     super::live::on_error(&app.document, field, message);
+    // The slider moved on meanwhile (e.g. out of the divergent range): follow it.
+    if app.run_when_drawn {
+        request_run(app);
+    }
 }
 
 /// Records on the status line which job ended last (`data-job`), so tests and scripts can
@@ -898,18 +949,21 @@ fn redraw(app: &mut App) {
     let Some(shown) = &app.shown else {
         return;
     };
-    for plot in PLOTS {
-        let canvas = element(&app.document, &format!("plot-{}", plot.id))
-            .and_then(|e| e.dyn_into::<HtmlCanvasElement>().ok());
-        if let Some(canvas) = canvas {
-            if let Err(e) = draw_on_canvas(&canvas, |area, style| {
-                (plot.draw)(area, &shown.report, style)
-            }) {
-                show_general_error(
-                    &app.document,
-                    &format!("The plot “{}” failed: {e}", plot.title),
-                );
-            }
+    // All boxes first: one layout, not one per canvas.
+    let canvases: Vec<_> = PLOTS
+        .iter()
+        .filter_map(|plot| {
+            element(&app.document, &format!("plot-{}", plot.id))
+                .and_then(|e| e.dyn_into::<HtmlCanvasElement>().ok())
+                .map(|canvas| (plot, SizedCanvas::measure(canvas)))
+        })
+        .collect();
+    for (plot, canvas) in canvases {
+        if let Err(e) = canvas.draw(|area, style| (plot.draw)(area, &shown.report, style)) {
+            show_general_error(
+                &app.document,
+                &format!("The plot “{}” failed: {e}", plot.title),
+            );
         }
     }
 }

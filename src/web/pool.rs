@@ -95,7 +95,7 @@ impl Pool {
         }
     }
 
-    /// Keeps one more worker loaded and idle (from the first finished task): a
+    /// Keeps one more worker loaded and idle (started by [`Pool::fill_standby`]): a
     /// [`Pool::cancel`] puts it in place of a terminated worker at once, so the next
     /// task does not wait for a worker to load (~100 ms here). For a pool whose work is
     /// replaced often, e.g. the main run re-run while its fits are still computing.
@@ -119,8 +119,10 @@ impl Pool {
         }
     }
 
-    /// Starts the standby worker when the pool keeps one and has none.
-    fn fill_standby(&mut self) {
+    /// Starts the standby worker when the pool keeps one and has none. The owner calls
+    /// this when loading a worker costs its work least (it takes a core for ~100 ms):
+    /// not at the submit or cancel that starts new work.
+    pub fn fill_standby(&mut self) {
         if self.keeps_standby && self.standby.is_none() {
             // Without a standby the pool still works: a cancel then waits for a load.
             if let Ok(worker) = self.start_worker() {
@@ -233,9 +235,6 @@ impl Pool {
     pub fn finished(&mut self, slot: usize) -> Result<Option<Task>, String> {
         let task = self.slots.get_mut(slot).and_then(|s| s.task.take());
         self.dispatch()?;
-        // Loading a worker takes CPU the tasks need: the standby is started (again) only
-        // once a task has finished, not at the submit or cancel that starts new work.
-        self.fill_standby();
         Ok(task)
     }
 

@@ -23,6 +23,11 @@ use crate::analysis::split_runs;
 use crate::config::Config;
 use crate::sgd::Simulation;
 
+/// Parts per worker: more parts than workers, so a worker that is late (one replaced
+/// because it was still fitting the last job's laws, and loading) leaves its share to
+/// the others instead of holding up the whole job.
+const PARTS_PER_WORKER: usize = 2;
+
 /// The task id of the analysis (parts use method index × parts + part index).
 const ANALYSE_TASK: usize = usize::MAX;
 
@@ -111,7 +116,7 @@ pub fn post(job: u32, config: &Config, csv: Option<&str>) -> bool {
         app.config = config.clone();
         app.csv = csv.map(str::to_string);
         app.methods = crate::analysis::simulated_methods(config).to_vec();
-        app.parts = split_runs(config.runs, app.pool.size());
+        app.parts = split_runs(config.runs, PARTS_PER_WORKER * app.pool.size());
         app.results = vec![vec![None; app.parts.len()]; app.methods.len()];
         app.progress = app
             .parts
@@ -249,6 +254,17 @@ fn on_message(app: &mut SplitApp, event: &MessageEvent) -> Vec<FromWorker> {
                         .insert(format!("{method} simulation"), *ms);
                 }
             }
+            // Once the page has drawn this report, while the fits compute, is when a
+            // fresh standby worker slows the least (`Pool::with_standby`).
+            defer(|| {
+                with_split(|app| {
+                    // Not when the page has started the next job meanwhile.
+                    if !app.running {
+                        app.pool.fill_standby();
+                    }
+                    Vec::new()
+                })
+            });
             vec![FromWorker::Done { job, report }]
         }
         FromWorker::Fits { job, stage } => {
@@ -292,6 +308,14 @@ fn on_message(app: &mut SplitApp, event: &MessageEvent) -> Vec<FromWorker> {
             let _ = app.pool.finished(slot);
             Vec::new()
         }
+    }
+}
+
+/// Runs `f` in a task of its own, after the current one (and its drawing) is done.
+fn defer(f: impl FnOnce() + 'static) {
+    let callback = Closure::once_into_js(f);
+    if let Some(window) = web_sys::window() {
+        let _ = window.set_timeout_with_callback(callback.unchecked_ref());
     }
 }
 

@@ -9,15 +9,18 @@
 //    (set by src/web/page.rs when the plots of a job are drawn), in a fresh browser
 //    context each pass (empty HTTP cache and compiled-code cache), default experiment;
 //    also to `hsgd-fits-job-1` (the fitted laws drawn: the second stage);
-// 2. re-run after a γ change at the default size: γ set to a new value in the control,
-//    `change` dispatched and the form submitted inside one evaluate, timed from there to
+// 2. re-run after a γ change at the default size: the γ slider moved (its `input` event)
+//    inside one evaluate, timed from there to
 //    the next job's plots mark (after the previous job's fits finished, so the worker is
-//    idle), and once while the fits are still running (the worker is restarted);
+//    idle), and to the end of the first frame painted after that mark (layout and paint
+//    of the new plots and panels included); and while the fits are still running;
 // 3. the paper's digits experiment (1000 runs × 10⁴ steps, B = 1, γ = 0.1) opened by URL:
 //    navigation → plots, and the worker's own timing of the SGD simulation;
-// 4. the size of dist/*.wasm: raw, gzip -9 and brotli (quality 11), via node:zlib.
+// 4. the size of dist/*.wasm: raw, gzip -9 and brotli (quality 11), via node:zlib;
+// 0. first, the machine's speed: the native CLI on a fixed SGD workload (calibrate()).
 // Prints one line per measurement and a JSON summary last. Numbers go in BENCHMARKS.md.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
 import { buildPage, launch, openPage, readNumbers, root, serveDist } from './harness.mjs';
@@ -51,16 +54,37 @@ function line(label, xs) {
   return s;
 }
 
-/** Sets γ, dispatches change and submits; returns performance.now() at the submit. */
-function changeGammaAndRun(page, gamma) {
-  return page.evaluate((gamma) => {
-    const input = document.getElementById('ctl-gamma');
-    input.value = String(gamma);
+/**
+ * Moves the γ slider to log10 γ (one `input` event, as a drag step does: a small job runs
+ * at once, src/web/live.rs); returns performance.now() at the event. Also
+ * watches for job `job`'s plots mark frame by frame: `window.__painted` becomes the time
+ * just after the first frame that shows the plots (a task queued from that frame's
+ * requestAnimationFrame runs after its style, layout and paint).
+ */
+function changeGammaAndRun(page, gamma, job) {
+  return page.evaluate(([gamma, job]) => {
+    window.__painted = null;
+    const watch = () => requestAnimationFrame(() => {
+      if (performance.getEntriesByName(`hsgd-plots-job-${job}`, 'mark').length > 0) {
+        setTimeout(() => { window.__painted = performance.now(); });
+      } else {
+        watch();
+      }
+    });
+    watch();
+    const slider = document.getElementById('gamma-slider');
+    slider.value = Math.log10(gamma).toFixed(2);
     const t0 = performance.now();
-    input.dispatchEvent(new Event('change', { bubbles: true }));
-    document.getElementById('controls').requestSubmit();
+    slider.dispatchEvent(new Event('input', { bubbles: true }));
     return t0;
-  }, gamma);
+  }, [gamma, job]);
+}
+
+/** `window.__painted` (see changeGammaAndRun) once set. */
+async function paintedTime(page) {
+  const handle = await page.waitForFunction(() => window.__painted, null,
+    { timeout: DEFAULT_TIMEOUT, polling: 5 });
+  return handle.jsonValue();
 }
 
 async function openAndRerun(browser, url, summary) {
@@ -69,6 +93,8 @@ async function openAndRerun(browser, url, summary) {
   const firstWorker = [];
   const firstSim = [];
   const rerunIdle = [];
+  const rerunPainted = [];
+  const rerunBusyPainted = [];
   const rerunBusy = [];
   const rerunFits = [];
   const rerunSim = [];
@@ -87,23 +113,27 @@ async function openAndRerun(browser, url, summary) {
     for (let k = 0; k < 3; k++) {
       gamma = gamma === 0.05 ? 0.06 : 0.05;
       const job = (await currentJob(page)) + 1;
-      const t0 = await changeGammaAndRun(page, gamma);
+      const t0 = await changeGammaAndRun(page, gamma, job);
       rerunIdle.push(await markTime(page, `hsgd-plots-job-${job}`) - t0);
+      rerunPainted.push(await paintedTime(page) - t0);
       const n = await readNumbers(page);
       rerunSim.push(n.time_sgd_simulation);
       rerunWorker.push(n.wall_ms);
       rerunFits.push(await markTime(page, `hsgd-fits-job-${job}`) - t0);
       fitMs.push((await readNumbers(page)).time_sgd_fits);
     }
-    // A re-run while the fits of the previous job are still running.
-    const job = (await currentJob(page)) + 1;
-    gamma = gamma === 0.05 ? 0.06 : 0.05;
-    let t0 = await changeGammaAndRun(page, gamma);
-    await markTime(page, `hsgd-plots-job-${job}`);
-    gamma = gamma === 0.05 ? 0.06 : 0.05;
-    t0 = await changeGammaAndRun(page, gamma);
-    rerunBusy.push(await markTime(page, `hsgd-plots-job-${job + 1}`) - t0);
-    await markTime(page, `hsgd-fits-job-${job + 1}`);
+    // Re-runs while the fits of the previous job are still running (as when dragging).
+    for (let k = 0; k < 3; k++) {
+      const job = (await currentJob(page)) + 1;
+      gamma = gamma === 0.05 ? 0.06 : 0.05;
+      let t0 = await changeGammaAndRun(page, gamma, job);
+      await markTime(page, `hsgd-plots-job-${job}`);
+      gamma = gamma === 0.05 ? 0.06 : 0.05;
+      t0 = await changeGammaAndRun(page, gamma, job + 1);
+      rerunBusy.push(await markTime(page, `hsgd-plots-job-${job + 1}`) - t0);
+      rerunBusyPainted.push(await paintedTime(page) - t0);
+      await markTime(page, `hsgd-fits-job-${job + 1}`);
+    }
     if (errors.length) console.log(`console errors: ${errors.join('; ')}`);
     await close();
   }
@@ -112,11 +142,15 @@ async function openAndRerun(browser, url, summary) {
   summary.open_simulation_ms = line('default, first job: SGD simulation in the worker', firstSim);
   summary.open_to_fits_ms = line('default: open → fitted laws drawn', firstFits);
   summary.rerun_idle_ms = line('default: γ change → plots (worker idle)', rerunIdle);
+  summary.rerun_painted_ms = line('default: γ change → plots on screen (next frame painted)',
+    rerunPainted);
   summary.rerun_simulation_ms = line('default re-run: SGD simulation in the worker', rerunSim);
   summary.rerun_worker_ms = line('default re-run: job posted → report received', rerunWorker);
   summary.rerun_fits_ms = line('default: γ change → fitted laws drawn', rerunFits);
   summary.fits_ms = line('default re-run: fits in the worker', fitMs);
   summary.rerun_busy_ms = line('default: γ change → plots (fits still running)', rerunBusy);
+  summary.rerun_busy_painted_ms = line('default: γ change → plots on screen (fits still running)',
+    rerunBusyPainted);
 }
 
 async function digits(browser, url, summary) {
@@ -154,12 +188,35 @@ function wasmSizes(summary) {
   }
 }
 
+/**
+ * The machine's speed right now: the native CLI's SGD on the digits (500 runs × 10⁴
+ * steps, one thread), when `target/release/hsgd` is built. A shared machine's speed drifts
+ * by 2× within an hour; page timings are comparable only next to this.
+ */
+function calibrate(summary) {
+  const cli = path.join(root, 'target', 'release', 'hsgd');
+  if (!existsSync(cli)) {
+    console.log('calibration skipped: no target/release/hsgd (cargo build --release)');
+    return;
+  }
+  const args = ['simulate', '--data', 'digits', '--gamma', '0.1', '--steps', '10000',
+    '--runs', '500'];
+  const ms = [];
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    execFileSync(cli, args, { stdio: 'ignore' });
+    ms.push(performance.now() - t0);
+  }
+  summary.native_calibration_ms = line('calibration: native CLI, digits 500 runs × 10⁴ steps', ms);
+}
+
 async function main() {
   buildPage();
   const server = await serveDist();
   const browser = await launch();
   const summary = { repeats: REPEATS };
   try {
+    calibrate(summary);
     wasmSizes(summary);
     await openAndRerun(browser, server.url, summary);
     await digits(browser, server.url, summary);

@@ -73,7 +73,13 @@ export async function openPage(browser, viewport = { width: 1280, height: 800 })
   const errors = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
   page.on('pageerror', (e) => errors.push(`uncaught: ${e.message}`));
-  page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()}`));
+  page.on('requestfailed', (r) => {
+    // A worker still loading its script when the page reloads or closes (the split pool
+    // starts a standby worker after each report) has that load cut short: not an error.
+    const aborted = r.failure()?.errorText === 'net::ERR_ABORTED'
+      && /\/(worker\.js|hsgd-web[^/]*\.(js|wasm))$/.test(r.url());
+    if (!aborted) errors.push(`request failed: ${r.url()} (${r.failure()?.errorText})`);
+  });
   page.on('worker', (w) => w.on('console', (m) => {
     if (m.type() === 'error') errors.push(`worker console: ${m.text()}`);
   }));

@@ -203,8 +203,9 @@ test('the γ slider and a small change re-run by themselves; a large one waits f
   const value = Number(await page.inputValue('#gamma-slider'));
   assert(Math.abs(value - Math.log10(0.05)) < 0.01, `slider at ${value}`);
 
-  // Drag the slider (several input events) to log10 γ = −1.5: the box follows, and one
-  // job runs after the pause, with no click.
+  // Drag the slider (several input events) to log10 γ = −1.5: the box follows; the first
+  // move runs at once and the last position runs as soon as those plots are drawn (the
+  // moves in between are skipped): two jobs, with no click and no pause.
   let before = await lastJob(page);
   await page.evaluate(() => {
     const s = document.getElementById('gamma-slider');
@@ -214,8 +215,11 @@ test('the γ slider and a small change re-run by themselves; a large one waits f
     }
   });
   assert(await page.inputValue('#ctl-gamma') === '0.0316', `γ box: ${await page.inputValue('#ctl-gamma')}`);
-  let status = await waitForRun(page, before);
+  await page.waitForFunction((job) => document.getElementById('status')
+    .getAttribute('data-job') === job, String(Number(before) + 2), { timeout: 120000 });
+  let status = await page.textContent('#status');
   assert(status.startsWith('2000 runs in'), `status after the slider: "${status}"`);
+  assert(await noJobFor(page, 800), 'a third job ran after the slider');
   assert(page.url().includes('gamma=0.0316'), `URL after the slider: ${page.url()}`);
   let numbers = await readNumbers(page);
   assertFinite(numbers);
