@@ -10,7 +10,7 @@ use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{draw_axes, draw_legend, format_tick, DrawResult, Histogram, Style};
+use super::{draw_axes, draw_legend, format_tick, log_axis, DrawResult, Histogram, Style};
 use crate::distributions::Law;
 
 /// Points on each density curve.
@@ -103,7 +103,7 @@ pub fn draw_densities<DB: DrawingBackend>(
         } else {
             (0.1, 1.0)
         };
-        let mut chart = builder.build_cartesian_2d(lo..hi, (floor..top).log_scale())?;
+        let mut chart = builder.build_cartesian_2d(lo..hi, log_axis(floor, top))?;
         draw_bars_and_curves(&mut chart, bars, curves, x_label, (floor, top), style)
     } else {
         // Head room for the legend above the bars.

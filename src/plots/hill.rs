@@ -5,7 +5,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{draw_axes, draw_legend, format_tick, DrawResult, Style, SGD, THEORY};
+use super::{draw_axes, draw_legend, format_tick, log_axis, DrawResult, Style, SGD, THEORY};
 use crate::estimators::HillPoint;
 
 /// Draws α̂(k) of `points` (finite ones) with its ±1 standard error band and, when
@@ -42,7 +42,7 @@ pub fn draw_hill<DB: DrawingBackend>(
         .margin_top(style.px(16.0))
         .x_label_area_size(style.px(44.0))
         .y_label_area_size(style.px(48.0))
-        .build_cartesian_2d((k_lo..k_hi).log_scale(), 0.0..y_hi)?;
+        .build_cartesian_2d(log_axis(k_lo, k_hi), 0.0..y_hi)?;
     draw_axes(
         &mut chart,
         style,

@@ -4,15 +4,17 @@
 //! the minimum f(x*) as a dashed reference line when it is known. The curve levels off
 //! above f(x*): the stationary noise of SGD keeps the iterates away from the minimiser.
 
-use plotters::coord::combinators::LogCoord;
+use plotters::coord::combinators::{LogCoord, WithKeyPoints};
 use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{draw_axes, draw_legend, draw_message, format_tick, DrawResult, Style, THEORY};
+use super::{
+    draw_axes, draw_legend, draw_message, format_tick, log_axis, DrawResult, Style, THEORY,
+};
 
 /// The chart coordinates of a loss plot (data → pixel with `CoordTranslate::translate`).
-pub type LossCoord = Cartesian2d<RangedCoordf64, LogCoord<f64>>;
+pub type LossCoord = Cartesian2d<RangedCoordf64, WithKeyPoints<LogCoord<f64>>>;
 
 /// One method's loss curve.
 #[derive(Clone, Debug)]
@@ -74,7 +76,7 @@ pub fn draw_loss<DB: DrawingBackend>(
         .margin_right(style.px(20.0))
         .x_label_area_size(style.px(44.0))
         .y_label_area_size(style.px(56.0))
-        .build_cartesian_2d(0.0..k_max, (lo..hi).log_scale())?;
+        .build_cartesian_2d(0.0..k_max, log_axis(lo, hi))?;
     draw_axes(
         &mut chart,
         style,
@@ -113,7 +115,7 @@ pub fn draw_loss<DB: DrawingBackend>(
     let (x, y) = chart.plotting_area().get_pixel_range();
     Ok(Some(Cartesian2d::new(
         0.0..k_max,
-        (lo..hi).log_scale(),
+        log_axis(lo, hi),
         (x.start..x.end - 1, y.end - 1..y.start),
     )))
 }

@@ -20,6 +20,7 @@ pub mod spectrum;
 pub mod sweep;
 pub mod tail;
 
+use plotters::coord::combinators::{LogCoord, WithKeyPoints};
 use plotters::coord::ranged1d::ValueFormatter;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -154,6 +155,58 @@ where
         .draw()
 }
 
+/// A log-scale axis over lo..hi with its ticks from [`log_ticks`]. (plotters' own log
+/// axis puts ticks only at powers of ten, so an axis inside one decade, e.g. a tail from
+/// 1.3 to 5, had no labels at all.)
+pub fn log_axis(lo: f64, hi: f64) -> WithKeyPoints<LogCoord<f64>> {
+    (lo..hi).log_scale().with_key_points(log_ticks(lo, hi))
+}
+
+/// Ticks for a log axis over lo..hi (0 < lo < hi): the powers of ten inside when there
+/// are at least three (every n-th, at most 8), else {1, 2, 5}·10ᵏ or else {1, …, 9}·10ᵏ,
+/// whichever first gives three ticks inside; else lo and hi rounded inwards to two
+/// significant digits.
+pub fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
+    if !(lo > 0.0 && hi > lo && hi.is_finite()) {
+        return Vec::new();
+    }
+    let (k_lo, k_hi) = (
+        libm::log10(lo).floor() as i32,
+        libm::log10(hi).ceil() as i32,
+    );
+    let inside = |mantissas: &[f64]| -> Vec<f64> {
+        (k_lo..=k_hi)
+            .flat_map(|k| mantissas.iter().map(move |m| m * 10f64.powi(k)))
+            .filter(|&t| t >= lo * (1.0 - 1e-12) && t <= hi * (1.0 + 1e-12))
+            .collect()
+    };
+    let decades = inside(&[1.0]);
+    if decades.len() >= 3 {
+        let every = decades.len().div_ceil(8);
+        return decades.into_iter().step_by(every).collect();
+    }
+    for mantissas in [
+        &[1.0, 2.0, 5.0][..],
+        &[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0][..],
+    ] {
+        let ticks = inside(mantissas);
+        if ticks.len() >= 3 {
+            return ticks;
+        }
+    }
+    // Two significant digits, rounded inwards so both ends stay inside.
+    let scale = |x: f64| 10f64.powi(libm::log10(x).floor() as i32 - 1);
+    let (first, last) = (
+        (lo / scale(lo)).ceil() * scale(lo),
+        (hi / scale(hi)).floor() * scale(hi),
+    );
+    if first < last {
+        vec![first, last]
+    } else {
+        vec![first]
+    }
+}
+
 /// Significant-digit formatting for tick labels: 0.0123, 1.5, 2.4e5.
 pub fn format_tick(x: f64) -> String {
     if x == 0.0 {
@@ -171,6 +224,24 @@ pub fn format_tick(x: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn log_ticks_label_every_range() {
+        // Many decades: powers of ten, at most 8.
+        assert_eq!(log_ticks(1e-3, 10.0), vec![1e-3, 1e-2, 1e-1, 1.0, 10.0]);
+        assert_eq!(log_ticks(1e-16, 1e3).len(), 7);
+        // One or two decades: 1-2-5.
+        assert_eq!(log_ticks(8.0, 300.0), vec![10.0, 20.0, 50.0, 100.0, 200.0]);
+        // Inside one decade (the tail plot's |z| from 1.3 to 5.4): 2, 3, 4, 5.
+        assert_eq!(log_ticks(1.3, 5.4), vec![2.0, 3.0, 4.0, 5.0]);
+        // Too narrow for integers: the ends, rounded inwards to two digits.
+        let narrow = log_ticks(1.234, 1.876);
+        assert!(
+            narrow.len() == 2 && (narrow[0] - 1.3).abs() < 1e-12 && (narrow[1] - 1.8).abs() < 1e-12,
+            "{narrow:?}"
+        );
+        assert!(log_ticks(1.0, 0.5).is_empty() && log_ticks(0.0, 1.0).is_empty());
+    }
 
     #[test]
     fn tick_labels_are_short() {

@@ -5,7 +5,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{draw_axes, draw_message, format_tick, DrawResult, Style, SGD};
+use super::{draw_axes, draw_message, format_tick, log_axis, DrawResult, Style, SGD};
 
 /// Draws the positive values of `singular_values` (descending) as points joined by a line,
 /// log y, and the stable rank Σλ_i²/λ_1².
@@ -36,7 +36,7 @@ pub fn draw_spectrum<DB: DrawingBackend>(
         .margin_top(style.px(22.0))
         .x_label_area_size(style.px(44.0))
         .y_label_area_size(style.px(56.0))
-        .build_cartesian_2d(0.5..r + 0.5, (lo..hi).log_scale())?;
+        .build_cartesian_2d(0.5..r + 0.5, log_axis(lo, hi))?;
     draw_axes(
         &mut chart,
         style,

@@ -8,7 +8,9 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{draw_axes, draw_legend, format_tick, DrawResult, Style, HSGD, MUTED, SGD, THEORY};
+use super::{
+    draw_axes, draw_legend, format_tick, log_axis, DrawResult, Style, HSGD, MUTED, SGD, THEORY,
+};
 use crate::config::SweepOver;
 use crate::sweep::{SweepPlan, SweepPoint};
 
@@ -70,7 +72,7 @@ pub fn draw_sweep<DB: DrawingBackend>(
         .margin_top(style.px(16.0))
         .x_label_area_size(style.px(44.0))
         .y_label_area_size(style.px(48.0))
-        .build_cartesian_2d((x_lo..x_hi).log_scale(), 0.0..y_hi)?;
+        .build_cartesian_2d(log_axis(x_lo, x_hi), 0.0..y_hi)?;
     draw_axes(
         &mut chart,
         style,

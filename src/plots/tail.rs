@@ -6,7 +6,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{draw_axes, draw_legend, format_tick, DrawResult, Style, SGD};
+use super::{draw_axes, draw_legend, format_tick, log_axis, DrawResult, Style, SGD};
 
 /// Most survival points drawn (log-spaced in the rank, so the far tail keeps every point).
 const MAX_POINTS: usize = 400;
@@ -83,7 +83,7 @@ pub fn draw_tail<DB: DrawingBackend>(
         .margin_top(style.px(16.0))
         .x_label_area_size(style.px(44.0))
         .y_label_area_size(style.px(56.0))
-        .build_cartesian_2d((x_lo..x_hi * 1.05).log_scale(), (y_lo..0.6).log_scale())?;
+        .build_cartesian_2d(log_axis(x_lo, x_hi * 1.05), log_axis(y_lo, 0.6))?;
     draw_axes(
         &mut chart,
         style,

@@ -154,10 +154,13 @@ export function inkPixels(page, id) {
   }, id);
 }
 
-export function screenshot(page, name) {
+/** A full-page screenshot, the panels under the plots laid out as when scrolled to. */
+export async function screenshot(page, name) {
   mkdirSync(shotDir, { recursive: true });
   const file = path.join(shotDir, name);
-  return page.screenshot({ path: file, fullPage: true }).then(() => file);
+  await renderPanels(page);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
 }
 
 export function assert(cond, message) {
