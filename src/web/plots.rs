@@ -259,7 +259,9 @@ fn draw_hill<DB: DrawingBackend>(
         area,
         &est.hill_plot,
         (b.lower, b.upper),
-        "bounds [η_*, η*] of the diffusion model (hSGD)",
+        // Short, so the legend leaves the peak of small k free; "(hSGD)" as in the tail
+        // plot, the numbers panel says whose bounds these are.
+        "bounds [η_*, η*] (hSGD)",
         style,
     )
     .map_err(|e| e.to_string())
