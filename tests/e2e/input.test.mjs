@@ -3,7 +3,7 @@
 // the γ slider and automatic re-runs, the budget note, divergence explained, the embedded
 // view, and the controls at phone width. Run by tests/e2e/default.mjs.
 import {
-  assert, inkPixels, lastJob, openPage, readNumbers, screenshot, waitForRun,
+  assert, inkPixels, lastJob, openPage, readNumbers, screenshot, waitForFits, waitForRun,
 } from './harness.mjs';
 
 export const tests = [];
@@ -221,8 +221,24 @@ test('the γ slider and a small change re-run by themselves; a large one waits f
   assert(status.startsWith('2000 runs in'), `status after the slider: "${status}"`);
   assert(await noJobFor(page, 800), 'a third job ran after the slider');
   assert(page.url().includes('gamma=0.0316'), `URL after the slider: ${page.url()}`);
+  await waitForFits(page);
   let numbers = await readNumbers(page);
   assertFinite(numbers);
+  // The second job replaced the worker still fitting the first job's laws (by the split
+  // pool's standby worker, when loaded): its numbers equal a fresh page's at that link.
+  const fresh = await openPage(browser);
+  await fresh.page.goto(page.url());
+  await waitForRun(fresh.page);
+  await waitForFits(fresh.page);
+  const clean = await readNumbers(fresh.page);
+  await fresh.close();
+  errors.push(...fresh.errors);
+  const keys = Object.keys(clean).filter((k) => !k.startsWith('time') && k !== 'wall_ms');
+  assert(keys.includes('sgd_mean') && keys.length >= 15, `keys: ${keys}`);
+  for (const k of keys) {
+    assert(numbers[k] === clean[k], `${k}: ${numbers[k]} after the drag, ${clean[k]} fresh`);
+  }
+  console.log(`   the drag ran 2 jobs; ${keys.length} numbers equal a fresh page's`);
 
   // Typing in the γ box moves the slider and re-runs.
   before = await lastJob(page);
