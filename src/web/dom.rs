@@ -7,7 +7,7 @@ use std::thread::LocalKey;
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Document, Element, Event};
+use web_sys::{Document, Element, Event, HtmlInputElement, HtmlSelectElement};
 
 /// The element with id `id`, if the page has one.
 pub fn element(document: &Document, id: &str) -> Option<Element> {
@@ -36,6 +36,28 @@ pub fn listen(
     target.add_event_listener_with_callback(kind, closure.as_ref().unchecked_ref())?;
     closure.forget();
     Ok(())
+}
+
+/// The control a `change` event comes from, as (its `name`, its value): an input or a
+/// select; `None` for anything else.
+pub fn edited_control(event: &Event) -> Option<(String, String)> {
+    let target = event.target()?;
+    if let Some(input) = target.dyn_ref::<HtmlInputElement>() {
+        Some((input.name(), input.value()))
+    } else {
+        target
+            .dyn_ref::<HtmlSelectElement>()
+            .map(|select| (select.name(), select.value()))
+    }
+}
+
+/// Runs `f` once, in a task of its own after `ms` milliseconds (0: after the current task
+/// and its drawing); returns the timer's handle (None without a window).
+pub fn after_ms(ms: i32, f: impl FnOnce() + 'static) -> Option<i32> {
+    let callback = Closure::once_into_js(f);
+    web_sys::window()?
+        .set_timeout_with_callback_and_timeout_and_arguments_0(callback.unchecked_ref(), ms)
+        .ok()
 }
 
 /// Runs `f` on the state in `key` (a module's thread-local app). `None` before start-up,

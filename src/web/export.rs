@@ -161,15 +161,9 @@ fn download_text(document: &Document, name: &str, mime: &str, text: &str) -> Res
         .map_err(|e| js_error("could not make a link to the file", e))?;
     let clicked = click_link(document, &url, name);
     // Revoke later: revoking at once can cancel a download that has not started.
-    let revoke = Closure::once_into_js(move || {
+    super::dom::after_ms(REVOKE_AFTER_MS, move || {
         let _ = Url::revoke_object_url(&url);
     });
-    if let Some(window) = web_sys::window() {
-        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
-            revoke.unchecked_ref(),
-            REVOKE_AFTER_MS,
-        );
-    }
     clicked
 }
 

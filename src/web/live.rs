@@ -436,19 +436,11 @@ fn format_seconds(ms: f64) -> String {
 }
 
 fn schedule_rerun() {
-    let Some(window) = web_sys::window() else {
-        return;
-    };
-    let callback = Closure::once_into_js(|| {
+    let handle = super::dom::after_ms(DEBOUNCE_MS, || {
         TIMER.with(|t| t.set(None));
         super::page::run_now();
     });
-    if let Ok(handle) = window.set_timeout_with_callback_and_timeout_and_arguments_0(
-        callback.unchecked_ref(),
-        DEBOUNCE_MS,
-    ) {
-        TIMER.with(|t| t.set(Some(handle)));
-    }
+    TIMER.with(|t| t.set(handle));
 }
 
 /// Drops a pending automatic re-run (Run was pressed, or the input changed again).

@@ -72,6 +72,23 @@ pub fn spawn_worker(
     Ok(worker)
 }
 
+/// Whether `event` was sent by `worker` (its target is that worker).
+pub fn sent_by(event: &web_sys::Event, worker: &web_sys::Worker) -> bool {
+    event.target().is_some_and(|target| {
+        let worker: &wasm_bindgen::JsValue = worker.as_ref();
+        wasm_bindgen::JsValue::from(target) == *worker
+    })
+}
+
+/// What a worker's `error` event says (its `message`), or that the worker failed to load
+/// (a script that did not load has no message).
+pub fn worker_error_detail(event: &web_sys::Event) -> String {
+    js_sys::Reflect::get(event, &"message".into())
+        .ok()
+        .and_then(|m| m.as_string())
+        .unwrap_or_else(|| "the worker failed to load".into())
+}
+
 /// Milliseconds from `performance.now()`, in a window or a worker (0 if unavailable).
 pub fn now_ms() -> f64 {
     js_sys::Reflect::get(&js_sys::global(), &"performance".into())

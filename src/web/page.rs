@@ -7,7 +7,7 @@
 //! and plot figures are generated from the tables [`CONTROLS`] and
 //! [`super::plots::PLOTS`], so adding a parameter or a plot is one table entry.
 
-use super::dom::{element, listen, set_text};
+use super::dom::{edited_control, element, listen, set_text};
 use super::numbers::escape;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -271,17 +271,7 @@ fn try_start() -> Result<(), JsValue> {
         with_app(request_run);
     })?;
     listen(&document, "controls", "change", |event| {
-        let Some(target) = event.target() else {
-            return;
-        };
-        let edited = if let Some(input) = target.dyn_ref::<HtmlInputElement>() {
-            Some((input.name(), input.value()))
-        } else {
-            target
-                .dyn_ref::<HtmlSelectElement>()
-                .map(|select| (select.name(), select.value()))
-        };
-        if let Some((key, text)) = edited {
+        if let Some((key, text)) = edited_control(&event) {
             with_app(|app| on_control_change(app, key, text));
         }
     })?;
@@ -499,16 +489,24 @@ fn write_url(config: &Config) {
 }
 
 fn on_control_change(app: &mut App, key: String, text: String) {
-    if !CONTROLS.iter().any(|c| c.key == key) {
-        return;
+    if take_control(app, &key, &text) {
+        after_input(app, true);
     }
-    if app.config.set(&key, text.trim()) {
-        app.unparsed.remove(&key);
+}
+
+/// Takes `text` of the control `key` into the config and the URL; a text that does not
+/// parse is kept in `unparsed`, to be marked. False when `key` is no control.
+fn take_control(app: &mut App, key: &str, text: &str) -> bool {
+    if !CONTROLS.iter().any(|c| c.key == key) {
+        return false;
+    }
+    if app.config.set(key, text.trim()) {
+        app.unparsed.remove(key);
         write_url(&app.config);
     } else {
-        app.unparsed.insert(key, text);
+        app.unparsed.insert(key.to_string(), text.to_string());
     }
-    after_input(app, true);
+    true
 }
 
 /// Sets the control `key` to `text` as if the user had typed it (a file dropped or
@@ -525,11 +523,9 @@ pub(super) fn set_control(key: &str, text: &str) {
 pub(super) fn slide_control(key: &str, text: &str) {
     with_app(|app| {
         write_control(app, key, text);
-        if !app.config.set(key, text) {
+        if !take_control(app, key, text) {
             return;
         }
-        app.unparsed.remove(key);
-        write_url(&app.config);
         let valid = show_input_errors(app);
         let report = app.shown.as_ref().map(|s| &s.report);
         if super::live::after_slide(&app.document, &app.config, valid, report) {
@@ -793,10 +789,7 @@ fn on_worker_error(app: &mut App, event: &Event) {
         return;
     }
     event.prevent_default();
-    let detail = js_sys::Reflect::get(event, &"message".into())
-        .ok()
-        .and_then(|m| m.as_string())
-        .unwrap_or_else(|| "the worker failed to load".into());
+    let detail = super::worker_error_detail(event);
     stop_worker(app);
     finish_with_error(
         app,
@@ -806,10 +799,9 @@ fn on_worker_error(app: &mut App, event: &Event) {
 }
 
 fn is_current_worker(app: &App, event: &Event) -> bool {
-    event
-        .target()
-        .zip(app.worker.as_ref())
-        .is_some_and(|(target, worker)| JsValue::from(target) == JsValue::from(worker.clone()))
+    app.worker
+        .as_ref()
+        .is_some_and(|worker| super::sent_by(event, worker))
 }
 
 fn finish_with_error(app: &mut App, field: &str, message: &str) {

@@ -107,11 +107,8 @@ impl Pool {
     /// Whether `event` (a message) comes from the standby worker; its only message is
     /// `Ready`, which this records. The owner then ignores the message.
     pub fn standby_message(&mut self, event: &Event) -> bool {
-        let Some(target) = event.target().map(JsValue::from) else {
-            return false;
-        };
         match &mut self.standby {
-            Some(standby) if JsValue::from(standby.worker.clone()) == target => {
+            Some(standby) if super::sent_by(event, &standby.worker) => {
                 standby.ready = true;
                 true
             }
@@ -141,12 +138,9 @@ impl Pool {
 
     /// The slot whose worker sent `event`; `None` for a terminated worker's late event.
     pub fn slot_of(&self, event: &Event) -> Option<usize> {
-        let target = JsValue::from(event.target()?);
-        self.slots.iter().position(|s| {
-            s.worker
-                .as_ref()
-                .is_some_and(|w| JsValue::from(w.clone()) == target)
-        })
+        self.slots
+            .iter()
+            .position(|s| s.worker.as_ref().is_some_and(|w| super::sent_by(event, w)))
     }
 
     /// Whether slot `slot`'s worker has posted `Ready`.

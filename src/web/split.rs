@@ -256,7 +256,7 @@ fn on_message(app: &mut SplitApp, event: &MessageEvent) -> Vec<FromWorker> {
             }
             // Once the page has drawn this report, while the fits compute, is when a
             // fresh standby worker slows the least (`Pool::with_standby`).
-            defer(|| {
+            super::dom::after_ms(0, || {
                 with_split(|app| {
                     // Not when the page has started the next job meanwhile.
                     if !app.running {
@@ -308,14 +308,6 @@ fn on_message(app: &mut SplitApp, event: &MessageEvent) -> Vec<FromWorker> {
             let _ = app.pool.finished(slot);
             Vec::new()
         }
-    }
-}
-
-/// Runs `f` in a task of its own, after the current one (and its drawing) is done.
-fn defer(f: impl FnOnce() + 'static) {
-    let callback = Closure::once_into_js(f);
-    if let Some(window) = web_sys::window() {
-        let _ = window.set_timeout_with_callback(callback.unchecked_ref());
     }
 }
 
@@ -373,10 +365,7 @@ fn on_worker_error(app: &mut SplitApp, event: &Event) -> Vec<FromWorker> {
     };
     event.prevent_default();
     let was_ready = app.pool.is_ready(slot);
-    let detail = js_sys::Reflect::get(event, &"message".into())
-        .ok()
-        .and_then(|m| m.as_string())
-        .unwrap_or_else(|| "the worker failed to load".into());
+    let detail = super::worker_error_detail(event);
     let message = format!("The computation worker failed: {detail}. Run starts a fresh one.");
     match app.pool.replace(slot) {
         Err(_) if app.running => fail(app, message),

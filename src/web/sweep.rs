@@ -12,7 +12,7 @@
 //! Replies carry the sweep's generation id; a reply of an older sweep only frees its
 //! worker. Cancel terminates the busy workers and starts fresh ones.
 
-use super::dom::{element, listen, set_text};
+use super::dom::{edited_control, element, listen, set_text};
 use super::numbers::escape;
 use std::cell::RefCell;
 
@@ -114,17 +114,7 @@ fn try_start() -> Result<(), JsValue> {
         with_sweep(run);
     })?;
     listen(&document, "sweep-controls", "change", |event| {
-        let Some(target) = event.target() else {
-            return;
-        };
-        let edited = if let Some(input) = target.dyn_ref::<HtmlInputElement>() {
-            Some((input.name(), input.value()))
-        } else {
-            target
-                .dyn_ref::<HtmlSelectElement>()
-                .map(|select| (select.name(), select.value()))
-        };
-        if let Some((key, text)) = edited {
+        if let Some((key, text)) = edited_control(&event) {
             with_sweep(|app| on_change(app, &key, &text));
         }
     })?;
@@ -431,10 +421,7 @@ fn on_worker_error(app: &mut SweepApp, event: &Event) {
     };
     event.prevent_default();
     let was_ready = app.pool.is_ready(slot);
-    let detail = js_sys::Reflect::get(event, &"message".into())
-        .ok()
-        .and_then(|m| m.as_string())
-        .unwrap_or_else(|| "the worker failed to load".into());
+    let detail = super::worker_error_detail(event);
     match app.pool.replace(slot) {
         Err(e) => {
             if app.running {

@@ -113,6 +113,16 @@ struct WorkerObserver {
     last_post_ms: f64,
 }
 
+impl WorkerObserver {
+    /// The observer of job `job`; its first progress is posted at once.
+    fn new(job: u32) -> Self {
+        WorkerObserver {
+            job,
+            last_post_ms: f64::NEG_INFINITY,
+        }
+    }
+}
+
 impl Observer for WorkerObserver {
     fn now_ms(&self) -> f64 {
         super::now_ms()
@@ -136,10 +146,7 @@ impl Observer for WorkerObserver {
 pub fn handle(text: &str) -> FromWorker {
     match ToWorker::decode(text) {
         Ok(ToWorker::Run { job, config, csv }) => {
-            let mut observer = WorkerObserver {
-                job,
-                last_post_ms: f64::NEG_INFINITY,
-            };
+            let mut observer = WorkerObserver::new(job);
             match analysis::run(&config, csv.as_deref(), &mut observer) {
                 Ok(report) => FromWorker::Done {
                     job,
@@ -159,10 +166,7 @@ pub fn handle(text: &str) -> FromWorker {
             method,
             runs,
         }) => {
-            let mut observer = WorkerObserver {
-                job,
-                last_post_ms: f64::NEG_INFINITY,
-            };
+            let mut observer = WorkerObserver::new(job);
             let part = cached_prepared(&config, csv.as_deref()).and_then(|prepared| {
                 analysis::simulate_part(&config, &prepared, &method, runs, &mut observer)
             });
@@ -180,10 +184,7 @@ pub fn handle(text: &str) -> FromWorker {
             csv,
             simulations,
         }) => {
-            let mut observer = WorkerObserver {
-                job,
-                last_post_ms: f64::NEG_INFINITY,
-            };
+            let mut observer = WorkerObserver::new(job);
             match analysis::report_from_simulations(
                 &config,
                 csv.as_deref(),
@@ -212,10 +213,7 @@ pub fn handle(text: &str) -> FromWorker {
             csv,
             index,
         }) => {
-            let mut observer = WorkerObserver {
-                job,
-                last_post_ms: f64::NEG_INFINITY,
-            };
+            let mut observer = WorkerObserver::new(job);
             let point = cached_plan(&config, csv.as_deref()).and_then(|plan| {
                 sweep::run_point(&config, csv.as_deref(), &plan, index, &mut observer)
             });
@@ -246,10 +244,7 @@ pub fn handle_staged(text: &str, send: &mut dyn FnMut(&FromWorker)) {
         _ => return send(&handle(text)),
     };
     let job = request.job();
-    let mut observer = WorkerObserver {
-        job,
-        last_post_ms: f64::NEG_INFINITY,
-    };
+    let mut observer = WorkerObserver::new(job);
     let report = match request {
         ToWorker::Run { config, csv, .. } => {
             analysis::run_without_fits(&config, csv.as_deref(), &mut observer)
