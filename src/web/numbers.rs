@@ -795,11 +795,8 @@ pub(crate) mod tests {
             report.bounds.upper_per_coordinate[0]
         );
         assert_eq!(value("wall_ms"), 12.5);
-        assert_eq!(
-            value("sgd_measured"),
-            report
-                .sgd
-                .as_ref()
+        let hill = |sim: &Option<SimReport>| {
+            sim.as_ref()
                 .unwrap()
                 .estimates
                 .as_ref()
@@ -807,20 +804,9 @@ pub(crate) mod tests {
                 .hill
                 .alpha
                 .unwrap()
-        );
-        assert_eq!(
-            value("hsgd_measured"),
-            report
-                .hsgd
-                .as_ref()
-                .unwrap()
-                .estimates
-                .as_ref()
-                .unwrap()
-                .hill
-                .alpha
-                .unwrap()
-        );
+        };
+        assert_eq!(value("sgd_measured"), hill(&report.sgd));
+        assert_eq!(value("hsgd_measured"), hill(&report.hsgd));
         for (method, sim) in [
             ("sgd", report.sgd.as_ref().unwrap()),
             ("hsgd", report.hsgd.as_ref().unwrap()),
@@ -1009,5 +995,6 @@ pub(crate) mod tests {
         assert_eq!(format_ms(812.4), "812 ms");
         assert_eq!(format_ms(2250.0), "2.25 s");
         assert_eq!(time_key("data + svd"), "time_data_svd");
+        assert_eq!(time_key("sgd simulation"), "time_sgd_simulation");
     }
 }

@@ -61,7 +61,7 @@ function line(label, xs) {
  * just after the first frame that shows the plots (a task queued from that frame's
  * requestAnimationFrame runs after its style, layout and paint).
  */
-function changeGammaAndRun(page, gamma, job) {
+function moveGammaSlider(page, gamma, job) {
   return page.evaluate(([gamma, job]) => {
     window.__painted = null;
     const watch = () => requestAnimationFrame(() => {
@@ -80,7 +80,7 @@ function changeGammaAndRun(page, gamma, job) {
   }, [gamma, job]);
 }
 
-/** `window.__painted` (see changeGammaAndRun) once set. */
+/** `window.__painted` (see moveGammaSlider) once set. */
 async function paintedTime(page) {
   const handle = await page.waitForFunction(() => window.__painted, null,
     { timeout: DEFAULT_TIMEOUT, polling: 5 });
@@ -113,7 +113,7 @@ async function openAndRerun(browser, url, summary) {
     for (let k = 0; k < 3; k++) {
       gamma = gamma === 0.05 ? 0.06 : 0.05;
       const job = (await currentJob(page)) + 1;
-      const t0 = await changeGammaAndRun(page, gamma, job);
+      const t0 = await moveGammaSlider(page, gamma, job);
       rerunIdle.push(await markTime(page, `hsgd-plots-job-${job}`) - t0);
       rerunPainted.push(await paintedTime(page) - t0);
       const n = await readNumbers(page);
@@ -126,10 +126,10 @@ async function openAndRerun(browser, url, summary) {
     for (let k = 0; k < 3; k++) {
       const job = (await currentJob(page)) + 1;
       gamma = gamma === 0.05 ? 0.06 : 0.05;
-      let t0 = await changeGammaAndRun(page, gamma, job);
+      let t0 = await moveGammaSlider(page, gamma, job);
       await markTime(page, `hsgd-plots-job-${job}`);
       gamma = gamma === 0.05 ? 0.06 : 0.05;
-      t0 = await changeGammaAndRun(page, gamma, job + 1);
+      t0 = await moveGammaSlider(page, gamma, job + 1);
       rerunBusy.push(await markTime(page, `hsgd-plots-job-${job + 1}`) - t0);
       rerunBusyPainted.push(await paintedTime(page) - t0);
       await markTime(page, `hsgd-fits-job-${job + 1}`);
