@@ -3,7 +3,7 @@
 // and collect every console error and uncaught exception of a page.
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -39,14 +39,26 @@ function freePort() {
   });
 }
 
-/** Serves dist/ on 127.0.0.1; returns { url, stop }. */
+/**
+ * The sub-path every e2e test opens the page under, as GitHub Pages or a course site serves
+ * it: nothing is served at the site root, so an asset or worker asked for at `/…` fails the
+ * test (openPage counts every HTTP error as one).
+ */
+export const SUB_PATH = '/a/sub/path/';
+
+/** Serves dist/ on 127.0.0.1 under SUB_PATH; returns { url, stop } (url ends in SUB_PATH). */
 export async function serveDist() {
   const port = Number(process.env.E2E_PORT) || await freePort();
+  const site = path.join(root, 'target', 'e2e-site');
+  const mount = path.join(site, SUB_PATH);
+  rmSync(site, { recursive: true, force: true });
+  mkdirSync(path.dirname(mount), { recursive: true });
+  symlinkSync(path.join(root, 'dist'), mount.replace(/\/$/, ''), 'dir');
   const server = spawn('python3', ['-m', 'http.server', '--bind', '127.0.0.1', String(port),
-    '--directory', path.join(root, 'dist')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    '--directory', site], { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   server.stderr.on('data', (d) => { log += d; });
-  const url = `http://127.0.0.1:${port}/`;
+  const url = `http://127.0.0.1:${port}${SUB_PATH}`;
   const stop = () => { if (server.exitCode === null) server.kill('SIGTERM'); };
   for (let i = 0; i < 100; i++) {
     if (server.exitCode !== null) throw new Error(`http.server exited: ${log}`);
@@ -79,6 +91,9 @@ export async function openPage(browser, viewport = { width: 1280, height: 800 })
     const aborted = r.failure()?.errorText === 'net::ERR_ABORTED'
       && /\/(worker\.js|hsgd-web[^/]*\.(js|wasm))$/.test(r.url());
     if (!aborted) errors.push(`request failed: ${r.url()} (${r.failure()?.errorText})`);
+  });
+  page.on('response', (r) => {
+    if (r.status() >= 400) errors.push(`HTTP ${r.status()}: ${r.url()}`);
   });
   page.on('worker', (w) => w.on('console', (m) => {
     if (m.type() === 'error') errors.push(`worker console: ${m.text()}`);
