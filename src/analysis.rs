@@ -21,6 +21,7 @@ use crate::hsgd::{Coupling, Hsgd, HsgdParams};
 use crate::pearson::{self, Chi};
 use crate::problem::Problem;
 use crate::sgd::{Record, Sgd, SgdParams, Simulation, CANCELLED};
+use crate::sgd_index::{self, IndexParams, SgdIndex};
 use crate::spectrum::Spectrum;
 
 /// Receives progress and supplies the time; returning `false` from [`Observer::progress`]
@@ -154,6 +155,13 @@ pub struct Report {
     pub sgd: Option<SimReport>,
     /// hSGD results, when simulated.
     pub hsgd: Option<SimReport>,
+    /// SGD's own tail index α_SGD (MATH.md §4.3), whenever SGD is simulated; the page
+    /// receives it after the plots, as a stage of its own ([`index_stage`]).
+    #[serde(default)]
+    pub sgd_index: Option<SgdIndex>,
+    /// Why `sgd_index` is missing although SGD was simulated.
+    #[serde(default)]
+    pub sgd_index_note: Option<String>,
     /// Milliseconds each stage took.
     pub timings_ms: BTreeMap<String, f64>,
 }
@@ -264,15 +272,90 @@ pub fn prepare(config: &Config, csv: Option<&str>) -> Result<Prepared> {
     })
 }
 
+/// The α_SGD settings for `config`: its γ, B, δ, sampling scheme and seed, and the default
+/// Monte Carlo budget ([`IndexParams::new`]), the same on the page and in the CLI.
+pub fn index_params(config: &Config) -> IndexParams {
+    IndexParams::new(
+        config.gamma,
+        config.batch,
+        config.delta,
+        config.replacement,
+        config.seed,
+    )
+}
+
+/// SGD's own tail index α_SGD for `config` (MATH.md §4.3), with progress and cancellation
+/// through `observer`.
+///
+/// # Errors
+/// The Monte Carlo's budget or parameters, or cancellation.
+pub fn sgd_index(
+    config: &Config,
+    prepared: &Prepared,
+    observer: &mut dyn Observer,
+) -> Result<SgdIndex> {
+    sgd_index::sgd_index(
+        &prepared.problem,
+        &prepared.spectrum,
+        &index_params(config),
+        &mut |done, total| observer.progress(done, total),
+    )
+}
+
+/// The α_SGD of a report, computed after the rest of it (see [`run_without_fits`]).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct IndexStage {
+    /// α_SGD, `None` when it could not be computed (see `note`).
+    pub index: Option<SgdIndex>,
+    /// Why it is missing.
+    pub note: Option<String>,
+    /// Milliseconds it took.
+    pub ms: f64,
+}
+
+/// α_SGD for `config` as a stage of its own; `None` when the config does not simulate SGD.
+/// A failure other than cancellation becomes the stage's note, not an error, so the rest of
+/// the report stands.
+///
+/// # Errors
+/// Cancellation only.
+pub fn index_stage(
+    config: &Config,
+    prepared: &Prepared,
+    observer: &mut dyn Observer,
+) -> Result<Option<IndexStage>> {
+    if config.method == Method::Hsgd {
+        return Ok(None);
+    }
+    let t0 = observer.now_ms();
+    let (index, note) = match sgd_index(config, prepared, observer) {
+        Ok(index) => (Some(index), None),
+        Err(e) if e.field == CANCELLED => return Err(e),
+        Err(e) => (None, Some(format!("α_SGD: {}", e.message))),
+    };
+    Ok(Some(IndexStage {
+        index,
+        note,
+        ms: observer.now_ms() - t0,
+    }))
+}
+
+/// Puts an [`index_stage`] into the report, as [`run`] would have.
+pub fn merge_index(report: &mut Report, stage: IndexStage) {
+    report.sgd_index = stage.index;
+    report.sgd_index_note = stage.note;
+    report.timings_ms.insert("sgd index".to_string(), stage.ms);
+}
+
 /// Runs the whole pipeline for `config`.
 pub fn run(config: &Config, csv: Option<&str>, observer: &mut dyn Observer) -> Result<Report> {
     run_staged(config, csv, observer, true)
 }
 
-/// The pipeline without the fitted laws (`fits: None` in every [`SimReport`]): the page
-/// draws its plots from this at once and adds the fits, the slowest stage, when
-/// [`fit_stage`] has computed them (merged by [`merge_fits`]). Everything else equals
-/// [`run`]'s report.
+/// The pipeline without the fitted laws (`fits: None` in every [`SimReport`]) and without
+/// α_SGD: the page draws its plots from this at once and adds the fits, the slowest stage,
+/// when [`fit_stage`] has computed them (merged by [`merge_fits`]), then α_SGD
+/// ([`index_stage`], [`merge_index`]). Everything else equals [`run`]'s report.
 pub fn run_without_fits(
     config: &Config,
     csv: Option<&str>,
@@ -384,7 +467,13 @@ fn run_staged(
             hsgd = Some(report);
         }
     }
-    Ok(assemble(config, &prepared, bounds, sgd, hsgd, timings))
+    let mut report = assemble(config, &prepared, bounds, sgd, hsgd, timings);
+    if with_fits {
+        if let Some(stage) = index_stage(config, &prepared, observer)? {
+            merge_index(&mut report, stage);
+        }
+    }
+    Ok(report)
 }
 
 /// The methods a config simulates, in report order: "sgd", "hsgd" or both.
@@ -418,6 +507,8 @@ fn assemble(
         bounds,
         sgd,
         hsgd,
+        sgd_index: None,
+        sgd_index_note: None,
         timings_ms,
     }
 }

@@ -261,16 +261,25 @@ impl SecondMomentMap {
     /// # Errors
     /// γ not finite or ≤ 0.
     pub fn spectral_radius(&self, gamma: f64) -> Result<f64> {
+        let mut rho = self.range_spectral_radius(gamma)?;
+        if self.delta > 0.0 && self.rank() < self.d {
+            rho = rho.max((1.0 - gamma * self.delta).powi(2));
+        }
+        Ok(rho)
+    }
+
+    /// ρ(T) on the range of A alone (Lanczos from I to a relative residual of 10⁻¹⁰):
+    /// e^{Λ(2)} of SGD's moment growth there (MATH.md §4.3, "Exact anchors").
+    ///
+    /// # Errors
+    /// γ not finite or ≤ 0.
+    pub fn range_spectral_radius(&self, gamma: f64) -> Result<f64> {
         Self::check_gamma(gamma)?;
         let r = self.rank();
         let ones = DMatrix::from_element(r, r, 1.0);
         let op = |m: &DMatrix<f64>| self.apply(gamma, m);
         let (top, _) = top_eigenpair(&op, &ones, &DMatrix::identity(r, r), 1e-10);
-        let mut rho = top;
-        if self.delta > 0.0 && r < self.d {
-            rho = rho.max((1.0 - gamma * self.delta).powi(2));
-        }
-        Ok(rho)
+        Ok(top)
     }
 
     /// ρ(R(γ)) with R = (I − T₀)⁻¹P, for γ < 2/(h_1 + δ); warm-started from `start`.

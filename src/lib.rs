@@ -32,6 +32,7 @@ pub mod problem;
 pub mod quadrature;
 pub mod rng;
 pub mod sgd;
+pub mod sgd_index;
 pub mod spectrum;
 pub mod sweep;
 #[cfg(target_arch = "wasm32")]

@@ -34,6 +34,7 @@ use crate::bounds::{self, log_space};
 use crate::config::{Config, SweepOver};
 use crate::error::{Error, Result};
 use crate::estimators::{self, Tail, MIN_SAMPLE};
+use crate::sgd_index::SgdIndex;
 
 /// The largest batch size a B-sweep reaches (when n allows).
 pub const MAX_SWEEP_BATCH: usize = 32;
@@ -106,6 +107,12 @@ pub struct SweepPoint {
     pub lower_valid: bool,
     /// One entry per simulated method (SGD first).
     pub methods: Vec<MethodPoint>,
+    /// SGD's own tail index α_SGD at x_j (MATH.md §4.3), when SGD is simulated.
+    #[serde(default)]
+    pub sgd_index: Option<SgdIndex>,
+    /// Why `sgd_index` is missing although SGD was simulated.
+    #[serde(default)]
+    pub sgd_index_note: Option<String>,
     /// Milliseconds per stage.
     pub timings_ms: BTreeMap<String, f64>,
 }
@@ -258,6 +265,13 @@ pub fn run_point(
         ));
         timings.insert(format!("{method} hill"), observer.now_ms() - t_sim);
     }
+    let (sgd_index, sgd_index_note) = match analysis::index_stage(&point, &prepared, observer)? {
+        Some(stage) => {
+            timings.insert("sgd index".to_string(), stage.ms);
+            (stage.index, stage.note)
+        }
+        None => (None, None),
+    };
     let model = &prepared.bounds;
     Ok(SweepPoint {
         index,
@@ -267,6 +281,8 @@ pub fn run_point(
         lower: model.lower(),
         lower_valid: model.lower_valid(),
         methods: measured,
+        sgd_index,
+        sgd_index_note,
         timings_ms: timings,
     })
 }

@@ -223,6 +223,8 @@ mod tests {
             upper: 1.0 + 0.2 / x,
             lower: 0.5 + 0.2 / x,
             lower_valid: true,
+            sgd_index: None,
+            sgd_index_note: None,
             methods: methods
                 .iter()
                 .map(|m| MethodPoint {

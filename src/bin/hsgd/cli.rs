@@ -83,6 +83,33 @@ enum Command {
         #[arg(long)]
         brief: bool,
     },
+    /// SGD's own tail index α_SGD (MATH.md §4.3): the Kesten–Goldie exponent of discrete
+    /// SGD, the root of Λ(s) = lim (1/k) log E|M_k⋯M_1 u|^s, by population Monte Carlo,
+    /// with the exact anchors Λ(2) = log ρ(T) and the γ at which α_SGD = 2.
+    SgdIndex {
+        #[command(flatten)]
+        data: DataArgs,
+        #[command(flatten)]
+        step: StepArgs,
+        /// Draw SGD batches with replacement (the paper's analysis) instead of without.
+        #[arg(long)]
+        replacement: bool,
+        /// Seed of the Monte Carlo walkers.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Walkers per replica (the Monte Carlo's bias is O(1/walkers)).
+        #[arg(long)]
+        walkers: Option<usize>,
+        /// Independent replicas (the standard errors come from their spread).
+        #[arg(long)]
+        replicas: Option<usize>,
+        /// Most walker steps K (the steps are 10/θ_min within the budget).
+        #[arg(long = "max-steps")]
+        max_steps: Option<usize>,
+        /// Largest moment order s searched.
+        #[arg(long = "s-max")]
+        s_max: Option<f64>,
+    },
     /// The page's sweep as JSON: the diffusion model's bounds as curves over γ, B or δ
     /// and the measured Hill tail index at each point, e.g.
     /// `hsgd sweep 'sweep=gamma&sweep_points=8&sweep_runs=500'` (the page's URL query).
@@ -458,6 +485,54 @@ fn sweep(query: &str, csv: Option<&PathBuf>) -> Result<Value, Error> {
     Ok(json!({ "config": config, "sweep": sweep }))
 }
 
+/// The Monte Carlo budget flags of `sgd-index` (unset: the page's defaults).
+struct IndexBudget {
+    walkers: Option<usize>,
+    replicas: Option<usize>,
+    max_steps: Option<usize>,
+    s_max: Option<f64>,
+}
+
+fn sgd_index(config: &Config, csv: Option<&str>, budget: &IndexBudget) -> Result<Value, Error> {
+    let prepared = analysis::prepare(config, csv)?;
+    let mut params = analysis::index_params(config);
+    if let Some(walkers) = budget.walkers {
+        params.walkers = walkers;
+    }
+    if let Some(replicas) = budget.replicas {
+        params.replicas = replicas;
+    }
+    if let Some(max_steps) = budget.max_steps {
+        params.max_steps = max_steps;
+        params.min_steps = params.min_steps.min(max_steps);
+    }
+    if let Some(s_max) = budget.s_max {
+        params.s_max = s_max;
+    }
+    let index = hsgd::sgd_index::sgd_index(
+        &prepared.problem,
+        &prepared.spectrum,
+        &params,
+        &mut |_, _| true,
+    )?;
+    let mut value = json!({
+        "data": prepared.problem.name,
+        "n": prepared.spectrum.n,
+        "d": prepared.spectrum.d,
+        "gamma": config.gamma,
+        "batch": config.batch,
+        "delta": config.delta,
+        "replacement": config.replacement,
+        "seed": config.seed,
+        "meaning": "tail index of discrete SGD itself (Kesten-Goldie exponent, MATH.md 4.3); the paper's bounds are the diffusion model's",
+    });
+    merge(
+        &mut value,
+        serde_json::to_value(index).expect("indices serialise"),
+    );
+    Ok(value)
+}
+
 /// Adds the keys of `extra` (an object) to `value` (an object).
 fn merge(value: &mut Value, extra: Value) {
     if let (Value::Object(target), Value::Object(source)) = (value, extra) {
@@ -486,6 +561,30 @@ pub fn main() -> ExitCode {
         } => estimate(input, column.as_deref(), *k, *seed),
         Command::Run { query, csv, brief } => run(query, csv.as_ref(), *brief),
         Command::Sweep { query, csv } => sweep(query, csv.as_ref()),
+        Command::SgdIndex {
+            data,
+            step,
+            replacement,
+            seed,
+            walkers,
+            replicas,
+            max_steps,
+            s_max,
+        } => {
+            let mut config = Config::default();
+            let budget = IndexBudget {
+                walkers: *walkers,
+                replicas: *replicas,
+                max_steps: *max_steps,
+                s_max: *s_max,
+            };
+            data.apply(&mut config).and_then(|csv| {
+                step.apply(&mut config);
+                config.replacement = *replacement;
+                config.seed = *seed;
+                sgd_index(&config, csv.as_deref(), &budget)
+            })
+        }
     };
     match result {
         Ok(value) => {

@@ -1,0 +1,810 @@
+//! SGD's own tail index α_SGD: the Kesten–Goldie exponent of discrete mini-batch SGD
+//! (MATH.md §4.3), beside the diffusion model's bounds of §3.
+//!
+//! SGD on least squares is a random affine recursion x_{k+1} = M_k x_k + q_k with
+//!
+//!   M_k = (1 − γδ)I − (γ/B) Σ_{i∈Ω_k} a_i a_iᵀ.
+//!
+//! Its moment growth Λ(s) = lim_k (1/k) log E|M_k⋯M_1 u|^s is convex with Λ(0) = 0; when
+//! Λ′(0) < 0 < Λ(s) for some s, **α_SGD is the root s > 0 of Λ(s) = 0** and the stationary
+//! law has P(⟨v, x⟩ > t) ~ c(v)·t^{−α_SGD} in every direction (Kesten 1973, Goldie 1991).
+//! With finitely many rows the M_k take finitely many values: the theorem's
+//! non-arithmeticity is then an assumption, which the page states.
+//!
+//! **Where.** The null space of A is invariant and there M = (1 − γδ)I, whose growth
+//! s·log(1 − γδ) is negative and never decides the root; so Λ is computed in the range of
+//! A, on the rows ã_i = Qᵀa_i ∈ ℝ^r (Q the right singular vectors), or on its first r′ ≤ r
+//! directions (the compression of M onto q_1..q_r′, [`IndexParams::directions`]).
+//!
+//! **Population (cloning) Monte Carlo.** N walkers u_j on the unit sphere; each step every
+//! walker draws a batch, v_j = M u_j, w_j = |v_j|^s; after a burn-in K₀ the step adds
+//! log(mean_j w_j) to a running sum; then the normalised v_j/|v_j| are resampled with
+//! probabilities ∝ w_j (systematic resampling). Λ̂(s) = sum/(K − K₀). Its bias is O(1/N);
+//! R independent replicas (each its own seeded stream) give the mean and the standard
+//! error sd/√R. Every s of one root search replays the same streams (common random
+//! numbers: the same batches and uniforms), so Λ̂ is smooth in s and the bracketing below
+//! sees the sign of Λ, not the noise.
+//!
+//! **Root.** Λ̂(2) first; then s = 4, 8, … up to s_max while Λ̂ < 0 (or 1, ½, ¼ while
+//! Λ̂ > 0) to bracket the root, then Illinois regula falsi on the bracket. The standard
+//! error of α̂ is the interpolated standard error of Λ̂ at the root over the bracket's slope.
+//! When Λ̂(s) < 0 up to s_max the result is "α_SGD > s_max" ([`SgdIndex::alpha_lower_bound`]).
+//!
+//! **Mixing.** Directions relax at the rates θ_i = γ(h_i + δ), h_i = λ_i²/n; the walkers
+//! must run for K ≫ 1/θ_min. The steps are chosen as K = [`MIXING_TARGET`]/θ_min within
+//! [`IndexParams::min_steps`]..=[`IndexParams::max_steps`] with K₀ = K/2, and K·θ_min is
+//! reported; below [`MIXING_TARGET`] the index is labelled "not converged" and also
+//! computed on the r′ directions with K·θ_i ≥ [`MIXING_TARGET`], the index the experiment
+//! can see (MATH.md §4.3, "The digits, concretely").
+//!
+//! **Exact anchors.** Λ(2) = log ρ(T) of the second-moment map ([`crate::discrete`], on the
+//! range of A), and the γ where α_SGD = 2 is that map's threshold; both are reported beside
+//! the Monte Carlo. Λ(4) = log ρ(E[M^{⊗4}]) ([`fourth_moment_growth`]) for small r.
+//!
+//! Every logarithm and exponential goes through `libm`, so a seed gives the same numbers
+//! natively and in wasm.
+
+use nalgebra::DMatrix;
+use serde::{Deserialize, Serialize};
+
+use crate::discrete::SecondMomentMap;
+use crate::error::{Error, Result};
+use crate::problem::Problem;
+use crate::rng::{self, Stream};
+use crate::sgd::cancelled;
+use crate::spectrum::Spectrum;
+
+/// K·θ_min (and K·θ_i for the directions that count as mixed) at or above which the walkers
+/// are taken to have forgotten their start.
+pub const MIXING_TARGET: f64 = 10.0;
+
+/// Largest work of one index computation, in walker-step multiply-adds summed over every s
+/// value (about a few seconds natively).
+pub const MAX_INDEX_WORK: f64 = 4e10;
+
+/// The smallest s searched when Λ̂(s) > 0 at s = 2.
+pub const S_MIN: f64 = 0.25;
+
+/// The settings of one α_SGD computation.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct IndexParams {
+    /// Learning rate γ.
+    pub gamma: f64,
+    /// Batch size B.
+    pub batch: usize,
+    /// Ridge coefficient δ (project units, MATH.md §0).
+    pub delta: f64,
+    /// Batches drawn with replacement (else B distinct indices).
+    pub replacement: bool,
+    /// Seed of the walkers' streams.
+    pub seed: u64,
+    /// Walkers N per replica.
+    pub walkers: usize,
+    /// Independent replicas R (the standard error comes from their spread).
+    pub replicas: usize,
+    /// Fewest walker steps K.
+    pub min_steps: usize,
+    /// Most walker steps K (a problem with tiny θ_min is then "not converged").
+    pub max_steps: usize,
+    /// Largest s searched.
+    pub s_max: f64,
+    /// Illinois refinements of the bracketed root.
+    pub refinements: usize,
+    /// Use only the first r′ directions q_1..q_r′ (`None`: the whole range of A).
+    pub directions: Option<usize>,
+}
+
+impl IndexParams {
+    /// The default budget for γ, B, δ and the sampling scheme: 8 replicas × 500 walkers,
+    /// 500..=4000 steps, s up to 16, 4 refinements.
+    pub fn new(gamma: f64, batch: usize, delta: f64, replacement: bool, seed: u64) -> Self {
+        IndexParams {
+            gamma,
+            batch,
+            delta,
+            replacement,
+            seed,
+            walkers: 500,
+            replicas: 8,
+            min_steps: 500,
+            max_steps: 4000,
+            s_max: 16.0,
+            refinements: 4,
+            directions: None,
+        }
+    }
+}
+
+/// One Monte Carlo value Λ̂(s) with its standard error.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LambdaPoint {
+    /// The moment order s.
+    pub s: f64,
+    /// Λ̂(s), the mean over the replicas.
+    pub value: f64,
+    /// Its standard error (replica spread / √R).
+    pub std_err: f64,
+}
+
+/// SGD's own tail index and how it was found (the JSON of `hsgd sgd-index`, and
+/// `sgd_index` in the page's report).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SgdIndex {
+    /// α_SGD, the root of Λ̂; `None` when no root was bracketed.
+    pub alpha: Option<f64>,
+    /// Set when Λ̂(s) < 0 up to s_max: α_SGD > this.
+    pub alpha_lower_bound: Option<f64>,
+    /// Set when Λ̂(s) > 0 down to [`S_MIN`]: α_SGD < this (or SGD does not settle at all).
+    pub alpha_upper_bound: Option<f64>,
+    /// Standard error of α̂.
+    pub alpha_std_err: Option<f64>,
+    /// Every Λ̂(s) evaluated, by increasing s.
+    pub lambda: Vec<LambdaPoint>,
+    /// log ρ(T), the exact Λ(2) on the same directions (`None` on a restriction).
+    pub lambda_2_exact: Option<f64>,
+    /// The γ at which α_SGD = 2 for these data, B and δ: the second-moment threshold
+    /// (`None` on a restriction).
+    pub gamma_alpha_2: Option<f64>,
+    /// K·θ_min ≥ [`MIXING_TARGET`].
+    pub converged: bool,
+    /// K·θ_min, θ_min = γ(h_r′ + δ) of the slowest direction used.
+    pub mixing: f64,
+    /// Directions used (r′, or the rank r).
+    pub directions: usize,
+    /// Rank r of A.
+    pub rank: usize,
+    /// Walker steps K (including the burn-in).
+    pub steps: usize,
+    /// Burn-in K₀.
+    pub burn_in: usize,
+    /// Walkers per replica.
+    pub walkers: usize,
+    /// Replicas.
+    pub replicas: usize,
+    /// The largest s searched.
+    pub s_max: f64,
+    /// When not converged: the same computation on the directions with K·θ_i ≥
+    /// [`MIXING_TARGET`] (the index the finite experiment can see).
+    pub restricted: Option<Box<SgdIndex>>,
+}
+
+/// The recursion's matrices in range coordinates, ready for the walkers.
+struct Walk {
+    /// Rows ã_i, row-major n × r′.
+    rows: Vec<f64>,
+    /// |ã_i|².
+    row_norms_sq: Vec<f64>,
+    n: usize,
+    r: usize,
+    shrink: f64,
+    scale: f64,
+    batch: usize,
+    replacement: bool,
+}
+
+impl Walk {
+    fn row(&self, i: usize) -> &[f64] {
+        &self.rows[i * self.r..(i + 1) * self.r]
+    }
+}
+
+/// State of one replica's population, reused across its steps.
+struct Population {
+    walkers: Vec<f64>,
+    moved: Vec<f64>,
+    log_norms: Vec<f64>,
+    batch: Vec<usize>,
+    permutation: Vec<usize>,
+}
+
+/// Λ̂(s) of one replica: `steps` steps of the population, the growth averaged after
+/// `burn_in`. `tick` is called every 64 steps and returns false to cancel.
+fn replica_growth(
+    walk: &Walk,
+    s: f64,
+    stream: &mut Stream,
+    pop: &mut Population,
+    steps: usize,
+    burn_in: usize,
+    tick: &mut dyn FnMut(usize) -> bool,
+) -> Result<f64> {
+    let r = walk.r;
+    let count = pop.log_norms.len();
+    // Start: independent uniform directions.
+    for u in pop.walkers.chunks_exact_mut(r) {
+        rng::fill_standard_normal(stream, u);
+        let norm = u.iter().map(|x| x * x).sum::<f64>().sqrt();
+        u.iter_mut().for_each(|x| *x /= norm);
+    }
+    pop.permutation.clear();
+    pop.permutation.extend(0..walk.n);
+    let mut sum = 0.0;
+    let mut weights = vec![0.0; count];
+    for step in 0..steps {
+        if step % 64 == 63 && !tick(64) {
+            return Err(cancelled());
+        }
+        for j in 0..count {
+            for b in 0..walk.batch {
+                pop.batch[b] = if walk.replacement || walk.batch == 1 {
+                    rng::index(stream, walk.n)
+                } else {
+                    let k = b + rng::index(stream, walk.n - b);
+                    pop.permutation.swap(b, k);
+                    pop.permutation[b]
+                };
+            }
+            let u = &pop.walkers[j * r..(j + 1) * r];
+            let v = &mut pop.moved[j * r..(j + 1) * r];
+            let norm_sq = if walk.batch == 1 {
+                // |v|² = s²|u|² − 2sc(aᵀu) + c²|a|² with |u| = 1: one pass fewer.
+                let i = pop.batch[0];
+                let a = walk.row(i);
+                let dot: f64 = a.iter().zip(u).map(|(x, y)| x * y).sum();
+                let c = walk.scale * dot;
+                for ((vi, ui), ai) in v.iter_mut().zip(u).zip(a) {
+                    *vi = walk.shrink * ui - c * ai;
+                }
+                (walk.shrink * walk.shrink - 2.0 * walk.shrink * c * dot
+                    + c * c * walk.row_norms_sq[i])
+                    .max(0.0)
+            } else {
+                for (vi, ui) in v.iter_mut().zip(u) {
+                    *vi = walk.shrink * ui;
+                }
+                for &i in &pop.batch {
+                    let a = walk.row(i);
+                    let dot: f64 = a.iter().zip(u).map(|(x, y)| x * y).sum();
+                    let c = walk.scale * dot;
+                    for (vi, ai) in v.iter_mut().zip(a) {
+                        *vi -= c * ai;
+                    }
+                }
+                v.iter().map(|x| x * x).sum()
+            };
+            pop.log_norms[j] = 0.5 * libm::log(norm_sq);
+        }
+        // log mean_j |v_j|^s, stably.
+        let top = pop
+            .log_norms
+            .iter()
+            .map(|l| s * l)
+            .fold(f64::NEG_INFINITY, f64::max);
+        let mut total = 0.0;
+        for (w, l) in weights.iter_mut().zip(&pop.log_norms) {
+            *w = if top.is_finite() {
+                libm::exp(s * l - top)
+            } else {
+                1.0
+            };
+            total += *w;
+        }
+        if step >= burn_in {
+            sum += top + libm::log(total / count as f64);
+        }
+        // Systematic resampling of the normalised v_j with probabilities w_j / total.
+        let spacing = total / count as f64;
+        let mut target = rng::uniform(stream) * spacing;
+        let mut cumulative = 0.0;
+        let mut source = 0;
+        for j in 0..count {
+            while source + 1 < count && cumulative + weights[source] <= target {
+                cumulative += weights[source];
+                source += 1;
+            }
+            // The walkers stay on the unit sphere: v/|v| (by the norm computed above).
+            let inv = libm::exp(-pop.log_norms[source]);
+            for (w, v) in pop.walkers[j * r..(j + 1) * r]
+                .iter_mut()
+                .zip(&pop.moved[source * r..(source + 1) * r])
+            {
+                *w = v * inv;
+            }
+            target += spacing;
+        }
+    }
+    Ok(sum / (steps - burn_in) as f64)
+}
+
+/// Λ̂(s) over all replicas (mean and standard error), replaying the same streams for every s.
+fn growth(
+    walk: &Walk,
+    params: &IndexParams,
+    s: f64,
+    steps: usize,
+    burn_in: usize,
+    tick: &mut dyn FnMut(usize) -> bool,
+) -> Result<LambdaPoint> {
+    let mut pop = Population {
+        walkers: vec![0.0; params.walkers * walk.r],
+        moved: vec![0.0; params.walkers * walk.r],
+        log_norms: vec![0.0; params.walkers],
+        batch: vec![0; walk.batch],
+        permutation: Vec::with_capacity(walk.n),
+    };
+    let mut values = Vec::with_capacity(params.replicas);
+    for replica in 0..params.replicas {
+        let mut stream = rng::stream(params.seed ^ 0x6b65_7374_656e_0000, replica as u64);
+        values.push(replica_growth(
+            walk,
+            s,
+            &mut stream,
+            &mut pop,
+            steps,
+            burn_in,
+            tick,
+        )?);
+    }
+    let count = values.len() as f64;
+    let mean = values.iter().sum::<f64>() / count;
+    let var = if values.len() > 1 {
+        values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (count - 1.0)
+    } else {
+        0.0
+    };
+    Ok(LambdaPoint {
+        s,
+        value: mean,
+        std_err: (var / count).sqrt(),
+    })
+}
+
+fn check(params: &IndexParams, n: usize) -> Result<()> {
+    if !(params.gamma.is_finite() && params.gamma > 0.0) {
+        return Err(Error::new(
+            "gamma",
+            format!(
+                "the learning rate γ must be a finite number > 0, not {}",
+                params.gamma
+            ),
+        ));
+    }
+    if !(1..=n).contains(&params.batch) {
+        return Err(Error::new(
+            "batch",
+            format!(
+                "the batch size B must be between 1 and n = {n}, not {}",
+                params.batch
+            ),
+        ));
+    }
+    if !(params.delta.is_finite() && params.delta >= 0.0) {
+        return Err(Error::new(
+            "delta",
+            format!(
+                "the regularisation δ must be a finite number ≥ 0, not {}",
+                params.delta
+            ),
+        ));
+    }
+    if params.walkers < 2 || params.replicas < 2 {
+        return Err(Error::new(
+            "walkers",
+            "α_SGD needs at least 2 walkers and 2 replicas",
+        ));
+    }
+    if params.min_steps < 2 || params.max_steps < params.min_steps {
+        return Err(Error::new(
+            "steps",
+            "α_SGD needs min_steps ≥ 2 and max_steps ≥ min_steps",
+        ));
+    }
+    if !(params.s_max.is_finite() && params.s_max >= 2.0) {
+        return Err(Error::new("s_max", "s_max must be a finite number ≥ 2"));
+    }
+    Ok(())
+}
+
+/// α_SGD for `problem` (with its `spectrum`). `progress(done, total)` is called as the
+/// walkers advance (units: walker-population steps, the total an estimate) and returns
+/// false to cancel.
+///
+/// # Errors
+/// γ, B, δ out of range (named by field), a budget above [`MAX_INDEX_WORK`] (`data`),
+/// cancellation (`cancelled`).
+pub fn sgd_index(
+    problem: &Problem,
+    spectrum: &Spectrum,
+    params: &IndexParams,
+    progress: &mut dyn FnMut(usize, usize) -> bool,
+) -> Result<SgdIndex> {
+    let mut index = index_on(problem, spectrum, params, progress)?;
+    if !index.converged {
+        let h = spectrum.h();
+        let mixed = h
+            .iter()
+            .take_while(|&&h| {
+                index.steps as f64 * params.gamma * (h + params.delta) >= MIXING_TARGET
+            })
+            .count();
+        if mixed >= 1 && mixed < index.directions {
+            let restricted = IndexParams {
+                directions: Some(mixed),
+                ..params.clone()
+            };
+            index.restricted = Some(Box::new(index_on(
+                problem,
+                spectrum,
+                &restricted,
+                progress,
+            )?));
+        }
+    }
+    Ok(index)
+}
+
+fn index_on(
+    problem: &Problem,
+    spectrum: &Spectrum,
+    params: &IndexParams,
+    progress: &mut dyn FnMut(usize, usize) -> bool,
+) -> Result<SgdIndex> {
+    let n = problem.n();
+    check(params, n)?;
+    let rank = spectrum.rank();
+    let r = params.directions.unwrap_or(rank).clamp(1, rank);
+    let h = spectrum.h();
+    let theta_min = params.gamma * (h[r - 1] + params.delta);
+    let wanted = (MIXING_TARGET / theta_min).ceil();
+    let steps = if wanted.is_finite() {
+        (wanted as usize).clamp(params.min_steps, params.max_steps)
+    } else {
+        params.max_steps
+    };
+    let burn_in = steps / 2;
+    let mixing = steps as f64 * theta_min;
+    // A root search evaluates about 4 + refinements values of s.
+    let evaluations = 4 + params.refinements;
+    let work = (evaluations * params.replicas * params.walkers * steps) as f64
+        * ((2 * params.batch + 3) * r) as f64;
+    if work > MAX_INDEX_WORK {
+        return Err(Error::new(
+            "data",
+            format!(
+                "α_SGD needs about {work:.1e} operations, over the budget of {MAX_INDEX_WORK:.0e}; use a smaller problem or batch"
+            ),
+        ));
+    }
+    let q = spectrum.q();
+    let range_rows = &problem.a * q.columns(0, r);
+    let mut rows = Vec::with_capacity(n * r);
+    for i in 0..n {
+        rows.extend(range_rows.row(i).iter());
+    }
+    let row_norms_sq = rows
+        .chunks_exact(r)
+        .map(|a| a.iter().map(|x| x * x).sum())
+        .collect();
+    let walk = Walk {
+        rows,
+        row_norms_sq,
+        n,
+        r,
+        shrink: 1.0 - params.gamma * params.delta,
+        scale: params.gamma / params.batch as f64,
+        batch: params.batch,
+        replacement: params.replacement,
+    };
+    let total = evaluations * params.replicas * steps;
+    let mut done = 0usize;
+    let mut tick = |units: usize| -> bool {
+        done += units;
+        progress(done.min(total), total)
+    };
+    let mut evaluate = |s: f64| growth(&walk, params, s, steps, burn_in, &mut tick);
+
+    let mut lambda = vec![evaluate(2.0)?];
+    let mut alpha_lower_bound = None;
+    let mut alpha_upper_bound = None;
+    // Bracket: (lo, f_lo < 0) and (hi, f_hi > 0).
+    let mut bracket = None;
+    if lambda[0].value < 0.0 {
+        let mut lo = lambda[0];
+        loop {
+            let s = (lo.s * 2.0).min(params.s_max);
+            if s <= lo.s {
+                alpha_lower_bound = Some(lo.s);
+                break;
+            }
+            let p = evaluate(s)?;
+            lambda.push(p);
+            if p.value > 0.0 {
+                bracket = Some((lo, p));
+                break;
+            }
+            lo = p;
+        }
+    } else {
+        let mut hi = lambda[0];
+        loop {
+            let s = hi.s * 0.5;
+            if s < S_MIN {
+                alpha_upper_bound = Some(hi.s);
+                break;
+            }
+            let p = evaluate(s)?;
+            lambda.push(p);
+            if p.value < 0.0 {
+                bracket = Some((p, hi));
+                break;
+            }
+            hi = p;
+        }
+    }
+    let mut alpha = None;
+    let mut alpha_std_err = None;
+    if let Some((mut lo, mut hi)) = bracket {
+        // Illinois regula falsi on the noisy but smooth Λ̂ (common random numbers).
+        let (mut f_lo, mut f_hi) = (lo.value, hi.value);
+        let mut side = 0;
+        for _ in 0..params.refinements {
+            let last = lambda.last().expect("one value at least");
+            if hi.s - lo.s <= 0.02 * lo.s || last.value.abs() < last.std_err {
+                break;
+            }
+            let x = (lo.s * f_hi - hi.s * f_lo) / (f_hi - f_lo);
+            let margin = 0.05 * (hi.s - lo.s);
+            let x = x.clamp(lo.s + margin, hi.s - margin);
+            let p = evaluate(x)?;
+            lambda.push(p);
+            if p.value < 0.0 {
+                lo = p;
+                f_lo = p.value;
+                if side == -1 {
+                    f_hi *= 0.5;
+                }
+                side = -1;
+            } else {
+                hi = p;
+                f_hi = p.value;
+                if side == 1 {
+                    f_lo *= 0.5;
+                }
+                side = 1;
+            }
+        }
+        let slope = (hi.value - lo.value) / (hi.s - lo.s);
+        let root = lo.s - lo.value / slope;
+        let t = (root - lo.s) / (hi.s - lo.s);
+        let se = (1.0 - t) * lo.std_err + t * hi.std_err;
+        alpha = Some(root);
+        alpha_std_err = Some(se / wide_slope(&lambda, root, slope));
+    }
+    lambda.sort_by(|a, b| a.s.total_cmp(&b.s));
+
+    let (lambda_2_exact, gamma_alpha_2) = if r == rank {
+        let map = SecondMomentMap::new(
+            problem,
+            spectrum,
+            params.batch,
+            params.delta,
+            params.replacement,
+        )?;
+        let rho = map.range_spectral_radius(params.gamma)?;
+        (Some(libm::log(rho)), Some(map.threshold()?))
+    } else {
+        (None, None)
+    };
+    Ok(SgdIndex {
+        alpha,
+        alpha_lower_bound,
+        alpha_upper_bound,
+        alpha_std_err,
+        lambda,
+        lambda_2_exact,
+        gamma_alpha_2,
+        converged: mixing >= MIXING_TARGET,
+        mixing,
+        directions: r,
+        rank,
+        steps,
+        burn_in,
+        walkers: params.walkers,
+        replicas: params.replicas,
+        s_max: params.s_max,
+        restricted: None,
+    })
+}
+
+/// Λ′ at the root for the standard error of α̂: the chord between the evaluated points
+/// nearest the root on either side at least 5% of the root away (two points closer than that
+/// differ mostly by noise), or `fallback` (the final bracket's chord) when there are none.
+fn wide_slope(lambda: &[LambdaPoint], root: f64, fallback: f64) -> f64 {
+    let below = lambda
+        .iter()
+        .filter(|p| p.value < 0.0 && p.s <= 0.95 * root)
+        .max_by(|a, b| a.s.total_cmp(&b.s));
+    let above = lambda
+        .iter()
+        .filter(|p| p.value > 0.0 && p.s >= 1.05 * root)
+        .min_by(|a, b| a.s.total_cmp(&b.s));
+    match (below, above) {
+        (Some(a), Some(b)) => (b.value - a.value) / (b.s - a.s),
+        _ => fallback,
+    }
+}
+
+/// Λ(4) = log ρ(E[M^{⊗4}]) exactly, for B = 1 (one uniform row per step) on the range of A:
+/// the largest eigenvalue of the symmetric r⁴ × r⁴ matrix (1/n) Σ_i M_i^{⊗4},
+/// M_i = (1 − γδ)I − γ ã_iã_iᵀ (MATH.md §4.3, "Exact anchors"). The matrix has r⁸ entries:
+/// meant for the tests' r ≤ 5.
+///
+/// # Errors
+/// r > 5 (`data`).
+pub fn fourth_moment_growth(
+    problem: &Problem,
+    spectrum: &Spectrum,
+    gamma: f64,
+    delta: f64,
+) -> Result<f64> {
+    let r = spectrum.rank();
+    if r > 5 {
+        return Err(Error::new(
+            "data",
+            format!("the exact fourth-moment map is for rank r ≤ 5, not {r}"),
+        ));
+    }
+    let rows = &problem.a * spectrum.q();
+    let n = problem.n();
+    let size = r * r * r * r;
+    let mut total = DMatrix::<f64>::zeros(size, size);
+    for i in 0..n {
+        let a = rows.row(i).transpose();
+        let m = DMatrix::<f64>::identity(r, r) * (1.0 - gamma * delta) - &a * a.transpose() * gamma;
+        let m2 = m.kronecker(&m);
+        let m4 = m2.kronecker(&m2);
+        total += m4;
+    }
+    total /= n as f64;
+    let eigen = nalgebra::SymmetricEigen::new(total);
+    let rho = eigen
+        .eigenvalues
+        .iter()
+        .fold(0.0f64, |acc, v| acc.max(v.abs()));
+    Ok(libm::log(rho))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one_column(values: &[f64]) -> (Problem, Spectrum) {
+        let n = values.len();
+        let a = DMatrix::from_column_slice(n, 1, values);
+        let b = nalgebra::DVector::from_element(n, 0.0);
+        let problem = Problem {
+            a,
+            b,
+            name: "one column".into(),
+        };
+        let spectrum = Spectrum::new(&problem).unwrap();
+        (problem, spectrum)
+    }
+
+    /// In one dimension Λ(s) = log (1/n)Σ_i |1 − γδ − γa_i²|^s exactly (no directions to
+    /// mix), so the Monte Carlo must agree with the closed form within its standard error,
+    /// and α̂ with the closed form's root.
+    #[test]
+    fn one_dimension_has_a_closed_form() {
+        let values: Vec<f64> = (0..40).map(|i| 0.2 + 0.05 * i as f64).collect();
+        let (problem, spectrum) = one_column(&values);
+        let (gamma, delta) = (0.6, 0.05);
+        let lambda = |s: f64| {
+            let mean = values
+                .iter()
+                .map(|a| libm::pow((1.0 - gamma * delta - gamma * a * a).abs(), s))
+                .sum::<f64>()
+                / values.len() as f64;
+            libm::log(mean)
+        };
+        let (mut lo, mut hi) = (1.0, 16.0);
+        assert!(lambda(lo) < 0.0 && lambda(hi) > 0.0);
+        for _ in 0..60 {
+            let mid = 0.5 * (lo + hi);
+            if lambda(mid) < 0.0 {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        let exact_root = 0.5 * (lo + hi);
+        let params = IndexParams::new(gamma, 1, delta, false, 7);
+        let index = sgd_index(&problem, &spectrum, &params, &mut |_, _| true).unwrap();
+        for p in &index.lambda {
+            let z = (p.value - lambda(p.s)).abs() / p.std_err.max(1e-12);
+            assert!(
+                z < 4.0,
+                "Λ̂({}) = {} ± {}, exact {}",
+                p.s,
+                p.value,
+                p.std_err,
+                lambda(p.s)
+            );
+        }
+        let alpha = index.alpha.expect("a root");
+        let se = index.alpha_std_err.unwrap();
+        assert!(
+            (alpha - exact_root).abs() < 4.0 * se + 0.02,
+            "α̂ = {alpha} ± {se}, exact {exact_root}"
+        );
+        // The exact second-moment anchor is the same closed form at s = 2.
+        assert!((index.lambda_2_exact.unwrap() - lambda(2.0)).abs() < 1e-9);
+        assert!(index.converged);
+    }
+
+    /// The fourth-moment map of one column is the scalar (1/n)Σ(1 − γδ − γa_i²)⁴.
+    #[test]
+    fn fourth_moment_growth_of_one_column() {
+        let values = [0.3, -1.2, 0.8, 2.0, -0.1];
+        let (problem, spectrum) = one_column(&values);
+        let (gamma, delta) = (0.4, 0.1);
+        let exact = libm::log(
+            values
+                .iter()
+                .map(|a| (1.0 - gamma * delta - gamma * a * a).powi(4))
+                .sum::<f64>()
+                / values.len() as f64,
+        );
+        let got = fourth_moment_growth(&problem, &spectrum, gamma, delta).unwrap();
+        assert!((got - exact).abs() < 1e-12, "{got} vs {exact}");
+    }
+
+    /// The fourth-moment map agrees with the second-moment map's growth through Jensen:
+    /// Λ(4) ≥ 2Λ(2) (log-convexity of s ↦ E|Πu|^s with Λ(0) = 0).
+    #[test]
+    fn fourth_moment_growth_is_at_least_twice_the_second() {
+        let problem = Problem::synthetic(60, 3, 5).unwrap();
+        let spectrum = Spectrum::new(&problem).unwrap();
+        let map = SecondMomentMap::new(&problem, &spectrum, 1, 0.01, false).unwrap();
+        for gamma in [0.2, 0.8, 1.4] {
+            let l2 = libm::log(map.range_spectral_radius(gamma).unwrap());
+            let l4 = fourth_moment_growth(&problem, &spectrum, gamma, 0.01).unwrap();
+            assert!(
+                l4 >= 2.0 * l2 - 1e-12,
+                "γ = {gamma}: Λ(4) = {l4}, Λ(2) = {l2}"
+            );
+        }
+    }
+
+    #[test]
+    fn no_root_up_to_s_max_is_a_lower_bound_and_an_unstable_rate_an_upper_bound() {
+        let problem = Problem::synthetic(100, 4, 2).unwrap();
+        let spectrum = Spectrum::new(&problem).unwrap();
+        let mut params = IndexParams::new(0.05, 1, 0.05, false, 1);
+        params.walkers = 100;
+        params.replicas = 4;
+        let small = sgd_index(&problem, &spectrum, &params, &mut |_, _| true).unwrap();
+        assert_eq!(small.alpha, None);
+        assert_eq!(small.alpha_lower_bound, Some(params.s_max));
+        assert!(small.lambda.iter().all(|p| p.value < 0.0));
+        // Far past gradient descent's limit 2/(h_1 + δ) every moment grows.
+        params.gamma = 4.0 / spectrum.h()[0];
+        let large = sgd_index(&problem, &spectrum, &params, &mut |_, _| true).unwrap();
+        assert_eq!(large.alpha, None);
+        assert_eq!(large.alpha_upper_bound, Some(S_MIN));
+        assert!(large.lambda.iter().all(|p| p.value > 0.0));
+    }
+
+    #[test]
+    fn progress_can_cancel_and_bad_parameters_name_their_field() {
+        let problem = Problem::synthetic(50, 3, 1).unwrap();
+        let spectrum = Spectrum::new(&problem).unwrap();
+        let params = IndexParams::new(0.5, 1, 0.0, false, 1);
+        let mut calls = 0;
+        let cancelled = sgd_index(&problem, &spectrum, &params, &mut |done, total| {
+            calls += 1;
+            assert!(done <= total);
+            calls < 3
+        });
+        assert_eq!(cancelled.unwrap_err().field, crate::sgd::CANCELLED);
+        for (params, field) in [
+            (IndexParams::new(f64::NAN, 1, 0.0, false, 1), "gamma"),
+            (IndexParams::new(0.1, 0, 0.0, false, 1), "batch"),
+            (IndexParams::new(0.1, 51, 0.0, false, 1), "batch"),
+            (IndexParams::new(0.1, 1, -1.0, false, 1), "delta"),
+        ] {
+            let err = sgd_index(&problem, &spectrum, &params, &mut |_, _| true).unwrap_err();
+            assert_eq!(err.field, field, "{}", err.message);
+        }
+    }
+}
