@@ -273,22 +273,101 @@ impl SecondMomentMap {
     ///
     /// # Errors
     /// γ not finite or ≤ 0.
+    ///
+    /// Near ρ(T) = 1 with slowly mixing directions, T's spectral gap is tiny (Lanczos on T
+    /// took seconds on the digits); so ρ(T) is found through the splitting instead: for
+    /// μ > ρ(T₀) = max_j (1 − γh′_j)², R_μ = (μ − T₀)⁻¹P is positive (its entrywise factor
+    /// 1/(μ − a_ja_k) = Σ_m a_j^m a_k^m/μ^{m+1} is a sum of rank-one PSD matrices, Schur),
+    /// ρ(R_μ) decreases in μ, and T(M) = μM ⇔ R_μM = M, so ρ(T) is the μ with ρ(R_μ) = 1
+    /// (or ρ(T₀) when ρ(R_μ) < 1 for every μ > ρ(T₀)). R_μ has a large spectral gap.
     pub fn range_spectral_radius(&self, gamma: f64) -> Result<f64> {
         Self::check_gamma(gamma)?;
         let r = self.rank();
-        let ones = DMatrix::from_element(r, r, 1.0);
-        let op = |m: &DMatrix<f64>| self.apply(gamma, m);
-        let (top, _) = top_eigenpair(&op, &ones, &DMatrix::identity(r, r), 1e-10);
-        Ok(top)
+        let shrink: Vec<f64> = self
+            .h
+            .iter()
+            .map(|h| 1.0 - gamma * (h + self.delta))
+            .collect();
+        let floor = shrink.iter().map(|a| a * a).fold(0.0, f64::max);
+        if self.noise_factor() == 0.0 {
+            return Ok(floor);
+        }
+        let mut start = DMatrix::identity(r, r);
+        let mut log_radius = |mu: f64| -> f64 {
+            let (rho, vector) = self.splitting_radius(gamma, mu, &start);
+            start = vector;
+            libm::log(rho)
+        };
+        // Bracket the root of ln ρ(R_μ) (decreasing in μ) above the floor, starting at μ = 1.
+        let mut lo = 1.0f64.max(floor * (1.0 + 1e-12));
+        let (mut hi, mut f_lo, mut f_hi);
+        let f_one = log_radius(lo);
+        if f_one > 0.0 {
+            f_lo = f_one;
+            let mut step = lo.max(1.0);
+            loop {
+                hi = lo + step;
+                f_hi = log_radius(hi);
+                if f_hi <= 0.0 {
+                    break;
+                }
+                (lo, f_lo) = (hi, f_hi);
+                step *= 2.0;
+                if !hi.is_finite() {
+                    return Ok(f64::INFINITY);
+                }
+            }
+        } else {
+            (hi, f_hi) = (lo, f_one);
+            loop {
+                // Halve the gap to the floor: μ − ρ(T₀) is what sets the scale.
+                lo = floor + 0.5 * (hi - floor);
+                if lo - floor <= 1e-15 * hi {
+                    return Ok(floor);
+                }
+                f_lo = log_radius(lo);
+                if f_lo >= 0.0 {
+                    break;
+                }
+                (hi, f_hi) = (lo, f_lo);
+            }
+        }
+        // Illinois regula falsi on ln ρ(R_μ) (decreasing: f_lo ≥ 0 ≥ f_hi).
+        let mut side = 0;
+        for _ in 0..200 {
+            if hi - lo <= 1e-14 * hi {
+                break;
+            }
+            let x = (lo * f_hi - hi * f_lo) / (f_hi - f_lo);
+            let x = if x > lo && x < hi { x } else { 0.5 * (lo + hi) };
+            let fx = log_radius(x);
+            if fx.abs() < 1e-14 {
+                return Ok(x);
+            }
+            if fx > 0.0 {
+                (lo, f_lo) = (x, fx);
+                if side == -1 {
+                    f_hi *= 0.5;
+                }
+                side = -1;
+            } else {
+                (hi, f_hi) = (x, fx);
+                if side == 1 {
+                    f_lo *= 0.5;
+                }
+                side = 1;
+            }
+        }
+        Ok(0.5 * (lo + hi))
     }
 
-    /// ρ(R(γ)) with R = (I − T₀)⁻¹P, for γ < 2/(h_1 + δ); warm-started from `start`.
-    fn splitting_radius(&self, gamma: f64, start: &DMatrix<f64>) -> (f64, DMatrix<f64>) {
+    /// ρ(R_μ(γ)) with R_μ = (μ − T₀)⁻¹P, for μ > ρ(T₀) (μ = 1 at the stability threshold);
+    /// warm-started from `start`.
+    fn splitting_radius(&self, gamma: f64, mu: f64, start: &DMatrix<f64>) -> (f64, DMatrix<f64>) {
         let r = self.rank();
         let c = gamma * gamma * self.noise_factor();
         let weight = DMatrix::from_fn(r, r, |j, k| {
-            1.0 - (1.0 - gamma * (self.h[j] + self.delta))
-                * (1.0 - gamma * (self.h[k] + self.delta))
+            mu - (1.0 - gamma * (self.h[j] + self.delta)) * (1.0 - gamma * (self.h[k] + self.delta))
         });
         let op = |m: &DMatrix<f64>| -> DMatrix<f64> {
             let mut p = self.variance_part(m) * c;
@@ -312,7 +391,7 @@ impl SecondMomentMap {
         }
         let mut start = DMatrix::identity(r, r);
         let mut log_radius = |gamma: f64| -> f64 {
-            let (rho, vector) = self.splitting_radius(gamma, &start);
+            let (rho, vector) = self.splitting_radius(gamma, 1.0, &start);
             start = vector;
             if rho > 0.0 {
                 libm::log(rho)
@@ -533,10 +612,53 @@ mod tests {
                 rel(threshold, expected) < 1e-8,
                 "{name} B={batch} δ={delta} repl={replacement}: {threshold} vs {expected}"
             );
-            // ρ(T) = 1 at the threshold, by the independent Lanczos on T itself.
+            // ρ(T) = 1 at the threshold (the two root searches, over γ and over μ, agree).
             let at = t.spectral_radius(threshold).unwrap();
             if delta == 0.0 || name == "small" {
                 assert!((at - 1.0).abs() < 1e-7, "ρ(T) at the threshold: {at}");
+            }
+        }
+    }
+
+    /// T as an explicit r² × r² matrix (columns T(E_jk)), symmetric since each term of T
+    /// is X ↦ AXA with A symmetric: its top eigenvalue by dense symmetric eigensolver is an
+    /// answer independent of Lanczos and of the μ-splitting.
+    fn explicit_radius(map: &SecondMomentMap, gamma: f64) -> f64 {
+        let r = map.rank();
+        let mut t = DMatrix::zeros(r * r, r * r);
+        for j in 0..r {
+            for k in 0..r {
+                let mut e = DMatrix::zeros(r, r);
+                e[(j, k)] = 1.0;
+                let image = map.apply(gamma, &e);
+                for (row, v) in image.iter().enumerate() {
+                    t[(row, j + k * r)] = *v;
+                }
+            }
+        }
+        let t = (&t + t.transpose()) * 0.5;
+        SymmetricEigen::new(t).eigenvalues.max()
+    }
+
+    /// Ill-conditioned data (λ_1/λ_r = 300, so T's spectral gap near ρ = 1 is tiny): the
+    /// μ-splitting's ρ(T) equals the dense eigenvalue, below, at and above the threshold.
+    #[test]
+    fn radius_of_ill_conditioned_data_matches_the_dense_eigenvalue() {
+        let problem =
+            Problem::with_spectrum(80, 6, 2, crate::config::SpectrumShape::Condition, 300.0)
+                .unwrap();
+        let spectrum = Spectrum::new(&problem).unwrap();
+        for (batch, delta, replacement) in [(1, 0.0, false), (3, 1e-4, true)] {
+            let map = SecondMomentMap::new(&problem, &spectrum, batch, delta, replacement).unwrap();
+            let threshold = map.threshold().unwrap();
+            for factor in [0.3, 0.9, 1.0, 1.05] {
+                let gamma = factor * threshold;
+                let got = map.range_spectral_radius(gamma).unwrap();
+                let dense = explicit_radius(&map, gamma);
+                assert!(
+                    (got - dense).abs() < 1e-11 * dense.max(1.0),
+                    "B={batch} δ={delta} γ={gamma}: {got} vs dense {dense}"
+                );
             }
         }
     }

@@ -96,7 +96,7 @@ pub struct IndexParams {
 
 impl IndexParams {
     /// The default budget for γ, B, δ and the sampling scheme: 8 replicas × 500 walkers,
-    /// 500..=4000 steps, s up to 16, 4 refinements.
+    /// 500..=2000 steps, s up to 16, 4 refinements.
     pub fn new(gamma: f64, batch: usize, delta: f64, replacement: bool, seed: u64) -> Self {
         IndexParams {
             gamma,
@@ -107,7 +107,7 @@ impl IndexParams {
             walkers: 500,
             replicas: 8,
             min_steps: 500,
-            max_steps: 4000,
+            max_steps: 2000,
             s_max: 16.0,
             refinements: 4,
             directions: None,
@@ -306,6 +306,73 @@ fn replica_growth(
     Ok(sum / (steps - burn_in) as f64)
 }
 
+impl Population {
+    fn new(walk: &Walk, walkers: usize) -> Population {
+        Population {
+            walkers: vec![0.0; walkers * walk.r],
+            moved: vec![0.0; walkers * walk.r],
+            log_norms: vec![0.0; walkers],
+            batch: vec![0; walk.batch],
+            permutation: Vec::with_capacity(walk.n),
+        }
+    }
+}
+
+/// The stream of replica `replica`: its own, so the replicas can run in any order or on any
+/// thread and give the same numbers.
+fn replica_stream(seed: u64, replica: usize) -> Stream {
+    rng::stream(seed ^ 0x6b65_7374_656e_0000, replica as u64)
+}
+
+/// Λ̂(s) of every replica, in replica order, one after the other (in wasm, where the page
+/// runs this in a worker, with progress and cancellation every 64 steps).
+#[cfg(target_arch = "wasm32")]
+fn replica_values(
+    walk: &Walk,
+    params: &IndexParams,
+    s: f64,
+    steps: usize,
+    burn_in: usize,
+    tick: &mut dyn FnMut(usize) -> bool,
+) -> Result<Vec<f64>> {
+    let mut pop = Population::new(walk, params.walkers);
+    (0..params.replicas)
+        .map(|replica| {
+            let mut stream = replica_stream(params.seed, replica);
+            replica_growth(walk, s, &mut stream, &mut pop, steps, burn_in, tick)
+        })
+        .collect()
+}
+
+/// Λ̂(s) of every replica, in replica order, on every core (rayon); progress is reported
+/// once all replicas of this s are done.
+#[cfg(not(target_arch = "wasm32"))]
+fn replica_values(
+    walk: &Walk,
+    params: &IndexParams,
+    s: f64,
+    steps: usize,
+    burn_in: usize,
+    tick: &mut dyn FnMut(usize) -> bool,
+) -> Result<Vec<f64>> {
+    use rayon::prelude::*;
+    let values: Vec<f64> = (0..params.replicas)
+        .into_par_iter()
+        .map(|replica| {
+            let mut pop = Population::new(walk, params.walkers);
+            let mut stream = replica_stream(params.seed, replica);
+            replica_growth(walk, s, &mut stream, &mut pop, steps, burn_in, &mut |_| {
+                true
+            })
+        })
+        .collect::<Result<_>>()?;
+    if tick(params.replicas * steps) {
+        Ok(values)
+    } else {
+        Err(cancelled())
+    }
+}
+
 /// Λ̂(s) over all replicas (mean and standard error), replaying the same streams for every s.
 fn growth(
     walk: &Walk,
@@ -315,26 +382,7 @@ fn growth(
     burn_in: usize,
     tick: &mut dyn FnMut(usize) -> bool,
 ) -> Result<LambdaPoint> {
-    let mut pop = Population {
-        walkers: vec![0.0; params.walkers * walk.r],
-        moved: vec![0.0; params.walkers * walk.r],
-        log_norms: vec![0.0; params.walkers],
-        batch: vec![0; walk.batch],
-        permutation: Vec::with_capacity(walk.n),
-    };
-    let mut values = Vec::with_capacity(params.replicas);
-    for replica in 0..params.replicas {
-        let mut stream = rng::stream(params.seed ^ 0x6b65_7374_656e_0000, replica as u64);
-        values.push(replica_growth(
-            walk,
-            s,
-            &mut stream,
-            &mut pop,
-            steps,
-            burn_in,
-            tick,
-        )?);
-    }
+    let values = replica_values(walk, params, s, steps, burn_in, tick)?;
     let count = values.len() as f64;
     let mean = values.iter().sum::<f64>() / count;
     let var = if values.len() > 1 {
