@@ -31,11 +31,13 @@
 //! When Λ̂(s) < 0 up to s_max the result is "α_SGD > s_max" ([`SgdIndex::alpha_lower_bound`]).
 //!
 //! **Mixing.** Directions relax at the rates θ_i = γ(h_i + δ), h_i = λ_i²/n; the walkers
-//! must run for K ≫ 1/θ_min. The steps are chosen as K = [`MIXING_TARGET`]/θ_min within
-//! [`IndexParams::min_steps`]..=[`IndexParams::max_steps`] with K₀ = K/2, and K·θ_min is
-//! reported; below [`MIXING_TARGET`] the index is labelled "not converged" and also
-//! computed on the r′ directions with K·θ_i ≥ [`MIXING_TARGET`], the index the experiment
-//! can see (MATH.md §4.3, "The digits, concretely").
+//! must run for K ≫ 1/θ_min. The steps are chosen as K = [`MIXING_TARGET`]/θ_min, at
+//! least [`IndexParams::min_steps`] and at most what [`IndexParams::work_budget`] and
+//! [`IndexParams::max_steps`] allow, with K₀ = K/2, and K·θ_min is reported; below
+//! [`MIXING_TARGET`] the index is labelled "not converged" and also computed on the r′
+//! leading directions that the experiment itself mixes (K_exp·θ_i ≥ 5 for its K_exp steps,
+//! [`IndexParams::experiment_steps`]): the index the experiment can see (MATH.md §4.3,
+//! "The digits, concretely").
 //!
 //! **Exact anchors.** Λ(2) = log ρ(T) of the second-moment map ([`crate::discrete`], on the
 //! range of A), and the γ where α_SGD = 2 is that map's threshold; both are reported beside
@@ -59,8 +61,15 @@ use crate::spectrum::Spectrum;
 pub const MIXING_TARGET: f64 = 10.0;
 
 /// Largest work of one index computation, in walker-step multiply-adds summed over every s
-/// value (about a few seconds natively).
+/// value (a minute or so natively), whatever the budget asked for.
 pub const MAX_INDEX_WORK: f64 = 4e10;
+
+/// The default [`IndexParams::work_budget`]: about a second natively.
+pub const DEFAULT_WORK_BUDGET: f64 = 3e9;
+
+/// K_exp·θ_i at or above which the experiment's own K_exp steps mix direction i (MATH.md
+/// §4.3).
+pub const EXPERIMENT_MIXING: f64 = 5.0;
 
 /// The smallest s searched when Λ̂(s) > 0 at s = 2.
 pub const S_MIN: f64 = 0.25;
@@ -86,6 +95,13 @@ pub struct IndexParams {
     pub min_steps: usize,
     /// Most walker steps K (a problem with tiny θ_min is then "not converged").
     pub max_steps: usize,
+    /// Multiply-adds one index may spend on all its s values (and as much again on the
+    /// restricted index when not converged): K is lowered to fit.
+    pub work_budget: f64,
+    /// The steps K_exp of the experiment whose tails are measured: a non-converged index is
+    /// also computed on the directions that K_exp steps mix (`None`: on those that the
+    /// walkers' K steps mix).
+    pub experiment_steps: Option<usize>,
     /// Largest s searched.
     pub s_max: f64,
     /// Illinois refinements of the bracketed root.
@@ -96,7 +112,7 @@ pub struct IndexParams {
 
 impl IndexParams {
     /// The default budget for γ, B, δ and the sampling scheme: 8 replicas × 500 walkers,
-    /// 500..=2000 steps, s up to 16, 4 refinements.
+    /// 500..=20000 steps within [`DEFAULT_WORK_BUDGET`], s up to 16, 4 refinements.
     pub fn new(gamma: f64, batch: usize, delta: f64, replacement: bool, seed: u64) -> Self {
         IndexParams {
             gamma,
@@ -107,7 +123,9 @@ impl IndexParams {
             walkers: 500,
             replicas: 8,
             min_steps: 500,
-            max_steps: 2000,
+            max_steps: 20_000,
+            work_budget: DEFAULT_WORK_BUDGET,
+            experiment_steps: None,
             s_max: 16.0,
             refinements: 4,
             directions: None,
@@ -459,11 +477,13 @@ pub fn sgd_index(
     let mut index = index_on(problem, spectrum, params, progress)?;
     if !index.converged {
         let h = spectrum.h();
+        let (steps, target) = match params.experiment_steps {
+            Some(k) => (k as f64, EXPERIMENT_MIXING),
+            None => (index.steps as f64, MIXING_TARGET),
+        };
         let mixed = h
             .iter()
-            .take_while(|&&h| {
-                index.steps as f64 * params.gamma * (h + params.delta) >= MIXING_TARGET
-            })
+            .take_while(|&&h| steps * params.gamma * (h + params.delta) >= target)
             .count();
         if mixed >= 1 && mixed < index.directions {
             let restricted = IndexParams {
@@ -493,18 +513,23 @@ fn index_on(
     let r = params.directions.unwrap_or(rank).clamp(1, rank);
     let h = spectrum.h();
     let theta_min = params.gamma * (h[r - 1] + params.delta);
+    // A root search evaluates about 4 + refinements values of s.
+    let evaluations = 4 + params.refinements;
+    let per_step = (evaluations * params.replicas * params.walkers) as f64
+        * ((2 * params.batch + 3) * r) as f64;
+    let affordable = (params.work_budget / per_step)
+        .floor()
+        .min(params.max_steps as f64);
+    let cap = (affordable.max(0.0) as usize).max(params.min_steps);
     let wanted = (MIXING_TARGET / theta_min).ceil();
     let steps = if wanted.is_finite() {
-        (wanted as usize).clamp(params.min_steps, params.max_steps)
+        (wanted as usize).clamp(params.min_steps, cap)
     } else {
-        params.max_steps
+        cap
     };
     let burn_in = steps / 2;
     let mixing = steps as f64 * theta_min;
-    // A root search evaluates about 4 + refinements values of s.
-    let evaluations = 4 + params.refinements;
-    let work = (evaluations * params.replicas * params.walkers * steps) as f64
-        * ((2 * params.batch + 3) * r) as f64;
+    let work = per_step * steps as f64;
     if work > MAX_INDEX_WORK {
         return Err(Error::new(
             "data",
