@@ -1,23 +1,44 @@
 //! The Hill plot (MATH.md §4.2): the Hill estimate α̂(k) against the number k of upper
-//! order statistics it uses (log x axis), with ± one standard error, and the band
-//! [lower, upper] of the diffusion model's tail-index bounds (MATH.md §3) shaded.
+//! order statistics it uses (log x axis), with ± one standard error, the band
+//! [lower, upper] of the diffusion model's tail-index bounds (MATH.md §3) shaded, and
+//! SGD's own tail index α_SGD (MATH.md §4.3) as a horizontal line in its 95% band: what
+//! Hill's estimate tends to far in the tail, if SGD is stationary.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{draw_axes, draw_legend, format_tick, log_axis, DrawResult, Style, SGD, THEORY};
+use super::{
+    draw_axes, draw_legend, format_tick, legend_fraction, log_axis, DrawResult, Style, SGD,
+    SGD_INDEX, THEORY,
+};
 use crate::estimators::HillPoint;
 
-/// Draws α̂(k) of `points` (finite ones) with its ±1 standard error band and, when
-/// `band` = (lower, upper) is finite and ordered, that range shaded across the plot,
-/// labelled `band_label`.
+/// A tail index drawn as a horizontal line with a band (α_SGD ± 1.96 s.e.).
+#[derive(Clone, Debug, PartialEq)]
+pub struct IndexBand {
+    /// The index.
+    pub alpha: f64,
+    /// Half the band's width (0: a line only).
+    pub half_width: f64,
+    /// The legend text.
+    pub label: String,
+}
+
+/// Draws α̂(k) of `points` (finite ones) with its ±1 standard error band; when `band` =
+/// (lower, upper) is finite and ordered, that range shaded across the plot, labelled
+/// `band_label`; and `index` (α_SGD) as a line in its band. The y range leaves the legend
+/// a strip at the top where no data lie.
 pub fn draw_hill<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     points: &[HillPoint],
     band: (f64, f64),
     band_label: &str,
+    index: Option<&IndexBand>,
     style: &Style,
 ) -> DrawResult<(), DB> {
+    let index = index.filter(|i| {
+        i.alpha.is_finite() && i.alpha > 0.0 && i.half_width.is_finite() && i.half_width >= 0.0
+    });
     let pts: Vec<&HillPoint> = points
         .iter()
         .filter(|p| p.k >= 1 && p.alpha.is_finite() && p.std_err.is_finite())
@@ -36,7 +57,17 @@ pub fn draw_hill<DB: DrawingBackend>(
     if has_band {
         y_hi = y_hi.max(upper);
     }
-    let y_hi = if y_hi > 0.0 { y_hi * 1.3 } else { 5.0 };
+    if let Some(i) = index {
+        y_hi = y_hi.max(i.alpha + i.half_width);
+    }
+    let entries = 1 + usize::from(has_band) + usize::from(index.is_some());
+    let reserved = style.px(10.0) + style.px(16.0) + style.px(44.0);
+    let strip = legend_fraction(area.dim_in_pixel().1, reserved, entries, style);
+    let y_hi = if y_hi > 0.0 {
+        y_hi * 1.08 / (1.0 - strip)
+    } else {
+        5.0
+    };
     let mut chart = ChartBuilder::on(area)
         .margin(style.px(10.0))
         .margin_top(style.px(16.0))
@@ -63,6 +94,33 @@ pub fn draw_hill<DB: DrawingBackend>(
                 Rectangle::new(
                     [(x, y - swatch), (x + 3 * swatch, y + swatch)],
                     THEORY.mix(0.18).filled(),
+                )
+            });
+    }
+    if let Some(i) = index {
+        let (lo, hi) = (
+            (i.alpha - i.half_width).max(0.0),
+            (i.alpha + i.half_width).min(y_hi),
+        );
+        if hi > lo {
+            chart.draw_series(std::iter::once(Rectangle::new(
+                [(k_lo, lo), (k_hi, hi)],
+                SGD_INDEX.mix(0.15).filled(),
+            )))?;
+        }
+        let width = style.px(2.0);
+        chart
+            .draw_series(DashedLineSeries::new(
+                [(k_lo, i.alpha), (k_hi, i.alpha)],
+                style.px(6.0),
+                style.px(4.0),
+                SGD_INDEX.stroke_width(width),
+            ))?
+            .label(i.label.as_str())
+            .legend(move |(x, y)| {
+                PathElement::new(
+                    vec![(x, y), (x + 3 * swatch, y)],
+                    SGD_INDEX.stroke_width(width),
                 )
             });
     }
@@ -117,7 +175,15 @@ mod tests {
         let mut svg = String::new();
         {
             let area = SVGBackend::with_string(&mut svg, (640, 400)).into_drawing_area();
-            draw_hill(&area, &points, (2.5, 4.0), "bounds", &Style::default()).unwrap();
+            draw_hill(
+                &area,
+                &points,
+                (2.5, 4.0),
+                "bounds",
+                None,
+                &Style::default(),
+            )
+            .unwrap();
         }
         // The band in the theory colour at opacity 0.18 (plot and legend swatch).
         assert_eq!(
@@ -140,9 +206,70 @@ mod tests {
         let mut svg = String::new();
         {
             let area = SVGBackend::with_string(&mut svg, (640, 400)).into_drawing_area();
-            draw_hill(&area, &points, (f64::NAN, 4.0), "bounds", &Style::default()).unwrap();
+            draw_hill(
+                &area,
+                &points,
+                (f64::NAN, 4.0),
+                "bounds",
+                None,
+                &Style::default(),
+            )
+            .unwrap();
         }
         assert!(!svg.contains("#111827\""), "{svg}");
         assert!(!svg.contains(">\nbounds\n<"));
+    }
+
+    #[test]
+    fn alpha_sgd_is_a_line_in_its_band_above_the_data() {
+        let points: Vec<HillPoint> = [10, 20, 50, 100, 200]
+            .iter()
+            .map(|&k| point(k, 3.0))
+            .collect();
+        let index = IndexBand {
+            alpha: 6.0,
+            half_width: 0.5,
+            label: "α_SGD = 6 ± 0.26".into(),
+        };
+        let mut svg = String::new();
+        {
+            let area = SVGBackend::with_string(&mut svg, (640, 400)).into_drawing_area();
+            draw_hill(
+                &area,
+                &points,
+                (2.5, 4.0),
+                "bounds",
+                Some(&index),
+                &Style::default(),
+            )
+            .unwrap();
+        }
+        // The band (one rectangle at opacity 0.15), the dashed line and its legend swatch.
+        assert_eq!(
+            svg.matches(r##"opacity="0.15" fill="#C026D3""##).count(),
+            1,
+            "{svg}"
+        );
+        assert!(svg.matches(r##"stroke="#C026D3""##).count() >= 2, "{svg}");
+        assert!(svg.contains("α_SGD = 6 ± 0.26"));
+        // A band that is not finite draws nothing.
+        let mut bad = String::new();
+        {
+            let area = SVGBackend::with_string(&mut bad, (640, 400)).into_drawing_area();
+            let index = IndexBand {
+                alpha: f64::NAN,
+                ..index
+            };
+            draw_hill(
+                &area,
+                &points,
+                (2.5, 4.0),
+                "b",
+                Some(&index),
+                &Style::default(),
+            )
+            .unwrap();
+        }
+        assert!(!bad.contains("#C026D3"), "{bad}");
     }
 }

@@ -14,6 +14,7 @@
 pub mod density;
 pub mod hill;
 pub mod histogram;
+pub mod index;
 pub mod loss;
 pub mod qq;
 pub mod spectrum;
@@ -26,8 +27,9 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 pub use density::{density_curve, draw_densities, Bars, Curve};
-pub use hill::draw_hill;
+pub use hill::{draw_hill, IndexBand};
 pub use histogram::{draw_histogram, Histogram};
+pub use index::{index_band, index_legend, index_tail_line, shown_index};
 pub use loss::{draw_loss, LossSeries};
 pub use qq::{draw_qq, QqSeries};
 pub use spectrum::draw_spectrum;
@@ -92,6 +94,23 @@ pub const SKEW_T: RGBColor = RGBColor(0x7c, 0x3a, 0xed);
 pub const STABLE: RGBColor = RGBColor(0x05, 0x96, 0x69);
 /// Colour of the theory (the diffusion model's law and bounds).
 pub const THEORY: RGBColor = RGBColor(0x11, 0x18, 0x27);
+
+/// Colour of SGD's own tail index α_SGD (the Kesten–Goldie exponent, MATH.md §4.3) in
+/// every plot that shows it: its own colour, since it is neither a bound of the diffusion
+/// model nor a measurement.
+pub const SGD_INDEX: RGBColor = RGBColor(0xc0, 0x26, 0xd3);
+
+/// The fraction of a chart's plotting height that a legend of `entries` rows takes at
+/// its top (with its box and offset), for a drawing area `area_px` device pixels tall of
+/// which `reserved_px` go to margins and the x labels. A chart whose y range is its data's
+/// divided by (1 − this) leaves the legend a strip where no data lie. At most 0.6.
+pub fn legend_fraction(area_px: u32, reserved_px: u32, entries: usize, style: &Style) -> f64 {
+    let plot_px = area_px.saturating_sub(reserved_px).max(1) as f64;
+    // A row is the note font's line; the box adds its padding and its offset from the
+    // chart's edge (plotters' defaults, in device pixels) and a little air.
+    let legend_px = entries as f64 * style.font(12.0) * 1.35 + 24.0 + style.font(6.0);
+    (legend_px / plot_px).clamp(0.0, 0.6)
+}
 
 /// Draws `message` centred in `area` (a plot with nothing to show says why).
 pub fn draw_message<DB: DrawingBackend>(
@@ -251,6 +270,21 @@ mod tests {
         assert_eq!(format_tick(2.0), "2");
         assert_eq!(format_tick(250000.0), "2.5e5");
         assert_eq!(format_tick(0.0001234), "1.2e-4");
+    }
+
+    #[test]
+    fn the_legend_strip_grows_with_rows_and_stays_below_the_cap() {
+        let style = Style::default();
+        let one = legend_fraction(400, 60, 1, &style);
+        let four = legend_fraction(400, 60, 4, &style);
+        assert!(one > 0.0 && four > one, "{one} {four}");
+        // Four rows of 12 px text with the box: about 95 px of the 340 px plot.
+        assert!((four - 95.0 / 340.0).abs() < 0.02, "{four}");
+        assert_eq!(legend_fraction(100, 90, 8, &style), 0.6);
+        assert_eq!(legend_fraction(10, 90, 1, &style), 0.6);
+        // Twice the pixel density: the same fraction.
+        let retina = legend_fraction(800, 120, 4, &Style { scale: 2.0 });
+        assert!((retina - four).abs() < 0.05, "{retina} {four}");
     }
 
     #[test]

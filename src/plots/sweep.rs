@@ -3,16 +3,129 @@
 //! x ∈ {γ, B, δ} on a log axis, the Hill tail index measured at each sweep point with its
 //! 95% interval as a bar (SGD and hSGD side by side), and for a γ sweep vertical markers
 //! at the critical rate γ̄ and the stability limit γ_2 of hSGD (one marker when they
-//! coincide, δ = 0).
+//! coincide, δ = 0). SGD's own tail index α_SGD (MATH.md §4.3), computed at each point,
+//! is a curve with its 95% band through the points where it has a root ([`index_marks`]):
+//! a point where Λ̂ < 0 up to s_max has only a lower bound, drawn as an upward triangle at
+//! that bound (the curve has a gap there); a hollow square marks a root whose walkers did
+//! not mix. The y range leaves the legend a strip at the top where no data lie.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::{
-    draw_axes, draw_legend, format_tick, log_axis, DrawResult, Style, HSGD, MUTED, SGD, THEORY,
+    draw_axes, draw_legend, format_tick, legend_fraction, log_axis, DrawResult, Style, HSGD, MUTED,
+    SGD, SGD_INDEX, THEORY,
 };
 use crate::config::SweepOver;
 use crate::sweep::{SweepPlan, SweepPoint};
+
+/// The normal quantile of a two-sided 95% interval.
+const Z_95: f64 = 1.959_963_984_540_054;
+
+/// α_SGD at one sweep point, as the plot draws it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum IndexMark {
+    /// A root with its 95% interval (lo, hi) and whether the walkers mixed.
+    Root {
+        /// x of the point.
+        x: f64,
+        /// α_SGD.
+        alpha: f64,
+        /// α_SGD − 1.96 s.e.
+        lo: f64,
+        /// α_SGD + 1.96 s.e.
+        hi: f64,
+        /// K·θ_min reached the mixing target.
+        converged: bool,
+    },
+    /// No root up to s_max: α_SGD > `bound`.
+    Above {
+        /// x of the point.
+        x: f64,
+        /// s_max.
+        bound: f64,
+    },
+    /// Λ̂ > 0 down to the smallest s: α_SGD < `bound` (SGD does not settle).
+    Below {
+        /// x of the point.
+        x: f64,
+        /// The smallest s searched.
+        bound: f64,
+    },
+}
+
+/// α_SGD of each point that has one, by increasing x.
+pub fn index_marks(points: &[SweepPoint]) -> Vec<IndexMark> {
+    let mut marks: Vec<IndexMark> = points
+        .iter()
+        .filter_map(|p| {
+            let i = p.sgd_index.as_ref()?;
+            let x = p.x;
+            if let Some(alpha) = i.alpha.filter(|a| a.is_finite()) {
+                let half = i
+                    .alpha_std_err
+                    .filter(|se| se.is_finite())
+                    .map_or(0.0, |se| Z_95 * se);
+                Some(IndexMark::Root {
+                    x,
+                    alpha,
+                    lo: alpha - half,
+                    hi: alpha + half,
+                    converged: i.converged,
+                })
+            } else if let Some(bound) = i.alpha_lower_bound {
+                Some(IndexMark::Above { x, bound })
+            } else {
+                i.alpha_upper_bound
+                    .map(|bound| IndexMark::Below { x, bound })
+            }
+        })
+        .collect();
+    marks.sort_by(|a, b| a.x().total_cmp(&b.x()));
+    marks
+}
+
+impl IndexMark {
+    /// x of the point.
+    pub fn x(&self) -> f64 {
+        match *self {
+            IndexMark::Root { x, .. } | IndexMark::Above { x, .. } | IndexMark::Below { x, .. } => {
+                x
+            }
+        }
+    }
+
+    /// The highest y the mark reaches.
+    fn top(&self) -> f64 {
+        match *self {
+            IndexMark::Root { hi, .. } => hi,
+            IndexMark::Above { bound, .. } | IndexMark::Below { bound, .. } => bound,
+        }
+    }
+}
+
+/// The runs of consecutive roots: the curve and its band are drawn per run, so a point
+/// without a root leaves a gap.
+pub fn root_runs(marks: &[IndexMark]) -> Vec<Vec<(f64, f64, f64, f64)>> {
+    let mut runs = Vec::new();
+    let mut current = Vec::new();
+    for mark in marks {
+        match *mark {
+            IndexMark::Root {
+                x, alpha, lo, hi, ..
+            } => current.push((x, alpha, lo, hi)),
+            _ => {
+                if !current.is_empty() {
+                    runs.push(std::mem::take(&mut current));
+                }
+            }
+        }
+    }
+    if !current.is_empty() {
+        runs.push(current);
+    }
+    runs
+}
 
 /// The axis title of the swept parameter.
 fn x_title(over: SweepOver) -> &'static str {
@@ -61,12 +174,40 @@ pub fn draw_sweep<DB: DrawingBackend>(
     // A little room on both sides of a log axis.
     let (x_lo, x_hi) = (x_lo / 1.15, x_hi * 1.15);
     let measured = points.iter().flat_map(|p| p.methods.iter());
+    let marks = index_marks(points);
     let y_data = curves
         .iter()
         .map(|p| p.upper)
         .chain(measured.clone().filter_map(|m| m.hill))
+        .chain(marks.iter().map(IndexMark::top))
         .fold(2.0, f64::max);
-    let y_hi = y_data * 1.1;
+    let has = |name: &str| {
+        points.iter().any(|p| {
+            p.methods
+                .iter()
+                .any(|m| m.method == name && m.hill.is_some())
+        })
+    };
+    let proven_count = curves.iter().filter(|p| p.lower_valid).count();
+    let entries = usize::from(!curves.is_empty())
+        + usize::from(proven_count >= 2)
+        + usize::from(marks.iter().any(|m| matches!(m, IndexMark::Root { .. })))
+        + usize::from(marks.iter().any(|m| {
+            matches!(
+                m,
+                IndexMark::Root {
+                    converged: false,
+                    ..
+                }
+            )
+        }))
+        + usize::from(marks.iter().any(|m| matches!(m, IndexMark::Above { .. })))
+        + usize::from(marks.iter().any(|m| matches!(m, IndexMark::Below { .. })))
+        + usize::from(has("sgd"))
+        + usize::from(has("hsgd"));
+    let reserved = style.px(10.0) + style.px(16.0) + style.px(44.0);
+    let strip = legend_fraction(area.dim_in_pixel().1, reserved, entries, style);
+    let y_hi = y_data * 1.05 / (1.0 - strip);
     let mut chart = ChartBuilder::on(area)
         .margin(style.px(10.0))
         .margin_top(style.px(16.0))
@@ -126,8 +267,8 @@ pub fn draw_sweep<DB: DrawingBackend>(
             style.px(3.0),
             MUTED.stroke_width(style.px(1.0)),
         ))?;
-        // Left of the line at 60% height: clear of the legend (upper right) and of the
-        // bound curves, which fall towards the right.
+        // Left of the line at 60% of the data's height: under the legend's strip, and
+        // clear of the bound curves, which fall towards the right.
         let font = style
             .note_font()
             .pos(plotters::style::text_anchor::Pos::new(
@@ -136,9 +277,124 @@ pub fn draw_sweep<DB: DrawingBackend>(
             ));
         chart.draw_series(std::iter::once(Text::new(
             label.clone(),
-            (*x / 1.02, y_hi * (0.6 - 0.1 * i as f64)),
+            (*x / 1.02, y_data * (0.6 - 0.1 * i as f64)),
             font,
         )))?;
+    }
+    // α_SGD: per run of roots a band (95%) and a curve, a square per root (hollow when
+    // the walkers did not mix), triangles at the bounds of points without a root.
+    let runs = root_runs(&marks);
+    for run in &runs {
+        if run.len() >= 2 {
+            let mut band: Vec<(f64, f64)> = run.iter().map(|p| (p.0, clip(p.3))).collect();
+            band.extend(run.iter().rev().map(|p| (p.0, clip(p.2))));
+            chart.draw_series(std::iter::once(Polygon::new(
+                band,
+                SGD_INDEX.mix(0.15).filled(),
+            )))?;
+        }
+    }
+    let size = style.px(4.0) as i32;
+    let mut labelled = false;
+    for run in &runs {
+        let series = chart.draw_series(LineSeries::new(
+            run.iter().map(|p| (p.0, clip(p.1))),
+            SGD_INDEX.stroke_width(width),
+        ))?;
+        if !labelled {
+            labelled = true;
+            series
+                .label("α_SGD ± 95% (SGD's own index)")
+                .legend(move |(x, y)| {
+                    PathElement::new(
+                        vec![(x, y), (x + 3 * swatch, y)],
+                        SGD_INDEX.stroke_width(width),
+                    )
+                });
+        }
+    }
+    // Error bars of isolated roots (a run of one has no band).
+    for run in runs.iter().filter(|r| r.len() == 1) {
+        let (x, _, lo, hi) = run[0];
+        chart.draw_series(std::iter::once(PathElement::new(
+            vec![(x, clip(lo)), (x, clip(hi))],
+            SGD_INDEX.stroke_width(width),
+        )))?;
+    }
+    let square = move |(x, y): (f64, f64), filled: bool| {
+        let style = if filled {
+            SGD_INDEX.filled()
+        } else {
+            WHITE.filled()
+        };
+        EmptyElement::at((x, y))
+            + Rectangle::new([(-size, -size), (size, size)], style)
+            + Rectangle::new(
+                [(-size, -size), (size, size)],
+                SGD_INDEX.stroke_width(width.min(2)),
+            )
+    };
+    let roots = |converged: bool| {
+        marks.iter().filter_map(move |m| match *m {
+            IndexMark::Root {
+                x,
+                alpha,
+                converged: c,
+                ..
+            } if c == converged => Some((x, clip(alpha))),
+            _ => None,
+        })
+    };
+    chart.draw_series(roots(true).map(|p| square(p, true)))?;
+    if roots(false).next().is_some() {
+        chart
+            .draw_series(roots(false).map(|p| square(p, false)))?
+            .label("α_SGD not converged (K·θ_min small)")
+            .legend(move |(x, y)| {
+                Rectangle::new(
+                    [(x + swatch - size, y - size), (x + swatch + size, y + size)],
+                    SGD_INDEX.stroke_width(width.min(2)),
+                )
+            });
+    }
+    for (upward, label) in [
+        (true, "α_SGD > s_max: lower bound only (gap)"),
+        (false, "α_SGD < s_min: SGD does not settle"),
+    ] {
+        let at: Vec<(f64, f64)> = marks
+            .iter()
+            .filter_map(|m| match (*m, upward) {
+                (IndexMark::Above { x, bound }, true) | (IndexMark::Below { x, bound }, false) => {
+                    Some((x, clip(bound)))
+                }
+                _ => None,
+            })
+            .collect();
+        if at.is_empty() {
+            continue;
+        }
+        let tip = if upward { -2 * size } else { 2 * size };
+        let base = if upward { size } else { -size };
+        let triangle = move |x: i32, y: i32| {
+            Polygon::new(
+                vec![
+                    (x - size - 1, y + base),
+                    (x + size + 1, y + base),
+                    (x, y + tip),
+                ],
+                SGD_INDEX.filled(),
+            )
+        };
+        chart
+            .draw_series(at.iter().map(|&p| {
+                EmptyElement::at(p)
+                    + Polygon::new(
+                        vec![(-size - 1, base), (size + 1, base), (0, tip)],
+                        SGD_INDEX.filled(),
+                    )
+            }))?
+            .label(label)
+            .legend(move |(x, y)| triangle(x + swatch, y));
     }
     // Measured points: SGD a little left of x, hSGD a little right (×/÷ 1.025 on the log
     // axis) so their bars do not overlap.
@@ -235,6 +491,10 @@ mod tests {
                     k: Some(25),
                     std_err: Some(0.6),
                     interval: Some((1.8, 4.2)),
+                    moment_xi_interval: None,
+                    power_law_tail: None,
+                    verdict: None,
+                    verdict_runs_needed: None,
                     note: None,
                 })
                 .collect(),

@@ -13,7 +13,11 @@
 //! - bounds (§0, §3): η* = 1 + 2nB(λ_1² + nδ)/(γλ_1⁴), η_* = η* + 1 − Σλ_i²/λ_1²,
 //!   γ̄ = 2nB(λ_1² + nδ)/(λ_1²Σλ_i²);
 //! - time to stationarity (§4.1): θ_min = γ(λ_r²/n + δ), and θ_1 = γ(λ_1²/n + δ), the
-//!   step along q_1 (§5.4: near 1 the diffusion picture breaks down).
+//!   step along q_1 (§5.4: near 1 the diffusion picture breaks down);
+//! - SGD's own tail index (§4.3): x_{k+1} = M_k x_k + q_k with M_k = (1 − γδ)I −
+//!   (γ/B) Σ_{i∈Ω_k} a_i a_iᵀ, Λ(s) = lim (1/k) log E|M_k⋯M_1u|^s and α_SGD the root of
+//!   Λ(s) = 0 (Kesten–Goldie), with what it assumes and why it is not the diffusion
+//!   model's index (§5.4).
 //!
 //! Every substituted number is an `<mn data-key=… data-value=…>` whose `data-value` is
 //! exact (the same keys as the numbers panel where it has the quantity), so a test can
@@ -22,6 +26,7 @@
 use super::numbers::{escape, format_value};
 use crate::analysis::Report;
 use crate::config::Basis;
+use crate::sgd_index::SgdIndex;
 
 fn mi(name: &str) -> String {
     format!("<mi>{}</mi>", escape(name))
@@ -494,6 +499,192 @@ fn bounds_html(report: &Report, v: &Numbers) -> String {
     )
 }
 
+/// α_SGD as an inline formula: "α_SGD = 3.1 ± 0.05", "α_SGD > 16" or "α_SGD < 0.25".
+fn alpha_formula(key: &str, index: &SgdIndex) -> Option<String> {
+    let alpha = sub(mi("α"), mi_upright("SGD"));
+    if let Some(a) = index.alpha {
+        let mut parts = vec![alpha, mo("="), value(key, a)];
+        if let Some(se) = index.alpha_std_err {
+            parts.extend([mo("±"), value(&format!("{key}_se"), se)]);
+        }
+        Some(inline(&parts))
+    } else if let Some(bound) = index.alpha_lower_bound {
+        Some(inline(&[
+            alpha,
+            mo(">"),
+            value(&format!("{key}_lower_bound"), bound),
+        ]))
+    } else {
+        index
+            .alpha_upper_bound
+            .map(|bound| inline(&[alpha, mo("<"), value(&format!("{key}_upper_bound"), bound)]))
+    }
+}
+
+/// SGD's own tail index: the recursion, Λ(s), the root, what it assumes and why it is not
+/// the diffusion model's index, with the report's α_SGD substituted (MATH.md §4.3).
+fn index_html(report: &Report) -> String {
+    if report.sgd.is_none() {
+        return String::new();
+    }
+    let m_k = block(&[
+        sub(mi("x"), row(&[mi("k"), mo("+"), mn("1")])),
+        mo("="),
+        sub(mi("M"), mi("k")),
+        sub(mi("x"), mi("k")),
+        mo("+"),
+        sub(mi("q"), mi("k")),
+        mo(","),
+        mspace(),
+        sub(mi("M"), mi("k")),
+        mo("="),
+        paren(&[mn("1"), mo("−"), mi("γ"), mi("δ")]),
+        mi("I"),
+        mo("−"),
+        frac(mi("γ"), mi("B")),
+        under(mo("∑"), row(&[mi("i"), mo("∈"), sub(mi("Ω"), mi("k"))])),
+        sub(mi("a"), mi("i")),
+        transpose(mi("a"), mi("i")),
+    ]);
+    let lambda_def = block(&[
+        mi("Λ"),
+        paren(&[mi("s")]),
+        mo("="),
+        under(mo("lim"), row(&[mi("k"), mo("→"), mi("∞")])),
+        frac(mn("1"), mi("k")),
+        mi("log"),
+        mi_upright("E"),
+        sup(
+            row(&[
+                mo("|"),
+                sub(mi("M"), mi("k")),
+                mo("⋯"),
+                sub(mi("M"), mn("1")),
+                mi("u"),
+                mo("|"),
+            ]),
+            mi("s"),
+        ),
+        mo(","),
+        mspace(),
+        mi("Λ"),
+        paren(&[sub(mi("α"), mi_upright("SGD"))]),
+        mo("="),
+        mn("0"),
+    ]);
+    let intro = format!(
+        "<p><strong>SGD's own tail index α<sub>SGD</sub>.</strong> The bounds above are the \
+         diffusion model's. Discrete SGD on least squares is itself a random affine \
+         recursion, with a random matrix M<sub>k</sub> for each batch (MATH.md §4.3):</p>{m_k}\
+         <p>Its moment growth Λ(s) is convex with Λ(0) = 0 (u is any unit vector). When \
+         Λ′(0) &lt; 0 &lt; Λ(s) for some s, α<sub>SGD</sub> is the root s &gt; 0 of Λ, and \
+         the stationary law of SGD has P(⟨v, x⟩ &gt; t) ~ c(v)·t<sup>−α<sub>SGD</sub></sup> \
+         in every direction v (Kesten 1973, Goldie 1991):</p>{lambda_def}"
+    );
+    let Some(index) = &report.sgd_index else {
+        let state = match &report.sgd_index_note {
+            Some(note) => escape(note),
+            None => "α<sub>SGD</sub> is being computed…".into(),
+        };
+        return format!("{intro}<p data-index-state=\"missing\">{state}</p>");
+    };
+    let result =
+        alpha_formula("alpha_sgd", index).unwrap_or_else(|| "no root of Λ̂ was found".into());
+    let mut anchors = String::new();
+    if let (Some(exact), Some(mc)) = (
+        index.lambda_2_exact,
+        index.lambda.iter().find(|p| p.s == 2.0),
+    ) {
+        anchors.push_str(&format!(
+            " The exact anchor {exact_is} (T the second-moment map of SGD, MATH.md §4.1) checks \
+             the Monte Carlo's {mc_is}.",
+            exact_is = inline(&[
+                mi("Λ"),
+                paren(&[mn("2")]),
+                mo("="),
+                mi("log"),
+                mi("ρ"),
+                paren(&[mi("T")]),
+                mo("="),
+                value("lambda_2_exact", exact),
+            ]),
+            mc_is = inline(&[
+                mi("Λ̂"),
+                paren(&[mn("2")]),
+                mo("="),
+                value("lambda_2_mc", mc.value),
+                mo("±"),
+                value("lambda_2_mc_se", mc.std_err),
+            ]),
+        ));
+    }
+    if let Some(gamma) = index.gamma_alpha_2 {
+        anchors.push_str(&format!(
+            " SGD's variance stays finite (α<sub>SGD</sub> &gt; 2) for γ below {gamma_is}.",
+            gamma_is = inline(&[mi("γ"), mo("="), value("gamma_alpha_2", gamma)]),
+        ));
+    }
+    let mixing_is = inline(&[
+        mi("K"),
+        sub(mi("θ"), mi_upright("min")),
+        mo("="),
+        value("sgd_index_mixing", index.mixing),
+    ]);
+    let mixing = if index.converged {
+        format!(
+            "Here {mixing_is} (at least {} counts as mixed).",
+            format_value(crate::sgd_index::MIXING_TARGET)
+        )
+    } else {
+        let restricted = index.restricted.as_ref().and_then(|r| {
+            alpha_formula("alpha_sgd_restricted", r).map(|f| {
+                format!(
+                    " On the {} of {} directions that do mix within K steps, the index the \
+                     finite experiment can see, {f}.",
+                    r.directions, index.rank
+                )
+            })
+        });
+        format!(
+            "Here {mixing_is}, below {}: <strong>not converged</strong>, the slowest \
+             directions decide α<sub>SGD</sub> but the walkers never reach them.{}",
+            format_value(crate::sgd_index::MIXING_TARGET),
+            restricted.unwrap_or_default()
+        )
+    };
+    format!(
+        "{intro}<p>Here {result}, from population Monte Carlo: {walkers} walkers on the unit \
+         sphere of the {r}-dimensional range of A, K = {steps} walker steps after a burn-in of \
+         {burn_in}, {replicas} independent replicas for the standard error (bias O(1/N) in the \
+         number of walkers), s searched up to {s_max}; the same seed gives the same numbers \
+         as <code>hsgd run</code>.{anchors}</p>\
+         <p>What it assumes:</p><ul class=\"explain-notes\">\
+         <li>stationarity: SGD has run long enough to forget its start, and the walkers long \
+         enough to see every direction, which takes K ≫ 1/θ<sub>min</sub> steps with \
+         θ<sub>i</sub> = γ(λ<sub>i</sub><sup>2</sup>/n + δ). {mixing}</li>\
+         <li>non-arithmeticity (irreducibility) of the M<sub>k</sub>, which continuous data \
+         satisfy; with finitely many rows (n = {n}) the M<sub>k</sub> take finitely many \
+         values, and the theorem is an assumption here.</li></ul>\
+         <p>Why it is not the diffusion model's index: hSGD replaces SGD's noise by Gaussian \
+         noise in continuous time, whose size follows the loss; SGD's noise is discrete and \
+         multiplicative, through the random matrices M<sub>k</sub>, and its tail is set by \
+         every moment E|M<sub>k</sub>u|<sup>s</sup>, including the fourth-moment (Wick) term \
+         hSGD drops (MATH.md §4.3, §5.4). In one dimension with a ~ N(0, 1) and γ = 0.5, \
+         SGD's Kesten index (E|1 − γa<sup>2</sup>|<sup>κ</sup> = 1) is 2.90 while hSGD's is \
+         1 + 2/γ = 5.</p>\
+         <p>Kesten's power law holds only far in the tail, with a small constant c(v): a \
+         measured index above α<sub>SGD</sub> at feasible sample sizes is expected, not a \
+         contradiction.</p>",
+        walkers = index.walkers,
+        r = index.directions,
+        steps = index.steps,
+        burn_in = index.burn_in,
+        replicas = index.replicas,
+        s_max = format_value(index.s_max),
+        n = report.n,
+    )
+}
+
 fn notes_html(report: &Report, v: &Numbers) -> String {
     let mut notes = vec![format!(
         "The bounds are the tail index of the diffusion model (hSGD), not of SGD itself. \
@@ -550,6 +741,7 @@ pub fn explanation_html(report: &Report) -> String {
         hsgd_html(report),
         decoupling_html(report),
         bounds_html(report, &v),
+        index_html(report),
         notes_html(report, &v),
     ]
     .concat()
@@ -596,6 +788,90 @@ mod tests {
         }
     }
 
+    /// The report's α_SGD number that an explanation key stands for.
+    fn index_value(report: &Report, key: &str) -> Option<f64> {
+        let index = report.sgd_index.as_ref()?;
+        let (index, key) = match key.strip_prefix("alpha_sgd_restricted") {
+            Some(rest) => (index.restricted.as_deref()?, format!("alpha_sgd{rest}")),
+            None => (index, key.to_string()),
+        };
+        let mc = index.lambda.iter().find(|p| p.s == 2.0);
+        match key.as_str() {
+            "alpha_sgd" => index.alpha,
+            "alpha_sgd_se" => index.alpha_std_err,
+            "alpha_sgd_lower_bound" => index.alpha_lower_bound,
+            "alpha_sgd_upper_bound" => index.alpha_upper_bound,
+            "lambda_2_exact" => index.lambda_2_exact,
+            "lambda_2_mc" => mc.map(|p| p.value),
+            "lambda_2_mc_se" => mc.map(|p| p.std_err),
+            "gamma_alpha_2" => index.gamma_alpha_2,
+            "sgd_index_mixing" => Some(index.mixing),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn alpha_sgd_is_explained_with_its_numbers() {
+        use crate::web::numbers::tests::sgd_index;
+        let mut report = small_report(Method::Sgd);
+        report.sgd_index = Some(sgd_index(Some(3.5), None, true));
+        let html = explanation_html(&report);
+        check_well_formed(&html);
+        for needle in [
+            "SGD's own tail index α<sub>SGD</sub>",
+            "<mi>Λ</mi>",
+            "Kesten",
+            "non-arithmeticity",
+            "with finitely many rows (n = 60)",
+            "Gaussian noise in continuous time",
+            "MATH.md §4.3, §5.4",
+            "a measured index above α<sub>SGD</sub> at feasible sample sizes is expected",
+            "500 walkers",
+        ] {
+            assert!(html.contains(needle), "missing {needle}");
+        }
+        let found = substituted(&html);
+        for key in [
+            "alpha_sgd",
+            "alpha_sgd_se",
+            "lambda_2_exact",
+            "lambda_2_mc",
+            "lambda_2_mc_se",
+            "gamma_alpha_2",
+            "sgd_index_mixing",
+        ] {
+            let (_, v, _) = found
+                .iter()
+                .find(|(k, _, _)| k == key)
+                .unwrap_or_else(|| panic!("{key} not shown"));
+            assert_eq!(Some(*v), index_value(&report, key), "{key}");
+        }
+        assert!(!html.contains("not converged"));
+        // Not converged, only a bound, with a restricted root: all said.
+        let mut index = sgd_index(None, Some(16.0), false);
+        let mut restricted = sgd_index(Some(7.25), None, true);
+        restricted.directions = 46;
+        index.restricted = Some(Box::new(restricted));
+        report.sgd_index = Some(index);
+        let html = explanation_html(&report);
+        check_well_formed(&html);
+        assert!(html.contains("<strong>not converged</strong>"));
+        assert!(html.contains("On the 46 of 50 directions"));
+        let found = substituted(&html);
+        for key in [
+            "alpha_sgd_lower_bound",
+            "alpha_sgd_restricted",
+            "alpha_sgd_restricted_se",
+        ] {
+            let (_, v, _) = found.iter().find(|(k, _, _)| k == key).unwrap();
+            assert_eq!(Some(*v), index_value(&report, key), "{key}");
+        }
+        // Still computing; hSGD only: no section.
+        report.sgd_index = None;
+        assert!(explanation_html(&report).contains("is being computed…"));
+        assert!(!explanation_html(&small_report(Method::Hsgd)).contains("α<sub>SGD</sub>"));
+    }
+
     #[test]
     fn the_substituted_numbers_are_the_reports() {
         let report = small_report(Method::Both);
@@ -624,7 +900,9 @@ mod tests {
                         * (smallest * smallest / n + report.config.delta)
                         * report.config.steps as f64
                 }
-                other => panic!("unexpected key {other}"),
+                other => {
+                    index_value(&report, other).unwrap_or_else(|| panic!("unexpected key {other}"))
+                }
             }
         };
         let found = substituted(&html);

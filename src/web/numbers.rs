@@ -28,6 +28,7 @@ use crate::config::Basis;
 use crate::distributions::FittedLaw;
 use crate::estimators::{KRule, TailEstimate};
 use crate::fits::{Fit, Fits};
+use crate::sgd_index::SgdIndex;
 
 /// One row of the numbers panel.
 #[derive(Clone, Debug, PartialEq)]
@@ -240,16 +241,19 @@ fn data_section(report: &Report) -> Section {
 
 fn theory_section(report: &Report) -> Section {
     let b = &report.bounds;
-    let mut s = Section::new("theory", "Theory: tail index of the diffusion model (hSGD)");
+    let mut s = Section::new(
+        "theory",
+        "Theory: the diffusion model's bounds (hSGD) and SGD's own index α_SGD",
+    );
     s.rows.push(Number::value(
         "upper",
-        "upper bound η* (Theorem 3.2)",
+        "hSGD upper bound η* (Theorem 3.2)",
         b.upper,
         format_value(b.upper),
     ));
     s.rows.push(Number::value(
         "lower",
-        "lower bound η_* (Theorem 3.3)",
+        "hSGD lower bound η_* (Theorem 3.3)",
         b.lower,
         if b.lower_valid {
             format_value(b.lower)
@@ -300,6 +304,8 @@ fn theory_section(report: &Report) -> Section {
                 Verdict::Inside => "inside",
                 Verdict::AboveUpper => "above",
                 Verdict::BelowLower => "below",
+                Verdict::Inconclusive => "inconclusive",
+                Verdict::NoPowerLawTail => "no power-law tail seen",
             };
             s.rows.push(Number::value(
                 &format!("{}_measured", sim.method),
@@ -310,11 +316,147 @@ fn theory_section(report: &Report) -> Section {
         }
     }
     s.notes.push(
-        "These are the tail index of the diffusion model (hSGD), not of discrete SGD: \
+        "η* and η_* bound the tail index of the diffusion model (hSGD), not of discrete SGD: \
          SGD on the paper's own settings can sit above them (MATH.md §5.4)."
             .into(),
     );
+    index_rows(report, &mut s);
     s
+}
+
+/// The normal quantile of a two-sided 95% interval.
+const Z_95: f64 = 1.959_963_984_540_054;
+
+/// α_SGD of `index` as displayed: "3.1 ± 0.05", "> 16 (…)", "< 0.25: SGD does not
+/// settle (…)", or that no root was found.
+pub fn index_text(index: &SgdIndex) -> String {
+    let f = format_value;
+    if let Some(alpha) = index.alpha {
+        match index.alpha_std_err {
+            Some(se) => format!("{} ± {}", f(alpha), f(se)),
+            None => f(alpha),
+        }
+    } else if let Some(bound) = index.alpha_lower_bound {
+        format!("> {} (Λ̂(s) < 0 for every s ≤ {})", f(bound), f(bound))
+    } else if let Some(bound) = index.alpha_upper_bound {
+        format!(
+            "< {}: SGD does not settle (Λ̂(s) > 0 down to s = {})",
+            f(bound),
+            f(bound)
+        )
+    } else {
+        "no root of Λ̂ found".into()
+    }
+}
+
+/// The row of an α_SGD: its value with the standard error and the 95% interval
+/// (`se`, `lo`, `hi`), or, when no root was bracketed, no value and the bound as
+/// `lower_bound` (α_SGD > s_max) or `upper_bound` (α_SGD < 0.25).
+fn index_row(key: &str, label: &str, index: &SgdIndex) -> Number {
+    let mut row = Number::text(key, label, index_text(index));
+    if let Some(alpha) = index.alpha {
+        row.value = Some(alpha);
+        if let Some(se) = index.alpha_std_err {
+            row.details.push(("se", se));
+            row.details.push(("lo", alpha - Z_95 * se));
+            row.details.push(("hi", alpha + Z_95 * se));
+        }
+    } else if let Some(bound) = index.alpha_lower_bound {
+        row.details.push(("lower_bound", bound));
+    } else if let Some(bound) = index.alpha_upper_bound {
+        row.details.push(("upper_bound", bound));
+    }
+    if !index.converged {
+        row.text.push_str(" (not converged)");
+    }
+    row
+}
+
+/// SGD's own tail index α_SGD (MATH.md §4.3) beside the diffusion model's bounds: keys
+/// `alpha_sgd` (see [`index_row`]), `gamma_alpha_2`, `lambda_2_exact`, `lambda_2_mc`
+/// (Λ̂(2) with `se`), `sgd_index_mixing` (K·θ_min) and `alpha_sgd_restricted`. While the
+/// page still computes it, `alpha_sgd` says so.
+fn index_rows(report: &Report, s: &mut Section) {
+    if report.sgd.is_none() {
+        return;
+    }
+    let label = "SGD's own tail index α_SGD (Kesten–Goldie, discrete SGD)";
+    let Some(index) = &report.sgd_index else {
+        match &report.sgd_index_note {
+            Some(note) => s.notes.push(note.clone()),
+            None => s
+                .rows
+                .push(Number::text("alpha_sgd", label, "computing…".into())),
+        }
+        return;
+    };
+    s.rows.push(index_row("alpha_sgd", label, index));
+    if let Some(gamma) = index.gamma_alpha_2 {
+        let side = if report.bounds.gamma < gamma {
+            "below it: SGD's variance is finite"
+        } else {
+            "not below it: SGD's variance is infinite"
+        };
+        s.rows.push(Number::value(
+            "gamma_alpha_2",
+            "γ at which α_SGD = 2 (SGD's second-moment threshold)",
+            gamma,
+            format!(
+                "{} (γ = {} is {side})",
+                format_value(gamma),
+                format_value(report.bounds.gamma)
+            ),
+        ));
+    }
+    if let Some(exact) = index.lambda_2_exact {
+        s.rows.push(Number::value(
+            "lambda_2_exact",
+            "Λ(2) = log ρ(T), exact",
+            exact,
+            format_value(exact),
+        ));
+    }
+    if let Some(p) = index.lambda.iter().find(|p| p.s == 2.0) {
+        let mut row = Number::value(
+            "lambda_2_mc",
+            "Λ̂(2), Monte Carlo (checks the exact value)",
+            p.value,
+            format!("{} ± {}", format_value(p.value), format_value(p.std_err)),
+        );
+        row.details.push(("se", p.std_err));
+        s.rows.push(row);
+    }
+    let mixing = if index.converged {
+        format!("{}: converged", format_value(index.mixing))
+    } else {
+        format!(
+            "{}: not converged (needs ≥ {})",
+            format_value(index.mixing),
+            format_value(crate::sgd_index::MIXING_TARGET)
+        )
+    };
+    s.rows.push(Number::value(
+        "sgd_index_mixing",
+        &format!("mixing K·θ_min of the walkers (K = {} steps)", index.steps),
+        index.mixing,
+        mixing,
+    ));
+    if let Some(restricted) = &index.restricted {
+        s.rows.push(index_row(
+            "alpha_sgd_restricted",
+            &format!(
+                "α_SGD on the {} of {} directions that mix within K steps",
+                restricted.directions, index.rank
+            ),
+            restricted,
+        ));
+    }
+    s.notes.push(
+        "α_SGD is the stationary tail index of discrete SGD itself, the root of Λ(s) by \
+         Monte Carlo (± its standard error; MATH.md §4.3). Kesten's power law holds only far \
+         in the tail, so a measured index above α_SGD at feasible sample sizes is expected."
+            .into(),
+    );
 }
 
 /// The row of one estimate: its α with the standard error, k and interval it has, or an
@@ -712,6 +854,40 @@ pub(crate) mod tests {
         report
     }
 
+    /// An α_SGD on 50 directions: a root with s.e. 0.1, or only a lower bound.
+    pub(crate) fn sgd_index(alpha: Option<f64>, lower: Option<f64>, converged: bool) -> SgdIndex {
+        SgdIndex {
+            alpha,
+            alpha_lower_bound: lower,
+            alpha_upper_bound: None,
+            alpha_std_err: alpha.map(|_| 0.1),
+            lambda: vec![
+                crate::sgd_index::LambdaPoint {
+                    s: 2.0,
+                    value: -0.25,
+                    std_err: 0.002,
+                },
+                crate::sgd_index::LambdaPoint {
+                    s: 4.0,
+                    value: 0.5,
+                    std_err: 0.004,
+                },
+            ],
+            lambda_2_exact: Some(-0.2497),
+            gamma_alpha_2: Some(0.1638),
+            converged,
+            mixing: if converged { 20.0 } else { 1.5 },
+            directions: 50,
+            rank: 50,
+            steps: 4000,
+            burn_in: 2000,
+            walkers: 500,
+            replicas: 8,
+            s_max: 16.0,
+            restricted: None,
+        }
+    }
+
     fn row<'a>(rows: &'a [Number], key: &str) -> &'a Number {
         rows.iter()
             .find(|n| n.key == key)
@@ -865,14 +1041,21 @@ pub(crate) mod tests {
         let hsgd_only = numbers(&small_report(Method::Hsgd), 1.0);
         assert!(hsgd_only.iter().any(|n| n.key == "hsgd_runs"));
         assert!(!hsgd_only.iter().any(|n| n.key.starts_with("sgd_")));
-        // The only text rows are the data's name and the verdicts.
+        // The only text rows are the data's name, the verdicts, and α_SGD when it has
+        // only a bound.
         for n in sgd_only.iter().filter(|n| n.value.is_none()) {
             assert!(
-                n.key == "data" || n.key == "sgd_verdict",
+                n.key == "data"
+                    || n.key == "sgd_verdict"
+                    || n.key.starts_with("alpha_sgd")
+                        && n.details.iter().any(|(name, _)| name.ends_with("_bound")),
                 "text row {}",
                 n.key
             );
         }
+        assert!(!numbers(&small_report(Method::Hsgd), 1.0)
+            .iter()
+            .any(|n| n.key.contains("alpha_sgd") || n.key.contains("lambda_2")));
     }
 
     #[test]
@@ -996,5 +1179,84 @@ pub(crate) mod tests {
         assert_eq!(format_ms(2250.0), "2.25 s");
         assert_eq!(time_key("data + svd"), "time_data_svd");
         assert_eq!(time_key("sgd simulation"), "time_sgd_simulation");
+    }
+
+    #[test]
+    fn alpha_sgd_rows_beside_the_bounds() {
+        let mut report = small_report(Method::Sgd);
+        report.sgd_index = Some(sgd_index(Some(3.5), None, true));
+        let theory = sections(&report, 0.0).remove(1);
+        assert_eq!(theory.id, "theory");
+        let alpha = row(&theory.rows, "alpha_sgd");
+        assert_eq!(alpha.value, Some(3.5));
+        assert_eq!(alpha.text, "3.5 ± 0.1");
+        assert_eq!(alpha.details[0], ("se", 0.1));
+        assert!((alpha.details[1].1 - (3.5 - Z_95 * 0.1)).abs() < 1e-12);
+        assert!((alpha.details[2].1 - (3.5 + Z_95 * 0.1)).abs() < 1e-12);
+        assert_eq!(row(&theory.rows, "gamma_alpha_2").value, Some(0.1638));
+        assert!(row(&theory.rows, "gamma_alpha_2")
+            .text
+            .ends_with("is below it: SGD's variance is finite)"));
+        assert_eq!(row(&theory.rows, "lambda_2_exact").value, Some(-0.2497));
+        let mc = row(&theory.rows, "lambda_2_mc");
+        assert_eq!((mc.value, mc.text.as_str()), (Some(-0.25), "-0.25 ± 0.002"));
+        assert_eq!(row(&theory.rows, "sgd_index_mixing").text, "20: converged");
+        assert!(!theory.rows.iter().any(|n| n.key == "alpha_sgd_restricted"));
+        // The labels say whose index each is.
+        assert!(alpha.label.contains("discrete SGD"));
+        assert!(row(&theory.rows, "upper").label.starts_with("hSGD"));
+        assert!(theory.notes.iter().any(|n| n.contains("expected")));
+        let html = panel_html(&report, 0.0);
+        assert!(html.contains(r#"data-key="alpha_sgd" data-value="3.5" data-se="0.1""#));
+    }
+
+    #[test]
+    fn alpha_sgd_bounds_convergence_and_the_restricted_index() {
+        let mut report = small_report(Method::Sgd);
+        let mut index = sgd_index(None, Some(16.0), false);
+        let mut restricted = sgd_index(Some(7.25), None, true);
+        restricted.directions = 46;
+        index.restricted = Some(Box::new(restricted));
+        report.sgd_index = Some(index);
+        let rows = numbers(&report, 0.0);
+        let alpha = row(&rows, "alpha_sgd");
+        assert_eq!(alpha.value, None);
+        assert_eq!(alpha.details, vec![("lower_bound", 16.0)]);
+        assert_eq!(
+            alpha.text,
+            "> 16 (Λ̂(s) < 0 for every s ≤ 16) (not converged)"
+        );
+        assert_eq!(
+            row(&rows, "sgd_index_mixing").text,
+            "1.5: not converged (needs ≥ 10)"
+        );
+        let restricted = row(&rows, "alpha_sgd_restricted");
+        assert_eq!(restricted.value, Some(7.25));
+        assert!(restricted.label.contains("46 of 50 directions"));
+        let html = panel_html(&report, 0.0);
+        assert!(
+            html.contains(r#"data-key="alpha_sgd" data-lower_bound="16""#),
+            "{html}"
+        );
+        // SGD does not settle: Λ̂ > 0 down to the smallest s.
+        let mut below = sgd_index(None, None, true);
+        below.alpha_upper_bound = Some(0.25);
+        assert_eq!(
+            index_text(&below),
+            "< 0.25: SGD does not settle (Λ̂(s) > 0 down to s = 0.25)"
+        );
+        assert_eq!(
+            index_text(&sgd_index(None, None, true)),
+            "no root of Λ̂ found"
+        );
+        // Still computing on the page; or missing, with the reason.
+        report.sgd_index = None;
+        let pending = numbers(&report, 0.0);
+        assert_eq!(row(&pending, "alpha_sgd").text, "computing…");
+        assert!(!pending.iter().any(|n| n.key == "sgd_index_mixing"));
+        report.sgd_index_note = Some("α_SGD: over the budget".into());
+        let theory = sections(&report, 0.0).remove(1);
+        assert!(!theory.rows.iter().any(|n| n.key == "alpha_sgd"));
+        assert!(theory.notes.contains(&"α_SGD: over the budget".to_string()));
     }
 }

@@ -227,6 +227,11 @@ struct App {
     running: bool,
     /// `Fits` messages still expected for the report on screen (the worker is busy).
     fits_pending: usize,
+    /// The `Index` message (α_SGD) is still expected for the report on screen: the worker
+    /// is busy, its progress is shown and Cancel stops it.
+    index_pending: bool,
+    /// The last progress of the α_SGD stage (done, total).
+    index_progress: Option<(usize, usize)>,
     /// The γ slider moved while a job ran: run again once its plots are drawn.
     run_when_drawn: bool,
     posted_ms: f64,
@@ -320,6 +325,8 @@ fn try_start() -> Result<(), JsValue> {
         queued: false,
         running: false,
         fits_pending: 0,
+        index_pending: false,
+        index_progress: None,
         run_when_drawn: false,
         posted_ms: 0.0,
         shown: None,
@@ -603,11 +610,13 @@ fn request_run(app: &mut App) {
     if !show_input_errors(app) {
         return;
     }
-    if app.running || app.fits_pending > 0 {
+    if app.running || app.fits_pending > 0 || app.index_pending {
         // The worker is busy with the old job: replace it rather than wait.
         stop_worker(app);
     }
     app.fits_pending = 0;
+    app.index_pending = false;
+    app.index_progress = None;
     app.job += 1;
     app.running = true;
     set_running_ui(app, true);
@@ -658,6 +667,9 @@ fn post_job(app: &mut App) {
 
 fn cancel(app: &mut App) {
     app.run_when_drawn = false;
+    if !app.running && app.index_pending {
+        return cancel_stages(app);
+    }
     if !app.running {
         return;
     }
@@ -673,6 +685,37 @@ fn cancel(app: &mut App) {
     set_running_ui(app, false);
     set_progress(app, 0, 1);
     set_text(&app.document, "status", "Cancelled.");
+}
+
+/// Cancel after the report is on screen: the worker still computes the fitted laws or
+/// α_SGD. The report stays; what was not computed says so (a note instead of
+/// "computing…"), and Run computes it again.
+fn cancel_stages(app: &mut App) {
+    stop_worker(app);
+    if !super::split::takes(&app.config) {
+        ensure_worker(app);
+    }
+    if let Some(shown) = app.shown.as_mut() {
+        if app.fits_pending > 0 {
+            for sim in [&mut shown.report.sgd, &mut shown.report.hsgd]
+                .into_iter()
+                .flatten()
+                .filter(|sim| sim.fits.is_none())
+            {
+                sim.notes
+                    .push("fits: cancelled (Run computes them again)".into());
+            }
+        }
+        super::stages::cancel_index(&mut shown.report);
+    }
+    app.fits_pending = 0;
+    app.index_pending = false;
+    app.index_progress = None;
+    set_running_ui(app, false);
+    set_progress(app, 0, 1);
+    redraw(app);
+    show_numbers(app);
+    show_done_status(app);
 }
 
 fn on_worker_message(app: &mut App, event: &MessageEvent) {
@@ -694,6 +737,8 @@ fn on_worker_message(app: &mut App, event: &MessageEvent) {
 fn is_stale(app: &App, message: &FromWorker) -> bool {
     match message {
         FromWorker::Fits { job, .. } => *job != app.job || app.fits_pending == 0,
+        FromWorker::Index { job, .. } => *job != app.job || !app.index_pending,
+        FromWorker::Progress { job, .. } => *job != app.job || !(app.running || app.index_pending),
         other => other
             .job()
             .is_some_and(|job| job != app.job || !app.running),
@@ -720,6 +765,12 @@ fn handle_reply(app: &mut App, message: FromWorker) {
                 post_job(app);
             }
         }
+        FromWorker::Progress { done, total, .. } if !app.running => {
+            // The α_SGD stage, after the report.
+            app.index_progress = Some((done, total));
+            set_progress(app, done, total);
+            show_done_status(app);
+        }
         FromWorker::Progress { done, total, .. } => {
             if super::now_ms() - app.posted_ms < PROGRESS_DELAY_MS {
                 return;
@@ -734,10 +785,12 @@ fn handle_reply(app: &mut App, message: FromWorker) {
         FromWorker::Done { report, .. } => {
             let wall_ms = super::now_ms() - app.posted_ms;
             app.running = false;
-            set_running_ui(app, false);
             set_progress(app, 1, 1);
             mark_finished(app);
             app.fits_pending = super::stages::fits_expected(&report);
+            app.index_pending = super::stages::index_expected(&report);
+            app.index_progress = None;
+            set_running_ui(app, false);
             app.shown = Some(Shown {
                 report: *report,
                 wall_ms,
@@ -766,6 +819,19 @@ fn handle_reply(app: &mut App, message: FromWorker) {
             if app.fits_pending == 0 {
                 super::stages::mark(&format!("hsgd-fits-job-{}", app.job));
             }
+        }
+        FromWorker::Index { stage, .. } => {
+            if let Some(shown) = app.shown.as_mut() {
+                super::stages::merge_index(&mut shown.report, *stage);
+            }
+            app.index_pending = false;
+            app.index_progress = None;
+            set_running_ui(app, false);
+            set_progress(app, 1, 1);
+            redraw(app);
+            show_numbers(app);
+            show_done_status(app);
+            super::stages::mark(&format!("hsgd-index-job-{}", app.job));
         }
         FromWorker::Error { field, message, .. } => finish_with_error(app, &field, &message),
         // Sweep replies come from the sweep's own workers (`super::sweep`), never this one.
@@ -807,6 +873,8 @@ fn is_current_worker(app: &App, event: &Event) -> bool {
 fn finish_with_error(app: &mut App, field: &str, message: &str) {
     app.running = false;
     app.queued = false;
+    app.fits_pending = 0;
+    app.index_pending = false;
     set_running_ui(app, false);
     set_progress(app, 0, 1);
     set_text(&app.document, "status", "Stopped: see the message.");
@@ -827,9 +895,10 @@ fn mark_finished(app: &App) {
     }
 }
 
-/// The status line of a finished job: its runs and time, and whether the fitted laws are
-/// still on their way (the second stage, `super::stages`). `data-fits-job` on the status
-/// names the last job whose fits have all arrived, for tests and scripts.
+/// The status line of a finished job: its runs and time, and whether the fitted laws or
+/// α_SGD are still on their way (the later stages, `super::stages`). `data-fits-job` on
+/// the status names the last job whose fits have all arrived, `data-index-job` the last
+/// job whose α_SGD has arrived (or that needs none: hSGD only), for tests and scripts.
 fn show_done_status(app: &App) {
     let Some(shown) = &app.shown else {
         return;
@@ -841,17 +910,40 @@ fn show_done_status(app: &App) {
         .or(report.hsgd.as_ref())
         .map_or(0, |s| s.runs);
     let mut text = format!("{runs} runs in {}.", format_ms(shown.wall_ms));
+    let status = element(&app.document, "status");
     if app.fits_pending > 0 {
         text.push_str(" Fitting the laws…");
-    } else if let Some(status) = element(&app.document, "status") {
-        let _ = status.set_attribute("data-fits-job", &app.job.to_string());
+    } else {
+        if let Some(status) = &status {
+            let _ = status.set_attribute("data-fits-job", &app.job.to_string());
+        }
+        if app.index_pending {
+            text.push_str(&index_status(app.index_progress));
+        } else if report.sgd_index_note.as_deref() == Some(super::stages::INDEX_CANCELLED) {
+            text.push_str(" α_SGD cancelled.");
+        } else if let Some(status) = &status {
+            let _ = status.set_attribute("data-index-job", &app.job.to_string());
+        }
     }
     set_text(&app.document, "status", &text);
 }
 
+/// The status of the α_SGD stage, with its progress once the worker has reported some.
+fn index_status(progress: Option<(usize, usize)>) -> String {
+    match progress {
+        Some((done, total)) if total > 0 => format!(
+            " Computing SGD's own tail index α_SGD… {}%",
+            (100 * done.min(total)) / total
+        ),
+        _ => " Computing SGD's own tail index α_SGD…".into(),
+    }
+}
+
+/// The Cancel button and `aria-busy`: Cancel is enabled while a job runs and while its
+/// α_SGD stage computes (after the plots are drawn); the page is busy only while it runs.
 fn set_running_ui(app: &App, running: bool) {
     if let Some(cancel) = element(&app.document, "cancel") {
-        let _ = if running {
+        let _ = if running || app.index_pending {
             cancel.remove_attribute("disabled")
         } else {
             cancel.set_attribute("disabled", "")

@@ -18,7 +18,10 @@ use crate::analysis::SimReport;
 use crate::config::{Basis, Config};
 use crate::distributions::FittedLaw;
 use crate::fits::{qq_points, Fits, QqPoint};
-use crate::plots::{self, Bars, Curve, Histogram, LossSeries, QqSeries, Style, TailLine};
+use crate::plots::{
+    self, index_band, index_tail_line, Bars, Curve, Histogram, LossSeries, QqSeries, Style,
+    TailLine,
+};
 
 /// A canvas drawing area.
 pub type Area = DrawingArea<MeasuredCanvas, Shift>;
@@ -60,10 +63,14 @@ pub const PLOTS: &[PagePlot] = &[
     ),
     page_plot!(
         "tail",
-        "Tail on log-log axes, with the bounds and the Hill slope",
+        "Tail on log-log axes, with the bounds, α_SGD and the Hill slope",
         draw_tail
     ),
-    page_plot!("hill", "Hill plot, with the band of the bounds", draw_hill),
+    page_plot!(
+        "hill",
+        "Hill plot, with the band of the bounds and α_SGD",
+        draw_hill
+    ),
     page_plot!(
         "qq-t",
         "QQ plot against the fitted Student t",
@@ -227,6 +234,7 @@ fn draw_tail<DB: DrawingBackend>(
             dashed: true,
         },
     ];
+    lines.extend(index_tail_line(report));
     let mut anchor = (0.0, 0.0);
     if let Some(est) = &sim.estimates {
         if let (Some(alpha), Some(k)) = (est.hill.alpha, est.hill.k) {
@@ -262,6 +270,7 @@ fn draw_hill<DB: DrawingBackend>(
         // Short, so the legend leaves the peak of small k free; "(hSGD)" as in the tail
         // plot, the numbers panel says whose bounds these are.
         "bounds [η_*, η*] (hSGD)",
+        index_band(report).as_ref(),
         style,
     )
     .map_err(|e| e.to_string())

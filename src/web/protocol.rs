@@ -8,7 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::{FitStage, Report};
+use crate::analysis::{FitStage, IndexStage, Report};
 use crate::config::Config;
 use crate::error::Error;
 use crate::sgd::Simulation;
@@ -106,6 +106,15 @@ pub enum FromWorker {
         /// The fits of one method's sample.
         stage: Box<FitStage>,
     },
+    /// SGD's own tail index α_SGD of job `job`, sent after its `Fits` when SGD was
+    /// simulated (the Monte Carlo takes seconds, so it comes last and the page shows its
+    /// progress). The page merges it with [`crate::analysis::merge_index`].
+    Index {
+        /// Generation id.
+        job: u32,
+        /// α_SGD, or why it is missing.
+        stage: Box<IndexStage>,
+    },
     /// Job `job` failed with an error about `field`.
     Error {
         /// Generation id.
@@ -197,6 +206,7 @@ impl FromWorker {
             | FromWorker::Done { job, .. }
             | FromWorker::Error { job, .. }
             | FromWorker::Fits { job, .. }
+            | FromWorker::Index { job, .. }
             | FromWorker::RunPart { job, .. }
             | FromWorker::SweepPlan { job, .. }
             | FromWorker::SweepPoint { job, .. } => Some(*job),

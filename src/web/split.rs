@@ -38,6 +38,8 @@ struct SplitApp {
     /// `Fits` messages still to come from the worker that sent the job's `Done` (it stays
     /// busy until they are sent).
     fits_pending: usize,
+    /// The `Index` message (α_SGD) still to come from that worker, after its fits.
+    index_pending: bool,
     config: Config,
     csv: Option<String>,
     methods: Vec<&'static str>,
@@ -64,6 +66,14 @@ fn with_split(f: impl FnOnce(&mut SplitApp) -> Vec<FromWorker>) {
     }
 }
 
+impl SplitApp {
+    /// Whether a worker of the pool still computes for the current job (its runs, its
+    /// fits or its α_SGD).
+    fn busy(&self) -> bool {
+        self.running || self.fits_pending > 0 || self.index_pending
+    }
+}
+
 fn new_app() -> SplitApp {
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|event: MessageEvent| {
         with_split(|app| on_message(app, &event));
@@ -78,6 +88,7 @@ fn new_app() -> SplitApp {
         job: 0,
         running: false,
         fits_pending: 0,
+        index_pending: false,
         config: Config::default(),
         csv: None,
         methods: Vec::new(),
@@ -108,10 +119,11 @@ pub fn post(job: u32, config: &Config, csv: Option<&str>) -> bool {
             return false;
         };
         let app = slot.get_or_insert_with(new_app);
-        if app.running || app.fits_pending > 0 {
+        if app.busy() {
             app.pool.cancel();
         }
         app.fits_pending = 0;
+        app.index_pending = false;
         app.job = job;
         app.config = config.clone();
         app.csv = csv.map(str::to_string);
@@ -170,9 +182,10 @@ fn mark_status(workers: Option<usize>) {
 pub fn cancel() {
     SPLIT.with(|cell| {
         if let Ok(mut slot) = cell.try_borrow_mut() {
-            if let Some(app) = slot.as_mut().filter(|a| a.running || a.fits_pending > 0) {
+            if let Some(app) = slot.as_mut().filter(|a| a.busy()) {
                 app.running = false;
                 app.fits_pending = 0;
+                app.index_pending = false;
                 app.pool.cancel();
             }
         }
@@ -202,7 +215,12 @@ fn on_message(app: &mut SplitApp, event: &MessageEvent) -> Vec<FromWorker> {
         Err(e) => return fail(app, e.message),
     };
     let current = app.running && message.job().is_none_or(|job| job == app.job);
+    // After the report, the analysing worker computes α_SGD and reports its progress.
+    let index_stage = !app.running && app.index_pending && message.job() == Some(app.job);
     match message {
+        FromWorker::Progress { job, done, total } if index_stage => {
+            vec![FromWorker::Progress { job, done, total }]
+        }
         FromWorker::Ready => match app.pool.ready(slot) {
             Ok(()) => Vec::new(),
             Err(e) => fail(app, e),
@@ -240,9 +258,10 @@ fn on_message(app: &mut SplitApp, event: &MessageEvent) -> Vec<FromWorker> {
                 return Vec::new();
             }
             app.running = false;
-            // The worker goes on with the fitted laws, one `Fits` per method.
+            // The worker goes on with the fitted laws, one `Fits` per method, then α_SGD.
             app.fits_pending = super::stages::fits_expected(&report);
-            if app.fits_pending == 0 {
+            app.index_pending = super::stages::index_expected(&report);
+            if app.fits_pending == 0 && !app.index_pending {
                 let _ = app.pool.finished(slot);
             }
             // The same stage names as a single worker's report: the wall time until the
@@ -272,10 +291,19 @@ fn on_message(app: &mut SplitApp, event: &MessageEvent) -> Vec<FromWorker> {
                 return Vec::new();
             }
             app.fits_pending -= 1;
-            if app.fits_pending == 0 {
+            if app.fits_pending == 0 && !app.index_pending {
                 let _ = app.pool.finished(slot);
             }
             vec![FromWorker::Fits { job, stage }]
+        }
+        FromWorker::Index { job, stage } => {
+            if job != app.job || !app.index_pending {
+                return Vec::new();
+            }
+            app.index_pending = false;
+            app.fits_pending = 0;
+            let _ = app.pool.finished(slot);
+            vec![FromWorker::Index { job, stage }]
         }
         FromWorker::Error {
             job,

@@ -1,16 +1,39 @@
-//! The page's side of the two-stage results (issue 5, speed): the worker posts the report
-//! without the fitted laws first (`FromWorker::Done`), so the plots draw at once, then
-//! one `FromWorker::Fits` per simulated method, which [`merge`] puts into the report on
-//! screen. [`mark`] leaves `performance.mark` entries (`hsgd-plots-job-<id>` when a job's
-//! plots are first drawn, `hsgd-fits-job-<id>` when its fitted laws are drawn), which
-//! `tests/e2e/bench.mjs` reads to time the page.
+//! The page's side of the staged results: the worker posts the report without the fitted
+//! laws and without α_SGD first (`FromWorker::Done`), so the plots draw at once, then one
+//! `FromWorker::Fits` per simulated method, which [`merge`] puts into the report on
+//! screen, then, when SGD was simulated, `FromWorker::Index` with SGD's own tail index
+//! ([`merge_index`]; seconds of Monte Carlo, so it comes last, with its own progress and
+//! Cancel). [`mark`] leaves `performance.mark` entries (`hsgd-plots-job-<id>` when a job's
+//! plots are first drawn, `hsgd-fits-job-<id>` when its fitted laws are drawn,
+//! `hsgd-index-job-<id>` when α_SGD is), which `tests/e2e/bench.mjs` reads to time the page.
 
-use crate::analysis::{self, FitStage, Report};
+use crate::analysis::{self, FitStage, IndexStage, Report};
 
 /// How many `Fits` messages follow the `Done` of `report` (one per simulated method).
 pub fn fits_expected(report: &Report) -> usize {
     usize::from(report.sgd.is_some()) + usize::from(report.hsgd.is_some())
 }
+
+/// Whether an `Index` message follows the `Done` of `report` (α_SGD is computed whenever
+/// SGD was simulated, as `hsgd run` does).
+pub fn index_expected(report: &Report) -> bool {
+    report.sgd.is_some()
+}
+
+/// Merges α_SGD into the report on screen.
+pub fn merge_index(report: &mut Report, stage: IndexStage) {
+    analysis::merge_index(report, stage);
+}
+
+/// Marks α_SGD as not computed on the report on screen (its stage was cancelled): the
+/// numbers panel then says so instead of "computing".
+pub fn cancel_index(report: &mut Report) {
+    report.sgd_index = None;
+    report.sgd_index_note = Some(INDEX_CANCELLED.into());
+}
+
+/// The note of a cancelled α_SGD stage.
+pub const INDEX_CANCELLED: &str = "α_SGD: cancelled (Run computes it again)";
 
 /// Merges one method's fits into the report on screen.
 pub fn merge(report: &mut Report, stage: FitStage) {

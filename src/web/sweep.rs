@@ -387,7 +387,10 @@ fn on_message(app: &mut SweepApp, event: &MessageEvent) {
                 stop_with_error(app, &field, &message);
             }
         }
-        FromWorker::Done { .. } | FromWorker::Fits { .. } | FromWorker::RunPart { .. } => {
+        FromWorker::Done { .. }
+        | FromWorker::Fits { .. }
+        | FromWorker::Index { .. }
+        | FromWorker::RunPart { .. } => {
             let _ = app.pool.finished(slot);
         }
         FromWorker::Panic { message } => {
@@ -572,9 +575,13 @@ fn show_table(app: &SweepApp) {
         crate::config::Method::Hsgd => vec![("hsgd", "hSGD")],
         crate::config::Method::Both => vec![("sgd", "SGD"), ("hsgd", "hSGD")],
     };
+    let with_index = app.config.method != crate::config::Method::Hsgd;
     let mut html = format!(
         "<thead><tr><th scope=\"col\">{x_name}</th><th scope=\"col\">η_* lower</th><th scope=\"col\">η* upper</th>"
     );
+    if with_index {
+        html.push_str("<th scope=\"col\">α_SGD ± s.e.</th>");
+    }
     for (_, label) in &methods {
         html.push_str(&format!(
             "<th scope=\"col\">{label} Hill [95%]</th><th scope=\"col\">{label} k</th><th scope=\"col\">{label} diverged</th>"
@@ -592,7 +599,7 @@ fn show_table(app: &SweepApp) {
             fmt(*x)
         ));
         let Some(p) = point else {
-            let span = 3 + 3 * methods.len();
+            let span = 3 + 3 * methods.len() + usize::from(with_index);
             html.push_str(&format!(
                 "<td colspan=\"{span}\" class=\"waiting\">…</td></tr>"
             ));
@@ -604,6 +611,9 @@ fn show_table(app: &SweepApp) {
             format!("({}, γ ≥ γ̄)", fmt(p.lower))
         };
         html.push_str(&format!("<td>{lower}</td><td>{}</td>", fmt(p.upper)));
+        if with_index {
+            html.push_str(&format!("<td>{}</td>", index_cell(p)));
+        }
         for (name, _) in &methods {
             match p.methods.iter().find(|m| m.method == *name) {
                 Some(m) => {
@@ -630,6 +640,46 @@ fn show_table(app: &SweepApp) {
     }
     html.push_str("</tbody>");
     table.set_inner_html(&html);
+}
+
+/// The α_SGD cell of a point: "3.1 ± 0.05", "> 16", "< 0.25", marked "not converged"
+/// when the walkers did not mix, with the exact numbers in `data-alpha-sgd` (or
+/// `data-alpha-sgd-lower-bound` / `-upper-bound`) and `data-converged`; the note when it
+/// could not be computed.
+pub fn index_cell(p: &SweepPoint) -> String {
+    let Some(i) = &p.sgd_index else {
+        return escape(p.sgd_index_note.as_deref().unwrap_or("—"));
+    };
+    let (attribute, text) = if let Some(a) = i.alpha {
+        let se = i
+            .alpha_std_err
+            .map_or(String::new(), |se| format!(" ± {}", fmt(se)));
+        (
+            format!(" data-alpha-sgd=\"{a}\""),
+            format!("{}{se}", fmt(a)),
+        )
+    } else if let Some(b) = i.alpha_lower_bound {
+        (
+            format!(" data-alpha-sgd-lower-bound=\"{b}\""),
+            format!("&gt; {}", fmt(b)),
+        )
+    } else if let Some(b) = i.alpha_upper_bound {
+        (
+            format!(" data-alpha-sgd-upper-bound=\"{b}\""),
+            format!("&lt; {}", fmt(b)),
+        )
+    } else {
+        (String::new(), "no root".into())
+    };
+    let note = if i.converged {
+        ""
+    } else {
+        " <span class=\"muted\">not converged</span>"
+    };
+    format!(
+        "<span data-alpha-sgd-cell data-converged=\"{}\"{attribute}>{text}{note}</span>",
+        i.converged
+    )
 }
 
 fn redraw(app: &SweepApp) {

@@ -1,6 +1,7 @@
 //! The worker side: waits for [`ToWorker::Run`], runs the pipeline, and posts progress and
 //! the result (or the error) back, tagged with the job id: first the report without the
-//! fitted laws, then the fits of each method ([`handle_staged`]). A panic is posted as
+//! fitted laws, then the fits of each method, then SGD's own tail index α_SGD
+//! ([`handle_staged`]). A panic is posted as
 //! [`FromWorker::Panic`] before the wasm instance traps, so the page can say what happened
 //! and start a fresh worker.
 
@@ -235,9 +236,11 @@ pub fn handle(text: &str) -> FromWorker {
 }
 
 /// Runs one request, posting each reply as it is ready. A whole run (`Run`) or the
-/// analysis of a split run (`Analyse`) goes in two stages: `Done` with the report without
-/// the fitted laws (the page draws at once), then one `Fits` per simulated method; the
-/// same numbers as [`handle`]. Every other request has one reply, [`handle`]'s.
+/// analysis of a split run (`Analyse`) goes in stages: `Done` with the report without
+/// the fitted laws and without α_SGD (the page draws at once), then one `Fits` per
+/// simulated method, then `Index` when SGD was simulated (the slowest stage, with its own
+/// progress); together the same numbers as [`handle`]. Every other request has one reply,
+/// [`handle`]'s.
 pub fn handle_staged(text: &str, send: &mut dyn FnMut(&FromWorker)) {
     let request = match ToWorker::decode(text) {
         Ok(request @ (ToWorker::Run { .. } | ToWorker::Analyse { .. })) => request,
@@ -245,16 +248,25 @@ pub fn handle_staged(text: &str, send: &mut dyn FnMut(&FromWorker)) {
     };
     let job = request.job();
     let mut observer = WorkerObserver::new(job);
-    let report = match request {
+    let (config, csv, report) = match request {
         ToWorker::Run { config, csv, .. } => {
-            analysis::run_without_fits(&config, csv.as_deref(), &mut observer)
+            let report = analysis::run_without_fits(&config, csv.as_deref(), &mut observer);
+            (config, csv, report)
         }
         ToWorker::Analyse {
             config,
             csv,
             simulations,
             ..
-        } => analysis::report_from_simulations(&config, csv.as_deref(), simulations, &mut observer),
+        } => {
+            let report = analysis::report_from_simulations(
+                &config,
+                csv.as_deref(),
+                simulations,
+                &mut observer,
+            );
+            (config, csv, report)
+        }
         _ => return send(&handle(text)),
     };
     let report = match report {
@@ -273,6 +285,35 @@ pub fn handle_staged(text: &str, send: &mut dyn FnMut(&FromWorker)) {
                 stage: Box::new(stage),
             });
         }
+    }
+    if report.sgd.is_some() {
+        let stage = index_stage(job, &config, csv.as_deref());
+        send(&FromWorker::Index {
+            job,
+            stage: Box::new(stage),
+        });
+    }
+}
+
+/// α_SGD of `config` on this worker, as [`analysis::run`] computes it (the same
+/// [`analysis::index_params`], so the same numbers as `hsgd run`), with its progress
+/// posted under `job`. Never an error: the page is told why α_SGD is missing instead.
+fn index_stage(job: u32, config: &Config, csv: Option<&str>) -> analysis::IndexStage {
+    let mut observer = WorkerObserver::new(job);
+    let missing = |message: String| analysis::IndexStage {
+        index: None,
+        note: Some(format!("α_SGD: {message}")),
+        ms: 0.0,
+    };
+    let prepared = match cached_prepared(config, csv) {
+        Ok(prepared) => prepared,
+        Err(e) => return missing(e.message),
+    };
+    match analysis::index_stage(config, &prepared, &mut observer) {
+        Ok(Some(stage)) => stage,
+        Ok(None) => missing("SGD was not simulated".into()),
+        // The worker's observer never cancels (the page terminates the worker instead).
+        Err(e) => missing(e.message),
     }
 }
 
