@@ -7,6 +7,8 @@
 //!   otherwise `Problem::synthetic(1797, 64, 1)` (same cost: the work does not depend on the
 //!   values).
 //! - hSGD coordinate updates per second for d = 64 and d = 200 (r = d).
+//! - α_SGD (`sgd_index`) for the default page and for the digits at γ = 0.1
+//!   (`cargo bench --bench sim -- sgd_index`).
 
 // Native only: criterion is a native dev-dependency, and `cargo clippy --target
 // wasm32-unknown-unknown --all-targets` (make test) compiles this bench too.
@@ -204,7 +206,33 @@ mod native {
         group.finish();
     }
 
-    criterion_group!(benches, sgd_digits, hsgd_updates);
+    /// SGD's own tail index α_SGD (population Monte Carlo, MATH.md §4.3) with the page's
+    /// settings (`analysis::index_params`): the default page's problem, and the digits at
+    /// the paper's γ = 0.1 (not converged there: the budget caps the walker steps).
+    fn sgd_index(c: &mut Criterion) {
+        use hsgd::analysis::{self, Silent};
+        use hsgd::config::{Config, DataKind};
+        let mut group = c.benchmark_group("sgd_index");
+        group.sample_size(10);
+        group.measurement_time(Duration::from_secs(10));
+        let default = Config::default();
+        let mut digits = Config::default();
+        digits.data = DataKind::Digits;
+        digits.gamma = 0.1;
+        digits.steps = 10_000;
+        for (name, config) in [("default page", default), ("digits gamma=0.1", digits)] {
+            let prepared = analysis::prepare(&config, None).unwrap();
+            group.bench_function(name, |bench| {
+                bench.iter(|| {
+                    let index = analysis::sgd_index(&config, &prepared, &mut Silent).unwrap();
+                    black_box(index.alpha)
+                })
+            });
+        }
+        group.finish();
+    }
+
+    criterion_group!(benches, sgd_digits, hsgd_updates, sgd_index);
 
     pub fn main() {
         if std::env::var_os("HSGD_CPU_TIME").is_some() {

@@ -21,6 +21,8 @@ use wasm_bindgen_test::*;
 wasm_bindgen_test_configure!(run_in_browser);
 
 const FIXTURE: &str = include_str!("fixtures/sgd_index.json");
+const KESTEN_DATA: &str = include_str!("fixtures/kesten/data.csv");
+const KESTEN_REFERENCE: &str = include_str!("fixtures/kesten/reference.json");
 
 /// The anchors' data: 200 × 4 synthetic rows (rank 4, so E[M^{⊗4}] is 256 × 256), ridge
 /// δ = 0.01, B = 1.
@@ -76,8 +78,8 @@ fn alpha_is_four_where_the_fourth_moment_map_has_radius_one() {
         "α_SGD = {alpha} at γ = {gamma_4}"
     );
     assert!(index.converged, "K·θ_min = {}", index.mixing);
-    // Λ̂(4) against the exact 0: its standard error plus the cloning bias O(1/N), which
-    // is about 0.005 here with 500 walkers (0.002 with 2000).
+    // Λ̂(4) against the exact 0: its standard error plus what the Richardson step leaves of
+    // the cloning bias O(1/N) (0.005 here with 500 walkers before that step).
     let (value, se) = lambda_at(&index, 4.0);
     assert!(value.abs() < 4.0 * se + 0.01, "Λ̂(4) = {value} ± {se}");
 }
@@ -154,4 +156,33 @@ fn same_seed_same_bits_on_every_target() {
         got, stored,
         "the numbers changed (or differ on this target)"
     );
+}
+
+/// The exact second- and fourth-moment growth on `tests/fixtures/kesten/data.csv` against
+/// numpy's explicit Kronecker matrices (`make_fixtures.py`).
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
+fn exact_growth_matches_numpy() {
+    let reference: serde_json::Value = serde_json::from_str(KESTEN_REFERENCE).unwrap();
+    let delta = reference["delta"].as_f64().unwrap();
+    let problem =
+        Problem::from_csv(KESTEN_DATA, None, hsgd::config::Preprocess::None).expect("the CSV");
+    let spectrum = Spectrum::new(&problem).unwrap();
+    let map = SecondMomentMap::new(&problem, &spectrum, 1, delta, false).unwrap();
+    for pair in reference["lambda_2"].as_array().unwrap() {
+        let (gamma, expected) = (pair[0].as_f64().unwrap(), pair[1].as_f64().unwrap());
+        let got = map.range_spectral_radius(gamma).unwrap().ln();
+        assert!(
+            (got - expected).abs() < 1e-10,
+            "Λ(2) at γ = {gamma}: {got} vs {expected}"
+        );
+    }
+    for pair in reference["lambda_4"].as_array().unwrap() {
+        let (gamma, expected) = (pair[0].as_f64().unwrap(), pair[1].as_f64().unwrap());
+        let got = fourth_moment_growth(&problem, &spectrum, gamma, delta).unwrap();
+        assert!(
+            (got - expected).abs() < 1e-10,
+            "Λ(4) at γ = {gamma}: {got} vs {expected}"
+        );
+    }
 }
