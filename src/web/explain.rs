@@ -639,9 +639,9 @@ fn index_html(report: &Report) -> String {
         let restricted = index.restricted.as_ref().and_then(|r| {
             alpha_formula("alpha_sgd_restricted", r).map(|f| {
                 format!(
-                    " On the {} of {} directions that do mix within K steps, the index the \
-                     finite experiment can see, {f}.",
-                    r.directions, index.rank
+                    " On the {} of {} directions that SGD's own K = {} steps do mix, the \
+                     index the finite experiment can see, {f}.",
+                    r.directions, index.rank, report.config.steps
                 )
             })
         });

@@ -437,7 +437,10 @@ fn index_rows(report: &Report, s: &mut Section) {
     };
     s.rows.push(Number::value(
         "sgd_index_mixing",
-        &format!("mixing K·θ_min of the walkers (K = {} steps)", index.steps),
+        &format!(
+            "mixing K·θ_min of the walkers (K = {} walker steps)",
+            index.steps
+        ),
         index.mixing,
         mixing,
     ));
@@ -445,8 +448,8 @@ fn index_rows(report: &Report, s: &mut Section) {
         s.rows.push(index_row(
             "alpha_sgd_restricted",
             &format!(
-                "α_SGD on the {} of {} directions that mix within K steps",
-                restricted.directions, index.rank
+                "α_SGD on the {} of {} directions that SGD's K = {} steps mix",
+                restricted.directions, index.rank, report.config.steps
             ),
             restricted,
         ));

@@ -132,6 +132,28 @@ export async function waitForFits(page, timeout = 120000) {
   return page.textContent('#status');
 }
 
+/**
+ * Waits until SGD's own tail index α_SGD of the last finished job has arrived (the stage
+ * after the fits, src/web/stages.rs; a job without SGD needs none) and returns the status
+ * line.
+ */
+export async function waitForIndex(page, timeout = 180000) {
+  await page.waitForFunction(() => {
+    const s = document.getElementById('status');
+    const job = s?.getAttribute('data-job') ?? null;
+    return job !== null && s.getAttribute('data-index-job') === job;
+  }, null, { timeout });
+  return page.textContent('#status');
+}
+
+/** The numbers panel's row `key` with every data-* attribute (null when absent). */
+export function readRow(page, key) {
+  return page.evaluate((key) => {
+    const dd = document.querySelector(`#numbers dd[data-key="${key}"]`);
+    return dd ? { text: dd.textContent, ...dd.dataset } : null;
+  }, key);
+}
+
 /** The numbers panel as { key: value } (values from data-value, text rows as text). */
 export function readNumbers(page) {
   return page.evaluate(() => Object.fromEntries(
