@@ -15,7 +15,9 @@ use crate::config::{
 };
 use crate::distributions::FittedLaw;
 use crate::error::{Error, Result};
-use crate::estimators::{self, AllEstimates};
+use crate::estimators::{
+    self, AllEstimates, RunBootstrap, RUN_BOOTSTRAP_LEVEL, RUN_BOOTSTRAP_REPLICATES,
+};
 use crate::fits::{self, Fits};
 use crate::hsgd::{Coupling, Hsgd, HsgdParams};
 use crate::pearson::{self, Chi};
@@ -33,6 +35,15 @@ pub trait Observer {
     fn progress(&mut self, done: usize, total: usize) -> bool;
 }
 
+/// The stream index (under the config's seed) whose first word seeds the run bootstrap:
+/// apart from the run indices 0, 1, 2, …, the estimators' permutation stream (u64::MAX)
+/// and the sweep's point seeds.
+pub const RUN_BOOTSTRAP_STREAM: u64 = u64::MAX - 1;
+
+fn one() -> usize {
+    1
+}
+
 /// An observer for tests and batch use: no clock, never cancels.
 pub struct Silent;
 
@@ -45,24 +56,128 @@ impl Observer for Silent {
     }
 }
 
-/// Where a measured tail index lies relative to the hSGD bounds [η_*, η*].
+/// Where a measured tail index lies relative to the hSGD bounds [η_*, η*]. In a
+/// [`SimReport`] it is stated only when the run-bootstrap interval of the index settles it
+/// (MATH.md §4.3, "Measuring tails from simulations, honestly"; [`Verdict::of_interval`]).
+///
+/// JSON values: `"below-lower"`, `"inside"`, `"above-upper"`, `"below-upper"`,
+/// `"inconclusive"`, `"no-power-law-tail"`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Verdict {
-    /// Heavier than the diffusion model's lower bound predicts.
+    /// `"below-lower"`: heavier than the diffusion model's lower bound predicts (the
+    /// whole interval lies below η_*).
     BelowLower,
-    /// Between the bounds, as Theorems 3.2–3.3 predict for hSGD.
+    /// `"inside"`: between the bounds, as Theorems 3.2–3.3 predict for hSGD (the whole
+    /// interval lies in [η_*, η*]).
     Inside,
-    /// Lighter than the diffusion model's upper bound (MATH.md §5.4: typical of discrete
-    /// SGD on the paper's settings).
+    /// `"above-upper"`: lighter than the diffusion model's upper bound (the whole interval
+    /// lies above η*; MATH.md §5.4: typical of discrete SGD on the paper's settings).
     AboveUpper,
-    /// Below the upper bound when the lower bound is not proven (γ ≥ γ̄): the only claim
-    /// the theory makes there, η ≤ η*, holds.
+    /// `"below-upper"`: below the upper bound when the lower bound is not proven (γ ≥ γ̄):
+    /// the only claim the theory makes there, η ≤ η*, holds (the whole interval lies
+    /// below η*).
     BelowUpper,
+    /// `"inconclusive"`: the interval straddles a bound; more runs would settle it
+    /// (`verdict_runs_needed`).
+    Inconclusive,
+    /// `"no-power-law-tail"`: the moment estimator's ξ interval reaches ξ ≤ 0, so the
+    /// sample shows no power-law tail and Hill's number is not a measured index.
+    NoPowerLawTail,
+}
+
+/// Where a measured tail index lies relative to SGD's own index α_SGD (MATH.md §4.3),
+/// stated only when the run-bootstrap interval of the index settles it
+/// ([`IndexVerdict::of_interval`]).
+///
+/// JSON values: `"above"`, `"inside"`, `"below"`, `"inconclusive"`,
+/// `"no-power-law-tail"`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum IndexVerdict {
+    /// `"above"`: the whole interval lies above α_SGD's interval (lighter tails at this
+    /// sample size; MATH.md §4.3 expects this when Kesten's power law sets in only far in
+    /// the tail).
+    Above,
+    /// `"inside"`: the whole interval lies inside α_SGD's interval α ± 1.96·s.e.
+    Inside,
+    /// `"below"`: the whole interval lies below α_SGD's interval (or below its lower bound
+    /// when only that is known): heavier tails than α_SGD.
+    Below,
+    /// `"inconclusive"`: the interval overlaps α_SGD's interval without lying inside it,
+    /// or α_SGD is known only as a bound that cannot decide the side.
+    Inconclusive,
+    /// `"no-power-law-tail"`: as [`Verdict::NoPowerLawTail`].
+    NoPowerLawTail,
+}
+
+/// The most runs a "runs needed" estimate states (the most a config accepts); a larger
+/// need is reported as this number, "more than".
+pub const RUNS_NEEDED_CAP: usize = 1_000_000;
+
+/// The runs that would make `interval` clear every boundary in `boundaries` that it
+/// straddles (lo ≤ b ≤ hi), from interval width ∝ 1/√R: with centre c and half-width h,
+/// R·(h/|c − b|)² for the boundary b nearest c, rounded up, at least R + 1, capped at
+/// [`RUNS_NEEDED_CAP`]. `None` when no boundary is straddled.
+pub fn runs_needed(interval: (f64, f64), boundaries: &[f64], runs: usize) -> Option<usize> {
+    let (lo, hi) = interval;
+    let (centre, half) = (0.5 * (lo + hi), 0.5 * (hi - lo));
+    let nearest = boundaries
+        .iter()
+        .filter(|b| b.is_finite() && lo <= **b && **b <= hi)
+        .map(|b| (centre - b).abs())
+        .min_by(f64::total_cmp)?;
+    let cap = RUNS_NEEDED_CAP as f64;
+    let ratio = half / nearest;
+    let need = runs as f64 * ratio * ratio;
+    let need = if need.is_finite() {
+        need.ceil().min(cap)
+    } else {
+        cap
+    };
+    Some((need as usize).max(runs + 1).min(RUNS_NEEDED_CAP))
+}
+
+/// "about N runs" (N to two significant digits) or "more than 1,000,000 runs".
+pub fn runs_needed_text(needed: usize) -> String {
+    if needed >= RUNS_NEEDED_CAP {
+        return format!("more than {} runs", thousands(RUNS_NEEDED_CAP));
+    }
+    let digits = needed.to_string().len() as u32;
+    let magnitude = 10usize.pow(digits.saturating_sub(2));
+    let rounded = needed.div_ceil(magnitude) * magnitude;
+    format!("about {} runs", thousands(rounded))
+}
+
+/// 1234567 → "1,234,567".
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A measured tail index with its run-bootstrap interval: what the verdicts compare.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Measured {
+    /// Hill's index on both tails.
+    pub alpha: f64,
+    /// Its 95% run-bootstrap interval (lo ≤ hi).
+    pub interval: (f64, f64),
+    /// The tail test passed: the moment estimator's ξ interval lies above 0.
+    pub power_law_tail: bool,
+    /// The runs R behind the interval.
+    pub runs: usize,
 }
 
 impl Verdict {
-    /// The verdict for a measured tail index `alpha` against `bounds`.
+    /// The verdict for a measured tail index `alpha` against `bounds`, from the point
+    /// estimate alone (no interval).
     pub fn of(alpha: f64, bounds: &Bounds) -> Verdict {
         if alpha > bounds.upper {
             Verdict::AboveUpper
@@ -75,23 +190,218 @@ impl Verdict {
         }
     }
 
-    /// One line for the page and the CLI.
+    /// The verdict of a measured index with its interval [lo, hi] against `bounds`, and
+    /// for an inconclusive one the runs that would settle it ([`runs_needed`]):
+    ///
+    /// - no power-law tail (the tail test failed) → [`Verdict::NoPowerLawTail`];
+    /// - lo > η* → above; when γ < γ̄ (`lower_valid`): hi < η_* → below, η_* ≤ lo and
+    ///   hi ≤ η* → inside; when γ ≥ γ̄: hi < η* → [`Verdict::BelowUpper`] (η_* is not
+    ///   proven there, so it is no boundary);
+    /// - otherwise [`Verdict::Inconclusive`].
+    pub fn of_interval(measured: &Measured, bounds: &Bounds) -> (Verdict, Option<usize>) {
+        if !measured.power_law_tail {
+            return (Verdict::NoPowerLawTail, None);
+        }
+        let (lo, hi) = measured.interval;
+        let (lower, upper) = (bounds.lower, bounds.upper);
+        if lo > upper {
+            return (Verdict::AboveUpper, None);
+        }
+        if bounds.lower_valid {
+            if hi < lower {
+                return (Verdict::BelowLower, None);
+            }
+            if lower <= lo && hi <= upper {
+                return (Verdict::Inside, None);
+            }
+            let needed = runs_needed(measured.interval, &[lower, upper], measured.runs);
+            (Verdict::Inconclusive, needed)
+        } else {
+            if hi < upper {
+                return (Verdict::BelowUpper, None);
+            }
+            let needed = runs_needed(measured.interval, &[upper], measured.runs);
+            (Verdict::Inconclusive, needed)
+        }
+    }
+
+    /// One line for a point estimate `alpha` and where it lies relative to the bounds
+    /// (the verdict of [`Verdict::of`]; an interval verdict reads
+    /// [`Verdict::interval_sentence`]).
     pub fn sentence(&self, method: &str, alpha: f64, bounds: &Bounds) -> String {
+        let measured = Measured {
+            alpha,
+            interval: (alpha, alpha),
+            power_law_tail: true,
+            runs: 0,
+        };
+        let text = self.interval_sentence(method, &measured, None, bounds);
+        let interval = format!(" (95% run-bootstrap interval [{alpha:.3}, {alpha:.3}])");
+        text.replacen(&interval, "", 1)
+    }
+
+    /// One line for the page and the CLI: the measured index, its run-bootstrap interval
+    /// and where it lies relative to the bounds (with the runs needed when inconclusive).
+    pub fn interval_sentence(
+        &self,
+        method: &str,
+        measured: &Measured,
+        runs_needed: Option<usize>,
+        bounds: &Bounds,
+    ) -> String {
         let range = format!("[{:.3}, {:.3}]", bounds.lower, bounds.upper);
+        let (alpha, (lo, hi)) = (measured.alpha, measured.interval);
+        let index =
+            format!("{method}: measured tail index {alpha:.3} (95% run-bootstrap interval [{lo:.3}, {hi:.3}])");
         match self {
-            Verdict::Inside => format!(
-                "{method}: measured tail index {alpha:.3} lies inside the diffusion-model bounds {range}"
-            ),
+            Verdict::Inside => format!("{index} lies inside the diffusion-model bounds {range}"),
             Verdict::AboveUpper => format!(
-                "{method}: measured tail index {alpha:.3} lies above the diffusion-model bounds {range}: lighter tails than hSGD predicts"
+                "{index} lies above the diffusion-model bounds {range}: lighter tails than hSGD predicts"
             ),
             Verdict::BelowUpper => format!(
-                "{method}: measured tail index {alpha:.3} lies below the diffusion-model upper bound {:.3}; the lower bound is proven only for γ < γ̄ = {:.4}",
+                "{index} lies below the diffusion-model upper bound {:.3}; the lower bound is proven only for γ < γ̄ = {:.4}",
                 bounds.upper, bounds.gamma_critical
             ),
             Verdict::BelowLower => format!(
-                "{method}: measured tail index {alpha:.3} lies below the diffusion-model bounds {range}: heavier tails than hSGD predicts"
+                "{index} lies below the diffusion-model bounds {range}: heavier tails than hSGD predicts"
             ),
+            Verdict::Inconclusive => {
+                let against = if bounds.lower_valid {
+                    format!("the diffusion-model bounds {range}")
+                } else {
+                    format!("the diffusion-model upper bound {:.3}", bounds.upper)
+                };
+                let more = runs_needed.map_or(String::new(), |n| {
+                    format!("; {} would settle it", runs_needed_text(n))
+                });
+                format!(
+                    "{index}: inconclusive at {} runs against {against}{more}",
+                    measured.runs
+                )
+            }
+            Verdict::NoPowerLawTail => no_tail_sentence(method, measured),
+        }
+    }
+}
+
+/// The sentence for a sample without a power-law tail.
+fn no_tail_sentence(method: &str, measured: &Measured) -> String {
+    format!(
+        "{method}: no power-law tail seen at {} runs (the moment estimator's 95% interval \
+         of ξ reaches ξ ≤ 0), so Hill's {:.3} is not a measured tail index",
+        measured.runs, measured.alpha
+    )
+}
+
+/// α_SGD as an interval for the comparison: α ± 1.96·s.e. when the root was found (± 0
+/// without a standard error); (L, ∞) when only the lower bound L is known; (0, U) when
+/// only the upper bound U is.
+pub fn index_interval(index: &SgdIndex) -> Option<(f64, f64)> {
+    if let Some(alpha) = index.alpha {
+        let half = Z_95 * index.alpha_std_err.unwrap_or(0.0);
+        return Some((alpha - half, alpha + half));
+    }
+    if let Some(lower) = index.alpha_lower_bound {
+        return Some((lower, f64::INFINITY));
+    }
+    index.alpha_upper_bound.map(|upper| (0.0, upper))
+}
+
+/// The normal quantile of a two-sided 95% interval.
+pub const Z_95: f64 = 1.959_963_984_540_054;
+
+impl IndexVerdict {
+    /// The verdict of a measured index with its interval [lo, hi] against α_SGD's interval
+    /// [a, b] ([`index_interval`]), and for an inconclusive one the runs that would settle
+    /// it:
+    ///
+    /// - no power-law tail → [`IndexVerdict::NoPowerLawTail`];
+    /// - lo > b (b finite) → above; hi < a → below; a ≤ lo and hi ≤ b (both finite) →
+    ///   inside;
+    /// - otherwise inconclusive, with [`runs_needed`] over the finite ends a, b that the
+    ///   interval straddles; when α_SGD is known only as a bound (b = ∞ or a = 0) and the
+    ///   interval lies on the side the bound cannot decide, no number of runs settles it
+    ///   (`None`).
+    pub fn of_interval(measured: &Measured, index: (f64, f64)) -> (IndexVerdict, Option<usize>) {
+        if !measured.power_law_tail {
+            return (IndexVerdict::NoPowerLawTail, None);
+        }
+        let (lo, hi) = measured.interval;
+        let (a, b) = index;
+        if b.is_finite() && lo > b {
+            return (IndexVerdict::Above, None);
+        }
+        if hi < a {
+            return (IndexVerdict::Below, None);
+        }
+        let bounded = b.is_finite() && a > 0.0;
+        if bounded && a <= lo && hi <= b {
+            return (IndexVerdict::Inside, None);
+        }
+        let centre = 0.5 * (lo + hi);
+        // With a one-sided α_SGD only its finite end decides, and only from one side.
+        let decisive: Vec<f64> = if bounded {
+            vec![a, b]
+        } else if b.is_finite() {
+            [b].into_iter().filter(|&b| centre > b).collect()
+        } else {
+            [a].into_iter().filter(|&a| centre < a).collect()
+        };
+        (
+            IndexVerdict::Inconclusive,
+            runs_needed(measured.interval, &decisive, measured.runs),
+        )
+    }
+
+    /// One line for the page and the CLI.
+    pub fn sentence(
+        &self,
+        method: &str,
+        measured: &Measured,
+        runs_needed: Option<usize>,
+        index: &SgdIndex,
+    ) -> String {
+        let (alpha, (lo, hi)) = (measured.alpha, measured.interval);
+        let target = match (
+            index.alpha,
+            index.alpha_lower_bound,
+            index.alpha_upper_bound,
+        ) {
+            (Some(a), _, _) => match index.alpha_std_err {
+                Some(se) => format!("α_SGD = {a:.3} ± {:.3}", Z_95 * se),
+                None => format!("α_SGD = {a:.3}"),
+            },
+            (None, Some(l), _) => format!("α_SGD > {l:.3}"),
+            (None, None, Some(u)) => format!("α_SGD < {u:.3}"),
+            _ => "α_SGD".to_string(),
+        };
+        let target = if index.converged {
+            target
+        } else {
+            format!("{target} (not converged: K·θ_min = {:.3})", index.mixing)
+        };
+        let head = format!(
+            "{method}: measured tail index {alpha:.3} (95% run-bootstrap interval [{lo:.3}, {hi:.3}])"
+        );
+        match self {
+            IndexVerdict::Above => format!(
+                "{head} lies above SGD's own index {target}: lighter at this sample size (Kesten's power law sets in far in the tail)"
+            ),
+            IndexVerdict::Inside => format!("{head} lies inside SGD's own index {target}"),
+            IndexVerdict::Below => format!(
+                "{head} lies below SGD's own index {target}: heavier tails than α_SGD"
+            ),
+            IndexVerdict::Inconclusive => {
+                let more = match runs_needed {
+                    Some(n) => format!("; {} would settle it", runs_needed_text(n)),
+                    None => "; no number of runs settles it against a one-sided bound".into(),
+                };
+                format!(
+                    "{head}: inconclusive at {} runs against SGD's own index {target}{more}",
+                    measured.runs
+                )
+            }
+            IndexVerdict::NoPowerLawTail => no_tail_sentence(method, measured),
         }
     }
 }
@@ -105,18 +415,47 @@ pub struct SimReport {
     pub runs: usize,
     /// Runs whose iterate overflowed.
     pub diverged: usize,
-    /// Mean of the inspected coordinate over the finished runs.
+    /// Iterates S kept per run (the config's `samples_per_run`; 1: the final iterate).
+    #[serde(default = "one")]
+    pub samples_per_run: usize,
+    /// Mean of the inspected coordinate over the kept iterates of the finished runs.
     pub mean: f64,
-    /// The inspected coordinate of each finished run's final iterate, centred (minus `mean`).
+    /// The inspected coordinate of each kept iterate, centred (minus `mean`): run by run,
+    /// S values per run in step order (with S = 1 the final iterates, one per run).
     pub centred: Vec<f64>,
-    /// Tail-index estimates of the centred coordinate (MATH.md §4.2).
+    /// Tail-index estimates of the centred coordinate (MATH.md §4.2); `hill.ci` and
+    /// `moment.ci` are the run-bootstrap intervals of `bootstrap`.
     pub estimates: Option<AllEstimates>,
+    /// Intervals from a bootstrap over whole runs ([`RUN_BOOTSTRAP_REPLICATES`] resamples,
+    /// 95%) for Hill's index on both tails and the moment estimator's ξ, and the tail test
+    /// (`power_law_tail`: the ξ interval lies above 0); MATH.md §4.3.
+    #[serde(default)]
+    pub bootstrap: Option<RunBootstrap>,
     /// Fitted laws of the centred coordinate with goodness of fit.
     pub fits: Option<Fits>,
-    /// Where Hill's estimate lies relative to the bounds.
+    /// Where Hill's index lies relative to the diffusion model's bounds, stated only when
+    /// its run-bootstrap interval settles it ([`Verdict::of_interval`]): `"below-lower"`,
+    /// `"inside"`, `"above-upper"`, `"below-upper"` (γ ≥ γ̄: only η ≤ η* is claimed),
+    /// `"inconclusive"` or `"no-power-law-tail"`.
     pub verdict: Option<Verdict>,
+    /// For an `"inconclusive"` verdict: about how many runs would settle it (interval width
+    /// ∝ 1/√R; capped at [`RUNS_NEEDED_CAP`]).
+    #[serde(default)]
+    pub verdict_runs_needed: Option<usize>,
     /// The verdict as a sentence.
     pub verdict_text: Option<String>,
+    /// Where Hill's index lies relative to SGD's own index α_SGD (MATH.md §4.3), set when
+    /// α_SGD is merged into the report ([`merge_index`]), for SGD only
+    /// ([`IndexVerdict::of_interval`]): `"above"`, `"inside"`, `"below"`,
+    /// `"inconclusive"` or `"no-power-law-tail"`.
+    #[serde(default)]
+    pub index_verdict: Option<IndexVerdict>,
+    /// For an `"inconclusive"` `index_verdict`: about how many runs would settle it.
+    #[serde(default)]
+    pub index_verdict_runs_needed: Option<usize>,
+    /// The verdict against α_SGD as a sentence.
+    #[serde(default)]
+    pub index_verdict_text: Option<String>,
     /// The steps at which the loss curve was recorded.
     pub loss_steps: Vec<usize>,
     /// f(x) at those steps, averaged over the first few runs.
@@ -263,6 +602,15 @@ pub fn prepare(config: &Config, csv: Option<&str>) -> Result<Prepared> {
             format!("runs × d exceeds the memory budget of {MAX_ITERATE_ENTRIES} stored values"),
         ));
     }
+    if config.sample_size().saturating_mul(problem.d()) > MAX_ITERATE_ENTRIES {
+        return Err(Error::new(
+            "samples_per_run",
+            format!(
+                "runs × samples per run × d exceeds the memory budget of {MAX_ITERATE_ENTRIES} \
+                 stored values; keep fewer samples per run"
+            ),
+        ));
+    }
     let spectrum = Spectrum::new(&problem)?;
     let bounds = BoundsModel::from_spectrum(&spectrum, config.gamma, config.batch, config.delta)?;
     Ok(Prepared {
@@ -272,16 +620,20 @@ pub fn prepare(config: &Config, csv: Option<&str>) -> Result<Prepared> {
     })
 }
 
-/// The α_SGD settings for `config`: its γ, B, δ, sampling scheme and seed, and the default
-/// Monte Carlo budget ([`IndexParams::new`]), the same on the page and in the CLI.
+/// The α_SGD settings for `config`: its γ, B, δ, sampling scheme, seed and steps (which
+/// directions the experiment mixes), and the default Monte Carlo budget
+/// ([`IndexParams::new`]), the same on the page and in the CLI.
 pub fn index_params(config: &Config) -> IndexParams {
-    IndexParams::new(
-        config.gamma,
-        config.batch,
-        config.delta,
-        config.replacement,
-        config.seed,
-    )
+    IndexParams {
+        experiment_steps: Some(config.steps),
+        ..IndexParams::new(
+            config.gamma,
+            config.batch,
+            config.delta,
+            config.replacement,
+            config.seed,
+        )
+    }
 }
 
 /// SGD's own tail index α_SGD for `config` (MATH.md §4.3), with progress and cancellation
@@ -340,11 +692,30 @@ pub fn index_stage(
     }))
 }
 
-/// Puts an [`index_stage`] into the report, as [`run`] would have.
+/// Puts an [`index_stage`] into the report, as [`run`] would have, with the verdict of
+/// SGD's measured index against α_SGD ([`IndexVerdict::of_interval`]) in the SGD section.
 pub fn merge_index(report: &mut Report, stage: IndexStage) {
     report.sgd_index = stage.index;
     report.sgd_index_note = stage.note;
     report.timings_ms.insert("sgd index".to_string(), stage.ms);
+    if let Some(sim) = report.sgd.as_mut() {
+        let judged = report
+            .sgd_index
+            .as_ref()
+            .and_then(|index| Some((index, index_interval(index)?, sim.measured()?)));
+        (
+            sim.index_verdict,
+            sim.index_verdict_runs_needed,
+            sim.index_verdict_text,
+        ) = match judged {
+            Some((index, interval, measured)) => {
+                let (verdict, needed) = IndexVerdict::of_interval(&measured, interval);
+                let text = verdict.sentence("SGD", &measured, needed, index);
+                (Some(verdict), needed, Some(text))
+            }
+            None => (None, None, None),
+        };
+    }
 }
 
 /// Runs the whole pipeline for `config`.
@@ -542,6 +913,7 @@ fn simulate_runs(
 ) -> Result<Simulation> {
     let record = Record {
         trajectory_run: None,
+        samples: config.sample_steps(),
         ..Record::default()
     };
     let result = if method == "sgd" {
@@ -698,7 +1070,8 @@ fn analyse(
     let label = if method == "sgd" { "SGD" } else { "hSGD" };
     let values = inspected_coordinate(config, prepared, simulation);
     let diverged = simulation.diverged.len();
-    if values.len() < 2 {
+    let finished = simulation.finished.len();
+    if finished < 2 {
         return Err(Error::new(
             "gamma",
             format!(
@@ -717,37 +1090,107 @@ fn analyse(
         ));
     }
     let t0 = observer.now_ms();
-    let estimates = match estimators::estimate_all(&centred, config.hill_k, config.seed) {
+    let mut estimates = match estimators::estimate_all(&centred, config.hill_k, config.seed) {
         Ok(e) => Some(e),
         Err(e) => {
             notes.push(format!("tail-index estimators: {}", e.message));
             None
         }
     };
+    let bootstrap = match &mut estimates {
+        Some(e) => match tail_bootstrap(&centred, simulation.samples_per_run, e.hill.k, config) {
+            Ok(b) => {
+                e.hill = e.hill.clone().with_ci(&b.hill);
+                e.moment = e.moment.take().map(|m| m.with_ci(&b.moment));
+                Some(b)
+            }
+            Err(err) => {
+                notes.push(format!("run bootstrap: {}", err.message));
+                None
+            }
+        },
+        None => None,
+    };
     let t1 = observer.now_ms();
     timings.insert(format!("{method} estimators"), t1 - t0);
     // The fits are added by the caller (now, or later: see `run_without_fits`).
-    let alpha = estimates.as_ref().and_then(|e| e.hill.alpha);
-    let verdict = alpha.map(|a| Verdict::of(a, bounds));
-    let verdict_text = alpha
-        .zip(verdict)
-        .map(|(a, v)| v.sentence(label, a, bounds));
-    let loss_steps = simulation.times.clone();
-    let loss = simulation.mean_loss();
-    Ok(SimReport {
+    let mut report = SimReport {
         method: method.to_string(),
-        runs: values.len(),
+        runs: finished,
         diverged,
+        samples_per_run: simulation.samples_per_run,
         mean,
         centred,
         estimates,
+        bootstrap,
         fits: None,
-        verdict,
-        verdict_text,
-        loss_steps,
-        loss,
+        verdict: None,
+        verdict_runs_needed: None,
+        verdict_text: None,
+        index_verdict: None,
+        index_verdict_runs_needed: None,
+        index_verdict_text: None,
+        loss_steps: simulation.times.clone(),
+        loss: simulation.mean_loss(),
         notes,
-    })
+    };
+    if let Some(measured) = report.measured() {
+        let (verdict, needed) = Verdict::of_interval(&measured, bounds);
+        report.verdict = Some(verdict);
+        report.verdict_runs_needed = needed;
+        report.verdict_text = Some(verdict.interval_sentence(label, &measured, needed, bounds));
+    }
+    Ok(report)
+}
+
+/// The run bootstrap of a centred sample with `samples_per_run` values per run at the
+/// point estimate's k (`None`: no k, an error on `hill_k`), seeded by
+/// [`bootstrap_seed`]`(config.seed)`.
+///
+/// # Errors
+/// As [`estimators::run_bootstrap`].
+pub fn tail_bootstrap(
+    centred: &[f64],
+    samples_per_run: usize,
+    k: Option<usize>,
+    config: &Config,
+) -> Result<RunBootstrap> {
+    let k = k.ok_or_else(|| Error::new("hill_k", "the estimate has no k to bootstrap"))?;
+    estimators::run_bootstrap(
+        centred,
+        samples_per_run,
+        k,
+        RUN_BOOTSTRAP_REPLICATES,
+        RUN_BOOTSTRAP_LEVEL,
+        bootstrap_seed(config.seed),
+    )
+}
+
+/// The seed of the run bootstrap under the config's `seed`: the first word of
+/// `rng::stream(seed, RUN_BOOTSTRAP_STREAM)`, so its resamples do not reuse the runs'
+/// random numbers.
+pub fn bootstrap_seed(seed: u64) -> u64 {
+    use rand::Rng;
+    crate::rng::stream(seed, RUN_BOOTSTRAP_STREAM).next_u64()
+}
+
+impl SimReport {
+    /// Hill's index on both tails with its run-bootstrap interval and the tail test, when
+    /// both were computed: what the verdicts compare. An interval unbounded above (Hill's
+    /// ξ interval reaching 0) runs to ∞.
+    pub fn measured(&self) -> Option<Measured> {
+        let alpha = self.estimates.as_ref()?.hill.alpha?;
+        let bootstrap = self.bootstrap.as_ref()?;
+        Some(Measured {
+            alpha,
+            interval: (
+                bootstrap.hill.alpha_lo.unwrap_or(0.0),
+                bootstrap.hill.alpha_hi.unwrap_or(f64::INFINITY),
+            ),
+            power_law_tail: bootstrap.power_law_tail,
+            runs: self.runs,
+        })
+    }
 }
 
 /// The Pearson IV stationary law of the inspected SVD coordinate, centred at its mean
@@ -833,8 +1276,15 @@ mod tests {
             let stage = fit_stage(&split, method, &Silent).unwrap();
             merge_fits(&mut split, stage);
         }
+        // Then α_SGD and the verdict against it, as the page's worker adds them.
+        let stage = index_stage(&config, &prepared, &mut Silent)
+            .unwrap()
+            .unwrap();
+        merge_index(&mut split, stage);
+        assert!(split.sgd.as_ref().unwrap().index_verdict.is_some());
         for r in [&mut split, &mut whole] {
-            r.timings_ms.retain(|stage, _| !stage.ends_with(" fits"));
+            r.timings_ms
+                .retain(|stage, _| !stage.ends_with(" fits") && stage != "sgd index");
         }
         assert_eq!(split, whole);
         assert_eq!(split_runs(2, 4), vec![0..1, 1..2]);
@@ -855,6 +1305,11 @@ mod tests {
         let stage = fit_stage(&staged, "sgd", &Silent).unwrap();
         assert!(stage.fits.is_some() && stage.ms >= 0.0);
         merge_fits(&mut staged, stage);
+        let prepared = prepare(&config, None).unwrap();
+        let stage = index_stage(&config, &prepared, &mut Silent)
+            .unwrap()
+            .unwrap();
+        merge_index(&mut staged, stage);
         let keys = |r: &Report| r.timings_ms.keys().cloned().collect::<Vec<_>>();
         assert_eq!(keys(&full), keys(&staged));
         full.timings_ms.clear();
@@ -879,6 +1334,208 @@ mod tests {
         assert!(Verdict::BelowUpper
             .sentence("SGD", 1.5, &bounds)
             .contains("proven only for γ < γ̄"));
+    }
+
+    fn measured(lo: f64, hi: f64) -> Measured {
+        Measured {
+            alpha: 0.5 * (lo + hi),
+            interval: (lo, hi),
+            power_law_tail: true,
+            runs: 100,
+        }
+    }
+
+    #[test]
+    fn interval_verdicts_against_the_bounds_cover_every_branch() {
+        let mut bounds = prepare(&Config::default(), None).unwrap().bounds.summary();
+        (bounds.lower, bounds.upper, bounds.lower_valid) = (2.0, 3.0, true);
+        let of = |m: Measured, b: &Bounds| Verdict::of_interval(&m, b);
+        assert_eq!(of(measured(3.1, 3.5), &bounds), (Verdict::AboveUpper, None));
+        assert_eq!(of(measured(1.2, 1.9), &bounds), (Verdict::BelowLower, None));
+        assert_eq!(of(measured(2.1, 2.9), &bounds), (Verdict::Inside, None));
+        // [2.5, 3.5] straddles η* = 3 at distance 0 from its centre: capped.
+        assert_eq!(
+            of(measured(2.5, 3.5), &bounds),
+            (Verdict::Inconclusive, Some(RUNS_NEEDED_CAP))
+        );
+        // [2.5, 3.25]: centre 2.875, half-width 0.375, η* at 0.125: 100·3² = 900 runs.
+        assert_eq!(
+            of(measured(2.5, 3.25), &bounds),
+            (Verdict::Inconclusive, Some(900))
+        );
+        // [1.25, 2.25] straddles η_* = 2: centre 1.75, 100·(0.5/0.25)² = 400 runs.
+        assert_eq!(
+            of(measured(1.25, 2.25), &bounds),
+            (Verdict::Inconclusive, Some(400))
+        );
+        // A wide interval over both bounds: the boundary nearest the centre decides,
+        // centre 2.25, half-width 1.25, η_* at 0.25: 100·5² = 2500 runs.
+        assert_eq!(
+            of(measured(1.0, 3.5), &bounds),
+            (Verdict::Inconclusive, Some(2500))
+        );
+        let mut no_tail = measured(3.1, 3.5);
+        no_tail.power_law_tail = false;
+        assert_eq!(of(no_tail, &bounds), (Verdict::NoPowerLawTail, None));
+        // γ ≥ γ̄: η_* is no boundary; only below η* or above it.
+        bounds.lower_valid = false;
+        assert_eq!(of(measured(3.1, 3.5), &bounds), (Verdict::AboveUpper, None));
+        assert_eq!(of(measured(1.2, 1.9), &bounds), (Verdict::BelowUpper, None));
+        assert_eq!(of(measured(1.5, 2.9), &bounds), (Verdict::BelowUpper, None));
+        assert_eq!(
+            of(measured(2.5, 3.25), &bounds),
+            (Verdict::Inconclusive, Some(900))
+        );
+        assert_eq!(of(no_tail, &bounds), (Verdict::NoPowerLawTail, None));
+        // The sentences say what the verdict says.
+        let m = measured(2.5, 3.25);
+        let text = Verdict::Inconclusive.interval_sentence("SGD", &m, Some(900), &bounds);
+        assert!(text.contains("inconclusive at 100 runs"), "{text}");
+        assert!(text.contains("about 900 runs would settle it"), "{text}");
+        assert!(text.contains("[2.500, 3.250]"), "{text}");
+        let text = Verdict::NoPowerLawTail.interval_sentence("SGD", &no_tail, None, &bounds);
+        assert!(text.contains("no power-law tail seen"), "{text}");
+    }
+
+    #[test]
+    fn interval_verdicts_against_alpha_sgd_cover_every_branch() {
+        let of = |m: Measured, a: (f64, f64)| IndexVerdict::of_interval(&m, a);
+        let two_sided = (3.0, 4.0);
+        assert_eq!(
+            of(measured(4.1, 5.0), two_sided),
+            (IndexVerdict::Above, None)
+        );
+        assert_eq!(
+            of(measured(2.0, 2.9), two_sided),
+            (IndexVerdict::Below, None)
+        );
+        assert_eq!(
+            of(measured(3.2, 3.8), two_sided),
+            (IndexVerdict::Inside, None)
+        );
+        // [3.5, 4.5] straddles 4 at its centre: capped.
+        assert_eq!(
+            of(measured(3.5, 4.5), two_sided),
+            (IndexVerdict::Inconclusive, Some(RUNS_NEEDED_CAP))
+        );
+        // [3.75, 4.75] straddles 4: centre 4.25, 100·(0.5/0.25)² = 400.
+        assert_eq!(
+            of(measured(3.75, 4.75), two_sided),
+            (IndexVerdict::Inconclusive, Some(400))
+        );
+        let mut no_tail = measured(4.1, 5.0);
+        no_tail.power_law_tail = false;
+        assert_eq!(of(no_tail, two_sided), (IndexVerdict::NoPowerLawTail, None));
+        // Only a lower bound α_SGD > 10: "below" is decidable, "above" is not.
+        let lower_only = (10.0, f64::INFINITY);
+        assert_eq!(
+            of(measured(4.0, 9.0), lower_only),
+            (IndexVerdict::Below, None)
+        );
+        assert_eq!(
+            of(measured(11.0, 14.0), lower_only),
+            (IndexVerdict::Inconclusive, None)
+        );
+        // Straddling 10 with the centre below it: more runs could make it "below".
+        assert_eq!(
+            of(measured(8.0, 11.0), lower_only),
+            (IndexVerdict::Inconclusive, Some(900))
+        );
+        // Straddling with the centre above: no number of runs decides.
+        assert_eq!(
+            of(measured(9.5, 12.5), lower_only),
+            (IndexVerdict::Inconclusive, None)
+        );
+        // Only an upper bound α_SGD < 1: "above" is decidable.
+        let upper_only = (0.0, 1.0);
+        assert_eq!(
+            of(measured(1.5, 2.0), upper_only),
+            (IndexVerdict::Above, None)
+        );
+        assert_eq!(
+            of(measured(0.2, 0.8), upper_only),
+            (IndexVerdict::Inconclusive, None)
+        );
+    }
+
+    #[test]
+    fn runs_needed_follows_the_square_root_law_and_is_capped() {
+        // Half-width 1, distance 0.5: four times the runs halve the width.
+        assert_eq!(runs_needed((2.0, 4.0), &[3.5], 100), Some(400));
+        assert_eq!(runs_needed((2.0, 4.0), &[4.5], 100), None);
+        assert_eq!(runs_needed((2.0, 4.0), &[3.0], 100), Some(RUNS_NEEDED_CAP));
+        assert_eq!(runs_needed_text(400), "about 400 runs");
+        assert_eq!(runs_needed_text(1234), "about 1,300 runs");
+        assert_eq!(runs_needed_text(7), "about 7 runs");
+        assert_eq!(
+            runs_needed_text(RUNS_NEEDED_CAP),
+            "more than 1,000,000 runs"
+        );
+    }
+
+    #[test]
+    fn index_interval_reads_alpha_sgd() {
+        let config = Config {
+            n: 60,
+            d: 4,
+            ..Config::default()
+        };
+        let prepared = prepare(&config, None).unwrap();
+        let mut index = sgd_index(&config, &prepared, &mut Silent).unwrap();
+        index.alpha = Some(4.0);
+        index.alpha_std_err = Some(0.1);
+        let (a, b) = index_interval(&index).unwrap();
+        assert!((a - (4.0 - Z_95 * 0.1)).abs() < 1e-12 && (b - (4.0 + Z_95 * 0.1)).abs() < 1e-12);
+        index.alpha = None;
+        index.alpha_lower_bound = Some(16.0);
+        assert_eq!(index_interval(&index), Some((16.0, f64::INFINITY)));
+        index.alpha_lower_bound = None;
+        index.alpha_upper_bound = Some(0.5);
+        assert_eq!(index_interval(&index), Some((0.0, 0.5)));
+        index.alpha_upper_bound = None;
+        assert_eq!(index_interval(&index), None);
+    }
+
+    /// With several iterates per run, parts merged in order still equal one run, and the
+    /// estimators see all R·S values.
+    #[test]
+    fn parts_with_several_samples_per_run_equal_one_run() {
+        let mut config = Config::default();
+        config.n = 100;
+        config.d = 8;
+        config.runs = 40;
+        config.steps = 120;
+        config.substeps = 2;
+        config.samples_per_run = 5;
+        config.burn_in = 20;
+        config.method = Method::Both;
+        let mut whole = run_without_fits(&config, None, &mut Silent).unwrap();
+        whole
+            .timings_ms
+            .retain(|stage, _| !stage.ends_with(" simulation"));
+        for sim in [whole.sgd.as_ref().unwrap(), whole.hsgd.as_ref().unwrap()] {
+            assert_eq!(sim.runs, 40);
+            assert_eq!(sim.samples_per_run, 5);
+            assert_eq!(sim.centred.len(), 200);
+            assert_eq!(sim.estimates.as_ref().unwrap().n, 200);
+            assert_eq!(sim.bootstrap.as_ref().unwrap().runs, 40);
+        }
+        let prepared = prepare(&config, None).unwrap();
+        let simulations: Vec<Simulation> = ["sgd", "hsgd"]
+            .iter()
+            .map(|method| {
+                let mut parts = split_runs(config.runs, 3)
+                    .into_iter()
+                    .map(|r| simulate_part(&config, &prepared, method, r, &mut Silent).unwrap());
+                let mut merged = parts.next().unwrap();
+                for part in parts {
+                    merged.merge(part).unwrap();
+                }
+                merged
+            })
+            .collect();
+        let split = report_from_simulations(&config, None, simulations, &mut Silent).unwrap();
+        assert_eq!(split, whole);
     }
 
     #[test]

@@ -122,6 +122,16 @@ pub struct Config {
     pub runs: usize,
     /// Seed of the runs; run i draws from its own stream derived from (seed, i).
     pub seed: u64,
+    /// Iterates S kept per run for the analysis: x at the steps
+    /// t_j = burn_in + round((j+1)(K − burn_in)/S), j = 0..S−1 (the last is x_K;
+    /// [`Config::sample_steps`]). 1 keeps the final iterate only, as the paper does; more
+    /// give the tail estimators R·S (dependent) values, whose intervals then come from a
+    /// bootstrap over whole runs (MATH.md §4.3, "Measuring tails from simulations,
+    /// honestly").
+    pub samples_per_run: usize,
+    /// Steps K₀ before the first kept iterate (a burn-in, so the kept iterates are near
+    /// stationarity); with S = 1 it has no effect.
+    pub burn_in: usize,
     /// hSGD sub-steps per SGD step (h = 1/substeps).
     pub substeps: usize,
     /// SGD batches drawn with replacement (the paper's analysis) instead of without
@@ -167,6 +177,8 @@ impl Default for Config {
             steps: 1000,
             runs: 2000,
             seed: 1,
+            samples_per_run: 1,
+            burn_in: 0,
             substeps: 10,
             replacement: false,
             basis: Basis::Svd,
@@ -203,6 +215,18 @@ impl Config {
             Method::Both => sgd + hsgd,
         };
         self.runs as f64 * self.steps as f64 * per_step
+    }
+
+    /// The steps at which a run's iterate is kept for the analysis:
+    /// t_j = burn_in + round((j+1)(K − burn_in)/S) for j = 0..S−1, strictly increasing,
+    /// the last t_{S−1} = K (see [`crate::sgd::sample_steps`]). `[K]` when S = 1.
+    pub fn sample_steps(&self) -> Vec<usize> {
+        crate::sgd::sample_steps(self.steps, self.burn_in, self.samples_per_run)
+    }
+
+    /// The number of values the tail estimators see when every run finishes: runs · S.
+    pub fn sample_size(&self) -> usize {
+        self.runs.saturating_mul(self.samples_per_run)
     }
 }
 
@@ -264,6 +288,26 @@ impl Config {
         check((2..=1_000_000).contains(&self.runs), "runs", || {
             "runs must be between 2 and 1,000,000".into()
         })?;
+        check(self.samples_per_run >= 1, "samples_per_run", || {
+            "samples per run must be at least 1".into()
+        })?;
+        check(self.burn_in < self.steps, "burn_in", || {
+            format!(
+                "the burn-in must be below the steps K = {} (the last kept iterate is x_K)",
+                self.steps
+            )
+        })?;
+        check(
+            self.samples_per_run <= self.steps - self.burn_in,
+            "samples_per_run",
+            || {
+                format!(
+                    "samples per run must be at most K − burn-in = {} (one kept iterate per \
+                     step at most)",
+                    self.steps - self.burn_in
+                )
+            },
+        )?;
         check((1..=10_000).contains(&self.substeps), "substeps", || {
             "hSGD sub-steps must be between 1 and 10,000".into()
         })?;
@@ -278,10 +322,10 @@ impl Config {
             || "runs per sweep point must be between 2 and 100,000".into(),
         )?;
         if let Some(k) = self.hill_k {
-            check(k >= 2 && k < self.runs, "hill_k", || {
+            check(k >= 2 && k < self.sample_size(), "hill_k", || {
                 format!(
-                    "Hill's k must be between 2 and runs − 1 = {}",
-                    self.runs - 1
+                    "Hill's k must be between 2 and runs · samples per run − 1 = {}",
+                    self.sample_size() - 1
                 )
             })?;
         }
@@ -429,6 +473,52 @@ mod tests {
         c.d = 1000;
         assert_eq!(c.validate().unwrap_err().field, "n");
         assert!(Config::default().validate().is_ok());
+    }
+
+    #[test]
+    fn samples_per_run_and_burn_in_are_validated_by_field() {
+        let c = Config::from_query("samples_per_run=10&burn_in=500&steps=1000");
+        assert_eq!((c.samples_per_run, c.burn_in), (10, 500));
+        assert!(c.validate().is_ok());
+        assert_eq!(Config::from_query(&c.to_query()), c);
+        let field = |query: &str| Config::from_query(query).validate().unwrap_err().field;
+        assert_eq!(field("samples_per_run=0"), "samples_per_run");
+        assert_eq!(field("steps=100&burn_in=100"), "burn_in");
+        assert_eq!(
+            field("steps=100&burn_in=90&samples_per_run=11"),
+            "samples_per_run"
+        );
+        assert!(
+            Config::from_query("steps=100&burn_in=90&samples_per_run=10")
+                .validate()
+                .is_ok()
+        );
+        // Hill's k is checked against runs × S values.
+        let c = Config::from_query("runs=10&samples_per_run=5&hill_k=30");
+        assert!(c.validate().is_ok());
+        assert_eq!(field("runs=10&samples_per_run=5&hill_k=50"), "hill_k");
+        let message = Config::from_query("samples_per_run=0")
+            .validate()
+            .unwrap_err()
+            .message;
+        assert!(message.contains("samples per run"), "{message}");
+    }
+
+    #[test]
+    fn sample_steps_follow_the_rounding_rule() {
+        let mut c = Config::default();
+        assert_eq!(c.sample_steps(), vec![1000]);
+        (c.steps, c.burn_in, c.samples_per_run) = (200, 100, 4);
+        assert_eq!(c.sample_steps(), vec![125, 150, 175, 200]);
+        // round(10/3) = 3, round(20/3) = 7, 10.
+        (c.steps, c.burn_in, c.samples_per_run) = (10, 0, 3);
+        assert_eq!(c.sample_steps(), vec![3, 7, 10]);
+        // S = K − burn_in: every step after the burn-in.
+        (c.steps, c.burn_in, c.samples_per_run) = (10, 6, 4);
+        assert_eq!(c.sample_steps(), vec![7, 8, 9, 10]);
+        // Halves round up: 5 + round(2.5) = 8.
+        (c.steps, c.burn_in, c.samples_per_run) = (10, 5, 2);
+        assert_eq!(c.sample_steps(), vec![8, 10]);
     }
 
     #[test]

@@ -28,7 +28,8 @@
 //! Initial law: x₀ ~ 0.5·N(0, I) drawn exactly as SGD draws it from
 //! `rng::stream(seed, run)` (so SGD and hSGD start from the same point, run for run);
 //! Vᵀx₀ gives Y(0) = (Vᵀx₀)_{i<r} + α and the null-space coordinates. Outputs: the final
-//! iterates X = V·s in the original coordinates and s = Vᵀx in SVD coordinates
+//! iterates (or the S iterates per run at [`Record::samples`], the last being the final
+//! one) X = V·s in the original coordinates and s = Vᵀx in SVD coordinates
 //! (s_i = Y_i − α_i for i < r, the null-space coordinates beyond), plus what
 //! [`Record`] asks for, as for SGD. The loss at a recorded step is
 //! f = S/(2n) + (δ/2)|s|², exact and O(d).
@@ -220,7 +221,11 @@ impl Hsgd {
         check_runs(&runs)?;
         let (d, r, steps) = (self.d, self.r, self.params.steps);
         let times = thinned_steps(steps, record.points);
+        let samples = record.sample_steps(steps)?;
         let mut out = Simulation::empty(d, runs.clone(), times, true);
+        out.samples_per_run = samples.len();
+        let mut kept = Vec::with_capacity(samples.len() * d);
+        let mut kept_svd = Vec::with_capacity(samples.len() * d);
         let total = runs.len() as u64 * steps as u64;
         let mut ticker = Ticker::new(progress, total);
         let zig = rng::ziggurat();
@@ -249,6 +254,9 @@ impl Hsgd {
             let mut residual2 = self.residual2(&y);
 
             let mut next_time = 0;
+            let mut next_sample = 0;
+            kept.clear();
+            kept_svd.clear();
             let mut t = 0;
             let mut finished = true;
             loop {
@@ -266,12 +274,22 @@ impl Hsgd {
                     }
                     next_time += 1;
                 }
+                if samples.get(next_sample) == Some(&t) {
+                    self.svd_coordinates(&y, &null0, t, &mut s);
+                    self.original_coordinates(&s, &mut x);
+                    kept.extend_from_slice(&x);
+                    kept_svd.extend_from_slice(&s);
+                    next_sample += 1;
+                }
                 if t == steps {
                     break;
                 }
                 let mut end = (t + CHECK_STEPS).min(steps);
                 if observing {
                     end = end.min(out.times[next_time]);
+                }
+                if let Some(&next) = samples.get(next_sample) {
+                    end = end.min(next);
                 }
                 match self.advance(zig, &mut stream, &mut y, &mut xi, residual2, end - t) {
                     Some(next) => residual2 = next,
@@ -283,14 +301,10 @@ impl Hsgd {
                 ticker.advance((end - t) as u64, (end - t) as u64 * work_per_step)?;
                 t = end;
             }
-            if finished {
-                self.svd_coordinates(&y, &null0, steps, &mut s);
-                self.original_coordinates(&s, &mut x);
-            }
             ticker.skip_to((k as u64 + 1) * steps as u64);
             out.record_run(
                 run,
-                finished.then_some((&x[..], Some(&s[..]))),
+                finished.then_some((&kept[..], Some(&kept_svd[..]))),
                 keep_path.then_some(path),
                 keep_loss.then_some(loss),
             );
@@ -535,6 +549,7 @@ mod tests {
             trajectory_run: Some(1),
             loss_runs: 0,
             points: 20,
+            ..Record::default()
         };
         let sim = simulate(&spectrum, &p, 5, 0..2, &record, &mut quiet()).unwrap();
         let mut stream = rng::stream(5, 1);
@@ -683,6 +698,7 @@ mod tests {
             trajectory_run: Some(3),
             loss_runs: 2,
             points: 10,
+            ..Record::default()
         };
         let whole = prepared.simulate(2, 0..6, &record, &mut quiet()).unwrap();
         let mut parts = prepared.simulate(2, 0..1, &record, &mut quiet()).unwrap();
@@ -700,6 +716,7 @@ mod tests {
             trajectory_run: Some(0),
             loss_runs: 1,
             points: 10,
+            ..Record::default()
         };
         let sim = prepared.simulate(2, 0..1, &record0, &mut quiet()).unwrap();
         let path = &sim.trajectory.as_ref().unwrap().points;

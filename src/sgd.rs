@@ -9,7 +9,8 @@
 //!   so splitting runs 0..R into chunks, workers or threads gives identical numbers.
 //!
 //! Outputs ([`Simulation`]): the final iterates x_K of the finished runs (runs × d,
-//! row-major), the runs that diverged, optionally the thinned trajectory of one run
+//! row-major), or S iterates per run at the steps of [`Record::samples`] (after a burn-in,
+//! the last being x_K; [`sample_steps`]), the runs that diverged, optionally the thinned trajectory of one run
 //! (x every ⌊K/points⌋ steps, plus x_K) and loss curves f(x_k) at the same thinned steps
 //! for the first few runs ([`Record`]).
 //!
@@ -76,6 +77,9 @@ pub struct Record {
     /// Number of thinning intervals: x and f are recorded every ⌊K/points⌋ steps, plus at
     /// step K (default 200).
     pub points: usize,
+    /// The steps at which every run's iterate is kept as a sample ([`sample_steps`]):
+    /// strictly increasing, the last equal to K. Empty (the default) keeps x_K alone.
+    pub samples: Vec<usize>,
 }
 
 impl Default for Record {
@@ -84,6 +88,7 @@ impl Default for Record {
             trajectory_run: Some(0),
             loss_runs: 4,
             points: 200,
+            samples: Vec::new(),
         }
     }
 }
@@ -95,8 +100,48 @@ impl Record {
             trajectory_run: None,
             loss_runs: 0,
             points: 200,
+            samples: Vec::new(),
         }
     }
+
+    /// The sample steps to use for `steps` K: [`Record::samples`], or `[K]` when empty.
+    ///
+    /// # Errors
+    /// `"samples_per_run"` when the steps are not strictly increasing or do not end at K.
+    pub(crate) fn sample_steps(&self, steps: usize) -> Result<Vec<usize>> {
+        if self.samples.is_empty() {
+            return Ok(vec![steps]);
+        }
+        let increasing = self.samples.windows(2).all(|w| w[0] < w[1]);
+        if !increasing || self.samples.last() != Some(&steps) {
+            return Err(Error::new(
+                "samples_per_run",
+                format!(
+                    "the sample steps must increase strictly and end at K = {steps}; got {:?}",
+                    self.samples
+                ),
+            ));
+        }
+        Ok(self.samples.clone())
+    }
+}
+
+/// The steps at which each run keeps an iterate: t_j = burn_in + round((j+1)(K − burn_in)/S)
+/// for j = 0..S−1 (halves rounded up), so t_{S−1} = K. When 1 ≤ S ≤ K − burn_in they
+/// increase strictly (consecutive ideal points are at least one step apart) and
+/// t_0 > burn_in. Out-of-range arguments are clamped (S to 1..=K − burn_in, burn_in below
+/// K); [`crate::config::Config::validate`] reports them first.
+pub fn sample_steps(steps: usize, burn_in: usize, samples: usize) -> Vec<usize> {
+    let burn_in = burn_in.min(steps.saturating_sub(1));
+    let span = (steps - burn_in) as u128;
+    let count = (samples as u128).clamp(1, span.max(1));
+    (1..=count)
+        .map(|j| {
+            // round(j·span/count) in integers: ⌊(2·j·span + count) / (2·count)⌋.
+            let offset = (2 * j * span + count) / (2 * count);
+            burn_in + offset as usize
+        })
+        .collect()
 }
 
 /// The steps at which trajectories and losses are recorded: 0, s, 2s, … and K, with
@@ -129,6 +174,10 @@ pub struct LossCurve {
     pub values: Vec<f64>,
 }
 
+fn one() -> usize {
+    1
+}
+
 /// The result of simulating a range of runs (SGD or hSGD).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Simulation {
@@ -136,13 +185,17 @@ pub struct Simulation {
     pub d: usize,
     /// The runs simulated.
     pub runs: Range<usize>,
-    /// The index of each finished run, ascending; row k of `finals` belongs to run
-    /// `finished[k]`.
+    /// The iterates S kept per run ([`Record::samples`]; 1: the final iterate only).
+    #[serde(default = "one")]
+    pub samples_per_run: usize,
+    /// The index of each finished run, ascending; rows k·S .. (k+1)·S of `finals` belong
+    /// to run `finished[k]`.
     pub finished: Vec<usize>,
-    /// Final iterates x_K of the finished runs in the original coordinates, row-major
-    /// (`finished.len()` × d).
+    /// The kept iterates of the finished runs in the original coordinates, row-major
+    /// (`finished.len()`·S × d): for each run, x at the sample steps in order, the last
+    /// being the final iterate x_K (with S = 1, just the final iterates).
     pub finals: Vec<f64>,
-    /// The same in SVD coordinates Vᵀx_K (all d, null space included), when known (hSGD).
+    /// The same in SVD coordinates Vᵀx (all d, null space included), when known (hSGD).
     pub finals_svd: Option<Vec<f64>>,
     /// Runs stopped because their iterate became non-finite or exceeded
     /// [`DIVERGENCE_NORM`].
@@ -153,8 +206,8 @@ pub struct Simulation {
     pub trajectory: Option<Trajectory>,
     /// Loss curves of the runs below `Record::loss_runs` simulated here, by run.
     pub losses: Vec<LossCurve>,
-    /// The inspected coordinate of each finished run, when the final iterates were
-    /// reduced to it ([`Simulation::reduce_to`]; `finals` and `finals_svd` are then empty):
+    /// The inspected coordinate of each kept iterate (S per finished run), when the
+    /// iterates were reduced to it ([`Simulation::reduce_to`]; `finals` and `finals_svd` are then empty):
     /// what a worker sends back of its part of a split run, d times less to copy.
     #[serde(default)]
     pub inspected: Option<Vec<f64>>,
@@ -167,6 +220,7 @@ impl Simulation {
         Simulation {
             d,
             runs,
+            samples_per_run: 1,
             finished: Vec::new(),
             finals: Vec::new(),
             finals_svd: svd.then(Vec::new),
@@ -178,7 +232,7 @@ impl Simulation {
         }
     }
 
-    /// Keeps, of the final iterates, only `inspected` (one value per finished run, in
+    /// Keeps, of the kept iterates, only `inspected` (one value per row of `finals`, in
     /// order): see [`Simulation::inspected`].
     pub fn reduce_to(&mut self, inspected: Vec<f64>) {
         self.finals = Vec::new();
@@ -186,8 +240,8 @@ impl Simulation {
         self.inspected = Some(inspected);
     }
 
-    /// Records how run `run` ended: its final iterate (original coordinates, and SVD
-    /// coordinates when this simulation keeps them), or `None` when it diverged; its
+    /// Records how run `run` ended: its kept iterates, S rows (original coordinates, and
+    /// SVD coordinates when this simulation keeps them), or `None` when it diverged; its
     /// thinned trajectory and loss curve when they were recorded. The one place that
     /// bookkeeping lives, for every integrator.
     pub(crate) fn record_run(
@@ -215,19 +269,26 @@ impl Simulation {
         }
     }
 
-    /// The final iterate of the k-th finished run (original coordinates).
+    /// Row k of the kept iterates (original coordinates): with S = 1 the final iterate of
+    /// the k-th finished run, otherwise sample k mod S of finished run ⌊k/S⌋.
     pub fn final_iterate(&self, k: usize) -> &[f64] {
         &self.finals[k * self.d..(k + 1) * self.d]
     }
 
-    /// The final iterate of the k-th finished run in SVD coordinates, when known.
+    /// The number of kept iterates (rows of `finals`, or values of `inspected`):
+    /// finished runs × S.
+    pub fn sample_count(&self) -> usize {
+        self.finished.len() * self.samples_per_run
+    }
+
+    /// Row k of the kept iterates in SVD coordinates, when known.
     pub fn final_svd(&self, k: usize) -> Option<&[f64]> {
         self.finals_svd
             .as_ref()
             .map(|s| &s[k * self.d..(k + 1) * self.d])
     }
 
-    /// uᵀx_K for each finished run (e.g. u = q_1 for the paper's projection).
+    /// uᵀx for each kept iterate (e.g. u = q_1 for the paper's projection).
     pub fn project(&self, u: &[f64]) -> Vec<f64> {
         self.finals
             .chunks_exact(self.d)
@@ -235,7 +296,7 @@ impl Simulation {
             .collect()
     }
 
-    /// Coordinate `i` of every finished run's final iterate in SVD coordinates, when known.
+    /// Coordinate `i` of every kept iterate in SVD coordinates, when known.
     pub fn svd_coordinate(&self, i: usize) -> Option<Vec<f64>> {
         self.finals_svd
             .as_ref()
@@ -248,7 +309,11 @@ impl Simulation {
     /// # Errors
     /// `next` does not continue this range, or has another d or other times.
     pub fn merge(&mut self, next: Simulation) -> Result<()> {
-        if next.runs.start != self.runs.end || next.d != self.d || next.times != self.times {
+        if next.runs.start != self.runs.end
+            || next.d != self.d
+            || next.times != self.times
+            || next.samples_per_run != self.samples_per_run
+        {
             return Err(Error::new(
                 "runs",
                 format!(
@@ -470,6 +535,10 @@ struct Workspace {
     permutation: Vec<usize>,
     batch: Vec<usize>,
     residuals: Vec<f64>,
+    /// The run's kept iterates so far (S·d at the end).
+    kept: Vec<f64>,
+    /// The steps at which an iterate is kept ([`Record::sample_steps`]).
+    samples: Vec<usize>,
 }
 
 impl Sgd {
@@ -570,7 +639,10 @@ impl Sgd {
         check_runs(&runs)?;
         let (d, steps) = (self.d, self.params.steps);
         let times = thinned_steps(steps, record.points);
+        let samples = record.sample_steps(steps)?;
         let mut out = Simulation::empty(d, runs.clone(), times, false);
+        out.samples_per_run = samples.len();
+        let kept_len = samples.len() * d;
         let total = runs.len() as u64 * steps as u64;
         let mut ticker = Ticker::new(progress, total);
         let mut work = Workspace {
@@ -579,6 +651,8 @@ impl Sgd {
             permutation: Vec::new(),
             batch: vec![0; self.params.batch],
             residuals: vec![0.0; self.params.batch],
+            kept: Vec::with_capacity(kept_len),
+            samples,
         };
         for (k, run) in runs.clone().enumerate() {
             let keep_path = record.trajectory_run == Some(run);
@@ -602,7 +676,7 @@ impl Sgd {
             ticker.skip_to((k as u64 + 1) * steps as u64);
             out.record_run(
                 run,
-                finished.then_some((&work.x[..], None)),
+                finished.then_some((&work.kept[..], None)),
                 keep_path.then_some(path),
                 keep_loss.then_some(loss),
             );
@@ -611,8 +685,10 @@ impl Sgd {
         Ok(out)
     }
 
-    /// One run; x_K is left in `work.x`. Returns false if the run diverged. `observe`, when
-    /// given, sees x at every recorded step (only while finite).
+    /// One run; x_K is left in `work.x` and x at each of `work.samples` (the last is K) in
+    /// `work.kept`. Returns false if the run diverged. `observe`, when given, sees x at
+    /// every recorded step (only while finite). Stopping at a sample step only splits the
+    /// steps into more segments, which changes no bit of the path.
     fn run_one(
         &self,
         seed: u64,
@@ -624,6 +700,7 @@ impl Sgd {
     ) -> Result<bool> {
         let mut stream = rng::stream(seed, run as u64);
         initial_point(&mut stream, &mut work.x);
+        work.kept.clear();
         if self.params.batch > 1 && !self.params.replacement {
             work.permutation.clear();
             work.permutation.extend(0..self.n);
@@ -631,6 +708,7 @@ impl Sgd {
         let steps = self.params.steps;
         let work_per_step = 2 * (self.params.batch * self.d) as u64;
         let mut next_time = 0;
+        let mut next_sample = 0;
         let mut k = 0;
         loop {
             if let Some(observe) = observe.as_mut() {
@@ -642,12 +720,19 @@ impl Sgd {
                     next_time += 1;
                 }
             }
+            if work.samples.get(next_sample) == Some(&k) {
+                work.kept.extend_from_slice(&work.x);
+                next_sample += 1;
+            }
             if k == steps {
                 break;
             }
             let mut end = (k + CHECK_STEPS).min(steps);
             if observe.is_some() {
                 end = end.min(times[next_time]);
+            }
+            if let Some(&t) = work.samples.get(next_sample) {
+                end = end.min(t);
             }
             self.advance(&mut stream, work, end - k);
             ticker.advance((end - k) as u64, (end - k) as u64 * work_per_step)?;
@@ -822,6 +907,7 @@ mod tests {
             trajectory_run: Some(1),
             loss_runs: 0,
             points: 40,
+            ..Record::default()
         };
         let sim = simulate(
             &problem,
@@ -925,6 +1011,7 @@ mod tests {
                     trajectory_run: Some(2),
                     loss_runs: 3,
                     points: 7,
+                    ..Record::default()
                 },
                 &mut quiet(),
             )
@@ -955,6 +1042,7 @@ mod tests {
             trajectory_run: Some(4),
             loss_runs: 3,
             points: 20,
+            ..Record::default()
         };
         let whole = sgd.simulate(7, 0..9, &record, &mut quiet()).unwrap();
         let mut parts = sgd.simulate(7, 0..2, &record, &mut quiet()).unwrap();
@@ -980,6 +1068,7 @@ mod tests {
             trajectory_run: Some(0),
             loss_runs: 1,
             points: 10,
+            ..Record::default()
         };
         let sim = sgd.simulate(3, 0..1, &record, &mut quiet()).unwrap();
         let path = &sim.trajectory.as_ref().unwrap().points;
@@ -1016,6 +1105,7 @@ mod tests {
             trajectory_run: Some(0),
             loss_runs: 2,
             points: 50,
+            ..Record::default()
         };
         let sim = simulate(&problem, &p, 1, 0..5, &record, &mut quiet()).unwrap();
         assert_eq!(sim.diverged, vec![0, 1, 2, 3, 4]);

@@ -15,9 +15,12 @@
 //!   `sweep_runs` and the seed [`point_seed`]`(seed, j)`, run through
 //!   [`analysis::prepare`] and [`analysis::simulate`] for each method; then Hill's estimate
 //!   on both tails of the centred inspected coordinate exactly as [`analysis::run`] does
-//!   (k = `hill_k` or the Clauset–Shalizi–Newman choice). The interval is Hill's
-//!   asymptotic 95% interval α̂ ± 1.96·α̂/√k (MATH.md §4.2: se ≈ η/√k); it ignores Hill's
-//!   bias, which is negative for t-like tails.
+//!   (k = `hill_k` or the Clauset–Shalizi–Newman choice), with `samples_per_run` iterates
+//!   per run after `burn_in` as configured. The interval is the 95% percentile interval
+//!   of the bootstrap over whole runs that the report uses ([`analysis::tail_bootstrap`];
+//!   MATH.md §4.3), with the moment estimator's tail test and the verdict against the
+//!   bounds at the point ([`analysis::Verdict::of_interval`]); like the point estimate it
+//!   does not correct Hill's bias, which is negative for t-like tails.
 //! - Points are independent: each has its own seed, derived from (seed, j) only, so a sweep
 //!   gives the same numbers whether its points run in one thread or in several workers.
 //!
@@ -29,8 +32,8 @@ use std::collections::BTreeMap;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::{self, Observer};
-use crate::bounds::{self, log_space};
+use crate::analysis::{self, Measured, Observer, Verdict};
+use crate::bounds::{self, log_space, Bounds};
 use crate::config::{Config, SweepOver};
 use crate::error::{Error, Result};
 use crate::estimators::{self, Tail, MIN_SAMPLE};
@@ -40,8 +43,6 @@ use crate::sgd_index::SgdIndex;
 pub const MAX_SWEEP_BATCH: usize = 32;
 /// Points of the dense bound curves of a γ or δ sweep.
 pub const CURVE_POINTS: usize = 120;
-/// The normal quantile of Hill's 95% interval.
-const Z_95: f64 = 1.959_963_984_540_054;
 /// Point j's seed is the first word of `rng::stream(seed, POINT_SEED_STREAM − j)`: far from
 /// the run indices 0, 1, 2, … and from the estimators' permutation stream (u64::MAX).
 pub const POINT_SEED_STREAM: u64 = u64::MAX - 1_000_000;
@@ -77,16 +78,32 @@ pub struct MethodPoint {
     pub runs: usize,
     /// Runs that diverged.
     pub diverged: usize,
-    /// Hill's tail index of the centred inspected coordinate (both tails); `None` with a
-    /// `note` when it cannot be computed.
+    /// Hill's tail index of the centred inspected coordinate (both tails, all S iterates
+    /// of every finished run); `None` with a `note` when it cannot be computed.
     pub hill: Option<f64>,
     /// The k of that estimate.
     pub k: Option<usize>,
-    /// Hill's asymptotic standard error α̂/√k.
+    /// Hill's asymptotic standard error α̂/√k (which treats the values as independent).
     pub std_err: Option<f64>,
-    /// α̂ ± 1.96·α̂/√k (lower end at least 0).
+    /// The 95% run-bootstrap interval of Hill's index ([`analysis::tail_bootstrap`]);
+    /// `None` when the bootstrap failed (see `note`).
     pub interval: Option<(f64, f64)>,
-    /// Why `hill` is missing.
+    /// The 95% run-bootstrap interval of the moment estimator's ξ at the same k.
+    #[serde(default)]
+    pub moment_xi_interval: Option<(f64, f64)>,
+    /// The tail test: the moment estimator's ξ interval lies above 0 (false: "no
+    /// power-law tail seen", and `hill` is not a measured index).
+    #[serde(default)]
+    pub power_law_tail: Option<bool>,
+    /// Where `hill` lies relative to the bounds at this point, stated only when the
+    /// interval settles it ([`Verdict::of_interval`]; values as in
+    /// [`analysis::SimReport::verdict`]).
+    #[serde(default)]
+    pub verdict: Option<Verdict>,
+    /// For an `"inconclusive"` verdict: about how many runs would settle it.
+    #[serde(default)]
+    pub verdict_runs_needed: Option<usize>,
+    /// Why `hill` or its interval is missing.
     pub note: Option<String>,
 }
 
@@ -148,12 +165,13 @@ fn base_config(config: &Config) -> Config {
 pub fn plan(config: &Config, csv: Option<&str>) -> Result<SweepPlan> {
     let base = base_config(config);
     if let Some(k) = config.hill_k {
-        if k >= config.sweep_runs {
+        let values = base.sample_size();
+        if k >= values {
             return Err(Error::new(
                 "hill_k",
                 format!(
-                    "Hill's k must be below the runs per sweep point ({}); got {k}",
-                    config.sweep_runs
+                    "Hill's k must be below the values per sweep point (runs per point × \
+                     samples per run = {values}); got {k}"
                 ),
             ));
         }
@@ -258,10 +276,12 @@ pub fn run_point(
         timings.insert(format!("{method} simulation"), t_sim - start);
         let values = analysis::inspected_coordinate(&point, &prepared, &simulation);
         measured.push(measure(
+            &point,
             method,
             &values,
+            simulation.finished.len(),
             simulation.diverged.len(),
-            point.hill_k,
+            &prepared.bounds.summary(),
         ));
         timings.insert(format!("{method} hill"), observer.now_ms() - t_sim);
     }
@@ -288,39 +308,73 @@ pub fn run_point(
 }
 
 /// Hill's estimate of the centred `values` (as [`analysis::run`] centres them: minus the
-/// mean), with its asymptotic interval.
-fn measure(method: &str, values: &[f64], diverged: usize, hill_k: Option<usize>) -> MethodPoint {
+/// mean; S = `point.samples_per_run` consecutive values per finished run), with its
+/// run-bootstrap interval, the tail test and the verdict against `bounds`.
+fn measure(
+    point: &Config,
+    method: &str,
+    values: &[f64],
+    finished: usize,
+    diverged: usize,
+    bounds: &Bounds,
+) -> MethodPoint {
     let mut out = MethodPoint {
         method: method.to_string(),
-        runs: values.len(),
+        runs: finished,
         diverged,
         hill: None,
         k: None,
         std_err: None,
         interval: None,
+        moment_xi_interval: None,
+        power_law_tail: None,
+        verdict: None,
+        verdict_runs_needed: None,
         note: None,
     };
-    if values.len() < MIN_SAMPLE {
+    if values.len() < MIN_SAMPLE || finished < 2 {
         out.note = Some(format!(
-            "only {} runs finished ({diverged} diverged); Hill needs at least {MIN_SAMPLE}",
+            "only {finished} runs finished ({diverged} diverged, {} values); Hill needs at \
+             least {MIN_SAMPLE} values from 2 runs",
             values.len()
         ));
         return out;
     }
     let mean = values.iter().sum::<f64>() / values.len() as f64;
     let centred: Vec<f64> = values.iter().map(|v| v - mean).collect();
-    match estimators::hill_tail(&centred, Tail::Both, hill_k) {
+    match estimators::hill_tail(&centred, Tail::Both, point.hill_k) {
         Ok(estimate) => match (estimate.alpha, estimate.k) {
             (Some(alpha), Some(k)) => {
-                let se = alpha / (k as f64).sqrt();
                 out.hill = Some(alpha);
                 out.k = Some(k);
-                out.std_err = Some(se);
-                out.interval = Some(((alpha - Z_95 * se).max(0.0), alpha + Z_95 * se));
+                out.std_err = Some(alpha / (k as f64).sqrt());
             }
             _ => out.note = Some("Hill sees no power-law tail (ξ ≤ 0)".into()),
         },
         Err(e) => out.note = Some(format!("Hill: {}", e.message)),
+    }
+    let Some(alpha) = out.hill else {
+        return out;
+    };
+    match analysis::tail_bootstrap(&centred, point.samples_per_run, out.k, point) {
+        Ok(b) => {
+            let measured = Measured {
+                alpha,
+                interval: (
+                    b.hill.alpha_lo.unwrap_or(0.0),
+                    b.hill.alpha_hi.unwrap_or(f64::INFINITY),
+                ),
+                power_law_tail: b.power_law_tail,
+                runs: finished,
+            };
+            let (verdict, needed) = Verdict::of_interval(&measured, bounds);
+            out.interval = b.hill.alpha_interval();
+            out.moment_xi_interval = Some((b.moment.xi_lo, b.moment.xi_hi));
+            out.power_law_tail = Some(b.power_law_tail);
+            out.verdict = Some(verdict);
+            out.verdict_runs_needed = needed;
+        }
+        Err(e) => out.note = Some(format!("run bootstrap: {}", e.message)),
     }
     out
 }
@@ -448,12 +502,19 @@ mod tests {
         {
             assert_eq!(measured.method, sim.method);
             assert_eq!(measured.runs, sim.runs);
-            let hill = sim.estimates.unwrap().hill;
+            let hill = sim.estimates.as_ref().unwrap().hill.clone();
             assert_eq!(measured.hill, hill.alpha);
             assert_eq!(measured.k, hill.k);
-            let (lo, hi) = measured.interval.unwrap();
-            let se = measured.std_err.unwrap();
-            assert!((hi - lo - 2.0 * Z_95 * se).abs() < 1e-12 || lo == 0.0);
+            // The same run bootstrap, tail test and verdict as the report's.
+            assert_eq!(measured.interval, hill.ci);
+            let bootstrap = sim.bootstrap.as_ref().unwrap();
+            assert_eq!(measured.power_law_tail, Some(bootstrap.power_law_tail));
+            assert_eq!(
+                measured.moment_xi_interval,
+                Some((bootstrap.moment.xi_lo, bootstrap.moment.xi_hi))
+            );
+            assert_eq!(measured.verdict, sim.verdict);
+            assert_eq!(measured.verdict_runs_needed, sim.verdict_runs_needed);
         }
     }
 

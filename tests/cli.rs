@@ -243,3 +243,123 @@ fn sweep_prints_points_that_run_reproduces() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("sweep_points"));
 }
+
+/// `--samples-per-run` and `--burn-in` keep S iterates per run after a burn-in; `hsgd run`
+/// reads the same keys from the query and reports the run-bootstrap interval, the tail
+/// test and both verdicts.
+#[test]
+fn samples_per_run_burn_in_and_the_verdict_keys() {
+    let out = scratch("thinned-sgd.csv");
+    let out_str = out.to_str().unwrap();
+    let v = json(&[
+        "simulate",
+        "--data",
+        "synthetic",
+        "--n",
+        "60",
+        "--d",
+        "5",
+        "--gamma",
+        "0.05",
+        "--steps",
+        "200",
+        "--runs",
+        "30",
+        "--samples-per-run",
+        "4",
+        "--burn-in",
+        "100",
+        "--out",
+        out_str,
+    ]);
+    assert_eq!(v["samples_per_run"].as_u64(), Some(4));
+    assert_eq!(v["burn_in"].as_u64(), Some(100));
+    // t_0 = 100 + round(1·100/4) = 125; the last is K = 200.
+    assert_eq!(v["first_sample_step"].as_u64(), Some(125));
+    assert_eq!(v["finished"].as_u64(), Some(30));
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(text.lines().count(), 1 + 30 * 4, "header + S rows per run");
+
+    let query = "n=60&d=5&runs=40&steps=200&samples_per_run=5&burn_in=100&method=both";
+    let r = json(&["run", query]);
+    assert_eq!(r["config"]["samples_per_run"].as_u64(), Some(5));
+    assert_eq!(r["config"]["burn_in"].as_u64(), Some(100));
+    for method in ["sgd", "hsgd"] {
+        let sim = &r[method];
+        assert_eq!(sim["runs"].as_u64(), Some(40), "{method}");
+        assert_eq!(sim["samples_per_run"].as_u64(), Some(5), "{method}");
+        assert_eq!(sim["centred"].as_array().unwrap().len(), 200, "{method}");
+        let b = &sim["bootstrap"];
+        assert_eq!(b["runs"].as_u64(), Some(40), "{method}");
+        let (lo, hi) = (
+            b["hill"]["alpha_lo"].as_f64().unwrap(),
+            b["hill"]["alpha_hi"].as_f64().unwrap(),
+        );
+        assert!(lo < hi, "{method}: [{lo}, {hi}]");
+        assert_eq!(
+            sim["estimates"]["hill"]["ci"],
+            serde_json::json!([lo, hi]),
+            "{method}: Hill's ci is the run-bootstrap interval"
+        );
+        assert!(b["moment"]["xi_lo"].is_number() && b["moment"]["xi_hi"].is_number());
+        assert!(b["power_law_tail"].is_boolean());
+        let verdict = sim["verdict"].as_str().unwrap();
+        assert!(
+            [
+                "below-lower",
+                "inside",
+                "above-upper",
+                "below-upper",
+                "inconclusive",
+                "no-power-law-tail"
+            ]
+            .contains(&verdict),
+            "{method}: {verdict}"
+        );
+        assert_eq!(
+            sim["verdict_runs_needed"].is_u64(),
+            verdict == "inconclusive" && !sim["verdict_runs_needed"].is_null()
+        );
+        assert!(sim["verdict_text"].is_string());
+    }
+    // The verdict against α_SGD is SGD's only.
+    let index_verdict = r["sgd"]["index_verdict"].as_str().unwrap();
+    assert!(
+        [
+            "above",
+            "inside",
+            "below",
+            "inconclusive",
+            "no-power-law-tail"
+        ]
+        .contains(&index_verdict),
+        "{index_verdict}"
+    );
+    assert!(r["sgd"]["index_verdict_text"].is_string());
+    assert!(r["hsgd"]["index_verdict"].is_null());
+
+    // Out-of-range values are one-line errors naming their field.
+    for (args, field) in [
+        (vec!["--samples-per-run", "0"], "samples_per_run"),
+        (vec!["--burn-in", "200"], "burn_in"),
+        (
+            vec!["--samples-per-run", "101", "--burn-in", "100"],
+            "samples_per_run",
+        ),
+    ] {
+        let mut all = vec![
+            "simulate", "--n", "60", "--d", "5", "--gamma", "0.05", "--steps", "200", "--runs",
+            "30",
+        ];
+        all.extend(args);
+        let out = hsgd(&all);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{all:?}: {stderr}");
+        assert!(
+            stderr.starts_with(&format!("hsgd: {field}:")),
+            "{all:?}: {stderr}"
+        );
+    }
+    let out = hsgd(&["run", "n=60&d=5&runs=30&steps=200&burn_in=300"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("burn_in"));
+}

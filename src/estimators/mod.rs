@@ -31,7 +31,9 @@
 //!   Şimşekli & Zhu 2021 ([`stable_index`], [`stable_index_multivariate`]). It assumes an
 //!   α-stable law and cannot report α > 2 in the limit (MATH.md §4.2).
 //! - **Bootstrap** percentile confidence intervals for any of them, seeded
-//!   ([`bootstrap_ci`]).
+//!   ([`bootstrap_ci`]); for simulated samples with several dependent values per run, the
+//!   bootstrap over whole runs of Hill and the moment estimator, with the tail test
+//!   "ξ̂_M's interval lies above 0" (MATH.md §4.3; [`run_bootstrap`]).
 //!
 //! When an estimate of ξ is ≤ 0 (no power-law tail, η = ∞), `alpha` is `None`; no NaN or
 //! infinity ever reaches a [`TailEstimate`].
@@ -51,7 +53,10 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::rng;
 
-pub use bootstrap::{bootstrap_ci, BootstrapCi, MIN_REPLICATES};
+pub use bootstrap::{
+    bootstrap_ci, run_bootstrap, BootstrapCi, RunBootstrap, MIN_REPLICATES, RUN_BOOTSTRAP_LEVEL,
+    RUN_BOOTSTRAP_REPLICATES,
+};
 pub use stable::{stable_block_sizes, stable_index, stable_index_block, stable_index_multivariate};
 pub use tail_sample::{CsnChoice, HillPoint, TailSample};
 

@@ -503,6 +503,124 @@ fn bootstrap_interval_has_the_asymptotic_width_and_is_seeded() {
     );
 }
 
+/// A symmetric law with exact Pareto(α) tails and a density around 0: with probability ½
+/// uniform on (−1, 1), otherwise ±Pareto(α) on |x| ≥ 1, so P(|X| > x) = ½x^(−α) for x ≥ 1.
+/// (±Pareto alone leaves a gap around 0, and a resample's median then jumps to about ±1,
+/// shifting one tail.)
+fn signed_pareto(alpha: f64, n: usize, rng: &mut Stream) -> Vec<f64> {
+    (0..n)
+        .map(|_| {
+            let sign = if rng::uniform(rng) < 0.5 { -1.0 } else { 1.0 };
+            let magnitude = if rng::uniform(rng) < 0.5 {
+                rng::uniform(rng)
+            } else {
+                libm::pow(rng::uniform_open(rng), -1.0 / alpha)
+            };
+            sign * magnitude
+        })
+        .collect()
+}
+
+#[test]
+fn run_bootstrap_of_iid_pareto_covers_the_index_with_the_asymptotic_width() {
+    // ±Pareto(2.5), one value per run (S = 1: the ordinary bootstrap), N = 2000, Hill at
+    // k = 200 on both tails: se(α) ≈ 2.5/√200 = 0.177, so the 95% interval is ≈
+    // 2·1.96·0.177 = 0.69 wide; accept 0.6–1.6 times that (200 replicates, discreteness of
+    // resampled order statistics), and it must cover 2.5.
+    let x = signed_pareto(2.5, 2000, &mut rng::stream(31, 0));
+    let b = run_bootstrap(&x, 1, 200, 200, 0.95, 7).unwrap();
+    let (lo, hi) = b.hill.alpha_interval().unwrap();
+    let width = 2.0 * 1.96 * 2.5 / 200f64.sqrt();
+    assert!(lo < 2.5 && 2.5 < hi, "{b:?}");
+    assert!(
+        (hi - lo) / width > 0.6 && (hi - lo) / width < 1.6,
+        "width {} against {width}",
+        hi - lo
+    );
+    assert_eq!((b.runs, b.samples_per_run), (2000, 1));
+    // A power-law tail is seen: the moment estimator's ξ interval lies above 0. (It is
+    // wide, ≈ ±2·√((1 + ξ²)/k) = ±0.15, and on this sample centred below 1/2.5: the
+    // moment estimator is the noisier of the two.)
+    assert!(b.power_law_tail && b.moment.xi_lo > 0.0, "{:?}", b.moment);
+    // Seeded: same seed, same numbers; another seed, others.
+    assert_eq!(run_bootstrap(&x, 1, 200, 200, 0.95, 7).unwrap(), b);
+    assert_ne!(run_bootstrap(&x, 1, 200, 200, 0.95, 8).unwrap(), b);
+}
+
+#[test]
+fn run_bootstrap_is_wider_than_the_iid_one_on_dependent_samples() {
+    // The extreme dependence: each of R = 200 runs contributes S = 10 copies of one
+    // ±Pareto(2.5) value. There are only 200 independent values, so the run bootstrap's
+    // interval must be about √10 ≈ 3.2 times wider than the bootstrap that treats the
+    // 2000 values as independent (S = 1); accept a ratio above 2.
+    let base = signed_pareto(2.5, 200, &mut rng::stream(32, 0));
+    let copies: Vec<f64> = base
+        .iter()
+        .flat_map(|&v| std::iter::repeat_n(v, 10))
+        .collect();
+    let by_run = run_bootstrap(&copies, 10, 200, 200, 0.95, 3).unwrap();
+    let iid = run_bootstrap(&copies, 1, 200, 200, 0.95, 3).unwrap();
+    let width = |b: &RunBootstrap| {
+        let (lo, hi) = b.hill.alpha_interval().unwrap();
+        hi - lo
+    };
+    let ratio = width(&by_run) / width(&iid);
+    assert!(
+        ratio > 2.0,
+        "run/iid width ratio {ratio}: {by_run:?} {iid:?}"
+    );
+    assert_eq!((by_run.runs, by_run.samples_per_run), (200, 10));
+    // The run bootstrap of the copies has the width of the one of the 200 values alone
+    // at k = 20 (the same 20 runs above the threshold): within 1.6× either way.
+    let alone = run_bootstrap(&base, 1, 20, 200, 0.95, 3).unwrap();
+    let r = width(&by_run) / width(&alone);
+    assert!(r > 1.0 / 1.6 && r < 1.6, "copies/alone width ratio {r}");
+}
+
+#[test]
+fn a_gaussian_sample_shows_no_power_law_tail() {
+    // Light tails: the moment estimator's ξ → 0 (the Gumbel domain); at k = 100 or the CSN
+    // k, its run-bootstrap interval reaches ξ ≤ 0, so no power-law tail is seen, although
+    // Hill reports a finite number.
+    let mut stream = rng::stream(33, 0);
+    let x: Vec<f64> = (0..2000)
+        .map(|_| rng::standard_normal(&mut stream))
+        .collect();
+    let csn_k = hill_tail(&x, Tail::Both, None).unwrap().k.unwrap();
+    for k in [100, csn_k] {
+        let b = run_bootstrap(&x, 1, k, 200, 0.95, 5).unwrap();
+        assert!(!b.power_law_tail, "k {k}: {:?}", b.moment);
+        assert!(b.moment.xi_lo <= 0.0);
+        assert!(
+            b.hill.alpha_interval().is_some(),
+            "Hill still gives a number"
+        );
+    }
+    // The same with several values per run (S = 4).
+    let b = run_bootstrap(&x, 4, 100, 200, 0.95, 5).unwrap();
+    assert!(!b.power_law_tail, "{:?}", b.moment);
+}
+
+#[test]
+fn run_bootstrap_rejects_bad_input_by_field() {
+    let x = signed_pareto(2.5, 100, &mut rng::stream(34, 0));
+    let field = |r: Result<RunBootstrap>| r.unwrap_err().field;
+    let cases = [
+        (run_bootstrap(&x, 0, 10, 200, 0.95, 1), "samples_per_run"),
+        (run_bootstrap(&x, 3, 10, 200, 0.95, 1), "sample"),
+        (run_bootstrap(&x, 100, 10, 200, 0.95, 1), "sample"),
+        (run_bootstrap(&x, 1, 10, 5, 0.95, 1), "replicates"),
+        (run_bootstrap(&x, 1, 10, 200, 1.0, 1), "level"),
+        (run_bootstrap(&x, 1, 1, 200, 0.95, 1), "hill_k"),
+        (run_bootstrap(&x[..5], 1, 10, 200, 0.95, 1), "sample"),
+    ];
+    for (result, expected) in cases {
+        assert_eq!(field(result), expected);
+    }
+    // A k beyond the resample's tail is clamped, not an error.
+    assert!(run_bootstrap(&x, 1, 10_000, 50, 0.95, 1).is_ok());
+}
+
 // ---------------------------------------------------------------------------------------
 // Degenerate input.
 
@@ -596,5 +714,25 @@ fn estimate_all_is_fast() {
     }
     let per_call = start.elapsed().as_secs_f64() / reps as f64;
     println!("estimate_all on 1e5 values: {:.1} ms", per_call * 1e3);
+    assert!(per_call < 0.025, "{per_call} s");
+}
+
+/// Speed check for the page: the run bootstrap (200 resamples) of 2000 values must take
+/// well under 50 ms natively in release. Run with
+/// `cargo test --release --lib estimators::tests::run_bootstrap_is_fast -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn run_bootstrap_is_fast() {
+    let x = student_t(3, 2000, &mut rng::stream(26, 0));
+    let k = hill_tail(&x, Tail::Both, None).unwrap().k.unwrap();
+    let start = std::time::Instant::now();
+    let reps = 10;
+    for seed in 0..reps {
+        std::hint::black_box(
+            run_bootstrap(&x, 1, k, RUN_BOOTSTRAP_REPLICATES, 0.95, seed).unwrap(),
+        );
+    }
+    let per_call = start.elapsed().as_secs_f64() / reps as f64;
+    println!("run_bootstrap on 2000 values: {:.1} ms", per_call * 1e3);
     assert!(per_call < 0.025, "{per_call} s");
 }

@@ -39,7 +39,8 @@ enum Command {
         step: StepArgs,
     },
     /// Simulate SGD or hSGD; prints a JSON summary and, with --out, writes the final
-    /// iterates in SVD coordinates (Vᵀx, all d right singular vectors; one row per run).
+    /// iterates in SVD coordinates (Vᵀx, all d right singular vectors; one row per run, or
+    /// with --samples-per-run S, S consecutive rows per run in step order).
     Simulate {
         #[command(flatten)]
         data: DataArgs,
@@ -103,12 +104,17 @@ enum Command {
         /// Independent replicas (the standard errors come from their spread).
         #[arg(long)]
         replicas: Option<usize>,
-        /// Most walker steps K (the steps are 10/θ_min within the budget).
+        /// Most walker steps K (default: 10/θ_min, within about a second of work; setting
+        /// this lifts that budget).
         #[arg(long = "max-steps")]
         max_steps: Option<usize>,
         /// Largest moment order s searched.
         #[arg(long = "s-max")]
         s_max: Option<f64>,
+        /// Steps K of the experiment being explained: when α_SGD is not converged, it is
+        /// also given on the directions that K steps mix (K·θ_i ≥ 5).
+        #[arg(long, default_value_t = 1000)]
+        steps: usize,
     },
     /// The page's sweep as JSON: the diffusion model's bounds as curves over γ, B or δ
     /// and the measured Hill tail index at each point, e.g.
@@ -169,6 +175,13 @@ struct SimArgs {
     /// Draw SGD batches with replacement (the paper's analysis) instead of without.
     #[arg(long)]
     replacement: bool,
+    /// Iterates S kept per run, at steps burn_in + round((j+1)(K − burn_in)/S),
+    /// j = 0..S−1 (the last is x_K); 1 keeps the final iterate only, as the paper does.
+    #[arg(long = "samples-per-run", default_value_t = 1)]
+    samples_per_run: usize,
+    /// Steps K₀ before the first kept iterate.
+    #[arg(long = "burn-in", default_value_t = 0)]
+    burn_in: usize,
 }
 
 impl SimArgs {
@@ -178,6 +191,8 @@ impl SimArgs {
         config.seed = self.seed;
         config.substeps = self.substeps;
         config.replacement = self.replacement;
+        config.samples_per_run = self.samples_per_run;
+        config.burn_in = self.burn_in;
     }
 }
 
@@ -351,7 +366,7 @@ fn simulate(
     let simulation = analysis::simulate(&config, &prepared, method, 0, 1, &mut observer)?;
     let elapsed = clock.now_ms() - start;
     let d = prepared.spectrum.d;
-    let svd_rows: Vec<Vec<f64>> = (0..simulation.finished.len())
+    let svd_rows: Vec<Vec<f64>> = (0..simulation.sample_count())
         .map(|k| match simulation.final_svd(k) {
             Some(row) => row.to_vec(),
             None => prepared.spectrum.project(simulation.final_iterate(k)),
@@ -391,6 +406,9 @@ fn simulate(
         "runs": config.runs,
         "seed": config.seed,
         "substeps": if method == "hsgd" { Some(config.substeps) } else { None },
+        "samples_per_run": config.samples_per_run,
+        "burn_in": config.burn_in,
+        "first_sample_step": config.sample_steps().first(),
         "finished": simulation.finished.len(),
         "diverged": simulation.diverged.len(),
         "time_ms": elapsed,
@@ -505,6 +523,7 @@ fn sgd_index(config: &Config, csv: Option<&str>, budget: &IndexBudget) -> Result
     if let Some(max_steps) = budget.max_steps {
         params.max_steps = max_steps;
         params.min_steps = params.min_steps.min(max_steps);
+        params.work_budget = hsgd::sgd_index::MAX_INDEX_WORK;
     }
     if let Some(s_max) = budget.s_max {
         params.s_max = s_max;
@@ -570,6 +589,7 @@ pub fn main() -> ExitCode {
             replicas,
             max_steps,
             s_max,
+            steps,
         } => {
             let mut config = Config::default();
             let budget = IndexBudget {
@@ -582,6 +602,7 @@ pub fn main() -> ExitCode {
                 step.apply(&mut config);
                 config.replacement = *replacement;
                 config.seed = *seed;
+                config.steps = *steps;
                 sgd_index(&config, csv.as_deref(), &budget)
             })
         }
