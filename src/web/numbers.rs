@@ -558,12 +558,44 @@ fn method_section(method: &str, sim: &SimReport) -> Section {
             e.n
         ));
     }
+    // The tail test (MATH.md §4.3): the moment estimator's ξ with its run-bootstrap
+    // interval; an interval reaching ξ ≤ 0 means no power-law tail is seen.
+    if let Some(b) = &sim.bootstrap {
+        let (lo, hi) = (b.moment.xi_lo, b.moment.xi_hi);
+        let verdict = if b.power_law_tail {
+            "power-law tail seen"
+        } else {
+            "reaches ξ ≤ 0: no power-law tail seen"
+        };
+        let mut row = Number::value(
+            &key("tail_test"),
+            "tail test: moment ξ̂, 95% run-bootstrap interval",
+            lo,
+            format!("[{}, {}]: {verdict}", format_value(lo), format_value(hi)),
+        );
+        row.details.push(("lo", lo));
+        row.details.push(("hi", hi));
+        s.rows.push(row);
+    }
     if let Some(verdict) = &sim.verdict_text {
         s.rows.push(Number::text(
             &key("verdict"),
             &format!("{name} against the bounds"),
             verdict.clone(),
         ));
+    }
+    if let (Some(text), Some(measured)) = (&sim.index_verdict_text, sim.measured()) {
+        let mut row = Number::value(
+            &key("index_verdict"),
+            &format!("{name} against its own index α_SGD"),
+            measured.alpha,
+            text.clone(),
+        );
+        row.details.push(("lo", measured.interval.0));
+        if measured.interval.1.is_finite() {
+            row.details.push(("hi", measured.interval.1));
+        }
+        s.rows.push(row);
     }
     if let Some(fits) = &sim.fits {
         s.fits = fit_rows(method, fits);

@@ -174,6 +174,20 @@ pub const CONTROLS: &[Control] = &[
         choices: &[],
     },
     Control {
+        key: "samples_per_run",
+        label: "samples per run S",
+        hint: "iterates kept per run, spread after the burn-in (last = x_K); 1 = final only",
+        mode: "numeric",
+        choices: &[],
+    },
+    Control {
+        key: "burn_in",
+        label: "burn-in K₀",
+        hint: "steps before the first kept iterate (with S > 1)",
+        mode: "numeric",
+        choices: &[],
+    },
+    Control {
         key: "substeps",
         label: "hSGD sub-steps",
         hint: "SDE steps per SGD step",
