@@ -216,10 +216,12 @@ mod native {
         group.sample_size(10);
         group.measurement_time(Duration::from_secs(10));
         let default = Config::default();
-        let mut digits = Config::default();
-        digits.data = DataKind::Digits;
-        digits.gamma = 0.1;
-        digits.steps = 10_000;
+        let digits = Config {
+            data: DataKind::Digits,
+            gamma: 0.1,
+            steps: 10_000,
+            ..Config::default()
+        };
         for (name, config) in [("default page", default), ("digits gamma=0.1", digits)] {
             let prepared = analysis::prepare(&config, None).unwrap();
             group.bench_function(name, |bench| {

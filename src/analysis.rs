@@ -1230,7 +1230,7 @@ mod tests {
         let sgd = a.sgd.unwrap();
         assert_eq!(sgd.runs + sgd.diverged, 40);
         assert!(sgd.centred.iter().all(|v| v.is_finite()));
-        assert_eq!(a.singular_values.len(), 50);
+        assert_eq!(a.singular_values.len(), config.d);
     }
 
     /// Runs split into parts (as several workers do), merged in order and analysed give
