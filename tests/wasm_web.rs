@@ -9,6 +9,7 @@ use hsgd::config::Config;
 use hsgd::web::numbers::numbers;
 use hsgd::web::plots::{draw_on_canvas, PLOTS};
 use hsgd::web::protocol::{FromWorker, ToWorker};
+use hsgd::web::stages;
 use hsgd::web::worker;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -22,6 +23,9 @@ fn small_config() -> Config {
     config.d = 8;
     config.runs = 300;
     config.steps = 100;
+    // A ridge makes every direction contract fast: α_SGD's walkers mix in the fewest
+    // steps, so each synchronous test stays well under the runner's poll interval.
+    config.delta = 1.0;
     config
 }
 
@@ -178,9 +182,10 @@ fn a_canvas_that_is_not_laid_out_is_skipped() {
 }
 
 #[wasm_bindgen_test]
-fn worker_sends_the_report_first_and_the_fits_after() {
-    // handle_staged: Done without fits, then one Fits per method (one here), each message
-    // surviving JSON; merged, the report equals the one-stage report (times aside).
+fn worker_sends_the_report_first_then_the_fits_then_alpha_sgd() {
+    // handle_staged: Done without fits and without α_SGD, then one Fits per method (one
+    // here), then Index (α_SGD), each message surviving JSON; merged as the page merges
+    // them, the report equals the one-stage report, `hsgd run`'s (times aside).
     let request = ToWorker::Run {
         job: 9,
         config: small_config(),
@@ -190,7 +195,8 @@ fn worker_sends_the_report_first_and_the_fits_after() {
     worker::handle_staged(&request.encode(), &mut |m| {
         sent.push(FromWorker::decode(&m.encode()).unwrap())
     });
-    assert_eq!(sent.len(), 2, "{sent:?}");
+    sent.retain(|m| !matches!(m, FromWorker::Progress { .. }));
+    assert_eq!(sent.len(), 3, "{sent:?}");
     let FromWorker::Done { job: 9, mut report } = sent.remove(0) else {
         panic!("expected Done first")
     };
@@ -199,11 +205,33 @@ fn worker_sends_the_report_first_and_the_fits_after() {
         panic!("expected Fits second")
     };
     assert_eq!(stage.method, "sgd");
-    analysis::merge_fits(&mut report, *stage);
+    assert!(report.sgd_index.is_none() && report.sgd_index_note.is_none());
+    stages::merge(&mut report, *stage);
+    let FromWorker::Index { job: 9, stage } = sent.remove(0) else {
+        panic!("expected Index third")
+    };
+    stages::merge_index(&mut report, *stage);
+    assert!(report.sgd_index.is_some());
     let mut direct = small_report();
+    assert_eq!(
+        report.timings_ms.keys().collect::<Vec<_>>(),
+        direct.timings_ms.keys().collect::<Vec<_>>()
+    );
     report.timings_ms.clear();
     direct.timings_ms.clear();
     assert_eq!(*report, direct);
+    // hSGD alone: no α_SGD stage.
+    let mut config = small_config();
+    config.method = hsgd::config::Method::Hsgd;
+    let request = ToWorker::Run {
+        job: 10,
+        config,
+        csv: None,
+    };
+    let mut sent = Vec::new();
+    worker::handle_staged(&request.encode(), &mut |m| sent.push(m.clone()));
+    assert!(!sent.iter().any(|m| matches!(m, FromWorker::Index { .. })));
+    assert!(sent.iter().any(|m| matches!(m, FromWorker::Fits { .. })));
     // A malformed request is one error.
     let mut errors = Vec::new();
     worker::handle_staged("garbage", &mut |m| errors.push(m.clone()));
