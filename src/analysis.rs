@@ -236,7 +236,8 @@ impl Verdict {
             runs: 0,
         };
         let text = self.interval_sentence(method, &measured, None, bounds);
-        let interval = format!(" (95% run-bootstrap interval [{alpha:.3}, {alpha:.3}])");
+        let interval =
+            format!(" (95% run-bootstrap interval over k/2…2k [{alpha:.3}, {alpha:.3}])");
         text.replacen(&interval, "", 1)
     }
 
@@ -252,7 +253,7 @@ impl Verdict {
         let range = format!("[{:.3}, {:.3}]", bounds.lower, bounds.upper);
         let (alpha, (lo, hi)) = (measured.alpha, measured.interval);
         let index =
-            format!("{method}: measured tail index {alpha:.3} (95% run-bootstrap interval [{lo:.3}, {hi:.3}])");
+            format!("{method}: measured tail index {alpha:.3} (95% run-bootstrap interval over k/2…2k [{lo:.3}, {hi:.3}])");
         match self {
             Verdict::Inside => format!("{index} lies inside the diffusion-model bounds {range}"),
             Verdict::AboveUpper => format!(
@@ -381,7 +382,7 @@ impl IndexVerdict {
             format!("{target} (not converged: K·θ_min = {:.3})", index.mixing)
         };
         let head = format!(
-            "{method}: measured tail index {alpha:.3} (95% run-bootstrap interval [{lo:.3}, {hi:.3}])"
+            "{method}: measured tail index {alpha:.3} (95% run-bootstrap interval over k/2…2k [{lo:.3}, {hi:.3}])"
         );
         match self {
             IndexVerdict::Above => format!(
@@ -1175,7 +1176,7 @@ pub fn bootstrap_seed(seed: u64) -> u64 {
 }
 
 impl SimReport {
-    /// Hill's index on both tails with its run-bootstrap interval and the tail test, when
+    /// Hill's index on both tails with its run-bootstrap interval over k/2…2k and the tail test, when
     /// both were computed: what the verdicts compare. An interval unbounded above (Hill's
     /// ξ interval reaching 0) runs to ∞.
     pub fn measured(&self) -> Option<Measured> {
@@ -1184,8 +1185,8 @@ impl SimReport {
         Some(Measured {
             alpha,
             interval: (
-                bootstrap.hill.alpha_lo.unwrap_or(0.0),
-                bootstrap.hill.alpha_hi.unwrap_or(f64::INFINITY),
+                bootstrap.hill_over_k.alpha_lo.unwrap_or(0.0),
+                bootstrap.hill_over_k.alpha_hi.unwrap_or(f64::INFINITY),
             ),
             power_law_tail: bootstrap.power_law_tail,
             runs: self.runs,

@@ -361,14 +361,14 @@ fn measure(
             let measured = Measured {
                 alpha,
                 interval: (
-                    b.hill.alpha_lo.unwrap_or(0.0),
-                    b.hill.alpha_hi.unwrap_or(f64::INFINITY),
+                    b.hill_over_k.alpha_lo.unwrap_or(0.0),
+                    b.hill_over_k.alpha_hi.unwrap_or(f64::INFINITY),
                 ),
                 power_law_tail: b.power_law_tail,
                 runs: finished,
             };
             let (verdict, needed) = Verdict::of_interval(&measured, bounds);
-            out.interval = b.hill.alpha_interval();
+            out.interval = b.hill_over_k.alpha_interval();
             out.moment_xi_interval = Some((b.moment.xi_lo, b.moment.xi_hi));
             out.power_law_tail = Some(b.power_law_tail);
             out.verdict = Some(verdict);
@@ -506,8 +506,8 @@ mod tests {
             assert_eq!(measured.hill, hill.alpha);
             assert_eq!(measured.k, hill.k);
             // The same run bootstrap, tail test and verdict as the report's.
-            assert_eq!(measured.interval, hill.ci);
             let bootstrap = sim.bootstrap.as_ref().unwrap();
+            assert_eq!(measured.interval, bootstrap.hill_over_k.alpha_interval());
             assert_eq!(measured.power_law_tail, Some(bootstrap.power_law_tail));
             assert_eq!(
                 measured.moment_xi_interval,

@@ -125,6 +125,20 @@ impl BootstrapCi {
         }
     }
 
+    /// The smallest interval holding both `self` and `other` (`failed`: the larger).
+    pub fn union(&self, other: &BootstrapCi) -> BootstrapCi {
+        let xi_lo = self.xi_lo.min(other.xi_lo);
+        let xi_hi = self.xi_hi.max(other.xi_hi);
+        BootstrapCi {
+            failed: self.failed.max(other.failed),
+            xi_lo,
+            xi_hi,
+            alpha_lo: (xi_hi > 0.0).then(|| 1.0 / xi_hi).filter(|a| a.is_finite()),
+            alpha_hi: (xi_lo > 0.0).then(|| 1.0 / xi_lo).filter(|a| a.is_finite()),
+            ..self.clone()
+        }
+    }
+
     /// The interval for α as a pair, when bounded on both sides.
     pub fn alpha_interval(&self) -> Option<(f64, f64)> {
         self.alpha_lo.zip(self.alpha_hi)
@@ -151,6 +165,10 @@ pub struct RunBootstrap {
     /// Hill's estimate on both tails at k: percentile interval of ξ = 1/α and the
     /// matching interval of α.
     pub hill: BootstrapCi,
+    /// The union of Hill's percentile intervals at k/2, k and 2k: at feasible sample sizes
+    /// Hill's bias moves with k (a power law holds only far in the tail, MATH.md §4.3), so
+    /// a verdict compares through this spread rather than through one k.
+    pub hill_over_k: BootstrapCi,
     /// The moment estimator of Dekkers, Einmahl & de Haan at the same k: percentile
     /// interval of ξ (ξ ≤ 0 means no power-law tail).
     pub moment: BootstrapCi,
@@ -179,7 +197,7 @@ fn largest_desc(values: &mut [f64], keep: usize) -> Vec<f64> {
 /// place) at k (clamped to the number of positive deviations − 1); `None` for each that is
 /// undefined (ties). Only the median and the k + 1 largest deviations matter, so this
 /// selects instead of sorting: O(N + k log k).
-fn hill_and_moment_xi(sample: &mut [f64], k: usize) -> (Option<f64>, Option<f64>) {
+fn hill_and_moment_xi(sample: &mut [f64], k: usize) -> ([Option<f64>; 3], Option<f64>) {
     let n = sample.len();
     let half = n / 2;
     sample.select_nth_unstable_by(half, f64::total_cmp);
@@ -192,7 +210,7 @@ fn hill_and_moment_xi(sample: &mut [f64], k: usize) -> (Option<f64>, Option<f64>
         let below = low.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         0.5 * (below + high[0])
     };
-    let keep = k.max(2) + 1;
+    let keep = 2 * k.max(2) + 1;
     // Every value above the median lies in `high`, every value below it in `low`.
     let mut right: Vec<f64> = high
         .iter()
@@ -209,16 +227,17 @@ fn hill_and_moment_xi(sample: &mut [f64], k: usize) -> (Option<f64>, Option<f64>
     let (mut top, _) = merge_desc(&right, &right, &left, &left);
     top.truncate(keep);
     if top.len() < 3 {
-        return (None, None);
+        return ([None; 3], None);
     }
     let logs = top.iter().map(|&v| libm::log(v)).collect();
     let Ok(tail) = TailSample::from_parts(top, logs) else {
-        return (None, None);
+        return ([None; 3], None);
     };
-    let k = k.clamp(2, tail.len() - 1);
+    let at = |k: usize| k.clamp(2, tail.len() - 1);
+    let hill = |k: usize| tail.hill(at(k)).ok().map(|e| e.xi);
     (
-        tail.hill(k).ok().map(|e| e.xi),
-        tail.moment(k).ok().map(|e| e.xi),
+        [hill(k / 2), hill(k), hill(2 * k)],
+        tail.moment(at(k)).ok().map(|e| e.xi),
     )
 }
 
@@ -288,6 +307,7 @@ pub fn run_bootstrap(
     let runs = sample.len() / samples_per_run;
     let mut resample = Vec::with_capacity(sample.len());
     let (mut hill_xis, mut moment_xis) = (Vec::new(), Vec::new());
+    let (mut half_k_xis, mut double_k_xis) = (Vec::new(), Vec::new());
     for b in 0..replicates {
         let mut stream = rng::stream(seed, b as u64);
         resample.clear();
@@ -295,8 +315,10 @@ pub fn run_bootstrap(
             let r = rng::index(&mut stream, runs);
             resample.extend_from_slice(&sample[r * samples_per_run..(r + 1) * samples_per_run]);
         }
-        let (hill, moment) = hill_and_moment_xi(&mut resample, k);
+        let ([half_k, hill, double_k], moment) = hill_and_moment_xi(&mut resample, k);
         hill_xis.extend(hill);
+        half_k_xis.extend(half_k);
+        double_k_xis.extend(double_k);
         moment_xis.extend(moment);
     }
     for (name, xis) in [("Hill", &hill_xis), ("the moment estimator", &moment_xis)] {
@@ -312,11 +334,19 @@ pub fn run_bootstrap(
         }
     }
     let moment = BootstrapCi::from_xis(moment_xis, replicates, level);
+    let hill = BootstrapCi::from_xis(hill_xis, replicates, level);
+    let mut hill_over_k = hill.clone();
+    for xis in [half_k_xis, double_k_xis] {
+        if 2 * xis.len() >= replicates {
+            hill_over_k = hill_over_k.union(&BootstrapCi::from_xis(xis, replicates, level));
+        }
+    }
     Ok(RunBootstrap {
         runs,
         samples_per_run,
         k,
-        hill: BootstrapCi::from_xis(hill_xis, replicates, level),
+        hill,
+        hill_over_k,
         power_law_tail: moment.xi_lo > 0.0,
         moment,
     })

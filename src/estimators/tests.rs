@@ -538,6 +538,16 @@ fn run_bootstrap_of_iid_pareto_covers_the_index_with_the_asymptotic_width() {
         hi - lo
     );
     assert_eq!((b.runs, b.samples_per_run), (2000, 1));
+    // The spread over k/2, k, 2k holds the interval at k and still covers the index; the
+    // Hill intervals at k/2 and 2k are √2 wider and narrower, so the union is at most
+    // about (1 + √2)/2 + bias wider: accept up to 2.5 times the interval at k.
+    let (klo, khi) = b.hill_over_k.alpha_interval().unwrap();
+    assert!(
+        klo <= lo && hi <= khi && klo < 2.5 && 2.5 < khi,
+        "{:?}",
+        b.hill_over_k
+    );
+    assert!((khi - klo) < 2.5 * (hi - lo), "{:?}", b.hill_over_k);
     // A power-law tail is seen: the moment estimator's ξ interval lies above 0. (It is
     // wide, ≈ ±2·√((1 + ξ²)/k) = ±0.15, and on this sample centred below 1/2.5: the
     // moment estimator is the noisier of the two.)

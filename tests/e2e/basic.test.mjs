@@ -33,7 +33,7 @@ test('the default experiment runs on opening and draws the histogram', async (br
     `histogram canvas looks empty: ${JSON.stringify(hist)}`);
   const spec = await inkPixels(page, 'plot-spectrum');
   assert(spec.accent > 0, `spectrum canvas has no markers: ${JSON.stringify(spec)}`);
-  assert(page.url().includes('runs=2000') && page.url().includes('gamma=0.05'),
+  assert(page.url().includes('runs=2000') && page.url().includes('gamma=0.74'),
     `the URL does not hold the config: ${page.url()}`);
   console.log(`   ${status} histogram ${hist.width}x${hist.height}, ${hist.accent} bar pixels;`
     + ` saved ${await screenshot(page, 'default.png')}`);

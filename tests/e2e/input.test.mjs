@@ -193,7 +193,8 @@ test('without a kept file, data=csv asks for the file and the page keeps working
 
 test('the γ slider and a small change re-run by themselves; a large one waits for Run', async (browser, url) => {
   const { page, errors, close } = await openPage(browser);
-  await page.goto(url);
+  // The paper's wider design (d = 50) at γ = 0.05: a job short enough to re-run at once.
+  await page.goto(`${url}?d=50&gamma=0.05`);
   await waitForRun(page);
   assert(/^Limits: n·d ≤ 4,000,000 matrix entries, runs·d ≤ 20,000,000/.test(await page.textContent('#budget')),
     `budget note: "${await page.textContent('#budget')}"`);
@@ -266,7 +267,7 @@ test('the γ slider and a small change re-run by themselves; a large one waits f
 test('γ far past the stability limit explains the divergence, with no NaN', async (browser, url) => {
   const { page, errors, close } = await openPage(browser);
   // Past γ₂ ≈ 0.165: one run of 300 overflows, the others are huge but finite.
-  await page.goto(`${url}?runs=300&steps=900&gamma=0.2`);
+  await page.goto(`${url}?d=50&runs=300&steps=900&gamma=0.2`);
   await waitForRun(page);
   let note = await page.textContent('#divergence');
   assert(await page.isVisible('#divergence'), 'no divergence note');
