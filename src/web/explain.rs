@@ -399,6 +399,11 @@ fn decoupling_html(report: &Report) -> String {
     )
 }
 
+/// The space after a function name (log): MathML Core leaves it to the author.
+fn thin_space() -> String {
+    r#"<mspace width="0.2em"></mspace>"#.into()
+}
+
 fn mspace() -> String {
     r#"<mspace width="1em"></mspace>"#.into()
 }
@@ -534,8 +539,9 @@ fn index_html(report: &Report) -> String {
         sub(mi("x"), mi("k")),
         mo("+"),
         sub(mi("q"), mi("k")),
-        mo(","),
-        mspace(),
+    ]);
+    // Two formulas, not one line: each fits a phone.
+    let m_def = block(&[
         sub(mi("M"), mi("k")),
         mo("="),
         paren(&[mn("1"), mo("−"), mi("γ"), mi("δ")]),
@@ -553,6 +559,7 @@ fn index_html(report: &Report) -> String {
         under(mo("lim"), row(&[mi("k"), mo("→"), mi("∞")])),
         frac(mn("1"), mi("k")),
         mi("log"),
+        thin_space(),
         mi_upright("E"),
         sup(
             row(&[
@@ -565,8 +572,8 @@ fn index_html(report: &Report) -> String {
             ]),
             mi("s"),
         ),
-        mo(","),
-        mspace(),
+    ]);
+    let root = block(&[
         mi("Λ"),
         paren(&[sub(mi("α"), mi_upright("SGD"))]),
         mo("="),
@@ -575,11 +582,11 @@ fn index_html(report: &Report) -> String {
     let intro = format!(
         "<p><strong>SGD's own tail index α<sub>SGD</sub>.</strong> The bounds above are the \
          diffusion model's. Discrete SGD on least squares is itself a random affine \
-         recursion, with a random matrix M<sub>k</sub> for each batch (MATH.md §4.3):</p>{m_k}\
+         recursion, with a random matrix M<sub>k</sub> for each batch (MATH.md §4.3):</p>{m_k}{m_def}\
          <p>Its moment growth Λ(s) is convex with Λ(0) = 0 (u is any unit vector). When \
          Λ′(0) &lt; 0 &lt; Λ(s) for some s, α<sub>SGD</sub> is the root s &gt; 0 of Λ, and \
          the stationary law of SGD has P(⟨v, x⟩ &gt; t) ~ c(v)·t<sup>−α<sub>SGD</sub></sup> \
-         in every direction v (Kesten 1973, Goldie 1991):</p>{lambda_def}"
+         in every direction v (Kesten 1973, Goldie 1991):</p>{lambda_def}{root}"
     );
     let Some(index) = &report.sgd_index else {
         let state = match &report.sgd_index_note {
@@ -603,6 +610,7 @@ fn index_html(report: &Report) -> String {
                 paren(&[mn("2")]),
                 mo("="),
                 mi("log"),
+                thin_space(),
                 mi("ρ"),
                 paren(&[mi("T")]),
                 mo("="),
