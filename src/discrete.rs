@@ -332,33 +332,8 @@ impl SecondMomentMap {
                 (hi, f_hi) = (lo, f_lo);
             }
         }
-        // Illinois regula falsi on ln ρ(R_μ) (decreasing: f_lo ≥ 0 ≥ f_hi).
-        let mut side = 0;
-        for _ in 0..200 {
-            if hi - lo <= 1e-14 * hi {
-                break;
-            }
-            let x = (lo * f_hi - hi * f_lo) / (f_hi - f_lo);
-            let x = if x > lo && x < hi { x } else { 0.5 * (lo + hi) };
-            let fx = log_radius(x);
-            if fx.abs() < 1e-14 {
-                return Ok(x);
-            }
-            if fx > 0.0 {
-                (lo, f_lo) = (x, fx);
-                if side == -1 {
-                    f_hi *= 0.5;
-                }
-                side = -1;
-            } else {
-                (hi, f_hi) = (x, fx);
-                if side == 1 {
-                    f_lo *= 0.5;
-                }
-                side = 1;
-            }
-        }
-        Ok(0.5 * (lo + hi))
+        // ln ρ(R_μ) decreases: f_lo ≥ 0 ≥ f_hi.
+        Ok(illinois(log_radius, (lo, f_lo), (hi, f_hi), 1e-14, 1e-14))
     }
 
     /// ρ(R_μ(γ)) with R_μ = (μ − T₀)⁻¹P, for μ > ρ(T₀) (μ = 1 at the stability threshold);
@@ -431,41 +406,53 @@ impl SecondMomentMap {
                 }
             }
         }
-        // Illinois regula falsi on ln ρ(R(γ)).
-        let mut side = 0;
-        for _ in 0..200 {
-            let x = if f_lo.is_finite() {
-                (lo * f_hi - hi * f_lo) / (f_hi - f_lo)
-            } else {
-                0.5 * (lo + hi)
-            };
-            let x = if x > lo && x < hi { x } else { 0.5 * (lo + hi) };
-            if hi - lo <= 1e-10 * hi {
-                break;
-            }
-            let fx = log_radius(x);
-            if fx == 0.0 {
-                return Ok(x);
-            }
-            if fx < 0.0 {
-                (lo, f_lo) = (x, fx);
-                if side == -1 {
-                    f_hi *= 0.5;
-                }
-                side = -1;
-            } else {
-                (hi, f_hi) = (x, fx);
-                if side == 1 {
-                    f_lo *= 0.5;
-                }
-                side = 1;
-            }
-            if (fx.abs()) < 1e-12 {
-                return Ok(x);
-            }
-        }
-        Ok(0.5 * (lo + hi))
+        Ok(illinois(log_radius, (lo, f_lo), (hi, f_hi), 1e-10, 1e-12))
     }
+}
+
+/// The root of a monotone `f` between `a` and `b` whose values `f_a`, `f_b` have opposite
+/// signs (either orientation), by Illinois regula falsi: secant steps, halving the value
+/// kept on the side that did not move twice running; bisection where the secant is
+/// undefined (an infinite end value). Stops when the bracket is within `rel_tol` of its
+/// end or |f| < `f_tol`.
+fn illinois(
+    mut f: impl FnMut(f64) -> f64,
+    (mut a, mut f_a): (f64, f64),
+    (mut b, mut f_b): (f64, f64),
+    rel_tol: f64,
+    f_tol: f64,
+) -> f64 {
+    let mut side = 0;
+    for _ in 0..200 {
+        if (b - a).abs() <= rel_tol * a.abs().max(b.abs()) {
+            break;
+        }
+        let secant = (a * f_b - b * f_a) / (f_b - f_a);
+        let (lo, hi) = (a.min(b), a.max(b));
+        let x = if f_a.is_finite() && f_b.is_finite() && secant > lo && secant < hi {
+            secant
+        } else {
+            0.5 * (a + b)
+        };
+        let fx = f(x);
+        if fx == 0.0 || fx.abs() < f_tol {
+            return x;
+        }
+        if (fx < 0.0) == (f_a < 0.0) {
+            (a, f_a) = (x, fx);
+            if side == -1 {
+                f_b *= 0.5;
+            }
+            side = -1;
+        } else {
+            (b, f_b) = (x, fx);
+            if side == 1 {
+                f_a *= 0.5;
+            }
+            side = 1;
+        }
+    }
+    0.5 * (a + b)
 }
 
 /// The Kesten tail index κ of the 1-d SGD recursion x ← (1 − γ(a_B + δ))x + noise, a_B =
