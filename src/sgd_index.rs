@@ -190,8 +190,6 @@ pub struct SgdIndex {
 struct Walk {
     /// Rows ã_i, row-major n × r′.
     rows: Vec<f64>,
-    /// |ã_i|².
-    row_norms_sq: Vec<f64>,
     n: usize,
     r: usize,
     shrink: f64,
@@ -254,18 +252,19 @@ fn replica_growth(
             }
             let u = &pop.walkers[j * r..(j + 1) * r];
             let v = &mut pop.moved[j * r..(j + 1) * r];
+            // |v|² is summed from v itself: the shortcut s²|u|² − 2sc(aᵀu) + c²|a|² cancels
+            // catastrophically when M nearly annihilates u (|1 − γ|a|²| ≪ 1), and a walker
+            // renormalised by a wrong norm never recovers its unit length.
             let norm_sq = if walk.batch == 1 {
-                // |v|² = s²|u|² − 2sc(aᵀu) + c²|a|² with |u| = 1: one pass fewer.
-                let i = pop.batch[0];
-                let a = walk.row(i);
+                let a = walk.row(pop.batch[0]);
                 let dot: f64 = a.iter().zip(u).map(|(x, y)| x * y).sum();
                 let c = walk.scale * dot;
+                let mut norm_sq = 0.0;
                 for ((vi, ui), ai) in v.iter_mut().zip(u).zip(a) {
                     *vi = walk.shrink * ui - c * ai;
+                    norm_sq += *vi * *vi;
                 }
-                (walk.shrink * walk.shrink - 2.0 * walk.shrink * c * dot
-                    + c * c * walk.row_norms_sq[i])
-                    .max(0.0)
+                norm_sq
             } else {
                 for (vi, ui) in v.iter_mut().zip(u) {
                     *vi = walk.shrink * ui;
@@ -584,19 +583,17 @@ fn index_on(
             ),
         ));
     }
+    // ã_i = Qᵀa_i by plain dot products in a fixed order: a matrix product's summation
+    // order differs between targets, and the walkers must see the same bits everywhere.
     let q = spectrum.q();
-    let range_rows = &problem.a * q.columns(0, r);
     let mut rows = Vec::with_capacity(n * r);
     for i in 0..n {
-        rows.extend(range_rows.row(i).iter());
+        for j in 0..r {
+            rows.push((0..problem.d()).fold(0.0, |acc, k| acc + problem.a[(i, k)] * q[(k, j)]));
+        }
     }
-    let row_norms_sq = rows
-        .chunks_exact(r)
-        .map(|a| a.iter().map(|x| x * x).sum())
-        .collect();
     let walk = Walk {
         rows,
-        row_norms_sq,
         n,
         r,
         shrink: 1.0 - params.gamma * params.delta,
@@ -849,6 +846,38 @@ mod tests {
         // The exact second-moment anchor is the same closed form at s = 2.
         assert!((index.lambda_2_exact.unwrap() - lambda(2.0)).abs() < 1e-9);
         assert!(index.converged);
+    }
+
+    /// Restricted to the top direction, M is the scalar 1 − γδ − γã_i1²: Λ̂ must equal the
+    /// closed form there too, even with rows that M nearly annihilates (γã_i1² ≈ 1, where
+    /// a norm computed by expanding |su − c·a|² cancels to a wrong value).
+    #[test]
+    fn one_direction_of_a_wider_problem_has_the_closed_form() {
+        let problem = Problem::synthetic(200, 10, 1).unwrap();
+        let spectrum = Spectrum::new(&problem).unwrap();
+        let q1: Vec<f64> = spectrum.q().column(0).iter().copied().collect();
+        let top: Vec<f64> = (0..problem.n())
+            .map(|i| (0..problem.d()).map(|k| problem.a[(i, k)] * q1[k]).sum())
+            .collect();
+        // γ so that the largest ã_i1² is annihilated exactly.
+        let gamma = 1.0 / top.iter().map(|a| a * a).fold(0.0, f64::max);
+        let lambda = |s: f64| {
+            libm::log(
+                top.iter()
+                    .map(|a| libm::pow((1.0 - gamma * a * a).abs(), s))
+                    .sum::<f64>()
+                    / top.len() as f64,
+            )
+        };
+        let mut params = IndexParams::new(gamma, 1, 0.0, false, 3);
+        params.directions = Some(1);
+        let index = sgd_index(&problem, &spectrum, &params, &mut |_, _| true).unwrap();
+        assert_eq!(index.directions, 1);
+        for p in &index.lambda {
+            assert!(p.value < 0.0 && p.value.is_finite(), "{p:?}");
+            let z = (p.value - lambda(p.s)).abs() / p.std_err.max(1e-12);
+            assert!(z < 4.0, "Λ̂({}) = {} ± {}, exact {}", p.s, p.value, p.std_err, lambda(p.s));
+        }
     }
 
     /// The fourth-moment map of one column is the scalar (1/n)Σ(1 − γδ − γa_i²)⁴.
