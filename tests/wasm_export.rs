@@ -127,6 +127,6 @@ fn file_names_name_the_parameters() {
     let report = small_report(Method::Sgd);
     assert_eq!(
         file_stem(&report.config),
-        "synthetic-sgd-gamma0.05-B1-delta0-K100-R100-seed1"
+        "synthetic-sgd-gamma0.74-B1-delta0-K100-R100-seed1"
     );
 }
