@@ -677,11 +677,31 @@ pub fn index_stage(
     prepared: &Prepared,
     observer: &mut dyn Observer,
 ) -> Result<Option<IndexStage>> {
+    index_stage_with(config, prepared, observer, index_params(config))
+}
+
+/// [`index_stage`] with its Monte Carlo settings given (the sweep leaves out the
+/// restricted index, which it does not draw).
+///
+/// # Errors
+/// Cancellation only.
+pub fn index_stage_with(
+    config: &Config,
+    prepared: &Prepared,
+    observer: &mut dyn Observer,
+    params: IndexParams,
+) -> Result<Option<IndexStage>> {
     if config.method == Method::Hsgd {
         return Ok(None);
     }
     let t0 = observer.now_ms();
-    let (index, note) = match sgd_index(config, prepared, observer) {
+    let computed = sgd_index::sgd_index(
+        &prepared.problem,
+        &prepared.spectrum,
+        &params,
+        &mut |done, total| observer.progress(done, total),
+    );
+    let (index, note) = match computed {
         Ok(index) => (Some(index), None),
         Err(e) if e.field == CANCELLED => return Err(e),
         Err(e) => (None, Some(format!("α_SGD: {}", e.message))),

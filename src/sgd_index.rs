@@ -108,6 +108,9 @@ pub struct IndexParams {
     pub refinements: usize,
     /// Use only the first r′ directions q_1..q_r′ (`None`: the whole range of A).
     pub directions: Option<usize>,
+    /// When not converged, also compute the index on the directions the experiment mixes
+    /// ([`SgdIndex::restricted`]; the sweep, which draws only α_SGD, leaves it out).
+    pub restricted: bool,
 }
 
 impl IndexParams {
@@ -129,6 +132,7 @@ impl IndexParams {
             s_max: 16.0,
             refinements: 4,
             directions: None,
+            restricted: true,
         }
     }
 }
@@ -520,7 +524,7 @@ pub fn sgd_index(
     progress: &mut dyn FnMut(usize, usize) -> bool,
 ) -> Result<SgdIndex> {
     let mut index = index_on(problem, spectrum, params, progress)?;
-    if !index.converged {
+    if params.restricted && !index.converged {
         let h = spectrum.h();
         let (steps, target) = match params.experiment_steps {
             Some(k) => (k as f64, EXPERIMENT_MIXING),
@@ -617,7 +621,15 @@ fn index_on(
     if lambda[0].value < 0.0 {
         let mut lo = lambda[0];
         loop {
-            let s = (lo.s * 2.0).min(params.s_max);
+            // Doubling, except that from s = 4 on a Λ̂ still well below 0 (under half of
+            // s·Λ̂(2)/2, the chord from the origin: Λ is convex with Λ(0) = 0) sends the
+            // search to s_max at once: most such problems have no root below it.
+            let far = lo.s >= 4.0 && lo.value < 0.25 * lo.s * lambda[0].value;
+            let s = if far {
+                params.s_max
+            } else {
+                (lo.s * 2.0).min(params.s_max)
+            };
             if s <= lo.s {
                 alpha_lower_bound = Some(lo.s);
                 break;
@@ -658,7 +670,18 @@ fn index_on(
             if hi.s - lo.s <= 0.02 * lo.s || last.value.abs() < last.std_err {
                 break;
             }
-            let x = (lo.s * f_hi - hi.s * f_lo) / (f_hi - f_lo);
+            let secant = (lo.s * f_hi - hi.s * f_lo) / (f_hi - f_lo);
+            // The first step uses Λ(0) = 0 too: the root of the parabola a·s + b·s² through
+            // the origin and both ends of the bracket, which bends as the convex Λ does
+            // (the chord's root lies left of Λ's).
+            let b = (hi.value / hi.s - lo.value / lo.s) / (hi.s - lo.s);
+            let a = lo.value / lo.s - b * lo.s;
+            let parabola = -a / b;
+            let x = if side == 0 && lo.s > 0.0 && b > 0.0 && parabola > lo.s && parabola < hi.s {
+                parabola
+            } else {
+                secant
+            };
             let margin = 0.05 * (hi.s - lo.s);
             let x = x.clamp(lo.s + margin, hi.s - margin);
             let p = evaluate(x)?;
@@ -876,7 +899,14 @@ mod tests {
         for p in &index.lambda {
             assert!(p.value < 0.0 && p.value.is_finite(), "{p:?}");
             let z = (p.value - lambda(p.s)).abs() / p.std_err.max(1e-12);
-            assert!(z < 4.0, "Λ̂({}) = {} ± {}, exact {}", p.s, p.value, p.std_err, lambda(p.s));
+            assert!(
+                z < 4.0,
+                "Λ̂({}) = {} ± {}, exact {}",
+                p.s,
+                p.value,
+                p.std_err,
+                lambda(p.s)
+            );
         }
     }
 

@@ -37,7 +37,7 @@ use crate::bounds::{self, log_space, Bounds};
 use crate::config::{Config, SweepOver};
 use crate::error::{Error, Result};
 use crate::estimators::{self, Tail, MIN_SAMPLE};
-use crate::sgd_index::SgdIndex;
+use crate::sgd_index::{IndexParams, SgdIndex};
 
 /// The largest batch size a B-sweep reaches (when n allows).
 pub const MAX_SWEEP_BATCH: usize = 32;
@@ -285,13 +285,19 @@ pub fn run_point(
         ));
         timings.insert(format!("{method} hill"), observer.now_ms() - t_sim);
     }
-    let (sgd_index, sgd_index_note) = match analysis::index_stage(&point, &prepared, observer)? {
-        Some(stage) => {
-            timings.insert("sgd index".to_string(), stage.ms);
-            (stage.index, stage.note)
-        }
-        None => (None, None),
+    // The sweep draws α_SGD alone: no restricted index for the points that do not converge.
+    let params = IndexParams {
+        restricted: false,
+        ..analysis::index_params(&point)
     };
+    let (sgd_index, sgd_index_note) =
+        match analysis::index_stage_with(&point, &prepared, observer, params)? {
+            Some(stage) => {
+                timings.insert("sgd index".to_string(), stage.ms);
+                (stage.index, stage.note)
+            }
+            None => (None, None),
+        };
     let model = &prepared.bounds;
     Ok(SweepPoint {
         index,
