@@ -114,7 +114,7 @@ pub struct IndexParams {
 }
 
 impl IndexParams {
-    /// The default budget for γ, B, δ and the sampling scheme: 8 replicas × 500 walkers,
+    /// The default budget for γ, B, δ and the sampling scheme: 8 replicas × 400 walkers,
     /// 500..=20000 steps within [`DEFAULT_WORK_BUDGET`], s up to 16, 4 refinements.
     pub fn new(gamma: f64, batch: usize, delta: f64, replacement: bool, seed: u64) -> Self {
         IndexParams {
@@ -123,7 +123,7 @@ impl IndexParams {
             delta,
             replacement,
             seed,
-            walkers: 500,
+            walkers: 400,
             replicas: 8,
             min_steps: 500,
             max_steps: 20_000,
