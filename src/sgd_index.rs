@@ -388,9 +388,10 @@ fn replica_estimate(
     Ok(2.0 * full - half)
 }
 
-/// Λ̂(s) of every replica, in replica order, one after the other (in wasm, where the page
-/// runs this in a worker, with progress and cancellation every 64 steps).
-#[cfg(target_arch = "wasm32")]
+/// Λ̂(s) of every replica, in replica order. In wasm, where the page runs this in a worker,
+/// one replica after the other with progress and cancellation every 64 steps; natively on
+/// every core (rayon), with progress once all replicas of this s are done. Each replica has
+/// its own streams, so both give the same numbers.
 fn replica_values(
     walk: &Walk,
     params: &IndexParams,
@@ -399,44 +400,40 @@ fn replica_values(
     burn_in: usize,
     tick: &mut dyn FnMut(usize) -> bool,
 ) -> Result<Vec<f64>> {
-    let mut pops = Populations::new(walk, params.walkers);
-    (0..params.replicas)
-        .map(|replica| replica_estimate(walk, params, s, steps, burn_in, replica, &mut pops, tick))
-        .collect()
-}
-
-/// Λ̂(s) of every replica, in replica order, on every core (rayon); progress is reported
-/// once all replicas of this s are done.
-#[cfg(not(target_arch = "wasm32"))]
-fn replica_values(
-    walk: &Walk,
-    params: &IndexParams,
-    s: f64,
-    steps: usize,
-    burn_in: usize,
-    tick: &mut dyn FnMut(usize) -> bool,
-) -> Result<Vec<f64>> {
-    use rayon::prelude::*;
-    let values: Vec<f64> = (0..params.replicas)
-        .into_par_iter()
-        .map(|replica| {
-            let mut pops = Populations::new(walk, params.walkers);
-            replica_estimate(
-                walk,
-                params,
-                s,
-                steps,
-                burn_in,
-                replica,
-                &mut pops,
-                &mut |_| true,
-            )
-        })
-        .collect::<Result<_>>()?;
-    if tick(params.replicas * steps) {
-        Ok(values)
-    } else {
-        Err(cancelled())
+    #[cfg(target_arch = "wasm32")]
+    {
+        let mut pops = Populations::new(walk, params.walkers);
+        (0..params.replicas)
+            .map(|replica| {
+                replica_estimate(walk, params, s, steps, burn_in, replica, &mut pops, tick)
+            })
+            .collect()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        use rayon::prelude::*;
+        let values: Vec<f64> = (0..params.replicas)
+            .into_par_iter()
+            .map(|replica| {
+                let mut pops = Populations::new(walk, params.walkers);
+                let mut no_tick = |_| true;
+                replica_estimate(
+                    walk,
+                    params,
+                    s,
+                    steps,
+                    burn_in,
+                    replica,
+                    &mut pops,
+                    &mut no_tick,
+                )
+            })
+            .collect::<Result<_>>()?;
+        if tick(params.replicas * steps) {
+            Ok(values)
+        } else {
+            Err(cancelled())
+        }
     }
 }
 
