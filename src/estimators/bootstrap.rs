@@ -70,18 +70,7 @@ where
     F: Fn(&[f64]) -> Result<TailEstimate>,
 {
     super::validate_sample(sample)?;
-    if replicates < MIN_REPLICATES {
-        return Err(Error::new(
-            "replicates",
-            format!("the bootstrap needs at least {MIN_REPLICATES} replicates; got {replicates}"),
-        ));
-    }
-    if !(level > 0.0 && level < 1.0) {
-        return Err(Error::new(
-            "level",
-            format!("the confidence level must lie strictly between 0 and 1; got {level}"),
-        ));
-    }
+    check_replicates_and_level(replicates, level)?;
     let n = sample.len();
     let mut resample = vec![0.0; n];
     let mut xis = Vec::with_capacity(replicates);
@@ -107,6 +96,24 @@ where
     Ok(BootstrapCi::from_xis(xis, replicates, level))
 }
 
+/// The checks both bootstraps make of their settings: at least [`MIN_REPLICATES`]
+/// replicates, a level strictly between 0 and 1.
+fn check_replicates_and_level(replicates: usize, level: f64) -> Result<()> {
+    if replicates < MIN_REPLICATES {
+        return Err(Error::new(
+            "replicates",
+            format!("the bootstrap needs at least {MIN_REPLICATES} replicates; got {replicates}"),
+        ));
+    }
+    if !(level > 0.0 && level < 1.0) {
+        return Err(Error::new(
+            "level",
+            format!("the confidence level must lie strictly between 0 and 1; got {level}"),
+        ));
+    }
+    Ok(())
+}
+
 impl BootstrapCi {
     /// The percentile interval of the (at least one) replicate values `xis` of ξ out of
     /// `replicates` drawn.
@@ -114,10 +121,15 @@ impl BootstrapCi {
         xis.sort_unstable_by(f64::total_cmp);
         let xi_lo = quantile_sorted(&xis, 0.5 * (1.0 - level));
         let xi_hi = quantile_sorted(&xis, 0.5 * (1.0 + level));
+        BootstrapCi::of_xi(level, replicates, replicates - xis.len(), xi_lo, xi_hi)
+    }
+
+    /// The interval [xi_lo, xi_hi] of ξ with the matching interval of α = 1/ξ.
+    fn of_xi(level: f64, replicates: usize, failed: usize, xi_lo: f64, xi_hi: f64) -> BootstrapCi {
         BootstrapCi {
             level,
             replicates,
-            failed: replicates - xis.len(),
+            failed,
             xi_lo,
             xi_hi,
             alpha_lo: (xi_hi > 0.0).then(|| 1.0 / xi_hi).filter(|a| a.is_finite()),
@@ -127,16 +139,13 @@ impl BootstrapCi {
 
     /// The smallest interval holding both `self` and `other` (`failed`: the larger).
     pub fn union(&self, other: &BootstrapCi) -> BootstrapCi {
-        let xi_lo = self.xi_lo.min(other.xi_lo);
-        let xi_hi = self.xi_hi.max(other.xi_hi);
-        BootstrapCi {
-            failed: self.failed.max(other.failed),
-            xi_lo,
-            xi_hi,
-            alpha_lo: (xi_hi > 0.0).then(|| 1.0 / xi_hi).filter(|a| a.is_finite()),
-            alpha_hi: (xi_lo > 0.0).then(|| 1.0 / xi_lo).filter(|a| a.is_finite()),
-            ..self.clone()
-        }
+        BootstrapCi::of_xi(
+            self.level,
+            self.replicates,
+            self.failed.max(other.failed),
+            self.xi_lo.min(other.xi_lo),
+            self.xi_hi.max(other.xi_hi),
+        )
     }
 
     /// The interval for α as a pair, when bounded on both sides.
@@ -286,18 +295,7 @@ pub fn run_bootstrap(
             ),
         ));
     }
-    if replicates < MIN_REPLICATES {
-        return Err(Error::new(
-            "replicates",
-            format!("the bootstrap needs at least {MIN_REPLICATES} replicates; got {replicates}"),
-        ));
-    }
-    if !(level > 0.0 && level < 1.0) {
-        return Err(Error::new(
-            "level",
-            format!("the confidence level must lie strictly between 0 and 1; got {level}"),
-        ));
-    }
+    check_replicates_and_level(replicates, level)?;
     if k < 2 {
         return Err(Error::new(
             "hill_k",
