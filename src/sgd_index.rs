@@ -817,6 +817,21 @@ mod tests {
         (problem, spectrum)
     }
 
+    /// Every Λ̂(s) of `index` within four of its standard errors of the exact `lambda(s)`.
+    fn assert_within_four_std_err(index: &SgdIndex, lambda: impl Fn(f64) -> f64) {
+        for p in &index.lambda {
+            let z = (p.value - lambda(p.s)).abs() / p.std_err.max(1e-12);
+            assert!(
+                z < 4.0,
+                "Λ̂({}) = {} ± {}, exact {}",
+                p.s,
+                p.value,
+                p.std_err,
+                lambda(p.s)
+            );
+        }
+    }
+
     /// In one dimension Λ(s) = log (1/n)Σ_i |1 − γδ − γa_i²|^s exactly (no directions to
     /// mix), so the Monte Carlo must agree with the closed form within its standard error,
     /// and α̂ with the closed form's root.
@@ -846,17 +861,7 @@ mod tests {
         let exact_root = 0.5 * (lo + hi);
         let params = IndexParams::new(gamma, 1, delta, false, 7);
         let index = sgd_index(&problem, &spectrum, &params, &mut |_, _| true).unwrap();
-        for p in &index.lambda {
-            let z = (p.value - lambda(p.s)).abs() / p.std_err.max(1e-12);
-            assert!(
-                z < 4.0,
-                "Λ̂({}) = {} ± {}, exact {}",
-                p.s,
-                p.value,
-                p.std_err,
-                lambda(p.s)
-            );
-        }
+        assert_within_four_std_err(&index, lambda);
         let alpha = index.alpha.expect("a root");
         let se = index.alpha_std_err.unwrap();
         assert!(
@@ -895,16 +900,8 @@ mod tests {
         assert_eq!(index.directions, 1);
         for p in &index.lambda {
             assert!(p.value < 0.0 && p.value.is_finite(), "{p:?}");
-            let z = (p.value - lambda(p.s)).abs() / p.std_err.max(1e-12);
-            assert!(
-                z < 4.0,
-                "Λ̂({}) = {} ± {}, exact {}",
-                p.s,
-                p.value,
-                p.std_err,
-                lambda(p.s)
-            );
         }
+        assert_within_four_std_err(&index, lambda);
     }
 
     /// The fourth-moment map of one column is the scalar (1/n)Σ(1 − γδ − γa_i²)⁴.
