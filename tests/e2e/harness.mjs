@@ -154,6 +154,17 @@ export function readRow(page, key) {
   }, key);
 }
 
+/** Waits until a sweep other than `since` (a sweep job id; null: any) has ended; returns
+ * its status line. */
+export async function waitForSweep(page, since = null, timeout = 120000) {
+  await page.waitForFunction((since) => {
+    const s = document.getElementById('sweep-status');
+    const job = s?.getAttribute('data-job') ?? null;
+    return job !== null && job !== since;
+  }, since, { timeout });
+  return page.textContent('#sweep-status');
+}
+
 /** The numbers panel as { key: value } (values from data-value, text rows as text). */
 export function readNumbers(page) {
   return page.evaluate(() => Object.fromEntries(

@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import {
   assert, openPage, readRow, renderPanels, root, screenshot, shotDir, waitForFits, waitForIndex,
-  waitForRun,
+  waitForRun, waitForSweep,
 } from './harness.mjs';
 
 export const tests = [];
@@ -141,16 +141,6 @@ test('the tail and Hill plots draw α_SGD where it has a root', async (browser, 
   return errors;
 });
 
-/** Waits until a sweep other than `since` has ended; returns its status line. */
-async function waitForSweep(page, since = null, timeout = 180000) {
-  await page.waitForFunction((since) => {
-    const s = document.getElementById('sweep-status');
-    const job = s?.getAttribute('data-job') ?? null;
-    return job !== null && job !== since;
-  }, since, { timeout });
-  return page.textContent('#sweep-status');
-}
-
 /** Pixels of the α_SGD colour (#C026D3) on a canvas. */
 function indexPixels(page, id) {
   return page.evaluate((id) => {
@@ -177,7 +167,7 @@ for (const [width, height, name] of [[1280, 800, 'sweep-index.png'], [390, 844, 
     await page.goto(url + SWEEP);
     await waitForRun(page);
     await page.click('#sweep-run');
-    const status = await waitForSweep(page);
+    const status = await waitForSweep(page, null, 180000);
     assert(status.startsWith('8 points'), `sweep status "${status}"`);
     const cells = await page.evaluate(() => [...document.querySelectorAll('#sweep-table [data-alpha-sgd-cell]')]
       .map((c) => ({ ...c.dataset, text: c.textContent })));

@@ -2,21 +2,11 @@
 // sweep on the worker pool finishes with points, a falling upper bound and ink on the
 // canvas; cancel stops a long sweep and a new one still runs. Run by tests/e2e/default.mjs.
 import {
-  assert, inkPixels, openPage, readNumbers, renderPanels, screenshot, waitForRun,
+  assert, inkPixels, openPage, readNumbers, renderPanels, screenshot, waitForRun, waitForSweep,
 } from './harness.mjs';
 
 export const tests = [];
 const test = (name, fn) => tests.push({ name, fn });
-
-/** Waits until a sweep other than `since` has ended; returns its status line. */
-async function waitForSweep(page, since = null, timeout = 120000) {
-  await page.waitForFunction((since) => {
-    const s = document.getElementById('sweep-status');
-    const job = s?.getAttribute('data-job') ?? null;
-    return job !== null && job !== since;
-  }, since, { timeout });
-  return page.textContent('#sweep-status');
-}
 
 function readRows(page) {
   return page.evaluate(() => [...document.querySelectorAll('#sweep-table tbody tr')].map((tr) => ({
