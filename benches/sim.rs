@@ -20,10 +20,10 @@ mod native {
     use std::time::Duration;
 
     use criterion::{criterion_group, Criterion, Throughput};
-    use hsgd::hsgd::{Coupling, Hsgd, HsgdParams};
-    use hsgd::problem::{minmax_in_place, Problem};
-    use hsgd::sgd::{self, Record, SgdParams};
-    use hsgd::spectrum::Spectrum;
+    use hsgd::model::hsgd::{Coupling, Hsgd, HsgdParams};
+    use hsgd::model::problem::{minmax_in_place, Problem};
+    use hsgd::model::sgd::{self, Record, SgdParams};
+    use hsgd::model::spectrum::Spectrum;
     use nalgebra::{DMatrix, DVector};
 
     /// The digits from `www/data/digits.csv.gz` (64 pixels then the label per line).
@@ -210,8 +210,8 @@ mod native {
     /// settings (`analysis::index_params`): the default page's problem, and the digits at
     /// the paper's γ = 0.1 (not converged there: the budget caps the walker steps).
     fn sgd_index(c: &mut Criterion) {
-        use hsgd::analysis::{self, Silent};
-        use hsgd::config::{Config, DataKind};
+        use hsgd::report::analysis::{self, Silent};
+        use hsgd::report::config::{Config, DataKind};
         let mut group = c.benchmark_group("sgd_index");
         group.sample_size(10);
         group.measurement_time(Duration::from_secs(10));

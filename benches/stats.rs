@@ -30,13 +30,13 @@ mod native {
     use std::time::{Duration, Instant};
 
     use criterion::{Criterion, Throughput};
-    use hsgd::analysis::{run_without_fits, Silent};
-    use hsgd::config::Config;
-    use hsgd::distributions::stable::sample_standard_s1;
-    use hsgd::distributions::{Law, StudentT};
-    use hsgd::estimators::estimate_all;
-    use hsgd::fits::stable::fit_stable;
-    use hsgd::fits::{fit_all, fit_pearson4, fit_student_t};
+    use hsgd::report::analysis::{run_without_fits, Silent};
+    use hsgd::report::config::Config;
+    use hsgd::stats::distributions::stable::sample_standard_s1;
+    use hsgd::stats::distributions::{Law, StudentT};
+    use hsgd::stats::estimators::estimate_all;
+    use hsgd::stats::fits::stable::fit_stable;
+    use hsgd::stats::fits::{fit_all, fit_pearson4, fit_student_t};
 
     /// The sample size of every case.
     const N: usize = 100_000;

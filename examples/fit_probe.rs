@@ -2,7 +2,7 @@
 //! `cargo run --release --example fit_probe -- FILE [REPS]`.
 //! Get a page-like sample with `hsgd run '<query>'` (the `centred` values of `sgd`).
 
-use hsgd::fits::{fit_gaussian, fit_pearson4, fit_stable_law, fit_student_t};
+use hsgd::stats::fits::{fit_gaussian, fit_pearson4, fit_stable_law, fit_student_t};
 use std::time::Instant;
 
 fn cpu_ns() -> f64 {
@@ -41,6 +41,6 @@ fn main() {
     time("pearson4", reps, || fit_pearson4(&x).unwrap().law);
     time("stable", reps, || fit_stable_law(&x).unwrap().law);
     time("fit_all", reps, || {
-        hsgd::fits::fit_all(&x).unwrap().stable.gof.loglik
+        hsgd::stats::fits::fit_all(&x).unwrap().stable.gof.loglik
     });
 }

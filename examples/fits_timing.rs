@@ -1,8 +1,8 @@
 //! Times the fits on synthetic samples (release build):
 //! `cargo run --release --example fits_timing`.
 
-use hsgd::distributions::{Law, PearsonIV, StudentT};
-use hsgd::fits::{fit_all, fit_pearson4, fit_student_t, goodness_of_fit, qq_points};
+use hsgd::stats::distributions::{Law, PearsonIV, StudentT};
+use hsgd::stats::fits::{fit_all, fit_pearson4, fit_student_t, goodness_of_fit, qq_points};
 use std::time::Instant;
 
 /// CPU time of this (single-threaded) process in ns, from /proc/self/schedstat (Linux),
@@ -38,7 +38,7 @@ fn main() {
         let mut rng = hsgd::rng::stream(1, 0);
         let x: Vec<f64> = (0..n).map(|_| law.sample(&mut rng)).collect();
         let (loc, scale, d, _) = time(&format!("t MLE (no GoF), n = {n}, ν = {df}"), 5, || {
-            hsgd::fits::student_t_mle(&x, None).unwrap()
+            hsgd::stats::fits::student_t_mle(&x, None).unwrap()
         });
         println!("    loc {loc:.4} scale {scale:.4} df {d:.4}");
         time(&format!("fit_student_t (with GoF), n = {n}"), 3, || {

@@ -9,7 +9,7 @@ use std::fmt;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Error {
     /// The parameter or input this error concerns (`"gamma"`, `"batch"`, `"csv"`, …), as
-    /// named in [`crate::config::Config`].
+    /// named in [`crate::report::config::Config`].
     pub field: String,
     /// A sentence for the user: what is wrong and, where possible, the valid range.
     pub message: String,

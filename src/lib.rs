@@ -9,32 +9,29 @@
 //! cites its section. Conventions (MATH.md §0): f(x) = (1/2n)|Ax − b|² + (δ/2)|x|², so the
 //! paper's δ is n times ours.
 //!
-//! Data flow (DESIGN.md): [`config::Config`] → [`problem::Problem`] →
-//! [`spectrum::Spectrum`] → simulation ([`sgd`], [`hsgd`]) → [`analysis`] → report → [`plots`].
-//! The core is pure and deterministic; `web` (wasm32 only) and the `hsgd` binary are thin.
+//! The layers, each using only those above it (ARCHITECTURE.md draws the data path):
+//!
+//! | module | what it holds |
+//! |---|---|
+//! | [`error`], [`rng`] | the error type; seeded, per-run random streams |
+//! | [`model`] | problem, spectrum, SGD, hSGD, Pearson diffusions, bounds, exact discrete SGD, α_SGD |
+//! | [`stats`] | laws, tail-index estimators, fits, quadrature |
+//! | [`report`] | the settings ([`report::config::Config`]), the pipeline to a [`report::analysis::Report`], the sweep |
+//! | [`plots`] | every figure, drawn from a report onto any plotters backend |
+//! | `web` | the page and its workers (wasm32 only); the `hsgd` binary is the terminal's |
+//!
+//! The core is pure and deterministic; `web` and the `hsgd` binary are thin.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 // Tests state a config as "the default, except …".
 #![cfg_attr(test, allow(clippy::field_reassign_with_default))]
 
-pub mod analysis;
-pub mod bounds;
-pub mod config;
-pub mod discrete;
-pub mod distributions;
 pub mod error;
-pub mod estimators;
-pub mod fits;
-pub mod hsgd;
-pub mod pearson;
+pub mod model;
 pub mod plots;
-pub mod problem;
-pub mod quadrature;
+pub mod report;
 pub mod rng;
-pub mod sgd;
-pub mod sgd_index;
-pub mod spectrum;
-pub mod sweep;
+pub mod stats;
 #[cfg(target_arch = "wasm32")]
 pub mod web;
 /// The page's text panels, natively (for their unit tests): the same files as the wasm

@@ -11,8 +11,8 @@
 //! page's target computes the same bits (`tests/fixtures/determinism.json`).
 #![cfg(not(target_arch = "wasm32"))]
 
-use hsgd::analysis::{self, Silent};
-use hsgd::config::Config;
+use hsgd::report::analysis::{self, Silent};
+use hsgd::report::config::Config;
 use hsgd::web::numbers::{numbers, panel_html};
 use serde_json::{json, Value};
 
@@ -23,7 +23,11 @@ const CSV: &str = include_str!("fixtures/kesten/data.csv");
 /// The pages pinned: a name, the page's query, and whether it reads the CSV.
 const PAGES: [(&str, &str, bool); 3] = [
     ("synthetic, both methods", "method=both&runs=400", false),
-    ("digits", "data=digits&gamma=0.05&runs=200&steps=2000", false),
+    (
+        "digits",
+        "data=digits&gamma=0.05&runs=200&steps=2000",
+        false,
+    ),
     ("csv", "data=csv&gamma=0.1&delta=0.02&runs=300", true),
 ];
 const SWEEP: &str = "sweep_points=4&sweep_runs=200";
@@ -63,7 +67,8 @@ fn panel(query: &str, csv: Option<&str>) -> Value {
 /// The sweep as JSON, with its timings removed and every number in its exact text form.
 fn sweep(query: &str) -> Value {
     let config = Config::from_query(query);
-    let sweep = hsgd::sweep::run(&config, None, &mut Silent).expect("the pinned sweep runs");
+    let sweep =
+        hsgd::report::sweep::run(&config, None, &mut Silent).expect("the pinned sweep runs");
     let mut value = serde_json::to_value(&sweep).expect("sweeps serialise");
     if let Some(points) = value.get_mut("points").and_then(Value::as_array_mut) {
         for point in points {
@@ -80,9 +85,11 @@ fn exact_numbers(value: Value) -> Value {
     match value {
         Value::Number(n) => Value::String(exact(n.as_f64().expect("finite"))),
         Value::Array(items) => Value::Array(items.into_iter().map(exact_numbers).collect()),
-        Value::Object(map) => {
-            Value::Object(map.into_iter().map(|(k, v)| (k, exact_numbers(v))).collect())
-        }
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| (k, exact_numbers(v)))
+                .collect(),
+        ),
         other => other,
     }
 }

@@ -10,10 +10,10 @@
 //!   `tests/fixtures/sgd_index.json` (f64 bit patterns, written by this code natively with
 //!   `HSGD_WRITE_FIXTURES=1 cargo test --test sgd_index`).
 
-use hsgd::discrete::SecondMomentMap;
-use hsgd::problem::Problem;
-use hsgd::sgd_index::{fourth_moment_growth, sgd_index, IndexParams, SgdIndex};
-use hsgd::spectrum::Spectrum;
+use hsgd::model::discrete::SecondMomentMap;
+use hsgd::model::problem::Problem;
+use hsgd::model::sgd_index::{fourth_moment_growth, sgd_index, IndexParams, SgdIndex};
+use hsgd::model::spectrum::Spectrum;
 
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::*;
@@ -165,8 +165,8 @@ fn same_seed_same_bits_on_every_target() {
 fn exact_growth_matches_numpy() {
     let reference: serde_json::Value = serde_json::from_str(KESTEN_REFERENCE).unwrap();
     let delta = reference["delta"].as_f64().unwrap();
-    let problem =
-        Problem::from_csv(KESTEN_DATA, None, hsgd::config::Preprocess::None).expect("the CSV");
+    let problem = Problem::from_csv(KESTEN_DATA, None, hsgd::report::config::Preprocess::None)
+        .expect("the CSV");
     let spectrum = Spectrum::new(&problem).unwrap();
     let map = SecondMomentMap::new(&problem, &spectrum, 1, delta, false).unwrap();
     for pair in reference["lambda_2"].as_array().unwrap() {

@@ -29,11 +29,11 @@
 //! sim_determinism` runs it in headless Chromium (verified 2026-11-27 on a copy of this
 //! branch with a stub `hsgd-web` main: all cases bit-identical to the native run).
 
-use hsgd::hsgd::{self as homogenized, Coupling, HsgdParams};
-use hsgd::problem::Problem;
+use hsgd::model::hsgd::{self as homogenized, Coupling, HsgdParams};
+use hsgd::model::problem::Problem;
+use hsgd::model::sgd::{self, Record, SgdParams};
+use hsgd::model::spectrum::Spectrum;
 use hsgd::rng;
-use hsgd::sgd::{self, Record, SgdParams};
-use hsgd::spectrum::Spectrum;
 use serde_json::{json, Value};
 
 /// The stored fixture (compiled in, so the wasm build needs no file access).

@@ -4,11 +4,11 @@
 //! fixed, so a pass is reproducible) plus, where two different dynamics are compared, an
 //! allowance for their known model difference.
 
-use hsgd::hsgd::{self as homogenized, Coupling, HsgdParams};
-use hsgd::problem::Problem;
+use hsgd::model::hsgd::{self as homogenized, Coupling, HsgdParams};
+use hsgd::model::problem::Problem;
+use hsgd::model::sgd::{self, Record, SgdParams};
+use hsgd::model::spectrum::Spectrum;
 use hsgd::rng;
-use hsgd::sgd::{self, Record, SgdParams};
-use hsgd::spectrum::Spectrum;
 use nalgebra::{DMatrix, DVector};
 
 /// Centred isotropic Gaussian data (no min-max): A_ij ~ N(0, 1), b = A x_true + N(0, 1)

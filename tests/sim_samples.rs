@@ -3,10 +3,10 @@
 //! consumed step by step, so stopping to keep x changes nothing), natively and in wasm;
 //! keeping only x_K is the default.
 
-use hsgd::hsgd::{self as homogenized, Coupling, HsgdParams};
-use hsgd::problem::Problem;
-use hsgd::sgd::{self, sample_steps, Record, SgdParams, Simulation};
-use hsgd::spectrum::Spectrum;
+use hsgd::model::hsgd::{self as homogenized, Coupling, HsgdParams};
+use hsgd::model::problem::Problem;
+use hsgd::model::sgd::{self, sample_steps, Record, SgdParams, Simulation};
+use hsgd::model::spectrum::Spectrum;
 
 #[cfg(target_arch = "wasm32")]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);

@@ -20,10 +20,10 @@
 //! (`--release` matters: the dev profile builds the crate at opt-level 1).
 #![cfg(target_arch = "wasm32")]
 
-use hsgd::hsgd::{Coupling, Hsgd, HsgdParams};
-use hsgd::problem::Problem;
-use hsgd::sgd::{Record, Sgd, SgdParams};
-use hsgd::spectrum::Spectrum;
+use hsgd::model::hsgd::{Coupling, Hsgd, HsgdParams};
+use hsgd::model::problem::Problem;
+use hsgd::model::sgd::{Record, Sgd, SgdParams};
+use hsgd::model::spectrum::Spectrum;
 use hsgd::Error;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 

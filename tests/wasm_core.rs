@@ -4,8 +4,8 @@
 #![cfg(target_arch = "wasm32")]
 #![allow(clippy::field_reassign_with_default)]
 
-use hsgd::analysis::{self, Silent};
-use hsgd::config::Config;
+use hsgd::report::analysis::{self, Silent};
+use hsgd::report::config::Config;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);

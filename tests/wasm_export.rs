@@ -7,8 +7,8 @@
 
 use std::cell::RefCell;
 
-use hsgd::analysis::{self, Report, Silent};
-use hsgd::config::{Config, Method};
+use hsgd::report::analysis::{self, Report, Silent};
+use hsgd::report::config::{Config, Method};
 use hsgd::web::export::{file_stem, numbers_csv, plot_svg, report_json, sample_csv};
 use hsgd::web::numbers::numbers;
 use hsgd::web::plots::PLOTS;

@@ -4,8 +4,8 @@
 #![cfg(target_arch = "wasm32")]
 #![allow(clippy::field_reassign_with_default)]
 
-use hsgd::analysis::{self, Silent};
-use hsgd::config::{Config, DataKind, SpectrumShape};
+use hsgd::report::analysis::{self, Silent};
+use hsgd::report::config::{Config, DataKind, SpectrumShape};
 use hsgd::web::live::{
     budget_note, divergence_note, format_gamma, relevant, scaling_ms, stability_limit, thousands,
     LIVE_MS,

@@ -4,8 +4,8 @@
 #![cfg(target_arch = "wasm32")]
 #![allow(clippy::field_reassign_with_default)]
 
-use hsgd::analysis::{self, Report, Silent};
-use hsgd::config::Config;
+use hsgd::report::analysis::{self, Report, Silent};
+use hsgd::report::config::Config;
 use hsgd::web::numbers::numbers;
 use hsgd::web::plots::{draw_on_canvas, PLOTS};
 use hsgd::web::protocol::{FromWorker, ToWorker};
@@ -222,7 +222,7 @@ fn worker_sends_the_report_first_then_the_fits_then_alpha_sgd() {
     assert_eq!(*report, direct);
     // hSGD alone: no α_SGD stage.
     let mut config = small_config();
-    config.method = hsgd::config::Method::Hsgd;
+    config.method = hsgd::report::config::Method::Hsgd;
     let request = ToWorker::Run {
         job: 10,
         config,

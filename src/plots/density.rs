@@ -11,7 +11,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::{draw_axes, draw_legend, format_tick, log_axis, DrawResult, Histogram, Style};
-use crate::distributions::Law;
+use crate::stats::distributions::Law;
 
 /// Points on each density curve.
 const CURVE_POINTS: usize = 200;
@@ -202,8 +202,8 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::distributions::FittedLaw;
     use crate::plots::SGD;
+    use crate::stats::distributions::FittedLaw;
 
     #[test]
     fn density_curve_is_the_law_pdf() {

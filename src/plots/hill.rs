@@ -11,7 +11,7 @@ use super::{
     draw_axes, draw_legend, format_tick, legend_fraction, log_axis, DrawResult, Style, SGD,
     SGD_INDEX, THEORY,
 };
-use crate::estimators::HillPoint;
+use crate::stats::estimators::HillPoint;
 
 /// A tail index drawn as a horizontal line with a band (α_SGD ± 1.96 s.e.).
 #[derive(Clone, Debug, PartialEq)]

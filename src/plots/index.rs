@@ -4,8 +4,8 @@
 //! Hill plots.
 
 use super::{IndexBand, TailLine, SGD_INDEX};
-use crate::analysis::Report;
-use crate::sgd_index::SgdIndex;
+use crate::model::sgd_index::SgdIndex;
+use crate::report::analysis::Report;
 
 /// The normal quantile of a two-sided 95% interval.
 const Z_95: f64 = 1.959_963_984_540_054;
@@ -82,7 +82,8 @@ mod tests {
     }
 
     fn report_with(index: SgdIndex) -> Report {
-        let mut report = crate::web::numbers::tests::small_report(crate::config::Method::Sgd);
+        let mut report =
+            crate::web::numbers::tests::small_report(crate::report::config::Method::Sgd);
         report.sgd_index = Some(index);
         report
     }

@@ -1,4 +1,4 @@
-//! Plots of a [`Report`](crate::analysis::Report): one function per plot, each generic
+//! Plots of a [`Report`](crate::report::analysis::Report): one function per plot, each generic
 //! over plotters' [`DrawingBackend`] (DESIGN.md), so the same code draws onto the page's
 //! canvases (plotters-canvas), into SVG (the CLI, downloads, the tests) or a bitmap.
 //!

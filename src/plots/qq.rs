@@ -1,6 +1,6 @@
 //! QQ plots (MATH.md §4.2; the paper's QQ figure against the fitted Student t): the i-th
 //! smallest value of a sample against the fitted law's quantile F⁻¹((i − ½)/N) at the same
-//! plotting position ([`crate::fits::qq_points`]). A law that describes the sample puts the
+//! plotting position ([`crate::stats::fits::qq_points`]). A law that describes the sample puts the
 //! points on the line y = x; tails lighter than the law's bend towards the x axis at both
 //! ends, heavier ones away from it.
 //!
@@ -14,7 +14,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::{draw_axes, draw_legend, draw_message, format_tick, DrawResult, Style, THEORY};
-use crate::fits::QqPoint;
+use crate::stats::fits::QqPoint;
 
 /// The chart coordinates of a QQ plot (data → pixel with `CoordTranslate::translate`).
 pub type QqCoord = Cartesian2d<RangedCoordf64, RangedCoordf64>;
@@ -136,9 +136,9 @@ pub fn draw_qq<DB: DrawingBackend>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::distributions::FittedLaw;
-    use crate::fits::qq_points;
     use crate::plots::{SGD, STUDENT_T};
+    use crate::stats::distributions::FittedLaw;
+    use crate::stats::fits::qq_points;
 
     /// The (cx, cy) of every `<circle>` of an SVG, in document order.
     fn circles(svg: &str) -> Vec<(i32, i32)> {

@@ -16,8 +16,8 @@ use super::{
     draw_axes, draw_legend, format_tick, legend_fraction, log_axis, DrawResult, Style, HSGD, MUTED,
     SGD, SGD_INDEX, THEORY,
 };
-use crate::config::SweepOver;
-use crate::sweep::{SweepPlan, SweepPoint};
+use crate::report::config::SweepOver;
+use crate::report::sweep::{SweepPlan, SweepPoint};
 
 /// The normal quantile of a two-sided 95% interval.
 const Z_95: f64 = 1.959_963_984_540_054;
@@ -443,8 +443,8 @@ pub fn draw_sweep<DB: DrawingBackend>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::bounds;
-    use crate::sweep::MethodPoint;
+    use crate::model::bounds;
+    use crate::report::sweep::MethodPoint;
     use std::collections::BTreeMap;
 
     fn plan() -> SweepPlan {

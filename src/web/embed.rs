@@ -8,7 +8,7 @@
 use wasm_bindgen::JsCast;
 use web_sys::{Document, HtmlElement};
 
-use crate::config::Config;
+use crate::report::config::Config;
 
 /// The plots the embedded view keeps (ids of [`super::plots::PLOTS`]).
 pub const EMBED_PLOTS: &[&str] = &["histogram", "tail"];

@@ -24,9 +24,9 @@
 //! check the text against the report.
 
 use super::numbers::{escape, format_value};
-use crate::analysis::Report;
-use crate::config::Basis;
-use crate::sgd_index::SgdIndex;
+use crate::model::sgd_index::SgdIndex;
+use crate::report::analysis::Report;
+use crate::report::config::Basis;
 
 fn mi(name: &str) -> String {
     format!("<mi>{}</mi>", escape(name))
@@ -641,7 +641,7 @@ fn index_html(report: &Report) -> String {
     let mixing = if index.converged {
         format!(
             "Here {mixing_is} (at least {} counts as mixed).",
-            format_value(crate::sgd_index::MIXING_TARGET)
+            format_value(crate::model::sgd_index::MIXING_TARGET)
         )
     } else {
         let restricted = index.restricted.as_ref().and_then(|r| {
@@ -656,7 +656,7 @@ fn index_html(report: &Report) -> String {
         format!(
             "Here {mixing_is}, below {}: <strong>not converged</strong>, the slowest \
              directions decide α<sub>SGD</sub> but the walkers never reach them.{}",
-            format_value(crate::sgd_index::MIXING_TARGET),
+            format_value(crate::model::sgd_index::MIXING_TARGET),
             restricted.unwrap_or_default()
         )
     };
@@ -758,8 +758,8 @@ pub fn explanation_html(report: &Report) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::bounds::BoundsModel;
-    use crate::config::Method;
+    use crate::model::bounds::BoundsModel;
+    use crate::report::config::Method;
     use crate::web::numbers::tests::{check_well_formed, small_report};
 
     /// Every `<mn data-key=… data-value=…>text</mn>` of the HTML.

@@ -16,9 +16,9 @@ use web_sys::{
 
 use super::numbers::numbers;
 use super::plots::{PagePlot, PLOTS};
-use crate::analysis::Report;
-use crate::config::{Config, Method};
 use crate::plots::Style;
+use crate::report::analysis::Report;
+use crate::report::config::{Config, Method};
 
 /// The SVG's size when the canvas is not laid out (CSS pixels).
 const FALLBACK_SIZE: (u32, u32) = (800, 500);

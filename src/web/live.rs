@@ -11,7 +11,7 @@
 //! the whole job ([`estimated_ms`]) would take.
 //!
 //! Stability limit: γ₂ = 2B/Σ_i h_i²/(h_i + δ) (MATH.md §3.2), the exact threshold of a
-//! finite second moment of hSGD (γ₂ = γ̄ when δ = 0); [`crate::bounds::BoundsModel::gamma_2`]
+//! finite second moment of hSGD (γ₂ = γ̄ when δ = 0); [`crate::model::bounds::BoundsModel::gamma_2`]
 //! computes it from the spectrum of the last report when the data are unchanged.
 
 use super::dom::set_text;
@@ -21,9 +21,9 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Event, HtmlElement, HtmlInputElement};
 
-use crate::analysis::Report;
-use crate::bounds::BoundsModel;
-use crate::config::{
+use crate::model::bounds::BoundsModel;
+use crate::report::analysis::Report;
+use crate::report::config::{
     Config, DataKind, Method, SpectrumShape, MAX_ITERATE_ENTRIES, MAX_MATRIX_ENTRIES, MAX_WORK,
 };
 
@@ -45,7 +45,7 @@ const SVD_FLOPS_PER_MS: f64 = 2.5e5;
 /// Estimators and fits of one method (ms): 0.6–2.1 s measured alike, for 300 to 20000
 /// runs (the α-stable fit dominates, and does not grow with the runs).
 const ANALYSIS_MS: f64 = 1500.0;
-/// Runs with a loss curve and its points ([`crate::sgd::Record`]'s defaults): each point
+/// Runs with a loss curve and its points ([`crate::model::sgd::Record`]'s defaults): each point
 /// costs f(x), 2·n·d operations.
 const LOSS_RUNS: f64 = 4.0;
 const LOSS_POINTS: usize = 200;

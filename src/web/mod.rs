@@ -4,7 +4,7 @@
 //! module worker `www/worker.js`, which loads the same `hsgd-web.js`).
 //!
 //! - [`protocol`]: the messages between page and worker (JSON, tagged with a job id).
-//! - [`worker`]: runs [`crate::analysis::run`] on request and reports progress.
+//! - [`worker`]: runs [`crate::report::analysis::run`] on request and reports progress.
 //! - [`page`]: controls synced to the URL, the worker's life cycle, the numbers panel.
 //! - [`plots`]: the page's plot table; each entry draws one `crate::plots` function onto a
 //!   canvas with plotters-canvas ([`canvas`]: its text measured without a page layout).

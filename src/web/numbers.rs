@@ -23,12 +23,12 @@
 //! The module is plain Rust (no DOM), so it builds and is tested natively; the page sets
 //! [`panel_html`] as the panel's inner HTML.
 
-use crate::analysis::{Report, SimReport, Verdict};
-use crate::config::Basis;
-use crate::distributions::FittedLaw;
-use crate::estimators::{KRule, TailEstimate};
-use crate::fits::{Fit, Fits};
-use crate::sgd_index::SgdIndex;
+use crate::model::sgd_index::SgdIndex;
+use crate::report::analysis::{Report, SimReport, Verdict};
+use crate::report::config::Basis;
+use crate::stats::distributions::FittedLaw;
+use crate::stats::estimators::{KRule, TailEstimate};
+use crate::stats::fits::{Fit, Fits};
 
 /// One row of the numbers panel.
 #[derive(Clone, Debug, PartialEq)]
@@ -432,7 +432,7 @@ fn index_rows(report: &Report, s: &mut Section) {
         format!(
             "{}: not converged (needs ≥ {})",
             format_value(index.mixing),
-            format_value(crate::sgd_index::MIXING_TARGET)
+            format_value(crate::model::sgd_index::MIXING_TARGET)
         )
     };
     s.rows.push(Number::value(
@@ -861,8 +861,8 @@ pub fn panel_html(report: &Report, wall_ms: f64) -> String {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::analysis::{self, Silent};
-    use crate::config::{Config, Method};
+    use crate::report::analysis::{self, Silent};
+    use crate::report::config::{Config, Method};
     use std::sync::OnceLock;
 
     /// A small run of both methods, computed once for all tests (the fits take most of
@@ -900,12 +900,12 @@ pub(crate) mod tests {
             alpha_upper_bound: None,
             alpha_std_err: alpha.map(|_| 0.1),
             lambda: vec![
-                crate::sgd_index::LambdaPoint {
+                crate::model::sgd_index::LambdaPoint {
                     s: 2.0,
                     value: -0.25,
                     std_err: 0.002,
                 },
-                crate::sgd_index::LambdaPoint {
+                crate::model::sgd_index::LambdaPoint {
                     s: 4.0,
                     value: 0.5,
                     std_err: 0.004,

@@ -22,8 +22,8 @@ use web_sys::{
 use super::numbers::{format_ms, panel_html};
 use super::plots::{SizedCanvas, PLOTS};
 use super::protocol::{FromWorker, ToWorker};
-use crate::analysis::Report;
-use crate::config::Config;
+use crate::report::analysis::Report;
+use crate::report::config::Config;
 
 /// One control: a `Config` field edited in a text box, or picked from a list.
 pub struct Control {

@@ -13,15 +13,15 @@ use plotters::prelude::*;
 use web_sys::HtmlCanvasElement;
 
 use super::canvas::MeasuredCanvas;
-use crate::analysis::Report;
-use crate::analysis::SimReport;
-use crate::config::{Basis, Config};
-use crate::distributions::FittedLaw;
-use crate::fits::{qq_points, Fits, QqPoint};
 use crate::plots::{
     self, index_band, index_tail_line, Bars, Curve, Histogram, LossSeries, QqSeries, Style,
     TailLine,
 };
+use crate::report::analysis::Report;
+use crate::report::analysis::SimReport;
+use crate::report::config::{Basis, Config};
+use crate::stats::distributions::FittedLaw;
+use crate::stats::fits::{qq_points, Fits, QqPoint};
 
 /// A canvas drawing area.
 pub type Area = DrawingArea<MeasuredCanvas, Shift>;

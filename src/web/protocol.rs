@@ -8,11 +8,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::{FitStage, IndexStage, Report};
-use crate::config::Config;
 use crate::error::Error;
-use crate::sgd::Simulation;
-use crate::sweep::{SweepPlan, SweepPoint};
+use crate::model::sgd::Simulation;
+use crate::report::analysis::{FitStage, IndexStage, Report};
+use crate::report::config::Config;
+use crate::report::sweep::{SweepPlan, SweepPoint};
 
 /// Page → worker.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -99,7 +99,7 @@ pub enum FromWorker {
     },
     /// The fitted laws of one method of job `job`, sent after its `Done` (whose report
     /// has `fits: None`): the slowest stage comes second so the plots draw at once. The
-    /// page merges them with [`crate::analysis::merge_fits`].
+    /// page merges them with [`crate::report::analysis::merge_fits`].
     Fits {
         /// Generation id.
         job: u32,
@@ -108,7 +108,7 @@ pub enum FromWorker {
     },
     /// SGD's own tail index α_SGD of job `job`, sent after its `Fits` when SGD was
     /// simulated (the Monte Carlo takes seconds, so it comes last and the page shows its
-    /// progress). The page merges it with [`crate::analysis::merge_index`].
+    /// progress). The page merges it with [`crate::report::analysis::merge_index`].
     Index {
         /// Generation id.
         job: u32,

@@ -1,9 +1,9 @@
 //! The main run split across a [`Pool`] of workers (DESIGN.md: "several workers split the
 //! runs"): each method's runs are cut into contiguous parts
-//! ([`crate::analysis::split_runs`]), every part is simulated by a worker
-//! ([`crate::analysis::simulate_part`]), the parts are merged in order
-//! ([`crate::sgd::Simulation::merge`]) and one worker analyses the merged sample
-//! ([`crate::analysis::report_from_simulations`]). Run r draws from its own stream
+//! ([`crate::report::analysis::split_runs`]), every part is simulated by a worker
+//! ([`crate::report::analysis::simulate_part`]), the parts are merged in order
+//! ([`crate::model::sgd::Simulation::merge`]) and one worker analyses the merged sample
+//! ([`crate::report::analysis::report_from_simulations`]). Run r draws from its own stream
 //! wherever it runs, so the report equals the single worker's (tested natively in
 //! `analysis::tests::parts_merged_in_order_equal_one_run`).
 //!
@@ -19,9 +19,9 @@ use web_sys::{Event, MessageEvent};
 
 use super::pool::{browser_pool_size, Pool, Task};
 use super::protocol::{FromWorker, ToWorker};
-use crate::analysis::split_runs;
-use crate::config::Config;
-use crate::sgd::Simulation;
+use crate::model::sgd::Simulation;
+use crate::report::analysis::split_runs;
+use crate::report::config::Config;
 
 /// Parts per worker: more parts than workers, so a worker that is late (one replaced
 /// because it was still fitting the last job's laws, and loading) leaves its share to
@@ -127,7 +127,7 @@ pub fn post(job: u32, config: &Config, csv: Option<&str>) -> bool {
         app.job = job;
         app.config = config.clone();
         app.csv = csv.map(str::to_string);
-        app.methods = crate::analysis::simulated_methods(config).to_vec();
+        app.methods = crate::report::analysis::simulated_methods(config).to_vec();
         app.parts = split_runs(config.runs, PARTS_PER_WORKER * app.pool.size());
         app.results = vec![vec![None; app.parts.len()]; app.methods.len()];
         app.progress = app

@@ -7,7 +7,7 @@
 //! plots are first drawn, `hsgd-fits-job-<id>` when its fitted laws are drawn,
 //! `hsgd-index-job-<id>` when α_SGD is), which `tests/e2e/bench.mjs` reads to time the page.
 
-use crate::analysis::{self, FitStage, IndexStage, Report};
+use crate::report::analysis::{self, FitStage, IndexStage, Report};
 
 /// How many `Fits` messages follow the `Done` of `report` (one per simulated method).
 pub fn fits_expected(report: &Report) -> usize {

@@ -4,9 +4,9 @@
 //! points' numbers.
 //!
 //! The work runs on a [`Pool`] of workers, apart from the page's main worker, so a sweep
-//! never blocks the main run: one worker computes the plan ([`crate::sweep::plan`]: the
+//! never blocks the main run: one worker computes the plan ([`crate::report::sweep::plan`]: the
 //! swept values and the bound curves), then every point is an independent task
-//! ([`crate::sweep::run_point`]); each point has its own seed, so the numbers do not depend
+//! ([`crate::report::sweep::run_point`]); each point has its own seed, so the numbers do not depend
 //! on how many workers ran them (and `hsgd sweep '<query>'` prints the same).
 //!
 //! Replies carry the sweep's generation id; a reply of an older sweep only frees its
@@ -27,9 +27,9 @@ use super::numbers::format_ms;
 use super::plots::draw_on_canvas;
 use super::pool::{browser_pool_size, Pool, Task};
 use super::protocol::{FromWorker, ToWorker};
-use crate::config::{Config, SweepOver};
 use crate::plots::draw_sweep;
-use crate::sweep::{SweepPlan, SweepPoint};
+use crate::report::config::{Config, SweepOver};
+use crate::report::sweep::{SweepPlan, SweepPoint};
 
 /// The task id of the plan (points use their index).
 const PLAN_TASK: usize = usize::MAX;
@@ -571,11 +571,11 @@ fn show_table(app: &SweepApp) {
         SweepOver::Delta => "δ",
     };
     let methods: Vec<(&str, &str)> = match app.config.method {
-        crate::config::Method::Sgd => vec![("sgd", "SGD")],
-        crate::config::Method::Hsgd => vec![("hsgd", "hSGD")],
-        crate::config::Method::Both => vec![("sgd", "SGD"), ("hsgd", "hSGD")],
+        crate::report::config::Method::Sgd => vec![("sgd", "SGD")],
+        crate::report::config::Method::Hsgd => vec![("hsgd", "hSGD")],
+        crate::report::config::Method::Both => vec![("sgd", "SGD"), ("hsgd", "hSGD")],
     };
-    let with_index = app.config.method != crate::config::Method::Hsgd;
+    let with_index = app.config.method != crate::report::config::Method::Hsgd;
     let mut html = format!(
         "<thead><tr><th scope=\"col\">{x_name}</th><th scope=\"col\">η_* lower</th><th scope=\"col\">η* upper</th>"
     );

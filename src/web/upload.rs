@@ -15,9 +15,9 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, DragEvent, Event, File, FileReader, HtmlInputElement, Storage};
 
-use crate::config::{Config, DataKind, Preprocess, MAX_MATRIX_ENTRIES};
 use crate::error::Error;
-use crate::problem::Problem;
+use crate::model::problem::Problem;
+use crate::report::config::{Config, DataKind, Preprocess, MAX_MATRIX_ENTRIES};
 
 /// The `sessionStorage` key of the kept file.
 const STORAGE_KEY: &str = "hsgd-csv";

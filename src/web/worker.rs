@@ -10,9 +10,9 @@ use wasm_bindgen::JsCast;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 use super::protocol::{FromWorker, ToWorker};
-use crate::analysis::{self, Observer};
-use crate::config::Config;
-use crate::sweep::{self, SweepPlan};
+use crate::report::analysis::{self, Observer};
+use crate::report::config::Config;
+use crate::report::sweep::{self, SweepPlan};
 
 thread_local! {
     /// The last sweep plan this worker computed, with its inputs: a sweep's points all

@@ -28,7 +28,7 @@ test('the default experiment runs on opening and draws the histogram', async (br
   const numbers = await readNumbers(page);
   assertFiniteNumbers(numbers);
   assert(numbers.sgd_runs + numbers.sgd_diverged === 2000, `runs: ${JSON.stringify(numbers)}`);
-  // The shape the default controls state (the defaults live in src/config.rs).
+  // The shape the default controls state (the defaults live in src/report/config.rs).
   const [n, d] = [Number(await page.inputValue('#ctl-n')), Number(await page.inputValue('#ctl-d'))];
   assert(numbers.n === n && numbers.d === d, `shape: ${numbers.n} x ${numbers.d}, controls ${n} x ${d}`);
   assert(numbers.wall_ms > 0, `wall time ${numbers.wall_ms}`);

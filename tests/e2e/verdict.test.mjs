@@ -1,4 +1,4 @@
-// The verdicts on the page agree with the intervals the page shows (src/analysis.rs,
+// The verdicts on the page agree with the intervals the page shows (src/report/analysis.rs,
 // Verdict::of_interval and IndexVerdict): against the diffusion model's bounds and against
 // SGD's own α_SGD, "above", "inside" or "below" only when the measured index's
 // run-bootstrap interval lies wholly on that side, otherwise "inconclusive" (or "no

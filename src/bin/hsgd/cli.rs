@@ -8,9 +8,9 @@ use std::time::Instant;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde_json::{json, Value};
 
-use hsgd::analysis::{self, Observer};
-use hsgd::config::{Config, DataKind, Preprocess, SpectrumShape};
-use hsgd::problem;
+use hsgd::model::problem;
+use hsgd::report::analysis::{self, Observer};
+use hsgd::report::config::{Config, DataKind, Preprocess, SpectrumShape};
 use hsgd::Error;
 
 /// Heavy tails in homogenized SGD (Jiao & Keller-Ressel, arXiv 2402.01382): the paper's
@@ -312,7 +312,7 @@ fn spectrum(data: &DataArgs) -> Result<Value, Error> {
     let mut config = Config::default();
     let csv = data.apply(&mut config)?;
     let problem = analysis::build_problem(&config, csv.as_deref())?;
-    let spectrum = hsgd::spectrum::Spectrum::new(&problem)?;
+    let spectrum = hsgd::model::spectrum::Spectrum::new(&problem)?;
     Ok(json!({
         "data": problem.name,
         "n": spectrum.n,
@@ -499,7 +499,7 @@ fn sweep(query: &str, csv: Option<&PathBuf>) -> Result<Value, Error> {
     let config = Config::from_query(query);
     let text = csv.map(|path| read_text(path, "csv")).transpose()?;
     let mut clock = Clock(Instant::now());
-    let sweep = hsgd::sweep::run(&config, text.as_deref(), &mut clock)?;
+    let sweep = hsgd::report::sweep::run(&config, text.as_deref(), &mut clock)?;
     Ok(json!({ "config": config, "sweep": sweep }))
 }
 
@@ -523,12 +523,12 @@ fn sgd_index(config: &Config, csv: Option<&str>, budget: &IndexBudget) -> Result
     if let Some(max_steps) = budget.max_steps {
         params.max_steps = max_steps;
         params.min_steps = params.min_steps.min(max_steps);
-        params.work_budget = hsgd::sgd_index::MAX_INDEX_WORK;
+        params.work_budget = hsgd::model::sgd_index::MAX_INDEX_WORK;
     }
     if let Some(s_max) = budget.s_max {
         params.s_max = s_max;
     }
-    let index = hsgd::sgd_index::sgd_index(
+    let index = hsgd::model::sgd_index::sgd_index(
         &prepared.problem,
         &prepared.spectrum,
         &params,

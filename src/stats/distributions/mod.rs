@@ -302,7 +302,7 @@ pub(crate) mod testing {
         use std::sync::OnceLock;
         static FIXTURES: OnceLock<serde_json::Value> = OnceLock::new();
         FIXTURES.get_or_init(|| {
-            serde_json::from_str(include_str!("../../tests/fixtures/fits/fixtures.json"))
+            serde_json::from_str(include_str!("../../../tests/fixtures/fits/fixtures.json"))
                 .expect("fixtures.json parses")
         })
     }

@@ -114,7 +114,9 @@ impl Law for InverseGamma {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::distributions::testing::{check_law, fixtures, ks_distance_of_draws, rel_diff};
+    use crate::stats::distributions::testing::{
+        check_law, fixtures, ks_distance_of_draws, rel_diff,
+    };
 
     #[test]
     fn matches_scipy_invgamma() {

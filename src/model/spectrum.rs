@@ -13,7 +13,7 @@
 use nalgebra::{DMatrix, DVector};
 
 use crate::error::{Error, Result};
-use crate::problem::Problem;
+use crate::model::problem::Problem;
 
 /// The SVD of a problem's design matrix and the derived centred-coordinate quantities.
 #[derive(Clone, Debug, PartialEq)]

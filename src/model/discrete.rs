@@ -37,9 +37,9 @@ use nalgebra::{DMatrix, SymmetricEigen};
 use statrs::function::gamma::ln_gamma;
 
 use crate::error::{Error, Result};
-use crate::pearson::integrate;
-use crate::problem::Problem;
-use crate::spectrum::Spectrum;
+use crate::model::pearson::integrate;
+use crate::model::problem::Problem;
+use crate::model::spectrum::Spectrum;
 
 /// Largest n·r² accepted for one application of T (about 2·10⁸ multiply-adds; one
 /// threshold takes a few hundred applications).
@@ -543,14 +543,14 @@ pub fn kesten_index(gamma: f64, batch: usize, delta: f64) -> Result<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::bounds::BoundsModel;
+    use crate::model::bounds::BoundsModel;
     use crate::rng;
     use nalgebra::DVector;
 
     /// Reference numbers from tests/fixtures/theory/reference.py (explicit r²×r² matrices of
     /// T, numpy eigenvalues, scipy brentq; scipy quad for the Kesten moments).
     fn fixture() -> serde_json::Value {
-        serde_json::from_str(include_str!("../tests/fixtures/theory/reference.json")).unwrap()
+        serde_json::from_str(include_str!("../../tests/fixtures/theory/reference.json")).unwrap()
     }
 
     fn problem_of(a: DMatrix<f64>) -> Problem {
@@ -631,9 +631,14 @@ mod tests {
     /// μ-splitting's ρ(T) equals the dense eigenvalue, below, at and above the threshold.
     #[test]
     fn radius_of_ill_conditioned_data_matches_the_dense_eigenvalue() {
-        let problem =
-            Problem::with_spectrum(80, 6, 2, crate::config::SpectrumShape::Condition, 300.0)
-                .unwrap();
+        let problem = Problem::with_spectrum(
+            80,
+            6,
+            2,
+            crate::report::config::SpectrumShape::Condition,
+            300.0,
+        )
+        .unwrap();
         let spectrum = Spectrum::new(&problem).unwrap();
         for (batch, delta, replacement) in [(1, 0.0, false), (3, 1e-4, true)] {
             let map = SecondMomentMap::new(&problem, &spectrum, batch, delta, replacement).unwrap();

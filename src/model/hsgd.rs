@@ -5,7 +5,7 @@
 //!
 //! dX = −γ∇f(X) dt + γ√((2/B) L(X) H) dW, L(x) = (1/2n)|Ax − b|², H = AᵀA/n; one time
 //! unit is one SGD step. With the reduced SVD A = PΣQᵀ, Y = Qᵀ(X − x_*), α = −Σ⁻¹Pᵀb,
-//! β = |b − PPᵀb|² (crate::spectrum):
+//! β = |b − PPᵀb|² (crate::model::spectrum):
 //!
 //! - Qᵀ(1/n)Aᵀ(AX − b) = (Σ²/n)Y and QᵀX = Y − α, so the drift of Y_i is
 //!   −γ[(λ_i²/n)Y_i + δ(Y_i − α_i)] = −θ_i(Y_i − m_i) with
@@ -34,7 +34,7 @@
 //! [`Record`] asks for, as for SGD. The loss at a recorded step is
 //! f = S/(2n) + (δ/2)|s|², exact and O(d).
 //!
-//! A run diverges when S is not finite or exceeds [`crate::sgd::DIVERGENCE_NORM`]²
+//! A run diverges when S is not finite or exceeds [`crate::model::sgd::DIVERGENCE_NORM`]²
 //! (checked every step).
 //!
 //! [`simulate_euler_maruyama`] is the SVD-free Euler–Maruyama scheme of MATH.md §4.1,
@@ -44,13 +44,13 @@
 use std::ops::Range;
 
 use crate::error::{Error, Result};
-use crate::problem::Problem;
-use crate::rng::{self, Stream, Ziggurat};
-use crate::sgd::{
+use crate::model::problem::Problem;
+use crate::model::sgd::{
     check_common, check_runs, initial_point, square_is_bounded, thinned_steps, Record, Simulation,
     Ticker, CHECK_STEPS,
 };
-use crate::spectrum::Spectrum;
+use crate::model::spectrum::Spectrum;
+use crate::rng::{self, Stream, Ziggurat};
 
 /// How the noise of one coordinate depends on the others.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -206,11 +206,11 @@ impl Hsgd {
 
     /// Simulates runs `runs` (run r from `rng::stream(seed, r)`), recording what `record`
     /// asks for. `progress(done, total)` is called about every
-    /// [`crate::sgd::PROGRESS_QUANTUM`] of work and at the end, in units of SGD steps
+    /// [`crate::model::sgd::PROGRESS_QUANTUM`] of work and at the end, in units of SGD steps
     /// (time units) summed over the runs of this call; returning false cancels.
     ///
     /// # Errors
-    /// A reversed run range; cancellation (field [`crate::sgd::CANCELLED`]).
+    /// A reversed run range; cancellation (field [`crate::model::sgd::CANCELLED`]).
     pub fn simulate(
         &self,
         seed: u64,
@@ -760,7 +760,7 @@ mod tests {
             &Record::finals_only(),
             &mut |_, _| false,
         );
-        assert_eq!(cancelled.unwrap_err().field, crate::sgd::CANCELLED);
+        assert_eq!(cancelled.unwrap_err().field, crate::model::sgd::CANCELLED);
         let mut p = params(0.01, 0.0, 10, 0);
         assert_eq!(Hsgd::new(&spectrum, &p).unwrap_err().field, "substeps");
         p.substeps = 1;

@@ -18,7 +18,7 @@
 
 use super::optimize::nelder_mead;
 use super::{check_sample, fit_student_t, goodness_of_fit, Fit};
-use crate::distributions::{FittedLaw, PearsonIV};
+use crate::stats::distributions::{FittedLaw, PearsonIV};
 use crate::{Error, Result};
 
 const M_MIN: f64 = 0.55;
@@ -40,10 +40,10 @@ fn negative_loglik(x: &[f64], m: f64, v: f64, a: f64, lambda: f64) -> f64 {
     let (mut s_log, mut s_atan) = (0.0, 0.0);
     for &xi in x {
         let z = (xi - lambda) / a;
-        s_log += crate::distributions::pearson4_ln_one_plus_square(z);
+        s_log += crate::stats::distributions::pearson4_ln_one_plus_square(z);
         s_atan += libm::atan(z);
     }
-    -(x.len() as f64) * crate::distributions::pearson4_ln_normaliser(m, v, a)
+    -(x.len() as f64) * crate::stats::distributions::pearson4_ln_normaliser(m, v, a)
         + m * s_log
         + v * s_atan
 }
@@ -190,8 +190,8 @@ fn newton_polish(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::distributions::testing::fixtures;
-    use crate::fits::tests::sample;
+    use crate::stats::distributions::testing::fixtures;
+    use crate::stats::fits::tests::sample;
 
     #[test]
     fn recovers_the_skewed_sample() {
@@ -236,7 +236,7 @@ mod tests {
     fn large_samples_use_the_subsample_path() {
         // 10k draws (> SUBSAMPLE): the fit still recovers the truth (m = 2.5, v = 1.5,
         // a = 2, λ = 0.5) within ~4 standard errors at n = 10⁴ and beats the t fit.
-        use crate::distributions::Law;
+        use crate::stats::distributions::Law;
         let law = PearsonIV::new(2.5, 1.5, 2.0, 0.5).unwrap();
         let mut rng = crate::rng::stream(42, 0);
         let x: Vec<f64> = (0..10_000).map(|_| law.sample(&mut rng)).collect();

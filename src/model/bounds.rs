@@ -17,12 +17,12 @@
 //! δ_s = δ_P/n is exactly this project's δ, so in intrinsic units h_i + δ appears unchanged.
 //!
 //! These are bounds of the diffusion model (hSGD), not the tail index of discrete SGD
-//! (MATH.md §0, §5.4); [`crate::discrete`] has the discrete second-moment threshold.
+//! (MATH.md §0, §5.4); [`crate::model::discrete`] has the discrete second-moment threshold.
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::spectrum::Spectrum;
+use crate::model::spectrum::Spectrum;
 
 /// The inputs of the bounds: the spectrum (n and the singular values) and (γ, B, δ).
 #[derive(Clone, Debug, PartialEq)]
@@ -399,11 +399,11 @@ pub fn log_space(lo: f64, hi: f64, points: usize) -> Result<Vec<f64>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::problem::Problem;
+    use crate::model::problem::Problem;
 
     /// Reference numbers from tests/fixtures/theory/reference.py (numpy/scipy).
     fn fixture() -> serde_json::Value {
-        serde_json::from_str(include_str!("../tests/fixtures/theory/reference.json")).unwrap()
+        serde_json::from_str(include_str!("../../tests/fixtures/theory/reference.json")).unwrap()
     }
 
     fn rel(a: f64, b: f64) -> f64 {

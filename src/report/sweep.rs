@@ -32,12 +32,12 @@ use std::collections::BTreeMap;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::{self, Measured, Observer, Verdict};
-use crate::bounds::{self, log_space, Bounds};
-use crate::config::{Config, SweepOver};
 use crate::error::{Error, Result};
-use crate::estimators::{self, Tail, MIN_SAMPLE};
-use crate::sgd_index::{IndexParams, SgdIndex};
+use crate::model::bounds::{self, log_space, Bounds};
+use crate::model::sgd_index::{IndexParams, SgdIndex};
+use crate::report::analysis::{self, Measured, Observer, Verdict};
+use crate::report::config::{Config, SweepOver};
+use crate::stats::estimators::{self, Tail, MIN_SAMPLE};
 
 /// The largest batch size a B-sweep reaches (when n allows).
 pub const MAX_SWEEP_BATCH: usize = 32;
@@ -425,8 +425,8 @@ pub fn run(config: &Config, csv: Option<&str>, observer: &mut dyn Observer) -> R
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::Silent;
-    use crate::config::{DataKind, Method};
+    use crate::report::analysis::Silent;
+    use crate::report::config::{DataKind, Method};
 
     fn small() -> Config {
         let mut c = Config::default();
@@ -546,7 +546,7 @@ mod tests {
     /// invariant); the point must lie within 3 of its standard errors of that mean.
     #[test]
     fn hsgd_point_matches_exact_student_t_when_r_is_1() {
-        use crate::distributions::{Law, StudentT};
+        use crate::stats::distributions::{Law, StudentT};
         let mut config = Config::default();
         config.data = DataKind::Spectrum;
         config.n = 100;

@@ -25,7 +25,7 @@
 //!    Kolmogorov–Smirnov distance D = max_i max(i/N − F(x_(i)), F(x_(i)) − (i−1)/N) over
 //!    the sorted sample (exact F, or the table's cdf with |ΔF| < 10⁻⁶).
 
-use crate::distributions::stable::{Stable, StableTable, TABLE_STEP};
+use crate::stats::distributions::stable::{Stable, StableTable, TABLE_STEP};
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
 use std::f64::consts::FRAC_PI_2;
@@ -605,7 +605,7 @@ pub fn fit_stable(sample: &[f64]) -> Result<StableFit> {
 
     // Goodness of fit on the whole sample.
     let (loglik, ks) = if small {
-        use crate::distributions::Law;
+        use crate::stats::distributions::Law;
         let ll = sorted.iter().map(|&x| law.ln_pdf(x)).sum::<f64>();
         let ks = ks_distance(&sorted, |x| law.cdf(x));
         (ll, ks)
@@ -636,7 +636,7 @@ fn gaussian_boundary(sorted: &[f64]) -> Option<StableFit> {
     let mean = sorted.iter().sum::<f64>() / n;
     let sd = (sorted.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / n).sqrt();
     let law = Stable::new(2.0, 0.0, sd / std::f64::consts::SQRT_2, mean).ok()?;
-    use crate::distributions::Law;
+    use crate::stats::distributions::Law;
     let loglik = sorted.iter().map(|&x| law.ln_pdf(x)).sum::<f64>();
     Some(StableFit {
         alpha: 2.0,
@@ -665,12 +665,12 @@ pub fn ks_distance(sorted: &[f64], cdf: impl Fn(f64) -> f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::distributions::Law;
+    use crate::stats::distributions::Law;
     use serde_json::Value;
 
     /// Samples, scipy's `levy_stable._fitstart` and `levy_stable.fit` outputs:
     /// tests/fixtures/stable/make_fixtures.py (scipy 1.17.1).
-    const FIXTURES: &str = include_str!("../../tests/fixtures/stable/stable_fixtures.json");
+    const FIXTURES: &str = include_str!("../../../tests/fixtures/stable/stable_fixtures.json");
 
     fn fixture_fits() -> Vec<Value> {
         let v: Value = serde_json::from_str(FIXTURES).unwrap();

@@ -35,7 +35,7 @@ use std::ops::Range;
 use std::sync::OnceLock;
 
 use crate::error::{Error, Result};
-use crate::problem::Problem;
+use crate::model::problem::Problem;
 use crate::rng::{self, Stream};
 
 /// The parameters of one SGD simulation.
@@ -130,7 +130,7 @@ impl Record {
 /// for j = 0..S−1 (halves rounded up), so t_{S−1} = K. When 1 ≤ S ≤ K − burn_in they
 /// increase strictly (consecutive ideal points are at least one step apart) and
 /// t_0 > burn_in. Out-of-range arguments are clamped (S to 1..=K − burn_in, burn_in below
-/// K); [`crate::config::Config::validate`] reports them first.
+/// K); [`crate::report::config::Config::validate`] reports them first.
 pub fn sample_steps(steps: usize, burn_in: usize, samples: usize) -> Vec<usize> {
     let burn_in = burn_in.min(steps.saturating_sub(1));
     let span = (steps - burn_in) as u128;

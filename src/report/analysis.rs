@@ -9,22 +9,22 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::bounds::{Bounds, BoundsModel};
-use crate::config::{
+use crate::error::{Error, Result};
+use crate::model::bounds::{Bounds, BoundsModel};
+use crate::model::hsgd::{Coupling, Hsgd, HsgdParams};
+use crate::model::pearson::{self, Chi};
+use crate::model::problem::Problem;
+use crate::model::sgd::{Record, Sgd, SgdParams, Simulation, CANCELLED};
+use crate::model::sgd_index::{self, IndexParams, SgdIndex};
+use crate::model::spectrum::Spectrum;
+use crate::report::config::{
     Basis, Config, DataKind, Method, SpectrumShape, MAX_ITERATE_ENTRIES, MAX_WORK,
 };
-use crate::distributions::FittedLaw;
-use crate::error::{Error, Result};
-use crate::estimators::{
+use crate::stats::distributions::FittedLaw;
+use crate::stats::estimators::{
     self, AllEstimates, RunBootstrap, RUN_BOOTSTRAP_LEVEL, RUN_BOOTSTRAP_REPLICATES,
 };
-use crate::fits::{self, Fits};
-use crate::hsgd::{Coupling, Hsgd, HsgdParams};
-use crate::pearson::{self, Chi};
-use crate::problem::Problem;
-use crate::sgd::{Record, Sgd, SgdParams, Simulation, CANCELLED};
-use crate::sgd_index::{self, IndexParams, SgdIndex};
-use crate::spectrum::Spectrum;
+use crate::stats::fits::{self, Fits};
 
 /// Receives progress and supplies the time; returning `false` from [`Observer::progress`]
 /// cancels the computation.

@@ -39,7 +39,7 @@
 //! [`IndexParams::experiment_steps`]): the index the experiment can see (MATH.md §4.3,
 //! "The digits, concretely").
 //!
-//! **Exact anchors.** Λ(2) = log ρ(T) of the second-moment map ([`crate::discrete`], on the
+//! **Exact anchors.** Λ(2) = log ρ(T) of the second-moment map ([`crate::model::discrete`], on the
 //! range of A), and the γ where α_SGD = 2 is that map's threshold; both are reported beside
 //! the Monte Carlo. Λ(4) = log ρ(E[M^{⊗4}]) ([`fourth_moment_growth`]) for small r.
 //!
@@ -49,12 +49,12 @@
 use nalgebra::DMatrix;
 use serde::{Deserialize, Serialize};
 
-use crate::discrete::SecondMomentMap;
 use crate::error::{Error, Result};
-use crate::problem::Problem;
+use crate::model::discrete::SecondMomentMap;
+use crate::model::problem::Problem;
+use crate::model::sgd::cancelled;
+use crate::model::spectrum::Spectrum;
 use crate::rng::{self, Stream};
-use crate::sgd::cancelled;
-use crate::spectrum::Spectrum;
 
 /// K·θ_min (and K·θ_i for the directions that count as mixed) at or above which the walkers
 /// are taken to have forgotten their start.
@@ -968,7 +968,7 @@ mod tests {
             assert!(done <= total);
             calls < 3
         });
-        assert_eq!(cancelled.unwrap_err().field, crate::sgd::CANCELLED);
+        assert_eq!(cancelled.unwrap_err().field, crate::model::sgd::CANCELLED);
         for (params, field) in [
             (IndexParams::new(f64::NAN, 1, 0.0, false, 1), "gamma"),
             (IndexParams::new(0.1, 0, 0.0, false, 1), "batch"),

@@ -143,7 +143,9 @@ impl Law for StudentT {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::distributions::testing::{check_law, fixtures, ks_distance_of_draws, rel_diff};
+    use crate::stats::distributions::testing::{
+        check_law, fixtures, ks_distance_of_draws, rel_diff,
+    };
 
     #[test]
     fn matches_scipy_t_in_body_and_tails() {

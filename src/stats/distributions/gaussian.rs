@@ -100,7 +100,9 @@ impl Law for Gaussian {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::distributions::testing::{check_law, fixtures, ks_distance_of_draws, rel_diff};
+    use crate::stats::distributions::testing::{
+        check_law, fixtures, ks_distance_of_draws, rel_diff,
+    };
 
     #[test]
     fn matches_scipy_norm() {

@@ -1,7 +1,7 @@
 //! Gaussian MLE (MATH.md §4.2): μ = (1/N)Σx_i, σ² = (1/N)Σ(x_i − μ)² (two passes).
 
 use super::{check_sample, goodness_of_fit, Fit};
-use crate::distributions::{FittedLaw, Gaussian};
+use crate::stats::distributions::{FittedLaw, Gaussian};
 use crate::Result;
 
 /// The Gaussian maximum-likelihood fit.
@@ -23,7 +23,7 @@ pub fn fit_gaussian(sample: &[f64]) -> Result<Fit> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fits::tests::{reference, sample};
+    use crate::stats::fits::tests::{reference, sample};
 
     #[test]
     fn matches_scipy_norm_fit() {

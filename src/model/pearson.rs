@@ -23,7 +23,7 @@
 //! - χ = 0: inverse gamma with shape ν and scale μ(ν − 1).
 //! - Moments: E Z = μ, E Z² = (μ² + φχ)/(1 − φ) (finite iff φ < 1, i.e. ν > 2).
 //!
-//! [`StationaryLaw`] holds these laws as [`crate::distributions`] laws: χ = 1 as
+//! [`StationaryLaw`] holds these laws as [`crate::stats::distributions`] laws: χ = 1 as
 //! [`PearsonIV`] (normalised by the complex lnΓ formula above, tested there against scipy),
 //! χ = 0 as [`AffineInverseGamma`], the image location + factor·W of W ~ [`InverseGamma`]
 //! (a negative factor reflects W). Its mean is in closed form: λ − av/(2(m − 1)) for
@@ -40,11 +40,11 @@
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
-use crate::distributions::{InverseGamma, Law, PearsonIV};
 use crate::error::{Error, Result};
-use crate::quadrature;
+use crate::model::spectrum::Spectrum;
 use crate::rng::{self, Stream};
-use crate::spectrum::Spectrum;
+use crate::stats::distributions::{InverseGamma, Law, PearsonIV};
+use crate::stats::quadrature;
 
 /// Which noise floor the diffusion has: χ in Z² + χ.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -281,7 +281,7 @@ pub fn coefficients(
 }
 
 /// A stationary law of a Pearson diffusion, or of an affine image of one, as one of the
-/// [`crate::distributions`] laws.
+/// [`crate::stats::distributions`] laws.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum StationaryLaw {
     /// χ = 1: Pearson IV (m, v, a, λ) with m = (ν+1)/2 > 1.
@@ -346,7 +346,7 @@ impl StationaryLaw {
     }
 }
 
-/// ∫_a^b f by adaptive Gauss–Kronrod (7, 15) ([`crate::quadrature::integrate`]): stops
+/// ∫_a^b f by adaptive Gauss–Kronrod (7, 15) ([`crate::stats::quadrature::integrate`]): stops
 /// once the error estimate is below `rel_tol` times ∫|f| (absolute floor 1e-300) or 2000
 /// panels exist; integrable endpoint singularities and cusps are handled by the bisection.
 pub fn integrate<F: Fn(f64) -> f64>(f: F, a: f64, b: f64, rel_tol: f64) -> f64 {
@@ -527,7 +527,7 @@ pub fn simulate_terminal(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::problem::Problem;
+    use crate::model::problem::Problem;
     use nalgebra::DMatrix;
     use statrs::distribution::{ContinuousCDF, StudentsT};
     use statrs::function::gamma::ln_gamma;
@@ -535,7 +535,7 @@ mod tests {
 
     /// Reference numbers from tests/fixtures/theory/reference.py (scipy).
     fn fixture() -> serde_json::Value {
-        serde_json::from_str(include_str!("../tests/fixtures/theory/reference.json")).unwrap()
+        serde_json::from_str(include_str!("../../tests/fixtures/theory/reference.json")).unwrap()
     }
 
     /// The stationary law of Z for ν and μ (χ = 1): Pearson IV ((ν+1)/2, −μ(ν−1), 1, 0).
@@ -655,7 +655,7 @@ mod tests {
 
     #[test]
     fn pearson_iv_mean_is_the_integral_of_x_pdf() {
-        // E X = λ − av/(2(m − 1)) against ∫x·p(x)dx by crate::quadrature::integrate in
+        // E X = λ − av/(2(m − 1)) against ∫x·p(x)dx by crate::stats::quadrature::integrate in
         // u = arctan((x − λ)/a) (dx = a(1 + z²)du), for m > 1, both signs of v, a ≠ 1, λ ≠ 0.
         for (m, v, a, lambda) in [
             (2.3, 1.1, 0.4, -3.0),
@@ -833,7 +833,8 @@ mod tests {
         let s = Spectrum::new(&p).unwrap();
         let (gamma, batch, delta) = (0.05, 2, 0.01);
         let cs = coefficients(&s, gamma, batch, delta).unwrap();
-        let bounds = crate::bounds::BoundsModel::from_spectrum(&s, gamma, batch, delta).unwrap();
+        let bounds =
+            crate::model::bounds::BoundsModel::from_spectrum(&s, gamma, batch, delta).unwrap();
         let nus = bounds.per_coordinate();
         // The ridge minimiser x_δ = (AᵀA + nδI)⁻¹Aᵀb is hSGD's stationary mean: q_iᵀx_δ must
         // equal q_iᵀx_* + scale·μ_i (an independent check of the corrected μ_i).

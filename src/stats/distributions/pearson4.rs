@@ -155,7 +155,7 @@ impl PearsonIV {
         }
         let integrate = |f: &dyn Fn(f64) -> f64, lo: f64, hi: f64| {
             if let Some(base) = base {
-                let panel = crate::quadrature::Panel::new(f, lo, hi);
+                let panel = crate::stats::quadrature::Panel::new(f, lo, hi);
                 let value = panel.kronrod();
                 if panel.gauss_difference() <= 1e-14 * (base + value.abs()) {
                     return value;
@@ -312,8 +312,10 @@ impl Law for PearsonIV {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::distributions::testing::{check_law, fixtures, ks_distance_of_draws, rel_diff};
-    use crate::distributions::StudentT;
+    use crate::stats::distributions::testing::{
+        check_law, fixtures, ks_distance_of_draws, rel_diff,
+    };
+    use crate::stats::distributions::StudentT;
 
     fn rows() -> impl Iterator<Item = (PearsonIV, &'static serde_json::Value)> {
         fixtures()["pearson4"]

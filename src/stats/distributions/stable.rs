@@ -86,8 +86,8 @@
 //! once per table) or the exact evaluation. Its accuracy is tested against the exact
 //! density. Building one table costs ≈ 100 quadratures (≈ 5 ms natively).
 
-use crate::distributions::Law;
-use crate::quadrature::Panel;
+use crate::stats::distributions::Law;
+use crate::stats::quadrature::Panel;
 use crate::{Error, Result};
 use std::f64::consts::{FRAC_PI_2, PI};
 
@@ -1352,7 +1352,7 @@ mod tests {
 
     /// Reference values: tests/fixtures/stable/make_fixtures.py (scipy 1.17.1
     /// `levy_stable`, S1, each value confirmed by a second method to 1e-8, see the script).
-    const FIXTURES: &str = include_str!("../../tests/fixtures/stable/stable_fixtures.json");
+    const FIXTURES: &str = include_str!("../../../tests/fixtures/stable/stable_fixtures.json");
 
     fn rel(a: f64, b: f64) -> f64 {
         (a - b).abs() / b.abs()

@@ -28,8 +28,8 @@
 
 use super::optimize::brent_minimize;
 use super::{check_sample, goodness_of_fit, robust_location_scale, Fit};
-use crate::distributions::special::{digamma, trigamma};
-use crate::distributions::{FittedLaw, StudentT};
+use crate::stats::distributions::special::{digamma, trigamma};
+use crate::stats::distributions::{FittedLaw, StudentT};
 use crate::{Error, Result};
 
 /// The smallest degrees of freedom the fit returns.
@@ -344,7 +344,7 @@ pub fn fit_student_t_fixed_df(sample: &[f64], df: f64) -> Result<Fit> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fits::tests::{reference, sample};
+    use crate::stats::fits::tests::{reference, sample};
 
     #[test]
     fn gradient_and_hessian_match_finite_differences() {
@@ -489,7 +489,7 @@ mod tests {
     fn recovers_parameters_across_the_df_range() {
         // 10k draws of loc + scale·t(ν): ν̂ within 15% for ν ≤ 10 (the relative standard
         // error of ν̂ is ≈ 4% at ν = 10, n = 10k), and ν̂ > 50 for ν = 1000 (hard to tell from Gaussian at this n).
-        use crate::distributions::Law;
+        use crate::stats::distributions::Law;
         for (seed, &df) in [0.5, 2.0, 10.0, 1000.0].iter().enumerate() {
             let law = StudentT::new(-3.0, 0.2, df).unwrap();
             let mut rng = crate::rng::stream(seed as u64, 1);

@@ -250,7 +250,7 @@ fn moment_and_pickands_see_no_tail_in_bounded_data() {
 
 fn reference() -> serde_json::Value {
     serde_json::from_str(include_str!(
-        "../../tests/fixtures/estimators/reference.json"
+        "../../../tests/fixtures/estimators/reference.json"
     ))
     .unwrap()
 }

@@ -1,7 +1,7 @@
 //! Order-statistics estimators on a positive sample sorted in descending order: Hill
 //! (Hill 1975), the Clauset–Shalizi–Newman (2009) choice of k, Pickands (1975) and the
 //! moment estimator of Dekkers, Einmahl & de Haan (1989). Formulas: MATH.md §0, §4.2 and
-//! the module documentation of [`crate::estimators`].
+//! the module documentation of [`crate::stats::estimators`].
 
 use serde::{Deserialize, Serialize};
 

@@ -31,7 +31,7 @@ pub use optimize::{brent_minimize, nelder_mead};
 pub use pearson4::fit_pearson4;
 pub use student_t::{fit_student_t, fit_student_t_fixed_df, student_t_mle, DF_MAX, DF_MIN};
 
-use crate::distributions::{FittedLaw, Law};
+use crate::stats::distributions::{FittedLaw, Law};
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
 
@@ -307,8 +307,8 @@ pub fn qq_points(sample: &[f64], law: &dyn Law, max_points: usize) -> Vec<QqPoin
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::distributions::testing::fixtures;
-    use crate::distributions::StudentT;
+    use crate::stats::distributions::testing::fixtures;
+    use crate::stats::distributions::StudentT;
 
     /// A sample from the fixture file.
     pub fn sample(name: &str) -> Vec<f64> {

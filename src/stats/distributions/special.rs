@@ -215,13 +215,13 @@ fn beta_continued_fraction(a: f64, b: f64, x: f64) -> f64 {
 }
 
 /// ∫_a^b f by adaptive Gauss–Kronrod (7, 15); the one implementation lives in
-/// [`crate::quadrature`].
-pub use crate::quadrature::integrate;
+/// [`crate::stats::quadrature`].
+pub use crate::stats::quadrature::integrate;
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::distributions::testing::fixtures;
+    use crate::stats::distributions::testing::fixtures;
 
     #[test]
     fn complex_ln_gamma_matches_mpmath() {

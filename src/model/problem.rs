@@ -18,13 +18,13 @@ use std::io::Read;
 
 use nalgebra::{DMatrix, DVector};
 
-use crate::config::{Preprocess, SpectrumShape, MAX_MATRIX_ENTRIES};
 use crate::error::{Error, Result};
+use crate::report::config::{Preprocess, SpectrumShape, MAX_MATRIX_ENTRIES};
 use crate::rng;
 
 /// The bundled digits data (MATH.md §5.2; `www/data/README.md`): 1797 rows, 64 pixel
 /// counts 0..16, then the label 0..9; no header.
-const DIGITS_CSV_GZ: &[u8] = include_bytes!("../www/data/digits.csv.gz");
+const DIGITS_CSV_GZ: &[u8] = include_bytes!("../../www/data/digits.csv.gz");
 
 /// A design matrix A (n × d, rows a_i) and a response b (length n).
 #[derive(Clone, Debug, PartialEq)]

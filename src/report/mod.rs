@@ -1,0 +1,12 @@
+//! From a user's settings to what the page, the CLI and the exports print.
+//!
+//! - [`config`]: the one struct of every setting, read from and written to the URL;
+//! - [`analysis`]: Config → Problem → Spectrum → simulation → estimates and fits →
+//!   [`analysis::Report`];
+//! - [`sweep`]: the bounds as curves over γ, B or δ with measured points.
+//!
+//! Uses [`crate::model`] and [`crate::stats`]; knows nothing of plots or the web.
+
+pub mod analysis;
+pub mod config;
+pub mod sweep;
