@@ -26,8 +26,8 @@
 //! `HSGD_WRITE_FIXTURES=1 cargo test --test sim_determinism` (native only).
 //! A wasm test can reuse [`compute_cases`] and [`compare`] as they are: they use no I/O.
 //! This file is itself a wasm test: `cargo test --target wasm32-unknown-unknown --test
-//! sim_determinism` runs it in headless Chromium (verified 2026-11-27 on a copy of this
-//! branch with a stub `hsgd-web` main: all cases bit-identical to the native run).
+//! sim_determinism` runs it in headless Chromium, where every case must be bit-identical to
+//! the native run.
 
 use hsgd::model::hsgd::{self as homogenized, Coupling, HsgdParams};
 use hsgd::model::problem::Problem;

@@ -1,5 +1,5 @@
-//! The simulators' speed in wasm (issue 3: hSGD "within 2x of native"; issue 5: wasm vs
-//! native SGD), on the same workloads as `benches/sim.rs`:
+//! The simulators' speed in wasm, for comparison with native (hSGD's goal is "within 2x of
+//! native"), on the same workloads as `benches/sim.rs`:
 //!
 //! - SGD on the digits (`Problem::digits()`: 1797 × 64, global min-max, b = 0.1·label),
 //!   B = 1, γ = 0.1, δ = 0, K = 10⁴ steps, 100 runs per pass;

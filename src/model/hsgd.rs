@@ -315,7 +315,7 @@ impl Hsgd {
 
     /// `count` steps of `substeps` sub-steps each from Y with S = `residual2`; returns the
     /// new S, or `None` when the run diverged.
-    // Never inlined (issue 5): in wasm, V8 first runs a function as baseline (Liftoff) code
+    // Never inlined: in wasm, V8 first runs a function as baseline (Liftoff) code
     // and swaps in the optimised (TurboFan) code only at a later call — there is no
     // on-stack replacement. Inlined into `simulate`, the whole first job of a fresh page
     // ran as baseline code (3.5× slower); as a call per chunk, it switches after a few

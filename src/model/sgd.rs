@@ -745,7 +745,7 @@ impl Sgd {
     }
 
     /// `count` SGD steps from `work.x`.
-    // Never inlined (issue 5): in wasm, V8 first runs a function as baseline (Liftoff) code
+    // Never inlined: in wasm, V8 first runs a function as baseline (Liftoff) code
     // and swaps in the optimised (TurboFan) code only at a later call — there is no
     // on-stack replacement. Inlined into `simulate`, the whole first job of a fresh page
     // ran as baseline code (3.5× slower); as a call per chunk, it switches after a few

@@ -1,5 +1,5 @@
 //! The singular values λ_1 ≥ … ≥ λ_r of the design matrix against their index, on a log
-//! scale (MATH.md §2.1; issue 5's spectrum plot). The stable rank Σλ_i²/λ_1² is written in
+//! scale (MATH.md §2.1). The stable rank Σλ_i²/λ_1² is written in
 //! the corner because it is the gap between the two tail-index bounds plus one (§3.2).
 
 use plotters::coord::Shift;

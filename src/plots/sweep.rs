@@ -1,4 +1,4 @@
-//! The sweep plot (issue 5; MATH.md §3.1–3.2): the diffusion model's tail-index bounds
+//! The sweep plot (MATH.md §3.1–3.2): the diffusion model's tail-index bounds
 //! η*(x) (solid) and η_*(x) (dashed, drawn where γ < γ̄ so it is proven) against the swept
 //! x ∈ {γ, B, δ} on a log axis, the Hill tail index measured at each sweep point with its
 //! 95% interval as a bar (SGD and hSGD side by side), and for a γ sweep vertical markers

@@ -1,4 +1,4 @@
-//! The sweep (issue 5): the diffusion model's tail-index bounds η*(x) and η_*(x) as curves
+//! The sweep: the diffusion model's tail-index bounds η*(x) and η_*(x) as curves
 //! over a swept parameter x ∈ {γ, B, δ} (MATH.md §3.1–3.2), and at a few points x_j the
 //! tail index measured from a simulation, with an interval.
 //!

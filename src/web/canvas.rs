@@ -5,7 +5,7 @@
 //! through its web font module, which appends a `<span>` to the document, reads its
 //! `offsetWidth`/`offsetHeight` and removes it: a forced layout of the whole page for
 //! every label, dozens per plot. After a run has just replaced the numbers panel that
-//! was most of the re-plot's main-thread time (issue 5, BENCHMARKS.md). The canvas's
+//! was most of the re-plot's main-thread time (BENCHMARKS.md). The canvas's
 //! `measureText` in the font plotters-canvas draws with needs no layout. Everything else
 //! is delegated unchanged.
 

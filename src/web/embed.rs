@@ -1,4 +1,4 @@
-//! The embedded view (issue 5): with `embed=1` in the URL ([`Config::embed`]) the page is
+//! The embedded view: with `embed=1` in the URL ([`Config::embed`]) the page is
 //! a compact figure for an iframe in a blog post or a course page: no header or long
 //! texts, only the γ slider and box, the batch size, Run, and the main plots
 //! ([`EMBED_PLOTS`]), with a small link that opens the full page on the same settings.

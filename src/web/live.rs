@@ -1,4 +1,4 @@
-//! The live side of the controls (issue 5, "Method" and "Run"): which controls matter for
+//! The live side of the controls: which controls matter for
 //! the chosen data set, the learning rate on a log-scale slider, automatic re-runs of
 //! small jobs after a pause in the editing, the memory budget stated under Run, and
 //! divergence explained in words rather than drawn as NaN.

@@ -658,7 +658,7 @@ fn request_run(app: &mut App) {
 /// A job shows its progress only once it has run this long (ms). Every frame that shows
 /// progress costs the page a style, layout and paint pass (~10 ms here), CPU time that on
 /// a two-core machine the workers lose: for a re-run of ~100 ms the bar slowed the work
-/// it reported by half and would only have flickered (issue 5, BENCHMARKS.md).
+/// it reported by half and would only have flickered (BENCHMARKS.md).
 const PROGRESS_DELAY_MS: f64 = 250.0;
 
 fn post_job(app: &mut App) {

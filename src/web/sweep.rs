@@ -1,4 +1,4 @@
-//! The page's sweep section (issue 5): its controls (what to sweep, points, runs per point:
+//! The page's sweep section: its controls (what to sweep, points, runs per point:
 //! `Config` fields, so they live in the URL like every other setting), "Run sweep" and
 //! Cancel, its own progress bar, the sweep plot drawn as points arrive, and a table of the
 //! points' numbers.

@@ -1,4 +1,4 @@
-//! The user's CSV (issue 5, "Data"): a file picker and a drop zone (a file dropped anywhere
+//! The user's CSV: a file picker and a drop zone (a file dropped anywhere
 //! on the page), read in the page with `FileReader`. The data never leave the browser: no
 //! request is made; the text goes to the worker with each job (`ToWorker::Run { csv }`).
 //!

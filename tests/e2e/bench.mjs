@@ -1,4 +1,4 @@
-// Page speed benchmark (issue 5), run by hand — NOT part of `make test`:
+// Page speed benchmark, run by hand — NOT part of `make test`:
 //
 //   node tests/e2e/bench.mjs            # trunk build --release, then measure
 //   E2E_SKIP_BUILD=1 node tests/e2e/bench.mjs   # measure the existing dist/
