@@ -16,7 +16,7 @@ use super::{
     draw_axes, draw_legend, format_tick, legend_fraction, log_axis, DrawResult, Style, HSGD, MUTED,
     SGD, SGD_INDEX, THEORY,
 };
-use crate::report::config::SweepOver;
+use crate::report::config::{Dynamics, SweepOver};
 use crate::report::sweep::{SweepPlan, SweepPoint};
 
 /// The normal quantile of a two-sided 95% interval.
@@ -181,7 +181,7 @@ pub fn draw_sweep<DB: DrawingBackend>(
         .chain(measured.clone().filter_map(|m| m.hill))
         .chain(marks.iter().map(IndexMark::top))
         .fold(2.0, f64::max);
-    let has = |name: &str| {
+    let has = |name: Dynamics| {
         points.iter().any(|p| {
             p.methods
                 .iter()
@@ -203,8 +203,8 @@ pub fn draw_sweep<DB: DrawingBackend>(
         }))
         + usize::from(marks.iter().any(|m| matches!(m, IndexMark::Above { .. })))
         + usize::from(marks.iter().any(|m| matches!(m, IndexMark::Below { .. })))
-        + usize::from(has("sgd"))
-        + usize::from(has("hsgd"));
+        + usize::from(has(Dynamics::Sgd))
+        + usize::from(has(Dynamics::Hsgd));
     let reserved = style.px(10.0) + style.px(16.0) + style.px(44.0);
     let strip = legend_fraction(area.dim_in_pixel().1, reserved, entries, style);
     let y_hi = y_data * 1.05 / (1.0 - strip);
@@ -399,8 +399,8 @@ pub fn draw_sweep<DB: DrawingBackend>(
     // Measured points: SGD a little left of x, hSGD a little right (×/÷ 1.025 on the log
     // axis) so their bars do not overlap.
     for (name, color, label, shift) in [
-        ("sgd", SGD, "SGD: Hill ± 95% interval", 1.0 / 1.025),
-        ("hsgd", HSGD, "hSGD: Hill ± 95% interval", 1.025),
+        (Dynamics::Sgd, SGD, "SGD: Hill ± 95% interval", 1.0 / 1.025),
+        (Dynamics::Hsgd, HSGD, "hSGD: Hill ± 95% interval", 1.025),
     ] {
         let at: Vec<(f64, f64, (f64, f64))> = points
             .iter()
@@ -471,7 +471,7 @@ mod tests {
         }
     }
 
-    fn point(x: f64, methods: &[&str]) -> SweepPoint {
+    fn point(x: f64, methods: &[Dynamics]) -> SweepPoint {
         SweepPoint {
             index: 0,
             x,
@@ -484,7 +484,7 @@ mod tests {
             methods: methods
                 .iter()
                 .map(|m| MethodPoint {
-                    method: m.to_string(),
+                    method: *m,
                     runs: 100,
                     diverged: 0,
                     hill: Some(3.0),
@@ -514,7 +514,7 @@ mod tests {
     #[test]
     fn svg_has_bounds_points_bars_and_markers() {
         let plan = plan();
-        let points = vec![point(0.01, &["sgd", "hsgd"]), point(0.05, &["sgd", "hsgd"])];
+        let points = vec![point(0.01, &Dynamics::ALL), point(0.05, &Dynamics::ALL)];
         let svg = svg(&plan, &points);
         assert!(svg.contains("upper bound η* (diffusion model)"));
         assert!(
@@ -539,7 +539,7 @@ mod tests {
         let svg = svg(&plan, &[]);
         assert!(svg.contains("γ̄ = γ₂ = 0.08"));
         plan.over = SweepOver::Batch;
-        let svg = super::tests::svg(&plan, &[point(0.05, &["sgd"])]);
+        let svg = super::tests::svg(&plan, &[point(0.05, &[Dynamics::Sgd])]);
         assert!(!svg.contains("γ̄ =") && !svg.contains("γ₂"));
         assert!(svg.contains("batch size B (log)"));
         assert!(!svg.contains("hSGD: Hill"));

@@ -18,7 +18,7 @@ use crate::model::sgd::{Record, Sgd, SgdParams, Simulation, CANCELLED};
 use crate::model::sgd_index::{self, IndexParams, SgdIndex};
 use crate::model::spectrum::Spectrum;
 use crate::report::config::{
-    Basis, Config, DataKind, Method, SpectrumShape, MAX_ITERATE_ENTRIES, MAX_WORK,
+    Basis, Config, DataKind, Dynamics, Method, SpectrumShape, MAX_ITERATE_ENTRIES, MAX_WORK,
 };
 use crate::stats::distributions::FittedLaw;
 use crate::stats::estimators::{
@@ -228,7 +228,7 @@ impl Verdict {
     /// One line for a point estimate `alpha` and where it lies relative to the bounds
     /// (the verdict of [`Verdict::of`]; an interval verdict reads
     /// [`Verdict::interval_sentence`]).
-    pub fn sentence(&self, method: &str, alpha: f64, bounds: &Bounds) -> String {
+    pub fn sentence(&self, method: Dynamics, alpha: f64, bounds: &Bounds) -> String {
         let measured = Measured {
             alpha,
             interval: (alpha, alpha),
@@ -245,7 +245,7 @@ impl Verdict {
     /// and where it lies relative to the bounds (with the runs needed when inconclusive).
     pub fn interval_sentence(
         &self,
-        method: &str,
+        method: Dynamics,
         measured: &Measured,
         runs_needed: Option<usize>,
         bounds: &Bounds,
@@ -253,7 +253,7 @@ impl Verdict {
         let range = format!("[{:.3}, {:.3}]", bounds.lower, bounds.upper);
         let (alpha, (lo, hi)) = (measured.alpha, measured.interval);
         let index =
-            format!("{method}: measured tail index {alpha:.3} (95% run-bootstrap interval over k/2…2k [{lo:.3}, {hi:.3}])");
+            format!("{}: measured tail index {alpha:.3} (95% run-bootstrap interval over k/2…2k [{lo:.3}, {hi:.3}])", method.label());
         match self {
             Verdict::Inside => format!("{index} lies inside the diffusion-model bounds {range}"),
             Verdict::AboveUpper => format!(
@@ -286,11 +286,13 @@ impl Verdict {
 }
 
 /// The sentence for a sample without a power-law tail.
-fn no_tail_sentence(method: &str, measured: &Measured) -> String {
+fn no_tail_sentence(method: Dynamics, measured: &Measured) -> String {
     format!(
-        "{method}: no power-law tail seen at {} runs (the moment estimator's 95% interval \
+        "{}: no power-law tail seen at {} runs (the moment estimator's 95% interval \
          of ξ reaches ξ ≤ 0), so Hill's {:.3} is not a measured tail index",
-        measured.runs, measured.alpha
+        method.label(),
+        measured.runs,
+        measured.alpha
     )
 }
 
@@ -357,7 +359,7 @@ impl IndexVerdict {
     /// One line for the page and the CLI.
     pub fn sentence(
         &self,
-        method: &str,
+        method: Dynamics,
         measured: &Measured,
         runs_needed: Option<usize>,
         index: &SgdIndex,
@@ -382,7 +384,8 @@ impl IndexVerdict {
             format!("{target} (not converged: K·θ_min = {:.3})", index.mixing)
         };
         let head = format!(
-            "{method}: measured tail index {alpha:.3} (95% run-bootstrap interval over k/2…2k [{lo:.3}, {hi:.3}])"
+            "{}: measured tail index {alpha:.3} (95% run-bootstrap interval over k/2…2k [{lo:.3}, {hi:.3}])",
+            method.label()
         );
         match self {
             IndexVerdict::Above => format!(
@@ -410,8 +413,8 @@ impl IndexVerdict {
 /// The results of one simulated method.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SimReport {
-    /// "sgd" or "hsgd".
-    pub method: String,
+    /// Which dynamics.
+    pub method: Dynamics,
     /// Runs that finished with a finite iterate.
     pub runs: usize,
     /// Runs whose iterate overflowed.
@@ -504,6 +507,31 @@ pub struct Report {
     pub sgd_index_note: Option<String>,
     /// Milliseconds each stage took.
     pub timings_ms: BTreeMap<String, f64>,
+}
+
+impl Report {
+    /// The results of `method`, if it was simulated.
+    pub fn sim(&self, method: Dynamics) -> Option<&SimReport> {
+        match method {
+            Dynamics::Sgd => self.sgd.as_ref(),
+            Dynamics::Hsgd => self.hsgd.as_ref(),
+        }
+    }
+
+    /// The results of `method`, mutable.
+    pub fn sim_mut(&mut self, method: Dynamics) -> Option<&mut SimReport> {
+        match method {
+            Dynamics::Sgd => self.sgd.as_mut(),
+            Dynamics::Hsgd => self.hsgd.as_mut(),
+        }
+    }
+
+    /// The simulated methods with their results, in report order.
+    pub fn sims(&self) -> impl Iterator<Item = (Dynamics, &SimReport)> {
+        Dynamics::ALL
+            .into_iter()
+            .filter_map(|m| self.sim(m).map(|sim| (m, sim)))
+    }
 }
 
 /// The estimators and fitted laws of one sample (`hsgd estimate`).
@@ -731,7 +759,7 @@ pub fn merge_index(report: &mut Report, stage: IndexStage) {
         ) = match judged {
             Some((index, interval, measured)) => {
                 let (verdict, needed) = IndexVerdict::of_interval(&measured, interval);
-                let text = verdict.sentence("SGD", &measured, needed, index);
+                let text = verdict.sentence(Dynamics::Sgd, &measured, needed, index);
                 (Some(verdict), needed, Some(text))
             }
             None => (None, None, None),
@@ -760,8 +788,8 @@ pub fn run_without_fits(
 /// (see [`run_without_fits`]).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FitStage {
-    /// "sgd" or "hsgd".
-    pub method: String,
+    /// Which dynamics.
+    pub method: Dynamics,
     /// The fits, `None` when the sample cannot be fitted (see `note`).
     pub fits: Option<Fits>,
     /// Why the fits are missing, for [`SimReport::notes`].
@@ -772,16 +800,12 @@ pub struct FitStage {
 
 /// Fits the laws to the centred sample of `method` in `report` (`None` when the report
 /// has no such method). The same numbers as [`run`] computes.
-pub fn fit_stage(report: &Report, method: &str, observer: &dyn Observer) -> Option<FitStage> {
-    let sim = match method {
-        "sgd" => report.sgd.as_ref(),
-        "hsgd" => report.hsgd.as_ref(),
-        _ => None,
-    }?;
+pub fn fit_stage(report: &Report, method: Dynamics, observer: &dyn Observer) -> Option<FitStage> {
+    let sim = report.sim(method)?;
     let t0 = observer.now_ms();
     let (fits, note) = fit_centred(&sim.centred);
     Some(FitStage {
-        method: method.to_string(),
+        method,
         fits,
         note,
         ms: observer.now_ms() - t0,
@@ -791,12 +815,7 @@ pub fn fit_stage(report: &Report, method: &str, observer: &dyn Observer) -> Opti
 /// Puts the fits of [`fit_stage`] into the report, as [`run`] would have: the fits, the
 /// note and the "<method> fits" timing.
 pub fn merge_fits(report: &mut Report, stage: FitStage) {
-    let sim = match stage.method.as_str() {
-        "sgd" => report.sgd.as_mut(),
-        "hsgd" => report.hsgd.as_mut(),
-        _ => None,
-    };
-    if let Some(sim) = sim {
+    if let Some(sim) = report.sim_mut(stage.method) {
         sim.fits = stage.fits;
         sim.notes.extend(stage.note);
         report
@@ -825,18 +844,18 @@ fn run_staged(
     let t1 = observer.now_ms();
     timings.insert("data + svd".to_string(), t1 - t0);
     let bounds = prepared.bounds.summary();
-    let methods = simulated_methods(config);
+    let methods = config.method.dynamics();
     let mut sgd = None;
     let mut hsgd = None;
     for (index, method) in methods.iter().enumerate() {
         let start = observer.now_ms();
-        let simulation = simulate(config, &prepared, method, index, methods.len(), observer)?;
+        let simulation = simulate(config, &prepared, *method, index, methods.len(), observer)?;
         let t_sim = observer.now_ms();
         timings.insert(format!("{method} simulation"), t_sim - start);
         let report = analyse(
             config,
             &prepared,
-            method,
+            *method,
             &simulation,
             &bounds,
             &mut timings,
@@ -853,10 +872,9 @@ fn run_staged(
         } else {
             report
         };
-        if *method == "sgd" {
-            sgd = Some(report);
-        } else {
-            hsgd = Some(report);
+        match method {
+            Dynamics::Sgd => sgd = Some(report),
+            Dynamics::Hsgd => hsgd = Some(report),
         }
     }
     let mut report = assemble(config, &prepared, bounds, sgd, hsgd, timings);
@@ -866,15 +884,6 @@ fn run_staged(
         }
     }
     Ok(report)
-}
-
-/// The methods a config simulates, in report order: "sgd", "hsgd" or both.
-pub fn simulated_methods(config: &Config) -> &'static [&'static str] {
-    match config.method {
-        Method::Sgd => &["sgd"],
-        Method::Hsgd => &["hsgd"],
-        Method::Both => &["sgd", "hsgd"],
-    }
 }
 
 /// The report from its parts: the one place a [`Report`] is put together.
@@ -905,12 +914,12 @@ fn assemble(
     }
 }
 
-/// Simulates `method` ("sgd" or "hsgd") for all of the config's runs. `index` of `count`
+/// Simulates `method` for all of the config's runs. `index` of `count`
 /// methods scales the progress reported to `observer`.
 pub fn simulate(
     config: &Config,
     prepared: &Prepared,
-    method: &str,
+    method: Dynamics,
     index: usize,
     count: usize,
     observer: &mut dyn Observer,
@@ -922,13 +931,13 @@ pub fn simulate(
     simulate_runs(config, prepared, method, 0..config.runs, &mut progress)
 }
 
-/// Runs `runs` of `method` ("sgd" or "hsgd") with the config's parameters (no trajectory
+/// Runs `runs` of `method` with the config's parameters (no trajectory
 /// kept); cancellation becomes an error about `run`. The one place the integrators are
 /// set up from a config.
 fn simulate_runs(
     config: &Config,
     prepared: &Prepared,
-    method: &str,
+    method: Dynamics,
     runs: std::ops::Range<usize>,
     progress: &mut dyn FnMut(u64, u64) -> bool,
 ) -> Result<Simulation> {
@@ -937,7 +946,7 @@ fn simulate_runs(
         samples: config.sample_steps(),
         ..Record::default()
     };
-    let result = if method == "sgd" {
+    let result = if method == Dynamics::Sgd {
         let params = SgdParams {
             gamma: config.gamma,
             batch: config.batch,
@@ -977,7 +986,7 @@ pub fn split_runs(runs: usize, parts: usize) -> Vec<std::ops::Range<usize>> {
         .collect()
 }
 
-/// Simulates runs `runs` of `method` ("sgd" or "hsgd") with the config's parameters, as
+/// Simulates runs `runs` of `method` with the config's parameters, as
 /// [`simulate`] does for all runs; progress in SGD steps of this part. The final iterates
 /// are reduced to the inspected coordinate ([`Simulation::reduce_to`]): all the analysis
 /// needs, and d times less for the workers to copy.
@@ -987,7 +996,7 @@ pub fn split_runs(runs: usize, parts: usize) -> Vec<std::ops::Range<usize>> {
 pub fn simulate_part(
     config: &Config,
     prepared: &Prepared,
-    method: &str,
+    method: Dynamics,
     runs: std::ops::Range<usize>,
     observer: &mut dyn Observer,
 ) -> Result<Simulation> {
@@ -1017,7 +1026,7 @@ pub fn report_from_simulations(
     let prepared = prepare(config, csv)?;
     timings.insert("data + svd".to_string(), observer.now_ms() - t0);
     let bounds = prepared.bounds.summary();
-    let methods = simulated_methods(config);
+    let methods = config.method.dynamics();
     if simulations.len() != methods.len() {
         return Err(Error::new(
             "run",
@@ -1033,16 +1042,15 @@ pub fn report_from_simulations(
         let report = analyse(
             config,
             &prepared,
-            method,
+            *method,
             simulation,
             &bounds,
             &mut timings,
             observer,
         )?;
-        if *method == "sgd" {
-            sgd = Some(report);
-        } else {
-            hsgd = Some(report);
+        match method {
+            Dynamics::Sgd => sgd = Some(report),
+            Dynamics::Hsgd => hsgd = Some(report),
         }
     }
     Ok(assemble(config, &prepared, bounds, sgd, hsgd, timings))
@@ -1082,13 +1090,13 @@ pub fn inspected_coordinate(
 fn analyse(
     config: &Config,
     prepared: &Prepared,
-    method: &str,
+    method: Dynamics,
     simulation: &Simulation,
     bounds: &Bounds,
     timings: &mut BTreeMap<String, f64>,
     observer: &mut dyn Observer,
 ) -> Result<SimReport> {
-    let label = if method == "sgd" { "SGD" } else { "hSGD" };
+    let label = method.label();
     let values = inspected_coordinate(config, prepared, simulation);
     let diverged = simulation.diverged.len();
     let finished = simulation.finished.len();
@@ -1136,7 +1144,7 @@ fn analyse(
     timings.insert(format!("{method} estimators"), t1 - t0);
     // The fits are added by the caller (now, or later: see `run_without_fits`).
     let mut report = SimReport {
-        method: method.to_string(),
+        method,
         runs: finished,
         diverged,
         samples_per_run: simulation.samples_per_run,
@@ -1159,7 +1167,7 @@ fn analyse(
         let (verdict, needed) = Verdict::of_interval(&measured, bounds);
         report.verdict = Some(verdict);
         report.verdict_runs_needed = needed;
-        report.verdict_text = Some(verdict.interval_sentence(label, &measured, needed, bounds));
+        report.verdict_text = Some(verdict.interval_sentence(method, &measured, needed, bounds));
     }
     Ok(report)
 }
@@ -1277,8 +1285,8 @@ mod tests {
         let prepared = prepare(&config, None).unwrap();
         let parts = split_runs(config.runs, 3);
         assert_eq!(parts, vec![0..16, 16..33, 33..50]);
-        let simulations: Vec<Simulation> = ["sgd", "hsgd"]
-            .iter()
+        let simulations: Vec<Simulation> = Dynamics::ALL
+            .into_iter()
             .map(|method| {
                 let mut chunks = parts
                     .iter()
@@ -1293,7 +1301,7 @@ mod tests {
         let mut split = report_from_simulations(&config, None, simulations, &mut Silent).unwrap();
         assert_eq!(split, whole_without_fits);
         // The fits, computed after (as the page's worker does), complete it to `run`'s.
-        for method in ["sgd", "hsgd"] {
+        for method in Dynamics::ALL {
             let stage = fit_stage(&split, method, &Silent).unwrap();
             merge_fits(&mut split, stage);
         }
@@ -1321,9 +1329,8 @@ mod tests {
         let mut full = run(&config, None, &mut Silent).unwrap();
         let mut staged = run_without_fits(&config, None, &mut Silent).unwrap();
         assert!(staged.sgd.as_ref().unwrap().fits.is_none());
-        assert!(fit_stage(&staged, "hsgd", &Silent).is_none());
-        assert!(fit_stage(&staged, "nonsense", &Silent).is_none());
-        let stage = fit_stage(&staged, "sgd", &Silent).unwrap();
+        assert!(fit_stage(&staged, Dynamics::Hsgd, &Silent).is_none());
+        let stage = fit_stage(&staged, Dynamics::Sgd, &Silent).unwrap();
         assert!(stage.fits.is_some() && stage.ms >= 0.0);
         merge_fits(&mut staged, stage);
         let prepared = prepare(&config, None).unwrap();
@@ -1353,7 +1360,7 @@ mod tests {
         assert_eq!(Verdict::of(2.5, &bounds), Verdict::BelowUpper);
         assert_eq!(Verdict::of(1.5, &bounds), Verdict::BelowUpper);
         assert!(Verdict::BelowUpper
-            .sentence("SGD", 1.5, &bounds)
+            .sentence(Dynamics::Sgd, 1.5, &bounds)
             .contains("proven only for γ < γ̄"));
     }
 
@@ -1410,11 +1417,12 @@ mod tests {
         assert_eq!(of(no_tail, &bounds), (Verdict::NoPowerLawTail, None));
         // The sentences say what the verdict says.
         let m = measured(2.5, 3.25);
-        let text = Verdict::Inconclusive.interval_sentence("SGD", &m, Some(900), &bounds);
+        let text = Verdict::Inconclusive.interval_sentence(Dynamics::Sgd, &m, Some(900), &bounds);
         assert!(text.contains("inconclusive at 100 runs"), "{text}");
         assert!(text.contains("about 900 runs would settle it"), "{text}");
         assert!(text.contains("[2.500, 3.250]"), "{text}");
-        let text = Verdict::NoPowerLawTail.interval_sentence("SGD", &no_tail, None, &bounds);
+        let text =
+            Verdict::NoPowerLawTail.interval_sentence(Dynamics::Sgd, &no_tail, None, &bounds);
         assert!(text.contains("no power-law tail seen"), "{text}");
     }
 
@@ -1542,8 +1550,8 @@ mod tests {
             assert_eq!(sim.bootstrap.as_ref().unwrap().runs, 40);
         }
         let prepared = prepare(&config, None).unwrap();
-        let simulations: Vec<Simulation> = ["sgd", "hsgd"]
-            .iter()
+        let simulations: Vec<Simulation> = Dynamics::ALL
+            .into_iter()
             .map(|method| {
                 let mut parts = split_runs(config.runs, 3)
                     .into_iter()

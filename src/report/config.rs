@@ -62,6 +62,71 @@ pub enum Method {
     Both,
 }
 
+impl Method {
+    /// The key, as in URLs: `sgd`, `hsgd` or `both`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Method::Sgd => "sgd",
+            Method::Hsgd => "hsgd",
+            Method::Both => "both",
+        }
+    }
+
+    /// The dynamics this choice simulates, in report order (SGD first).
+    pub fn dynamics(self) -> &'static [Dynamics] {
+        match self {
+            Method::Sgd => &[Dynamics::Sgd],
+            Method::Hsgd => &[Dynamics::Hsgd],
+            Method::Both => &Dynamics::ALL,
+        }
+    }
+}
+
+/// One of the two simulated dynamics. Its serde name (`sgd`, `hsgd`, as [`Method`]'s) is
+/// its key in JSON, in URLs and in the page's row keys; [`Dynamics::label`] is its name
+/// for the reader.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Dynamics {
+    /// Mini-batch SGD (MATH.md §1.1).
+    Sgd,
+    /// Homogenized SGD, the SDE (MATH.md §1.1, §4.1).
+    Hsgd,
+}
+
+impl Dynamics {
+    /// Both, in report order.
+    pub const ALL: [Dynamics; 2] = [Dynamics::Sgd, Dynamics::Hsgd];
+
+    /// The key: `sgd` or `hsgd`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Dynamics::Sgd => "sgd",
+            Dynamics::Hsgd => "hsgd",
+        }
+    }
+
+    /// The name for the reader: SGD or hSGD.
+    pub fn label(self) -> &'static str {
+        match self {
+            Dynamics::Sgd => "SGD",
+            Dynamics::Hsgd => "hSGD",
+        }
+    }
+
+    /// The dynamics whose [`key`](Dynamics::key) is `key`.
+    pub fn from_key(key: &str) -> Option<Dynamics> {
+        Dynamics::ALL.into_iter().find(|d| d.key() == key)
+    }
+}
+
+impl std::fmt::Display for Dynamics {
+    /// The key, as in timing names such as `sgd fits`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.key())
+    }
+}
+
 /// In which basis the inspected coordinate of the final iterates is taken.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]

@@ -36,7 +36,7 @@ use crate::error::{Error, Result};
 use crate::model::bounds::{self, log_space, Bounds};
 use crate::model::sgd_index::{IndexParams, SgdIndex};
 use crate::report::analysis::{self, Measured, Observer, Verdict};
-use crate::report::config::{Config, SweepOver};
+use crate::report::config::{Config, Dynamics, SweepOver};
 use crate::stats::estimators::{self, Tail, MIN_SAMPLE};
 
 /// The largest batch size a B-sweep reaches (when n allows).
@@ -72,8 +72,8 @@ pub struct SweepPlan {
 /// The measured tail index of one method at one sweep point.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MethodPoint {
-    /// "sgd" or "hsgd".
-    pub method: String,
+    /// Which dynamics.
+    pub method: Dynamics,
     /// Runs that finished with a finite iterate.
     pub runs: usize,
     /// Runs that diverged.
@@ -267,17 +267,17 @@ pub fn run_point(
     let t0 = observer.now_ms();
     let prepared = analysis::prepare(&point, csv)?;
     timings.insert("data + svd".to_string(), observer.now_ms() - t0);
-    let names = analysis::simulated_methods(&point);
+    let names = point.method.dynamics();
     let mut measured = Vec::with_capacity(names.len());
     for (i, method) in names.iter().enumerate() {
         let start = observer.now_ms();
-        let simulation = analysis::simulate(&point, &prepared, method, i, names.len(), observer)?;
+        let simulation = analysis::simulate(&point, &prepared, *method, i, names.len(), observer)?;
         let t_sim = observer.now_ms();
         timings.insert(format!("{method} simulation"), t_sim - start);
         let values = analysis::inspected_coordinate(&point, &prepared, &simulation);
         measured.push(measure(
             &point,
-            method,
+            *method,
             &values,
             simulation.finished.len(),
             simulation.diverged.len(),
@@ -318,14 +318,14 @@ pub fn run_point(
 /// run-bootstrap interval, the tail test and the verdict against `bounds`.
 fn measure(
     point: &Config,
-    method: &str,
+    method: Dynamics,
     values: &[f64],
     finished: usize,
     diverged: usize,
     bounds: &Bounds,
 ) -> MethodPoint {
     let mut out = MethodPoint {
-        method: method.to_string(),
+        method,
         runs: finished,
         diverged,
         hill: None,

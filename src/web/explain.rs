@@ -484,7 +484,7 @@ fn bounds_html(report: &Report, v: &Numbers) -> String {
         if let Some(text) = &sim.verdict_text {
             measured.push_str(&format!(
                 r#"<li data-method="{}">{}.</li>"#,
-                escape(&sim.method),
+                sim.method,
                 escape(text)
             ));
         }

@@ -18,7 +18,7 @@ use super::numbers::numbers;
 use super::plots::{PagePlot, PLOTS};
 use crate::plots::Style;
 use crate::report::analysis::Report;
-use crate::report::config::{Config, Method};
+use crate::report::config::Config;
 
 /// The SVG's size when the canvas is not laid out (CSS pixels).
 const FALLBACK_SIZE: (u32, u32) = (800, 500);
@@ -37,11 +37,7 @@ pub fn plot_buttons(id: &str) -> String {
 /// `synthetic-sgd-gamma0.05-B1-delta0-K1000-R2000-seed1`; only letters, digits, `.`,
 /// `_` and `-`.
 pub fn file_stem(config: &Config) -> String {
-    let method = match config.method {
-        Method::Sgd => "sgd",
-        Method::Hsgd => "hsgd",
-        Method::Both => "both",
-    };
+    let method = config.method.key();
     let data = serde_json::to_value(config.data)
         .ok()
         .and_then(|v| v.as_str().map(String::from))
@@ -80,9 +76,9 @@ pub fn numbers_csv(report: &Report, wall_ms: f64) -> Result<String, String> {
 /// iterate, centred by its mean over the finished runs (`SimReport::centred`); a method
 /// with fewer finished runs leaves its cell empty.
 pub fn sample_csv(report: &Report) -> Result<String, String> {
-    let columns: Vec<(&str, &[f64])> = [("sgd", &report.sgd), ("hsgd", &report.hsgd)]
-        .into_iter()
-        .filter_map(|(name, sim)| sim.as_ref().map(|s| (name, s.centred.as_slice())))
+    let columns: Vec<(&str, &[f64])> = report
+        .sims()
+        .map(|(method, sim)| (method.key(), sim.centred.as_slice()))
         .collect();
     let rows = columns.iter().map(|c| c.1.len()).max().unwrap_or(0);
     let mut out = csv::Writer::from_writer(Vec::new());

@@ -281,9 +281,9 @@ pub fn divergence_note(config: &Config, report: Option<&Report>) -> Option<Strin
     let limit = stability_limit(config, report);
     let mut sentences = Vec::new();
     if let Some(report) = report.filter(|r| r.config == *config) {
-        for sim in [&report.sgd, &report.hsgd].into_iter().flatten() {
+        for (method, sim) in report.sims() {
             if sim.diverged > 0 {
-                let label = if sim.method == "sgd" { "SGD" } else { "hSGD" };
+                let label = method.label();
                 sentences.push(format!(
                     "{label} diverged in {} of {} runs: their iterates overflowed, so they are left out of the plots and numbers.",
                     sim.diverged,

@@ -25,7 +25,7 @@
 
 use crate::model::sgd_index::SgdIndex;
 use crate::report::analysis::{Report, SimReport, Verdict};
-use crate::report::config::Basis;
+use crate::report::config::{Basis, Dynamics};
 use crate::stats::distributions::FittedLaw;
 use crate::stats::estimators::{KRule, TailEstimate};
 use crate::stats::fits::{Fit, Fits};
@@ -108,6 +108,8 @@ pub struct FitRow {
 pub struct Section {
     /// `data`, `theory`, `sgd`, `hsgd` or `timings`.
     pub id: &'static str,
+    /// The dynamics a method's section is about (`None` for the others).
+    pub method: Option<Dynamics>,
     /// The heading.
     pub title: String,
     /// The rows.
@@ -124,6 +126,7 @@ impl Section {
     fn new(id: &'static str, title: &str) -> Section {
         Section {
             id,
+            method: None,
             title: title.into(),
             rows: Vec::new(),
             absent: Vec::new(),
@@ -183,15 +186,6 @@ pub fn escape(text: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
-}
-
-/// The display name of a simulated method ("sgd" → "SGD", "hsgd" → "hSGD").
-pub fn method_label(method: &str) -> &'static str {
-    if method == "sgd" {
-        "SGD"
-    } else {
-        "hSGD"
-    }
 }
 
 fn data_section(report: &Report) -> Section {
@@ -309,7 +303,7 @@ fn theory_section(report: &Report) -> Section {
             };
             s.rows.push(Number::value(
                 &format!("{}_measured", sim.method),
-                &format!("{} measured (Hill)", method_label(&sim.method)),
+                &format!("{} measured (Hill)", sim.method.label()),
                 alpha,
                 format!("{}: {place}", format_value(alpha)),
             ));
@@ -494,14 +488,14 @@ fn estimate_row(key: &str, label: &str, e: &TailEstimate) -> Result<Number, Abse
     Ok(row)
 }
 
-fn method_section(method: &str, sim: &SimReport) -> Section {
-    let name = method_label(method);
-    let title = if method == "sgd" {
-        "SGD: measured".to_string()
-    } else {
-        "hSGD (the SDE): measured".to_string()
+fn method_section(method: Dynamics, sim: &SimReport) -> Section {
+    let name = method.label();
+    let title = match method {
+        Dynamics::Sgd => "SGD: measured",
+        Dynamics::Hsgd => "hSGD (the SDE): measured",
     };
-    let mut s = Section::new(if method == "sgd" { "sgd" } else { "hsgd" }, &title);
+    let mut s = Section::new(method.key(), title);
+    s.method = Some(method);
     let key = |what: &str| format!("{method}_{what}");
     s.rows.push(Number::value(
         &key("runs"),
@@ -645,7 +639,7 @@ fn law_text(law: &FittedLaw) -> (&'static str, String) {
 
 /// The fits table of one method, in the order Gaussian, Student t, Pearson IV, α-stable;
 /// the first row with the smallest AIC is marked best.
-pub fn fit_rows(method: &str, fits: &Fits) -> Vec<FitRow> {
+pub fn fit_rows(method: Dynamics, fits: &Fits) -> Vec<FitRow> {
     let laws: [(&str, &Fit); 4] = [
         ("gaussian", &fits.gaussian),
         ("student_t", &fits.student_t),
@@ -710,12 +704,11 @@ fn timings_section(report: &Report, wall_ms: f64) -> Section {
 /// The sections of the numbers panel for `report`; `wall_ms` is the time the page waited.
 pub fn sections(report: &Report, wall_ms: f64) -> Vec<Section> {
     let mut all = vec![data_section(report), theory_section(report)];
-    if let Some(sgd) = &report.sgd {
-        all.push(method_section("sgd", sgd));
-    }
-    if let Some(hsgd) = &report.hsgd {
-        all.push(method_section("hsgd", hsgd));
-    }
+    all.extend(
+        report
+            .sims()
+            .map(|(method, sim)| method_section(method, sim)),
+    );
     all.push(timings_section(report, wall_ms));
     all
 }
@@ -763,10 +756,10 @@ fn cell(key: &str, v: f64) -> String {
     )
 }
 
-fn fits_html(method: &str, rows: &[FitRow]) -> String {
+fn fits_html(method: Dynamics, rows: &[FitRow]) -> String {
     let mut html = format!(
         r#"<div class="fits-scroll" role="region" tabindex="0" aria-label="fitted laws ({name})"><table class="fits" data-method="{method}"><caption>Fitted laws of the centred coordinate ({name})</caption><thead><tr><th scope="col">law and parameters</th><th scope="col">tail index</th><th scope="col">log&#8209;lik.</th><th scope="col">AIC</th><th scope="col">KS D</th><th scope="col">KS p</th></tr></thead><tbody>"#,
-        name = method_label(method),
+        name = method.label(),
     );
     for r in rows {
         let (class, mark) = if r.best {
@@ -821,8 +814,8 @@ fn section_html(s: &Section) -> String {
     for note in &s.notes {
         html.push_str(&format!(r#"<p class="num-note">{}</p>"#, escape(note)));
     }
-    if !s.fits.is_empty() {
-        html.push_str(&fits_html(s.id, &s.fits));
+    if let (Some(method), false) = (s.method, s.fits.is_empty()) {
+        html.push_str(&fits_html(method, &s.fits));
     }
     html.push_str("</section>");
     html
@@ -832,14 +825,11 @@ fn section_html(s: &Section) -> String {
 /// (in one `num-methods` box), and the timings.
 pub fn panel_html(report: &Report, wall_ms: f64) -> String {
     let all = sections(report, wall_ms);
-    let methods = all
-        .iter()
-        .filter(|s| s.id == "sgd" || s.id == "hsgd")
-        .count();
+    let methods = all.iter().filter(|s| s.method.is_some()).count();
     let mut html = String::new();
     let mut in_methods = false;
     for s in &all {
-        let is_method = s.id == "sgd" || s.id == "hsgd";
+        let is_method = s.method.is_some();
         if is_method && !in_methods {
             html.push_str(&format!(
                 r#"<div class="num-methods" data-count="{methods}">"#
@@ -1021,10 +1011,7 @@ pub(crate) mod tests {
         };
         assert_eq!(value("sgd_measured"), hill(&report.sgd));
         assert_eq!(value("hsgd_measured"), hill(&report.hsgd));
-        for (method, sim) in [
-            ("sgd", report.sgd.as_ref().unwrap()),
-            ("hsgd", report.hsgd.as_ref().unwrap()),
-        ] {
+        for (method, sim) in report.sims() {
             assert_eq!(value(&format!("{method}_runs")), sim.runs as f64);
             assert_eq!(value(&format!("{method}_diverged")), sim.diverged as f64);
             assert_eq!(value(&format!("{method}_mean")), sim.mean);
@@ -1153,8 +1140,8 @@ pub(crate) mod tests {
     #[test]
     fn the_best_aic_is_the_smallest_and_unique() {
         let report = small_report(Method::Both);
-        for (method, sim) in [("sgd", &report.sgd), ("hsgd", &report.hsgd)] {
-            let fits = sim.as_ref().unwrap().fits.as_ref().unwrap();
+        for (method, sim) in report.sims() {
+            let fits = sim.fits.as_ref().unwrap();
             let rows = fit_rows(method, fits);
             assert_eq!(rows.len(), 4);
             assert_eq!(rows.iter().filter(|r| r.best).count(), 1);
@@ -1172,7 +1159,7 @@ pub(crate) mod tests {
         let mut fits = report.sgd.as_ref().unwrap().fits.clone().unwrap();
         fits.gaussian.gof.aic = -1e9;
         fits.stable.gof.aic = -1e9;
-        let rows = fit_rows("sgd", &fits);
+        let rows = fit_rows(Dynamics::Sgd, &fits);
         assert!(rows[0].best && !rows[3].best);
     }
 

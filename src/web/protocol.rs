@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::Error;
 use crate::model::sgd::Simulation;
 use crate::report::analysis::{FitStage, IndexStage, Report};
-use crate::report::config::Config;
+use crate::report::config::{Config, Dynamics};
 use crate::report::sweep::{SweepPlan, SweepPoint};
 
 /// Page → worker.
@@ -27,7 +27,7 @@ pub enum ToWorker {
         /// A user's CSV, when the config's data is `csv`.
         csv: Option<String>,
     },
-    /// Simulate runs `runs` of `method` ("sgd" or "hsgd") for `config` (one part of a
+    /// Simulate runs `runs` of `method` for `config` (one part of a
     /// run split across several workers).
     RunPart {
         /// Generation id of the run.
@@ -36,8 +36,8 @@ pub enum ToWorker {
         config: Config,
         /// A user's CSV, when the config's data is `csv`.
         csv: Option<String>,
-        /// "sgd" or "hsgd".
-        method: String,
+        /// Which dynamics.
+        method: Dynamics,
         /// The runs of this part.
         runs: std::ops::Range<usize>,
     },

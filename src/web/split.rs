@@ -21,7 +21,7 @@ use super::pool::{browser_pool_size, Pool, Task};
 use super::protocol::{FromWorker, ToWorker};
 use crate::model::sgd::Simulation;
 use crate::report::analysis::split_runs;
-use crate::report::config::Config;
+use crate::report::config::{Config, Dynamics};
 
 /// Parts per worker: more parts than workers, so a worker that is late (one replaced
 /// because it was still fitting the last job's laws, and loading) leaves its share to
@@ -42,7 +42,7 @@ struct SplitApp {
     index_pending: bool,
     config: Config,
     csv: Option<String>,
-    methods: Vec<&'static str>,
+    methods: Vec<Dynamics>,
     parts: Vec<Range<usize>>,
     /// The simulated parts, by method then part.
     results: Vec<Vec<Option<Simulation>>>,
@@ -127,7 +127,7 @@ pub fn post(job: u32, config: &Config, csv: Option<&str>) -> bool {
         app.job = job;
         app.config = config.clone();
         app.csv = csv.map(str::to_string);
-        app.methods = crate::report::analysis::simulated_methods(config).to_vec();
+        app.methods = config.method.dynamics().to_vec();
         app.parts = split_runs(config.runs, PARTS_PER_WORKER * app.pool.size());
         app.results = vec![vec![None; app.parts.len()]; app.methods.len()];
         app.progress = app
@@ -146,7 +146,7 @@ pub fn post(job: u32, config: &Config, csv: Option<&str>) -> bool {
                     job,
                     config: config.clone(),
                     csv: app.csv.clone(),
-                    method: method.to_string(),
+                    method: *method,
                     runs: runs.clone(),
                 };
                 tasks.push(Task {

@@ -28,7 +28,7 @@ use super::plots::draw_on_canvas;
 use super::pool::{browser_pool_size, Pool, Task};
 use super::protocol::{FromWorker, ToWorker};
 use crate::plots::draw_sweep;
-use crate::report::config::{Config, SweepOver};
+use crate::report::config::{Config, Dynamics, SweepOver};
 use crate::report::sweep::{SweepPlan, SweepPoint};
 
 /// The task id of the plan (points use their index).
@@ -570,19 +570,15 @@ fn show_table(app: &SweepApp) {
         SweepOver::Batch => "B",
         SweepOver::Delta => "δ",
     };
-    let methods: Vec<(&str, &str)> = match app.config.method {
-        crate::report::config::Method::Sgd => vec![("sgd", "SGD")],
-        crate::report::config::Method::Hsgd => vec![("hsgd", "hSGD")],
-        crate::report::config::Method::Both => vec![("sgd", "SGD"), ("hsgd", "hSGD")],
-    };
-    let with_index = app.config.method != crate::report::config::Method::Hsgd;
+    let methods = app.config.method.dynamics();
+    let with_index = methods.contains(&Dynamics::Sgd);
     let mut html = format!(
         "<thead><tr><th scope=\"col\">{x_name}</th><th scope=\"col\">η_* lower</th><th scope=\"col\">η* upper</th>"
     );
     if with_index {
         html.push_str("<th scope=\"col\">α_SGD ± s.e.</th>");
     }
-    for (_, label) in &methods {
+    for label in methods.iter().map(|m| m.label()) {
         html.push_str(&format!(
             "<th scope=\"col\">{label} Hill [95%]</th><th scope=\"col\">{label} k</th><th scope=\"col\">{label} diverged</th>"
         ));
@@ -614,7 +610,7 @@ fn show_table(app: &SweepApp) {
         if with_index {
             html.push_str(&format!("<td>{}</td>", index_cell(p)));
         }
-        for (name, _) in &methods {
+        for name in methods {
             match p.methods.iter().find(|m| m.method == *name) {
                 Some(m) => {
                     let hill = match (m.hill, m.interval) {

@@ -11,7 +11,7 @@ use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 use super::protocol::{FromWorker, ToWorker};
 use crate::report::analysis::{self, Observer};
-use crate::report::config::Config;
+use crate::report::config::{Config, Dynamics};
 use crate::report::sweep::{self, SweepPlan};
 
 thread_local! {
@@ -169,7 +169,7 @@ pub fn handle(text: &str) -> FromWorker {
         }) => {
             let mut observer = WorkerObserver::new(job);
             let part = cached_prepared(&config, csv.as_deref()).and_then(|prepared| {
-                analysis::simulate_part(&config, &prepared, &method, runs, &mut observer)
+                analysis::simulate_part(&config, &prepared, method, runs, &mut observer)
             });
             match part {
                 Ok(part) => FromWorker::RunPart {
@@ -278,7 +278,7 @@ pub fn handle_staged(text: &str, send: &mut dyn FnMut(&FromWorker)) {
         job,
         report: Box::new(report.clone()),
     });
-    for method in ["sgd", "hsgd"] {
+    for method in Dynamics::ALL {
         if let Some(stage) = analysis::fit_stage(&report, method, &observer) {
             send(&FromWorker::Fits {
                 job,

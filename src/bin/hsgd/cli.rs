@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 
 use hsgd::model::problem;
 use hsgd::report::analysis::{self, Observer};
-use hsgd::report::config::{Config, DataKind, Preprocess, SpectrumShape};
+use hsgd::report::config::{Config, DataKind, Dynamics, Preprocess, SpectrumShape};
 use hsgd::Error;
 
 /// Heavy tails in homogenized SGD (Jiao & Keller-Ressel, arXiv 2402.01382): the paper's
@@ -49,8 +49,8 @@ enum Command {
         #[command(flatten)]
         sim: SimArgs,
         /// sgd or hsgd.
-        #[arg(long, value_enum, default_value = "sgd")]
-        method: MethodArg,
+        #[arg(long, default_value = "sgd", value_parser = dynamics_parser())]
+        method: Dynamics,
         /// Write the final iterates (SVD coordinates) to this CSV file.
         #[arg(long)]
         out: Option<PathBuf>,
@@ -129,10 +129,11 @@ enum Command {
     },
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-enum MethodArg {
-    Sgd,
-    Hsgd,
+/// Reads `--method` by the dynamics' keys (listed in the help and the error message).
+fn dynamics_parser() -> impl clap::builder::TypedValueParser<Value = Dynamics> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(Dynamics::ALL.map(Dynamics::key))
+        .map(|key| Dynamics::from_key(&key).expect("one of the listed keys"))
 }
 
 /// Learning rate, batch and ridge.
@@ -348,17 +349,13 @@ fn simulate(
     data: &DataArgs,
     step: &StepArgs,
     sim: &SimArgs,
-    method: MethodArg,
+    method: Dynamics,
     out: Option<&PathBuf>,
 ) -> Result<Value, Error> {
     let mut config = Config::default();
     let csv = data.apply(&mut config)?;
     step.apply(&mut config);
     sim.apply(&mut config);
-    let method = match method {
-        MethodArg::Sgd => "sgd",
-        MethodArg::Hsgd => "hsgd",
-    };
     let clock = Clock(Instant::now());
     let prepared = analysis::prepare(&config, csv.as_deref())?;
     let start = clock.now_ms();
@@ -405,7 +402,7 @@ fn simulate(
         "steps": config.steps,
         "runs": config.runs,
         "seed": config.seed,
-        "substeps": if method == "hsgd" { Some(config.substeps) } else { None },
+        "substeps": (method == Dynamics::Hsgd).then_some(config.substeps),
         "samples_per_run": config.samples_per_run,
         "burn_in": config.burn_in,
         "first_sample_step": config.sample_steps().first(),
@@ -483,8 +480,8 @@ fn run(query: &str, csv: Option<&PathBuf>, brief: bool) -> Result<Value, Error> 
     let report = analysis::run(&config, text.as_deref(), &mut clock)?;
     let mut value = serde_json::to_value(&report).expect("reports serialise");
     if brief {
-        for method in ["sgd", "hsgd"] {
-            if let Some(Value::Object(sim)) = value.get_mut(method) {
+        for method in Dynamics::ALL {
+            if let Some(Value::Object(sim)) = value.get_mut(method.key()) {
                 sim.remove("centred");
                 if let Some(Value::Object(est)) = sim.get_mut("estimates") {
                     est.remove("hill_plot");
