@@ -5,7 +5,7 @@
 #![allow(clippy::field_reassign_with_default)]
 
 use hsgd::report::analysis::{self, Report, Silent};
-use hsgd::report::config::Config;
+use hsgd::report::config::{Config, Dynamics};
 use hsgd::web::numbers::numbers;
 use hsgd::web::plots::{draw_on_canvas, PLOTS};
 use hsgd::web::protocol::{FromWorker, ToWorker};
@@ -204,7 +204,7 @@ fn worker_sends_the_report_first_then_the_fits_then_alpha_sgd() {
     let FromWorker::Fits { job: 9, stage } = sent.remove(0) else {
         panic!("expected Fits second")
     };
-    assert_eq!(stage.method, "sgd");
+    assert_eq!(stage.method, Dynamics::Sgd);
     assert!(report.sgd_index.is_none() && report.sgd_index_note.is_none());
     stages::merge(&mut report, *stage);
     let FromWorker::Index { job: 9, stage } = sent.remove(0) else {
