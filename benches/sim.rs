@@ -22,7 +22,8 @@ mod native {
     use criterion::{criterion_group, Criterion, Throughput};
     use hsgd::model::hsgd::{Coupling, Hsgd, HsgdParams};
     use hsgd::model::problem::{minmax_in_place, Problem};
-    use hsgd::model::sgd::{self, Record, SgdParams};
+    use hsgd::model::sgd::{self, SgdParams};
+    use hsgd::model::simulation::Record;
     use hsgd::model::spectrum::Spectrum;
     use nalgebra::{DMatrix, DVector};
 

@@ -31,7 +31,8 @@
 
 use hsgd::model::hsgd::{self as homogenized, Coupling, HsgdParams};
 use hsgd::model::problem::Problem;
-use hsgd::model::sgd::{self, Record, SgdParams};
+use hsgd::model::sgd::{self, SgdParams};
+use hsgd::model::simulation::Record;
 use hsgd::model::spectrum::Spectrum;
 use hsgd::rng;
 use serde_json::{json, Value};

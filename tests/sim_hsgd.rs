@@ -6,7 +6,8 @@
 
 use hsgd::model::hsgd::{self as homogenized, Coupling, HsgdParams};
 use hsgd::model::problem::Problem;
-use hsgd::model::sgd::{self, Record, SgdParams};
+use hsgd::model::sgd::{self, SgdParams};
+use hsgd::model::simulation::{Record, Simulation};
 use hsgd::model::spectrum::Spectrum;
 use hsgd::rng;
 use nalgebra::{DMatrix, DVector};
@@ -57,7 +58,7 @@ fn column(rows: &[f64], d: usize, i: usize) -> Vec<f64> {
 }
 
 /// SVD coordinates Vᵀx of every final iterate.
-fn svd_rows(spectrum: &Spectrum, sim: &sgd::Simulation) -> Vec<f64> {
+fn svd_rows(spectrum: &Spectrum, sim: &Simulation) -> Vec<f64> {
     sim.finals
         .chunks_exact(sim.d)
         .flat_map(|x| spectrum.project(x))

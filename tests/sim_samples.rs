@@ -5,7 +5,8 @@
 
 use hsgd::model::hsgd::{self as homogenized, Coupling, HsgdParams};
 use hsgd::model::problem::Problem;
-use hsgd::model::sgd::{self, sample_steps, Record, SgdParams, Simulation};
+use hsgd::model::sgd::{self, SgdParams};
+use hsgd::model::simulation::{sample_steps, Record, Simulation};
 use hsgd::model::spectrum::Spectrum;
 
 #[cfg(target_arch = "wasm32")]

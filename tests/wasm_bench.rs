@@ -22,7 +22,8 @@
 
 use hsgd::model::hsgd::{Coupling, Hsgd, HsgdParams};
 use hsgd::model::problem::Problem;
-use hsgd::model::sgd::{Record, Sgd, SgdParams};
+use hsgd::model::sgd::{Sgd, SgdParams};
+use hsgd::model::simulation::Record;
 use hsgd::model::spectrum::Spectrum;
 use hsgd::Error;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};

@@ -17,4 +17,5 @@ pub mod pearson;
 pub mod problem;
 pub mod sgd;
 pub mod sgd_index;
+pub mod simulation;
 pub mod spectrum;

@@ -289,9 +289,9 @@ impl Config {
 
     /// The steps at which a run's iterate is kept for the analysis:
     /// t_j = burn_in + round((j+1)(K − burn_in)/S) for j = 0..S−1, strictly increasing,
-    /// the last t_{S−1} = K (see [`crate::model::sgd::sample_steps`]). `[K]` when S = 1.
+    /// the last t_{S−1} = K (see [`crate::model::simulation::sample_steps`]). `[K]` when S = 1.
     pub fn sample_steps(&self) -> Vec<usize> {
-        crate::model::sgd::sample_steps(self.steps, self.burn_in, self.samples_per_run)
+        crate::model::simulation::sample_steps(self.steps, self.burn_in, self.samples_per_run)
     }
 
     /// The number of values the tail estimators see when every run finishes: runs · S.

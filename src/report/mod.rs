@@ -3,6 +3,7 @@
 //! - [`config`]: the one struct of every setting, read from and written to the URL;
 //! - [`analysis`]: Config → Problem → Spectrum → simulation → estimates and fits →
 //!   [`analysis::Report`];
+//! - [`verdict`]: where a measured index lies relative to the bounds and to α_SGD;
 //! - [`sweep`]: the bounds as curves over γ, B or δ with measured points.
 //!
 //! Uses [`crate::model`] and [`crate::stats`]; knows nothing of plots or the web.
@@ -10,3 +11,4 @@
 pub mod analysis;
 pub mod config;
 pub mod sweep;
+pub mod verdict;

@@ -19,7 +19,7 @@
 //!   per run after `burn_in` as configured. The interval is the 95% percentile interval
 //!   of the bootstrap over whole runs that the report uses ([`analysis::tail_bootstrap`];
 //!   MATH.md §4.3), with the moment estimator's tail test and the verdict against the
-//!   bounds at the point ([`analysis::Verdict::of_interval`]); like the point estimate it
+//!   bounds at the point ([`Verdict::of_interval`]); like the point estimate it
 //!   does not correct Hill's bias, which is negative for t-like tails.
 //! - Points are independent: each has its own seed, derived from (seed, j) only, so a sweep
 //!   gives the same numbers whether its points run in one thread or in several workers.
@@ -35,8 +35,9 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::model::bounds::{self, log_space, Bounds};
 use crate::model::sgd_index::{IndexParams, SgdIndex};
-use crate::report::analysis::{self, Measured, Observer, Verdict};
+use crate::report::analysis::{self, Observer};
 use crate::report::config::{Config, Dynamics, SweepOver};
+use crate::report::verdict::{Measured, Verdict};
 use crate::stats::estimators::{self, Tail, MIN_SAMPLE};
 
 /// The largest batch size a B-sweep reaches (when n allows).

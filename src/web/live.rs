@@ -45,7 +45,7 @@ const SVD_FLOPS_PER_MS: f64 = 2.5e5;
 /// Estimators and fits of one method (ms): 0.6–2.1 s measured alike, for 300 to 20000
 /// runs (the α-stable fit dominates, and does not grow with the runs).
 const ANALYSIS_MS: f64 = 1500.0;
-/// Runs with a loss curve and its points ([`crate::model::sgd::Record`]'s defaults): each point
+/// Runs with a loss curve and its points ([`crate::model::simulation::Record`]'s defaults): each point
 /// costs f(x), 2·n·d operations.
 const LOSS_RUNS: f64 = 4.0;
 const LOSS_POINTS: usize = 200;

@@ -24,8 +24,9 @@
 //! [`panel_html`] as the panel's inner HTML.
 
 use crate::model::sgd_index::SgdIndex;
-use crate::report::analysis::{Report, SimReport, Verdict};
+use crate::report::analysis::{Report, SimReport};
 use crate::report::config::{Basis, Dynamics};
+use crate::report::verdict::Verdict;
 use crate::stats::distributions::FittedLaw;
 use crate::stats::estimators::{KRule, TailEstimate};
 use crate::stats::fits::{Fit, Fits};

@@ -9,7 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
-use crate::model::sgd::Simulation;
+use crate::model::simulation::Simulation;
 use crate::report::analysis::{FitStage, IndexStage, Report};
 use crate::report::config::{Config, Dynamics};
 use crate::report::sweep::{SweepPlan, SweepPoint};

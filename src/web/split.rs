@@ -2,7 +2,7 @@
 //! runs"): each method's runs are cut into contiguous parts
 //! ([`crate::report::analysis::split_runs`]), every part is simulated by a worker
 //! ([`crate::report::analysis::simulate_part`]), the parts are merged in order
-//! ([`crate::model::sgd::Simulation::merge`]) and one worker analyses the merged sample
+//! ([`crate::model::simulation::Simulation::merge`]) and one worker analyses the merged sample
 //! ([`crate::report::analysis::report_from_simulations`]). Run r draws from its own stream
 //! wherever it runs, so the report equals the single worker's (tested natively in
 //! `analysis::tests::parts_merged_in_order_equal_one_run`).
@@ -19,7 +19,7 @@ use web_sys::{Event, MessageEvent};
 
 use super::pool::{browser_pool_size, Pool, Task};
 use super::protocol::{FromWorker, ToWorker};
-use crate::model::sgd::Simulation;
+use crate::model::simulation::Simulation;
 use crate::report::analysis::split_runs;
 use crate::report::config::{Config, Dynamics};
 
