@@ -23,6 +23,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::model::spectrum::Spectrum;
+use crate::model::step::{check_batch, check_delta, check_gamma};
 
 /// The inputs of the bounds: the spectrum (n and the singular values) and (γ, B, δ).
 #[derive(Clone, Debug, PartialEq)]
@@ -85,39 +86,6 @@ pub struct SweepPoint {
     pub lower: f64,
     /// γ < γ̄ at `x`.
     pub lower_valid: bool,
-}
-
-fn check_gamma(gamma: f64) -> Result<()> {
-    if gamma.is_finite() && gamma > 0.0 {
-        Ok(())
-    } else {
-        Err(Error::new(
-            "gamma",
-            format!("the learning rate γ must be a finite number > 0, not {gamma}"),
-        ))
-    }
-}
-
-fn check_batch(batch: usize, n: usize) -> Result<()> {
-    if (1..=n).contains(&batch) {
-        Ok(())
-    } else {
-        Err(Error::new(
-            "batch",
-            format!("the batch size B must be between 1 and n = {n}, not {batch}"),
-        ))
-    }
-}
-
-fn check_delta(delta: f64) -> Result<()> {
-    if delta.is_finite() && delta >= 0.0 {
-        Ok(())
-    } else {
-        Err(Error::new(
-            "delta",
-            format!("the regularisation δ must be a finite number ≥ 0, not {delta}"),
-        ))
-    }
 }
 
 impl BoundsModel {

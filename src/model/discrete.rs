@@ -40,6 +40,7 @@ use crate::error::{Error, Result};
 use crate::model::pearson::integrate;
 use crate::model::problem::Problem;
 use crate::model::spectrum::Spectrum;
+use crate::model::step::{check_batch, check_delta, check_gamma};
 
 /// Largest n·r² accepted for one application of T (about 2·10⁸ multiply-adds; one
 /// threshold takes a few hundred applications).
@@ -160,18 +161,8 @@ impl SecondMomentMap {
         if (spectrum.n, spectrum.d) != (n, d) {
             return Err(Error::new("data", "the spectrum belongs to another matrix"));
         }
-        if !(1..=n).contains(&batch) {
-            return Err(Error::new(
-                "batch",
-                format!("the batch size B must be between 1 and n = {n}, not {batch}"),
-            ));
-        }
-        if !(delta.is_finite() && delta >= 0.0) {
-            return Err(Error::new(
-                "delta",
-                format!("the regularisation δ must be a finite number ≥ 0, not {delta}"),
-            ));
-        }
+        check_batch(batch, n)?;
+        check_delta(delta)?;
         let r = spectrum.rank();
         let work = n as f64 * (r * r) as f64;
         if work > MAX_WORK_PER_APPLICATION {
@@ -244,17 +235,6 @@ impl SecondMomentMap {
         out
     }
 
-    fn check_gamma(gamma: f64) -> Result<()> {
-        if gamma.is_finite() && gamma > 0.0 {
-            Ok(())
-        } else {
-            Err(Error::new(
-                "gamma",
-                format!("the learning rate γ must be a finite number > 0, not {gamma}"),
-            ))
-        }
-    }
-
     /// ρ(T) at learning rate γ (Lanczos from I to a relative residual of 10⁻¹⁰): on the range
     /// of A, and with δ > 0 and r < d also the null-space factor (1 − γδ)².
     ///
@@ -281,7 +261,7 @@ impl SecondMomentMap {
     /// ρ(R_μ) decreases in μ, and T(M) = μM ⇔ R_μM = M, so ρ(T) is the μ with ρ(R_μ) = 1
     /// (or ρ(T₀) when ρ(R_μ) < 1 for every μ > ρ(T₀)). R_μ has a large spectral gap.
     pub fn range_spectral_radius(&self, gamma: f64) -> Result<f64> {
-        Self::check_gamma(gamma)?;
+        check_gamma(gamma)?;
         let r = self.rank();
         let shrink: Vec<f64> = self
             .h
@@ -468,16 +448,11 @@ fn illinois(
 /// γ not finite and > 0, B = 0, δ not finite or < 0; E ln|1 − γ(a_B + δ)| ≥ 0 (no
 /// stationary law: γ too large); κ above 10⁴.
 pub fn kesten_index(gamma: f64, batch: usize, delta: f64) -> Result<f64> {
-    SecondMomentMap::check_gamma(gamma)?;
+    check_gamma(gamma)?;
     if batch == 0 {
         return Err(Error::new("batch", "the batch size B must be at least 1"));
     }
-    if !(delta.is_finite() && delta >= 0.0) {
-        return Err(Error::new(
-            "delta",
-            format!("the regularisation δ must be a finite number ≥ 0, not {delta}"),
-        ));
-    }
+    check_delta(delta)?;
     let b = batch as f64;
     // ln of the density of u = √s, s ~ χ²_B/B: 2u·f_s(u²).
     let log_norm = libm::log(2.0) + 0.5 * b * libm::log(0.5 * b) - ln_gamma(0.5 * b);

@@ -47,9 +47,10 @@ use crate::error::{Error, Result};
 use crate::model::problem::Problem;
 use crate::model::sgd::{initial_point, square_is_bounded};
 use crate::model::simulation::{
-    check_common, check_runs, thinned_steps, Record, Simulation, Ticker, CHECK_STEPS,
+    check_runs, thinned_steps, Record, Simulation, Ticker, CHECK_STEPS,
 };
 use crate::model::spectrum::Spectrum;
+use crate::model::step::check_step;
 use crate::rng::{self, Stream, Ziggurat};
 
 /// How the noise of one coordinate depends on the others.
@@ -110,7 +111,7 @@ impl Hsgd {
     /// inconsistent or non-finite spectrum.
     pub fn new(spectrum: &Spectrum, params: &HsgdParams) -> Result<Hsgd> {
         let (n, d, r) = (spectrum.n, spectrum.d, spectrum.rank());
-        check_common(params.gamma, params.batch, params.delta, n)?;
+        check_step(params.gamma, params.batch, params.delta, n)?;
         if params.substeps == 0 {
             return Err(Error::new("substeps", "hSGD sub-steps must be at least 1"));
         }
@@ -447,7 +448,7 @@ pub fn simulate_euler_maruyama(
     progress: &mut dyn FnMut(u64, u64) -> bool,
 ) -> Result<Simulation> {
     let (n, d) = (problem.n(), problem.d());
-    check_common(params.gamma, params.batch, params.delta, n)?;
+    check_step(params.gamma, params.batch, params.delta, n)?;
     check_runs(&runs)?;
     if params.substeps == 0 {
         return Err(Error::new("substeps", "hSGD sub-steps must be at least 1"));

@@ -8,6 +8,9 @@
 //! - [`discrete`] and [`sgd_index`]: exact discrete SGD and its own tail index α_SGD (§4.1,
 //!   §4.3).
 //!
+//! - [`simulation`]: what a simulation of either dynamics records and returns;
+//! - [`step`]: the step parameters γ, B, δ and their one check.
+//!
 //! Nothing here knows of statistics on samples, reports, plots or the web.
 
 pub mod bounds;
@@ -19,3 +22,4 @@ pub mod sgd;
 pub mod sgd_index;
 pub mod simulation;
 pub mod spectrum;
+pub mod step;

@@ -37,9 +37,9 @@ use std::sync::OnceLock;
 use crate::error::{Error, Result};
 use crate::model::problem::Problem;
 use crate::model::simulation::{
-    check_common, check_runs, thinned_steps, Record, Simulation, Ticker, CHECK_STEPS,
-    DIVERGENCE_NORM,
+    check_runs, thinned_steps, Record, Simulation, Ticker, CHECK_STEPS, DIVERGENCE_NORM,
 };
+use crate::model::step::check_step;
 use crate::rng::{self, Stream};
 
 /// The parameters of one SGD simulation.
@@ -154,7 +154,7 @@ impl Sgd {
     /// non-finite entry.
     pub fn new(problem: &Problem, params: &SgdParams) -> Result<Sgd> {
         let (n, d) = (problem.n(), problem.d());
-        check_common(params.gamma, params.batch, params.delta, n)?;
+        check_step(params.gamma, params.batch, params.delta, n)?;
         if problem
             .a
             .iter()

@@ -54,6 +54,7 @@ use crate::model::discrete::SecondMomentMap;
 use crate::model::problem::Problem;
 use crate::model::simulation::cancelled;
 use crate::model::spectrum::Spectrum;
+use crate::model::step::check_step;
 use crate::rng::{self, Stream};
 
 /// K·θ_min (and K·θ_i for the directions that count as mixed) at or above which the walkers
@@ -462,33 +463,7 @@ fn growth(
 }
 
 fn check(params: &IndexParams, n: usize) -> Result<()> {
-    if !(params.gamma.is_finite() && params.gamma > 0.0) {
-        return Err(Error::new(
-            "gamma",
-            format!(
-                "the learning rate γ must be a finite number > 0, not {}",
-                params.gamma
-            ),
-        ));
-    }
-    if !(1..=n).contains(&params.batch) {
-        return Err(Error::new(
-            "batch",
-            format!(
-                "the batch size B must be between 1 and n = {n}, not {}",
-                params.batch
-            ),
-        ));
-    }
-    if !(params.delta.is_finite() && params.delta >= 0.0) {
-        return Err(Error::new(
-            "delta",
-            format!(
-                "the regularisation δ must be a finite number ≥ 0, not {}",
-                params.delta
-            ),
-        ));
-    }
+    check_step(params.gamma, params.batch, params.delta, n)?;
     if params.walkers < 2 || params.replicas < 2 {
         return Err(Error::new(
             "walkers",

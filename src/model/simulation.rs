@@ -390,26 +390,3 @@ pub(crate) fn check_runs(runs: &Range<usize>) -> Result<()> {
     }
     Ok(())
 }
-
-/// Checks γ, B and δ (shared with hSGD).
-pub(crate) fn check_common(gamma: f64, batch: usize, delta: f64, n: usize) -> Result<()> {
-    if !(gamma.is_finite() && gamma > 0.0) {
-        return Err(Error::new(
-            "gamma",
-            "the learning rate γ must be a finite number > 0",
-        ));
-    }
-    if !(1..=n).contains(&batch) {
-        return Err(Error::new(
-            "batch",
-            format!("the batch size must be between 1 and n = {n}"),
-        ));
-    }
-    if !(delta.is_finite() && delta >= 0.0) {
-        return Err(Error::new(
-            "delta",
-            "the regularisation δ must be a finite number ≥ 0",
-        ));
-    }
-    Ok(())
-}
