@@ -46,9 +46,7 @@ use std::ops::Range;
 use crate::error::{Error, Result};
 use crate::model::problem::Problem;
 use crate::model::sgd::{initial_point, square_is_bounded};
-use crate::model::simulation::{
-    check_runs, thinned_steps, Record, Simulation, Ticker, CHECK_STEPS,
-};
+use crate::model::simulation::{check_runs, Record, Simulation, Ticker, CHECK_STEPS};
 use crate::model::spectrum::Spectrum;
 use crate::model::step::check_step;
 use crate::rng::{self, Stream, Ziggurat};
@@ -219,16 +217,11 @@ impl Hsgd {
         record: &Record,
         progress: &mut dyn FnMut(u64, u64) -> bool,
     ) -> Result<Simulation> {
-        check_runs(&runs)?;
         let (d, r, steps) = (self.d, self.r, self.params.steps);
-        let times = thinned_steps(steps, record.points);
-        let samples = record.sample_steps(steps)?;
-        let mut out = Simulation::empty(d, runs.clone(), times, true);
-        out.samples_per_run = samples.len();
+        let (mut out, samples, mut ticker) =
+            Simulation::begin(d, &runs, steps, record, true, progress)?;
         let mut kept = Vec::with_capacity(samples.len() * d);
         let mut kept_svd = Vec::with_capacity(samples.len() * d);
-        let total = runs.len() as u64 * steps as u64;
-        let mut ticker = Ticker::new(progress, total);
         let zig = rng::ziggurat();
         let mut x = vec![0.0; d];
         let mut s = vec![0.0; d];

@@ -36,9 +36,7 @@ use std::sync::OnceLock;
 
 use crate::error::{Error, Result};
 use crate::model::problem::Problem;
-use crate::model::simulation::{
-    check_runs, thinned_steps, Record, Simulation, Ticker, CHECK_STEPS, DIVERGENCE_NORM,
-};
+use crate::model::simulation::{Record, Simulation, Ticker, CHECK_STEPS, DIVERGENCE_NORM};
 use crate::model::step::check_step;
 use crate::rng::{self, Stream};
 
@@ -241,15 +239,10 @@ impl Sgd {
         record: &Record,
         progress: &mut dyn FnMut(u64, u64) -> bool,
     ) -> Result<Simulation> {
-        check_runs(&runs)?;
         let (d, steps) = (self.d, self.params.steps);
-        let times = thinned_steps(steps, record.points);
-        let samples = record.sample_steps(steps)?;
-        let mut out = Simulation::empty(d, runs.clone(), times, false);
-        out.samples_per_run = samples.len();
+        let (mut out, samples, mut ticker) =
+            Simulation::begin(d, &runs, steps, record, false, progress)?;
         let kept_len = samples.len() * d;
-        let total = runs.len() as u64 * steps as u64;
-        let mut ticker = Ticker::new(progress, total);
         let mut work = Workspace {
             x: vec![0.0; d],
             gradient: vec![0.0; d],

@@ -194,6 +194,27 @@ impl Simulation {
         }
     }
 
+    /// The start of a simulation of `runs` with `steps` steps each, as both integrators
+    /// begin: the run range checked, an empty output recording at the thinned steps of
+    /// `record`, the steps at which each run keeps an iterate, and a ticker over
+    /// runs · steps for `progress`.
+    pub(crate) fn begin<'a>(
+        d: usize,
+        runs: &Range<usize>,
+        steps: usize,
+        record: &Record,
+        svd: bool,
+        progress: &'a mut dyn FnMut(u64, u64) -> bool,
+    ) -> Result<(Simulation, Vec<usize>, Ticker<'a>)> {
+        check_runs(runs)?;
+        let times = thinned_steps(steps, record.points);
+        let samples = record.sample_steps(steps)?;
+        let mut out = Simulation::empty(d, runs.clone(), times, svd);
+        out.samples_per_run = samples.len();
+        let total = runs.len() as u64 * steps as u64;
+        Ok((out, samples, Ticker::new(progress, total)))
+    }
+
     /// Keeps, of the kept iterates, only `inspected` (one value per row of `finals`, in
     /// order): see [`Simulation::inspected`].
     pub fn reduce_to(&mut self, inspected: Vec<f64>) {
@@ -389,4 +410,21 @@ pub(crate) fn check_runs(runs: &Range<usize>) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+/// What the integrators' unit tests share.
+#[cfg(test)]
+pub(crate) mod testing {
+    /// A progress callback that never cancels.
+    pub fn quiet() -> impl FnMut(u64, u64) -> bool {
+        |_, _| true
+    }
+
+    /// The sample mean of `values` and its standard error sd/√n.
+    pub fn mean_and_se(values: &[f64]) -> (f64, f64) {
+        let n = values.len() as f64;
+        let m = values.iter().sum::<f64>() / n;
+        let var = values.iter().map(|v| (v - m).powi(2)).sum::<f64>() / (n - 1.0);
+        (m, (var / n).sqrt())
+    }
 }

@@ -1,4 +1,5 @@
 use super::*;
+use crate::model::simulation::testing::{mean_and_se, quiet};
 use nalgebra::{DMatrix, DVector};
 
 fn params(gamma: f64, delta: f64, steps: usize, substeps: usize) -> HsgdParams {
@@ -10,17 +11,6 @@ fn params(gamma: f64, delta: f64, steps: usize, substeps: usize) -> HsgdParams {
         substeps,
         coupling: Coupling::Coupled,
     }
-}
-
-fn quiet() -> impl FnMut(u64, u64) -> bool {
-    |_, _| true
-}
-
-fn mean_and_se(values: &[f64]) -> (f64, f64) {
-    let n = values.len() as f64;
-    let m = values.iter().sum::<f64>() / n;
-    let var = values.iter().map(|v| (v - m).powi(2)).sum::<f64>() / (n - 1.0);
-    (m, (var / n).sqrt())
 }
 
 #[test]

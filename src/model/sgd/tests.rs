@@ -1,4 +1,5 @@
 use super::*;
+use crate::model::simulation::testing::{mean_and_se, quiet};
 use crate::model::simulation::CANCELLED;
 use nalgebra::{DMatrix, DVector};
 
@@ -10,10 +11,6 @@ fn params(gamma: f64, batch: usize, delta: f64, steps: usize) -> SgdParams {
         steps,
         replacement: false,
     }
-}
-
-fn quiet() -> impl FnMut(u64, u64) -> bool {
-    |_, _| true
 }
 
 #[test]
@@ -87,9 +84,7 @@ fn check_mean_against_gradient_descent(replacement: bool, batch: usize, delta: f
     }
     for j in 0..d {
         let values: Vec<f64> = (0..runs).map(|k| sim.final_iterate(k)[j]).collect();
-        let m = values.iter().sum::<f64>() / runs as f64;
-        let var = values.iter().map(|v| (v - m).powi(2)).sum::<f64>() / (runs - 1) as f64;
-        let se = (var / runs as f64).sqrt();
+        let (m, se) = mean_and_se(&values);
         // 4.5 standard errors (six coordinates, deterministic seed).
         assert!(
             (m - mean[j]).abs() < 4.5 * se,
