@@ -17,14 +17,38 @@
 use std::io::Read;
 
 use nalgebra::{DMatrix, DVector};
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::report::config::{Preprocess, SpectrumShape, MAX_MATRIX_ENTRIES};
 use crate::rng;
 
 /// The bundled digits data (MATH.md §5.2; `www/data/README.md`): 1797 rows, 64 pixel
 /// counts 0..16, then the label 0..9; no header.
 const DIGITS_CSV_GZ: &[u8] = include_bytes!("../../www/data/digits.csv.gz");
+
+/// Largest n·d accepted for a design matrix (memory budget, stated in the UI and CLI).
+pub const MAX_MATRIX_ENTRIES: usize = 4_000_000;
+/// How a prescribed spectrum decays (the data kind `spectrum` of [`crate::report::config::DataKind`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SpectrumShape {
+    /// λ_i = λ_1 · i^(−decay).
+    PowerLaw,
+    /// λ_i geometric from λ_1 down to λ_1 / condition.
+    Condition,
+}
+
+/// Preprocessing of a user's CSV (digits always use the paper's global min-max).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Preprocess {
+    /// Use the numbers as given.
+    None,
+    /// Global min-max over the whole design matrix: A ← (A − min A)/(max A − min A).
+    Minmax,
+    /// Per column: subtract the mean, divide by the standard deviation.
+    Standardize,
+}
 
 /// A design matrix A (n × d, rows a_i) and a response b (length n).
 #[derive(Clone, Debug, PartialEq)]

@@ -10,6 +10,9 @@
 
 use serde::{Deserialize, Serialize};
 
+// The data's settings are the model's own types, named here beside the other settings.
+pub use crate::model::problem::{Preprocess, SpectrumShape, MAX_MATRIX_ENTRIES};
+
 use crate::error::{Error, Result};
 
 /// Which data set the problem is built from (MATH.md §5.2).
@@ -26,28 +29,6 @@ pub enum DataKind {
     DigitsRf,
     /// A CSV the user supplies (the text travels beside the config, never in the URL).
     Csv,
-}
-
-/// How a prescribed spectrum decays ([`DataKind::Spectrum`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum SpectrumShape {
-    /// λ_i = λ_1 · i^(−decay).
-    PowerLaw,
-    /// λ_i geometric from λ_1 down to λ_1 / condition.
-    Condition,
-}
-
-/// Preprocessing of a user's CSV (digits always use the paper's global min-max).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Preprocess {
-    /// Use the numbers as given.
-    None,
-    /// Global min-max over the whole design matrix: A ← (A − min A)/(max A − min A).
-    Minmax,
-    /// Per column: subtract the mean, divide by the standard deviation.
-    Standardize,
 }
 
 /// Which dynamics to simulate.
@@ -263,8 +244,6 @@ impl Default for Config {
     }
 }
 
-/// Largest n·d accepted for a design matrix (memory budget, stated in the UI and CLI).
-pub const MAX_MATRIX_ENTRIES: usize = 4_000_000;
 /// Largest runs × d kept as final iterates.
 pub const MAX_ITERATE_ENTRIES: usize = 20_000_000;
 /// Largest work of one simulation in element operations (SGD: runs·steps·2Bd; hSGD:

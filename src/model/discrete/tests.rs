@@ -94,7 +94,7 @@ fn radius_of_ill_conditioned_data_matches_the_dense_eigenvalue() {
         80,
         6,
         2,
-        crate::report::config::SpectrumShape::Condition,
+        crate::model::problem::SpectrumShape::Condition,
         300.0,
     )
     .unwrap();
