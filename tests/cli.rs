@@ -363,3 +363,41 @@ fn samples_per_run_burn_in_and_the_verdict_keys() {
     let out = hsgd(&["run", "n=60&d=5&runs=30&steps=200&burn_in=300"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("burn_in"));
 }
+
+/// A value without its timings (the only thing allowed to differ between two runs).
+fn without_timings(mut value: Value) -> Value {
+    match &mut value {
+        Value::Object(map) => {
+            map.retain(|key, _| !key.ends_with("_ms"));
+            for v in map.values_mut() {
+                *v = without_timings(v.take());
+            }
+        }
+        Value::Array(items) => {
+            for v in items.iter_mut() {
+                *v = without_timings(v.take());
+            }
+        }
+        _ => {}
+    }
+    value
+}
+
+#[test]
+fn the_numbers_do_not_depend_on_the_threads() {
+    // Runs split across threads merge in order into the one-thread simulation, and the
+    // α_SGD replicas have their own streams: every number is the same bits.
+    let query = "method=both&runs=300&steps=200&d=6&n=100&gamma=0.3";
+    let one = json(&["--threads", "1", "run", query, "--brief"]);
+    let three = json(&["--threads", "3", "run", query, "--brief"]);
+    assert!(one["sgd_index"]["lambda"][0]["value"].is_number());
+    assert_eq!(without_timings(one), without_timings(three));
+    let sweep = "runs=200&steps=200&d=6&n=100&sweep_points=2&sweep_runs=150";
+    let one = json(&["sweep", sweep, "--threads", "1"]);
+    let two = json(&["sweep", sweep, "--threads", "2"]);
+    assert_eq!(one["sweep"]["points"].as_array().map(Vec::len), Some(2));
+    assert_eq!(without_timings(one), without_timings(two));
+    let out = hsgd(&["--threads", "0", "run", ""]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("threads"));
+}

@@ -564,6 +564,12 @@ fn assemble(
 
 /// Simulates `method` for all of the config's runs. `index` of `count`
 /// methods scales the progress reported to `observer`.
+///
+/// Natively the runs are split into one contiguous part per thread of rayon's pool and the
+/// parts merged in order: each run draws from its own stream, so the result is the same
+/// bits as one thread's (progress is then reported when all parts are done). In wasm, one
+/// part, with progress and cancellation as it goes (the page splits runs across workers
+/// instead).
 pub fn simulate(
     config: &Config,
     prepared: &Prepared,
@@ -574,6 +580,27 @@ pub fn simulate(
 ) -> Result<Simulation> {
     let total_all = (config.runs * config.steps * count) as u64;
     let offset = (config.runs * config.steps * index) as u64;
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let parts = split_runs(config.runs, rayon::current_num_threads());
+        if parts.len() > 1 {
+            use rayon::prelude::*;
+            let simulations: Vec<Result<Simulation>> = parts
+                .into_par_iter()
+                .map(|runs| simulate_runs(config, prepared, method, runs, &mut |_, _| true))
+                .collect();
+            let mut simulations = simulations.into_iter();
+            let mut merged = simulations.next().expect("at least two parts")?;
+            for part in simulations {
+                merged.merge(part?)?;
+            }
+            let done = (config.runs * config.steps) as u64;
+            if !observer.progress((offset + done) as usize, total_all as usize) {
+                return Err(Error::new("run", "cancelled"));
+            }
+            return Ok(merged);
+        }
+    }
     let mut progress =
         |done: u64, _total: u64| observer.progress((offset + done) as usize, total_all as usize);
     simulate_runs(config, prepared, method, 0..config.runs, &mut progress)

@@ -21,6 +21,10 @@ use hsgd::Error;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Threads for the runs and the α_SGD replicas (default: every core). The numbers do
+    /// not depend on it: each run and replica draws from its own stream.
+    #[arg(long, global = true, value_parser = clap::value_parser!(u16).range(1..))]
+    threads: Option<u16>,
 }
 
 #[derive(Subcommand)]
@@ -559,6 +563,16 @@ fn merge(value: &mut Value, extra: Value) {
 /// Runs the tool; the exit code is 0 on success and 2 on any error.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Some(threads) = cli.threads {
+        // The global pool is built once, here, before any parallel work.
+        if let Err(e) = rayon::ThreadPoolBuilder::new()
+            .num_threads(usize::from(threads))
+            .build_global()
+        {
+            eprintln!("hsgd: threads: {e}");
+            return ExitCode::from(2);
+        }
+    }
     let result = match &cli.command {
         Command::Spectrum { data } => spectrum(data),
         Command::Bounds { data, step } => bounds(data, step),
