@@ -33,5 +33,35 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn short_numbers() {
+        assert_eq!(super::short(0.05), "0.05");
+        assert_eq!(super::short(1e308), "1e308");
+        assert_eq!(super::short(1.0 / 3.0), "3.3333e-1");
+        assert_eq!(super::short(6.310571918625677e300), "6.3106e300");
+        assert_eq!(super::short(-2e-300), "-2e-300");
+        assert_eq!(super::short(f64::INFINITY), "inf");
+    }
+}
+
+/// A number as a message shows it: as typed when that is short, else with five
+/// significant digits in scientific form (1e308 would otherwise print 309 digits).
+pub fn short(x: f64) -> String {
+    let plain = format!("{x}");
+    if plain.len() <= 12 {
+        return plain;
+    }
+    let scientific = format!("{x:.4e}");
+    match scientific.split_once('e') {
+        Some((mantissa, exponent)) if mantissa.contains('.') => {
+            let mantissa = mantissa.trim_end_matches('0').trim_end_matches('.');
+            format!("{mantissa}e{exponent}")
+        }
+        _ => scientific,
+    }
+}
+
 /// The core's result type.
 pub type Result<T> = std::result::Result<T, Error>;

@@ -401,3 +401,34 @@ fn the_numbers_do_not_depend_on_the_threads() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("threads"));
 }
+
+#[test]
+fn data_at_the_ends_of_the_floating_point_range_is_refused_by_name() {
+    // Values near 1e299 (λ₁⁴ overflows) and near 1e-90 (λ₁⁴ underflows) gave bounds of
+    // null; they are a clear error about the data instead, for every command.
+    for (name, scale) in [("huge.csv", 1e299), ("tiny.csv", 1e-90)] {
+        let path = scratch(name);
+        let rows: Vec<String> = (0..30)
+            .map(|i| {
+                let x = |j: usize| scale * (1.0 + ((i * 7 + j * 3) % 11) as f64);
+                format!("{},{},{},{}", x(0), x(1), x(2), i % 3)
+            })
+            .collect();
+        std::fs::write(&path, rows.join("\n")).unwrap();
+        let file = path.to_str().unwrap();
+        for args in [
+            vec!["bounds", "--data", file, "--gamma", "0.1"],
+            vec!["spectrum", "--data", file],
+            vec!["run", "data=csv&runs=20&steps=10", "--csv", file],
+        ] {
+            let out = hsgd(&args);
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+            assert!(
+                stderr.starts_with("hsgd: data: ") && stderr.contains("rescale"),
+                "{args:?}: {stderr}"
+            );
+            assert_eq!(stderr.lines().count(), 1);
+        }
+    }
+}

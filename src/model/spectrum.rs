@@ -12,7 +12,7 @@
 
 use nalgebra::{DMatrix, DVector};
 
-use crate::error::{Error, Result};
+use crate::error::{short, Error, Result};
 use crate::model::problem::Problem;
 
 /// The SVD of a problem's design matrix and the derived centred-coordinate quantities.
@@ -33,6 +33,35 @@ pub struct Spectrum {
     pub alpha: Vec<f64>,
     /// β = |b − PPᵀb|² ≥ 0 (β = 0: overparametrised).
     pub beta: f64,
+}
+
+/// Checks that the theory's quantities are finite numbers for this data: the bounds and
+/// the Pearson coefficients use n·λ_1⁴ and Σλ_i² (MATH.md §2.3, §3), the decoupled
+/// coordinates α_i and the residual β. Data scaled near the ends of the floating-point range
+/// would otherwise give infinities or zeros there and, downstream, bounds of `null`.
+fn check_scale(n: usize, singular_values: &[f64], alpha: &[f64], beta: f64) -> Result<()> {
+    let top = singular_values[0];
+    let fourth = top.powi(4) * n as f64;
+    let sum_sq: f64 = singular_values.iter().map(|l| l * l).sum();
+    if !(fourth.is_finite() && sum_sq.is_finite() && top.powi(4) >= f64::MIN_POSITIVE) {
+        return Err(Error::new(
+            "data",
+            format!(
+                "the design matrix's scale is out of range: its largest singular value \
+                 λ₁ = {} makes n·λ₁⁴ = {}, which the bounds need as a finite, normal number; \
+                 rescale the data (e.g. preprocess=standardize or minmax)",
+                short(top),
+                short(fourth)
+            ),
+        ));
+    }
+    if !(beta.is_finite() && alpha.iter().all(|a| a.is_finite() && (a * a).is_finite())) {
+        return Err(Error::new(
+            "data",
+            "the response is out of range: its squares overflow; rescale the response column",
+        ));
+    }
+    Ok(())
 }
 
 impl Spectrum {
@@ -84,6 +113,7 @@ impl Spectrum {
             fitted.axpy(coefficient, &p_i, 1.0);
         }
         let beta = (&problem.b - fitted).norm_squared();
+        check_scale(n, &singular_values, &alpha, beta)?;
         Ok(Spectrum {
             n,
             d,

@@ -3,7 +3,7 @@
 //! the exact second-moment map and α_SGD reject a bad value with the same message, naming
 //! the field that caused it.
 
-use crate::error::{Error, Result};
+use crate::error::{short, Error, Result};
 
 /// γ must be finite and > 0.
 pub fn check_gamma(gamma: f64) -> Result<()> {
@@ -54,17 +54,6 @@ pub fn check_step(gamma: f64, batch: usize, delta: f64, n: usize) -> Result<()> 
     check_delta(delta)
 }
 
-/// A number as a message shows it: as typed when that is short, else in scientific form
-/// (1e308 would otherwise print 309 digits).
-pub fn short(x: f64) -> String {
-    let plain = format!("{x}");
-    if plain.len() <= 12 {
-        plain
-    } else {
-        format!("{x:e}")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -85,7 +74,5 @@ mod tests {
         assert!(e.message.contains("n = 10, not 11"), "{}", e.message);
         let e = check_gamma(-1e308).unwrap_err();
         assert!(e.message.ends_with("not -1e308"), "{}", e.message);
-        assert_eq!(short(0.05), "0.05");
-        assert_eq!(short(1.0 / 3.0), "3.333333333333333e-1");
     }
 }
