@@ -33,19 +33,6 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn short_numbers() {
-        assert_eq!(super::short(0.05), "0.05");
-        assert_eq!(super::short(1e308), "1e308");
-        assert_eq!(super::short(1.0 / 3.0), "3.3333e-1");
-        assert_eq!(super::short(6.310571918625677e300), "6.3106e300");
-        assert_eq!(super::short(-2e-300), "-2e-300");
-        assert_eq!(super::short(f64::INFINITY), "inf");
-    }
-}
-
 /// A number as a message shows it: as typed when that is short, else with five
 /// significant digits in scientific form (1e308 would otherwise print 309 digits).
 pub fn short(x: f64) -> String {
@@ -65,3 +52,16 @@ pub fn short(x: f64) -> String {
 
 /// The core's result type.
 pub type Result<T> = std::result::Result<T, Error>;
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn short_numbers() {
+        assert_eq!(super::short(0.05), "0.05");
+        assert_eq!(super::short(1e308), "1e308");
+        assert_eq!(super::short(1.0 / 3.0), "3.3333e-1");
+        assert_eq!(super::short(6.310571918625677e300), "6.3106e300");
+        assert_eq!(super::short(-2e-300), "-2e-300");
+        assert_eq!(super::short(f64::INFINITY), "inf");
+    }
+}
