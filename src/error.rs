@@ -50,6 +50,16 @@ pub fn short(x: f64) -> String {
     }
 }
 
+/// As [`short`], but four decimals when the number is of everyday size (a threshold such
+/// as γ₂ = 0.1332).
+pub fn short_fixed(x: f64) -> String {
+    if x.is_finite() && x != 0.0 && (1e-3..1e6).contains(&x.abs()) {
+        format!("{x:.4}")
+    } else {
+        short(x)
+    }
+}
+
 /// The core's result type.
 pub type Result<T> = std::result::Result<T, Error>;
 
@@ -63,5 +73,7 @@ mod tests {
         assert_eq!(super::short(6.310571918625677e300), "6.3106e300");
         assert_eq!(super::short(-2e-300), "-2e-300");
         assert_eq!(super::short(f64::INFINITY), "inf");
+        assert_eq!(super::short_fixed(0.13321), "0.1332");
+        assert_eq!(super::short_fixed(3.3e303), "3.3e303");
     }
 }

@@ -432,3 +432,45 @@ fn data_at_the_ends_of_the_floating_point_range_is_refused_by_name() {
         }
     }
 }
+
+#[test]
+fn a_query_value_that_does_not_parse_is_refused_and_an_unknown_key_warned_of() {
+    for (query, field) in [
+        ("gamma=abc", "gamma"),
+        ("gamma=NaN", "gamma"),
+        ("runs=1e12", "runs"),
+    ] {
+        for command in ["run", "sweep"] {
+            let out = hsgd(&[command, query]);
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{command} {query}: {stderr}");
+            assert!(
+                stderr.starts_with(&format!("hsgd: {field}: ")) && stderr.contains("ignored"),
+                "{stderr}"
+            );
+            assert!(out.stdout.is_empty());
+        }
+    }
+    let out = hsgd(&["run", "runs=20&steps=10&colour=red", "--brief"]);
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("warning: 'colour' is not a setting"),
+        "{stderr}"
+    );
+    let out = hsgd(&["run", "gamma=1e308&runs=20"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr.starts_with("hsgd: gamma: ") && stderr.len() < 300,
+        "{stderr}"
+    );
+    // A ridge that alone makes every step diverge is blamed, not γ.
+    let out = hsgd(&["run", "delta=1e300&runs=20"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr.starts_with("hsgd: delta: ") && stderr.contains("1e300"),
+        "{stderr}"
+    );
+}

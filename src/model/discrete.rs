@@ -36,7 +36,7 @@
 use nalgebra::{DMatrix, SymmetricEigen};
 use statrs::function::gamma::ln_gamma;
 
-use crate::error::{Error, Result};
+use crate::error::{short, Error, Result};
 use crate::model::pearson::integrate;
 use crate::model::problem::Problem;
 use crate::model::spectrum::Spectrum;
@@ -489,7 +489,8 @@ pub fn kesten_index(gamma: f64, batch: usize, delta: f64) -> Result<f64> {
         return Err(Error::new(
             "gamma",
             format!(
-                "E ln|1 − γ(a_B + δ)| ≥ 0 at γ = {gamma}: the SGD recursion has no stationary law (γ too large)"
+                "E ln|1 − γ(a_B + δ)| ≥ 0 at γ = {}: the SGD recursion has no stationary law (γ too large)",
+                short(gamma)
             ),
         ));
     }
@@ -500,7 +501,10 @@ pub fn kesten_index(gamma: f64, batch: usize, delta: f64) -> Result<f64> {
         if hi > 1e4 {
             return Err(Error::new(
                 "gamma",
-                format!("the Kesten tail index at γ = {gamma} is above 10⁴ (γ is tiny)"),
+                format!(
+                    "the Kesten tail index at γ = {} is above 10⁴ (γ is tiny)",
+                    short(gamma)
+                ),
             ));
         }
     }

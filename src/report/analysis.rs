@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::error::{short, short_fixed, Error, Result};
 use crate::model::bounds::{Bounds, BoundsModel};
 use crate::model::hsgd::{Coupling, Hsgd, HsgdParams};
 use crate::model::pearson::{self, Chi};
@@ -776,11 +776,26 @@ fn analyse(
     let diverged = simulation.diverged.len();
     let finished = simulation.finished.len();
     if finished < 2 {
+        // The ridge alone multiplies every iterate by 1 − γδ per step: past γδ = 2 that
+        // diverges whatever the data, and δ is the value to blame.
+        if config.gamma * config.delta >= 2.0 {
+            return Err(Error::new(
+                "delta",
+                format!(
+                    "{label} diverged in {diverged} of {} runs: with the ridge δ = {} each step multiplies the iterate by 1 − γδ = {}, which must lie in (−1, 1); lower δ (or γ)",
+                    config.runs,
+                    short(config.delta),
+                    short(1.0 - config.gamma * config.delta)
+                ),
+            ));
+        }
         return Err(Error::new(
             "gamma",
             format!(
-                "{label} diverged in {diverged} of {} runs: the learning rate γ = {} is past the stability limit (hSGD's second moment is finite only for γ < γ₂ = {:.4}); lower γ or raise the batch size B",
-                config.runs, config.gamma, bounds.gamma_2
+                "{label} diverged in {diverged} of {} runs: the learning rate γ = {} is past the stability limit (hSGD's second moment is finite only for γ < γ₂ = {}); lower γ or raise the batch size B",
+                config.runs,
+                short(config.gamma),
+                short_fixed(bounds.gamma_2)
             ),
         ));
     }

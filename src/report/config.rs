@@ -398,16 +398,35 @@ impl Config {
 
     /// Reads a URL query (with or without the leading `?`). Unknown keys and values that
     /// do not parse are ignored (the default stays), so every URL opens; ranges are
-    /// checked afterwards by [`Config::validate`].
+    /// checked afterwards by [`Config::validate`]. [`Config::parse_query`] also says what
+    /// was ignored.
     pub fn from_query(query: &str) -> Config {
+        Config::parse_query(query).0
+    }
+
+    /// As [`Config::from_query`], with a note for every pair that was ignored: an unknown
+    /// key, or a value that does not parse as its field's (`gamma=abc`, `runs=1e12`), in
+    /// query order. The page shows them; `hsgd run` refuses a bad value and warns of an
+    /// unknown key.
+    pub fn parse_query(query: &str) -> (Config, Vec<QueryNote>) {
         let mut config = Config::default();
+        let mut notes = Vec::new();
+        let known = serde_json::to_value(&config).expect("Config serialises");
         for pair in query.trim_start_matches(['?', '#']).split('&') {
-            let Some((key, raw)) = pair.split_once('=') else {
+            if pair.is_empty() {
                 continue;
-            };
-            config.set(key, &percent_decode(raw));
+            }
+            let (key, raw) = pair.split_once('=').unwrap_or((pair, ""));
+            let (key, value) = (percent_decode(key), percent_decode(raw));
+            if !config.set(&key, &value) {
+                notes.push(QueryNote {
+                    known_key: known.get(&key).is_some(),
+                    key,
+                    value,
+                });
+            }
         }
-        config
+        (config, notes)
     }
 
     /// Sets one field from its text form; returns false (and changes nothing) when the key
@@ -436,6 +455,43 @@ impl Config {
                 true
             }
             Err(_) => false,
+        }
+    }
+}
+
+/// A pair of a URL query that [`Config::parse_query`] ignored.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueryNote {
+    /// The key as written.
+    pub key: String,
+    /// The value as written (percent-decoded).
+    pub value: String,
+    /// The key is a setting, and it was its value that did not parse.
+    pub known_key: bool,
+}
+
+impl QueryNote {
+    /// One sentence for the user, naming the key and the ignored value.
+    pub fn message(&self) -> String {
+        let shown: String = self.value.chars().take(40).collect();
+        let ellipsis = if self.value.chars().count() > 40 {
+            "…"
+        } else {
+            ""
+        };
+        if self.known_key && self.value.is_empty() {
+            format!(
+                "{} has no value; it was ignored and the default kept",
+                self.key
+            )
+        } else if self.known_key {
+            format!(
+                "the value '{shown}{ellipsis}' of {} does not parse as one of its values; it \
+                 was ignored and the default kept",
+                self.key
+            )
+        } else {
+            format!("'{}' is not a setting; it was ignored", self.key)
         }
     }
 }
@@ -600,5 +656,35 @@ mod tests {
     #[test]
     fn percent_decoding() {
         assert_eq!(percent_decode("a%20b+c%"), "a b c%");
+    }
+
+    #[test]
+    fn a_query_says_what_it_ignored() {
+        let (config, notes) =
+            Config::parse_query("?gamma=abc&runs=1e12&batch=4&colour=red&delta=NaN&embed");
+        assert_eq!(config.batch, 4);
+        assert_eq!(config.gamma, Config::default().gamma);
+        assert_eq!(config.runs, Config::default().runs);
+        let said: Vec<(&str, &str, bool)> = notes
+            .iter()
+            .map(|n| (n.key.as_str(), n.value.as_str(), n.known_key))
+            .collect();
+        assert_eq!(
+            said,
+            [
+                ("gamma", "abc", true),
+                ("runs", "1e12", true),
+                ("colour", "red", false),
+                ("delta", "NaN", true),
+                ("embed", "", true),
+            ]
+        );
+        assert!(notes[0].message().contains("'abc' of gamma"));
+        assert!(notes[2].message().starts_with("'colour' is not a setting"));
+        assert!(notes[4].message().starts_with("embed has no value"));
+        assert!(Config::parse_query(&Config::default().to_query())
+            .1
+            .is_empty());
+        assert!(Config::parse_query("").1.is_empty());
     }
 }

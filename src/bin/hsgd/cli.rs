@@ -477,8 +477,22 @@ fn read_text(path: &PathBuf, field: &str) -> Result<String, Error> {
         .map_err(|e| Error::new(field, format!("cannot read {}: {e}", path.display())))
 }
 
+/// The page's query as a config. A value that does not parse is an error about its key
+/// (the page would ignore it and keep the default; a script should not); an unknown key is
+/// a warning on stderr.
+fn query_config(query: &str) -> Result<Config, Error> {
+    let (config, notes) = Config::parse_query(query);
+    for note in &notes {
+        if note.known_key {
+            return Err(Error::new(note.key.clone(), note.message()));
+        }
+        eprintln!("hsgd: warning: {}", note.message());
+    }
+    Ok(config)
+}
+
 fn run(query: &str, csv: Option<&PathBuf>, brief: bool) -> Result<Value, Error> {
-    let config = Config::from_query(query);
+    let config = query_config(query)?;
     let text = csv.map(|path| read_text(path, "csv")).transpose()?;
     let mut clock = Clock(Instant::now());
     let report = analysis::run(&config, text.as_deref(), &mut clock)?;
@@ -497,7 +511,7 @@ fn run(query: &str, csv: Option<&PathBuf>, brief: bool) -> Result<Value, Error> 
 }
 
 fn sweep(query: &str, csv: Option<&PathBuf>) -> Result<Value, Error> {
-    let config = Config::from_query(query);
+    let config = query_config(query)?;
     let text = csv.map(|path| read_text(path, "csv")).transpose()?;
     let mut clock = Clock(Instant::now());
     let sweep = hsgd::report::sweep::run(&config, text.as_deref(), &mut clock)?;
