@@ -4,6 +4,7 @@
 //! - [`distributions`]: Gaussian, Student t, skew t, Pearson IV, inverse gamma, α-stable;
 //! - [`estimators`]: Hill, Pickands, moment, stable-index estimators and the bootstraps;
 //! - [`fits`]: fitted laws with their goodness of fit;
+//! - [`optimize`]: the minimisers of the fits (Brent, Nelder–Mead);
 //! - [`quadrature`]: the one adaptive integrator.
 //!
 //! Depends on nothing but the crate's error and random-stream modules.
@@ -11,4 +12,5 @@
 pub mod distributions;
 pub mod estimators;
 pub mod fits;
+pub mod optimize;
 pub mod quadrature;

@@ -21,13 +21,11 @@
 #![allow(clippy::neg_cmp_op_on_partial_ord)]
 
 mod gaussian;
-mod optimize;
 mod pearson4;
 pub mod stable;
 mod student_t;
 
 pub use gaussian::fit_gaussian;
-pub use optimize::{brent_minimize, nelder_mead};
 pub use pearson4::fit_pearson4;
 pub use student_t::{fit_student_t, fit_student_t_fixed_df, student_t_mle, DF_MAX, DF_MIN};
 

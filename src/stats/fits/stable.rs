@@ -8,7 +8,7 @@
 //!    ν_α < 2.439); σ = (q75 − q25)/φ₃(α, β) (Table V); ζ = q50 + σφ₅(α, β) (Table VII) is
 //!    the S0 location, and the S1 location is ζ − βσ tan(πα/2) (ζ at α = 1).
 //! 2. **Maximum likelihood**, started from McCulloch, as a profile likelihood: a
-//!    hand-written Nelder–Mead over (α, β) on the transformed scale
+//!    Nelder–Mead ([`crate::stats::optimize`]) over (α, β) on the transformed scale
 //!    α = α_min + (2 − α_min)/(1 + e^{−a}) ([`ALPHA_MIN`] = 0.25), β = tanh b (clamped to
 //!    |β| ≤ [`MAX_ABS_BETA`]); for each (α, β) the S0 location
 //!    δ₀ and ln σ are maximised by damped Newton steps using the tabulated log-density
@@ -26,6 +26,7 @@
 //!    the sorted sample (exact F, or the table's cdf with |ΔF| < 10⁻⁶).
 
 use crate::stats::distributions::stable::{Stable, StableTable, TABLE_STEP};
+use crate::stats::optimize::{nelder_mead, NelderMead, Rounding};
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
 use std::f64::consts::FRAC_PI_2;
@@ -403,82 +404,6 @@ fn profile(table: &StableTable, xs: &[f64], start: (f64, f64)) -> (f64, f64, f64
     (value, d, s)
 }
 
-/// Nelder–Mead minimisation (hand-written: small, dependency-free, and derivative-free
-/// as the profile likelihood needs). Returns the best point and value.
-fn nelder_mead(
-    f: &mut dyn FnMut(&[f64]) -> f64,
-    start: &[f64],
-    steps: &[f64],
-    max_evals: usize,
-    f_tol: f64,
-) -> (Vec<f64>, f64) {
-    let dim = start.len();
-    let mut simplex: Vec<(Vec<f64>, f64)> = Vec::with_capacity(dim + 1);
-    simplex.push((start.to_vec(), f(start)));
-    for k in 0..dim {
-        let mut p = start.to_vec();
-        p[k] += steps[k];
-        let v = f(&p);
-        simplex.push((p, v));
-    }
-    let mut evals = dim + 1;
-    while evals < max_evals {
-        simplex.sort_by(|a, b| a.1.total_cmp(&b.1));
-        let best = simplex[0].1;
-        let worst = simplex[dim].1;
-        if (worst - best).abs() <= f_tol {
-            break;
-        }
-        let centroid: Vec<f64> = (0..dim)
-            .map(|k| simplex[..dim].iter().map(|p| p.0[k]).sum::<f64>() / dim as f64)
-            .collect();
-        let along = |t: f64, w: &[f64]| -> Vec<f64> {
-            (0..dim)
-                .map(|k| centroid[k] + t * (w[k] - centroid[k]))
-                .collect()
-        };
-        let reflected = along(-1.0, &simplex[dim].0);
-        let fr = f(&reflected);
-        evals += 1;
-        if fr < best {
-            let expanded = along(-2.0, &simplex[dim].0);
-            let fe = f(&expanded);
-            evals += 1;
-            simplex[dim] = if fe < fr {
-                (expanded, fe)
-            } else {
-                (reflected, fr)
-            };
-        } else if fr < simplex[dim - 1].1 {
-            simplex[dim] = (reflected, fr);
-        } else {
-            let contracted = if fr < worst {
-                along(-0.5, &simplex[dim].0)
-            } else {
-                along(0.5, &simplex[dim].0)
-            };
-            let fc = f(&contracted);
-            evals += 1;
-            if fc < worst.min(fr) {
-                simplex[dim] = (contracted, fc);
-            } else {
-                // Shrink towards the best point.
-                let b = simplex[0].0.clone();
-                for p in simplex.iter_mut().skip(1) {
-                    for (x, &bk) in p.0.iter_mut().zip(&b) {
-                        *x = bk + 0.5 * (*x - bk);
-                    }
-                    p.1 = f(&p.0);
-                    evals += 1;
-                }
-            }
-        }
-    }
-    simplex.sort_by(|a, b| a.1.total_cmp(&b.1));
-    let (p, v) = simplex.swap_remove(0);
-    (p, v)
-}
-
 /// The quantile-stratified subsample of at most `m` points (the whole sample when small).
 fn stratified(sorted: &[f64], m: usize) -> Vec<f64> {
     let n = sorted.len();
@@ -541,6 +466,11 @@ fn profile_nelder_mead(
         }
         -value
     };
+    // One run (a restart would re-evaluate the start and move the warm start), stopped on
+    // the log-likelihood alone.
+    let rule = NelderMead::new(f_tol, f64::INFINITY, max_evals)
+        .without_restarts()
+        .rounding(Rounding::SumScaled);
     nelder_mead(
         &mut objective,
         &[
@@ -548,8 +478,7 @@ fn profile_nelder_mead(
             libm::atanh(start.beta.clamp(-1.0 + 1e-12, 1.0 - 1e-12)),
         ],
         &[size, size],
-        max_evals,
-        f_tol,
+        rule,
     );
     best.1
 }

@@ -26,10 +26,10 @@
 //! Gaussian at this size; the Newton system then drops ν. The fixed-ν variant
 //! ([`fit_student_t_fixed_df`]) iterates only μ and s (the "t(η) overlays").
 
-use super::optimize::brent_minimize;
 use super::{check_sample, goodness_of_fit, robust_location_scale, Fit};
 use crate::stats::distributions::special::{digamma, trigamma};
 use crate::stats::distributions::{FittedLaw, StudentT};
+use crate::stats::optimize::brent_minimize;
 use crate::{Error, Result};
 
 /// The smallest degrees of freedom the fit returns.
