@@ -42,8 +42,10 @@
 //! g is monotone in θ; the integrand peaks where g = 1. We locate that point with a
 //! regula-falsi (Illinois) search, then integrate in t = ln d, where d is the distance of θ
 //! from the nearer end of the interval (so peaks 10⁻¹⁰⁰ away from an end are resolved and
-//! nothing cancels), with adaptive Gauss–Kronrod (7/15) quadrature. ln g is evaluated in
-//! logarithms throughout, so densities far below 10⁻³⁰⁸ still have an accurate `ln_pdf`.
+//! nothing cancels), with adaptive Gauss–Kronrod (7/15) quadrature
+//! ([`crate::stats::quadrature::integrate`], breakpoints around the peak). ln g is
+//! evaluated in logarithms throughout, so densities far below 10⁻³⁰⁸ still have an
+//! accurate `ln_pdf`.
 //!
 //! Far out, where the Bergström / Zolotarev series of the standard S1 variable x₁ → +∞
 //!
@@ -87,7 +89,7 @@
 //! density. Building one table costs ≈ 100 quadratures (≈ 5 ms natively).
 
 use crate::stats::distributions::Law;
-use crate::stats::quadrature::Panel;
+use crate::stats::quadrature::{integrate, Bookkeeping, ErrorEstimate, Options, Scale};
 use crate::{Error, Result};
 use std::f64::consts::{FRAC_PI_2, PI};
 
@@ -982,16 +984,26 @@ impl Nolan {
             / (2.0 * delta))
             .abs();
         let width = if slope > 1.0 { 1.0 / slope } else { 1.0 };
-        let mut points = Vec::with_capacity(16);
-        points.push(t_star - QUAD_BELOW_PEAK);
+        let t_start = t_star - QUAD_BELOW_PEAK;
+        let mut breakpoints = Vec::with_capacity(7);
+        let mut last = t_start;
         for off in [-40.0, -12.0, -3.0, 0.0, 3.0, 12.0, 40.0] {
             let t = t_star + off * width;
-            if t < t_end && t > points[points.len() - 1] {
-                points.push(t);
+            if t < t_end && t > last {
+                breakpoints.push(t);
+                last = t;
             }
         }
-        points.push(t_end);
-        let value = adaptive_gauss_kronrod(&integrand, &points, tol);
+        // The integrand has one sign and a sharp peak: QUADPACK's sharper error estimate,
+        // a tolerance relative to the integral itself, no absolute floor.
+        let options = Options::relative(tol)
+            .absolute(f64::NEG_INFINITY)
+            .breakpoints(&breakpoints)
+            .error_estimate(ErrorEstimate::Quadpack)
+            .relative_to(Scale::AbsOfIntegral)
+            .bookkeeping(Bookkeeping::List)
+            .max_panels(QUAD_MAX_INTERVALS);
+        let value = integrate(integrand, t_start, t_end, options);
         (value, shift)
     }
 
@@ -1012,55 +1024,6 @@ impl Nolan {
             return f64::NEG_INFINITY;
         }
         self.ln_prefactor + libm::log(v) - shift
-    }
-}
-
-/// One Kronrod-15 estimate on [a, b] and QUADPACK's rescaled error estimate.
-fn gk15(f: &dyn Fn(f64) -> f64, a: f64, b: f64) -> (f64, f64) {
-    let panel = Panel::new(f, a, b);
-    (panel.kronrod(), panel.quadpack_error())
-}
-
-/// Globally adaptive Gauss–Kronrod quadrature over consecutive breakpoints.
-///
-/// Hand-written: no crate in Cargo.toml integrates, and the integrands here need a
-/// breakpoint at the peak and an absolute-free (relative) tolerance.
-fn adaptive_gauss_kronrod(f: &dyn Fn(f64) -> f64, points: &[f64], tol: f64) -> f64 {
-    let mut intervals: Vec<(f64, f64, f64, f64)> = Vec::with_capacity(64);
-    for w in points.windows(2) {
-        if w[1] > w[0] {
-            let (v, e) = gk15(f, w[0], w[1]);
-            intervals.push((w[0], w[1], v, e));
-        }
-    }
-    loop {
-        let total: f64 = intervals.iter().map(|i| i.2).sum();
-        let error: f64 = intervals.iter().map(|i| i.3).sum();
-        if error <= tol * total.abs() || intervals.len() >= QUAD_MAX_INTERVALS {
-            return total;
-        }
-        let (worst, _) = intervals
-            .iter()
-            .enumerate()
-            .fold(
-                (0, -1.0),
-                |best, (i, iv)| {
-                    if iv.3 > best.1 {
-                        (i, iv.3)
-                    } else {
-                        best
-                    }
-                },
-            );
-        let (a, b, _, _) = intervals.swap_remove(worst);
-        let m = 0.5 * (a + b);
-        if !(m > a && m < b) {
-            return total;
-        }
-        let (v1, e1) = gk15(f, a, m);
-        let (v2, e2) = gk15(f, m, b);
-        intervals.push((a, m, v1, e1));
-        intervals.push((m, b, v2, e2));
     }
 }
 
