@@ -730,15 +730,7 @@ mod tests {
     /// Kolmogorov–Smirnov distance of a sample to a cdf.
     fn ks_distance(sample: &mut [f64], cdf: impl Fn(f64) -> f64) -> f64 {
         sample.sort_by(f64::total_cmp);
-        let n = sample.len() as f64;
-        sample
-            .iter()
-            .enumerate()
-            .map(|(i, &x)| {
-                let f = cdf(x);
-                (f - i as f64 / n).abs().max(((i + 1) as f64 / n - f).abs())
-            })
-            .fold(0.0, f64::max)
+        crate::stats::sample::ks_statistic(sample.iter().map(|&x| cdf(x)), f64::INFINITY)
     }
 
     /// Hill(k) = 1/[(1/k)Σ_{i≤k} ln X_(i) − ln X_(k+1)] of |x| (MATH.md §0).

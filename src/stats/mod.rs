@@ -5,7 +5,8 @@
 //! - [`estimators`]: Hill, Pickands, moment, stable-index estimators and the bootstraps;
 //! - [`fits`]: fitted laws with their goodness of fit;
 //! - [`optimize`]: the minimisers of the fits (Brent, Nelder–Mead);
-//! - [`quadrature`]: the one adaptive integrator.
+//! - [`quadrature`]: the one adaptive integrator;
+//! - [`sample`]: the smallest sample, the one check of a sample, the KS statistic.
 //!
 //! Depends on nothing but the crate's error and random-stream modules.
 
@@ -14,3 +15,4 @@ pub mod estimators;
 pub mod fits;
 pub mod optimize;
 pub mod quadrature;
+pub mod sample;

@@ -424,11 +424,6 @@ pub(crate) mod testing {
         let mut rng = crate::rng::stream(seed, 0);
         let mut xs: Vec<f64> = (0..n).map(|_| law.sample(&mut rng)).collect();
         xs.sort_by(f64::total_cmp);
-        let f = law.cdf_sorted(&xs);
-        let n = n as f64;
-        f.iter()
-            .enumerate()
-            .map(|(i, &fi)| (fi - i as f64 / n).max((i + 1) as f64 / n - fi))
-            .fold(0.0, f64::max)
+        crate::stats::sample::ks_statistic(law.cdf_sorted(&xs).into_iter(), f64::INFINITY)
     }
 }

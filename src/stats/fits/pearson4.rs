@@ -16,9 +16,10 @@
 //! gradient needs the complex digamma ψ(m + iv/2), and four parameters with a good start
 //! converge in a few hundred evaluations.
 
-use super::{check_sample, fit_student_t, goodness_of_fit, Fit};
+use super::{fit_student_t, goodness_of_fit, Fit};
 use crate::stats::distributions::{FittedLaw, PearsonIV};
 use crate::stats::optimize::{nelder_mead, NelderMead};
+use crate::stats::sample::check_sample;
 use crate::{Error, Result};
 
 const M_MIN: f64 = 0.55;
@@ -29,7 +30,7 @@ const SUBSAMPLE: usize = 4000;
 /// The Pearson IV maximum-likelihood fit (started from the Student t fit).
 ///
 /// # Errors
-/// As [`check_sample`](super::check_sample).
+/// As [`check_sample`].
 pub fn fit_pearson4(sample: &[f64]) -> Result<Fit> {
     let t = fit_student_t(sample)?;
     fit_pearson4_from(sample, &t)
@@ -50,7 +51,7 @@ fn negative_loglik(x: &[f64], m: f64, v: f64, a: f64, lambda: f64) -> f64 {
 
 /// The Pearson IV fit started from a Student t fit of the same sample.
 pub(crate) fn fit_pearson4_from(sample: &[f64], t_fit: &Fit) -> Result<Fit> {
-    check_sample(sample)?;
+    check_sample(sample, 1, "the Pearson IV fit")?;
     let FittedLaw::StudentT { loc, scale, df } = t_fit.law else {
         return Err(Error::new(
             "law",

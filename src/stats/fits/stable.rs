@@ -23,10 +23,11 @@
 //! 3. **Goodness of fit** on the whole sample: loglik = Σ ln f(x_i) (exact density for
 //!    N ≤ [`EXACT_GOF_MAX_POINTS`], the table otherwise), AIC = 2·4 − 2·loglik, and the
 //!    Kolmogorov–Smirnov distance D = max_i max(i/N − F(x_(i)), F(x_(i)) − (i−1)/N) over
-//!    the sorted sample (exact F, or the table's cdf with |ΔF| < 10⁻⁶).
+//!    the sorted sample ([`ks_statistic`]; exact F, or the table's cdf with |ΔF| < 10⁻⁶).
 
 use crate::stats::distributions::stable::{Stable, StableTable, TABLE_STEP};
 use crate::stats::optimize::{nelder_mead, NelderMead, Rounding};
+use crate::stats::sample::{check_sample, ks_statistic};
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
 use std::f64::consts::FRAC_PI_2;
@@ -47,8 +48,6 @@ pub const ALPHA_MIN: f64 = 0.25;
 pub const ALPHA_MAX_SEARCH: f64 = 1.95;
 /// Largest |β| the MLE explores.
 pub const MAX_ABS_BETA: f64 = 0.9999;
-/// Smallest sample accepted.
-pub const MIN_SAMPLE: usize = 10;
 
 /// A fitted α-stable law (S1) and its goodness of fit.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -219,25 +218,7 @@ fn percentile(sorted: &[f64], q: f64) -> f64 {
 
 /// Rejects samples the estimators cannot handle; returns the sorted sample.
 fn checked_sorted(sample: &[f64]) -> Result<Vec<f64>> {
-    if sample.len() < MIN_SAMPLE {
-        return Err(Error::new(
-            "sample",
-            format!(
-                "a stable fit needs at least {MIN_SAMPLE} observations, got {}",
-                sample.len()
-            ),
-        ));
-    }
-    if let Some(i) = sample.iter().position(|x| !x.is_finite()) {
-        return Err(Error::new(
-            "sample",
-            format!(
-                "observation {} is {}; every value must be finite",
-                i + 1,
-                sample[i]
-            ),
-        ));
-    }
+    check_sample(sample, 1, "the α-stable fit")?;
     let mut sorted = sample.to_vec();
     sorted.sort_by(|a, b| a.total_cmp(b));
     if percentile(&sorted, 75.0) <= percentile(&sorted, 25.0) {
@@ -254,7 +235,7 @@ fn checked_sorted(sample: &[f64]) -> Result<Vec<f64>> {
 ///
 /// # Errors
 ///
-/// Fewer than [`MIN_SAMPLE`] values, a non-finite value, or a zero interquartile range.
+/// As [`check_sample`], or a zero interquartile range.
 pub fn mcculloch(sample: &[f64]) -> Result<McCulloch> {
     let sorted = checked_sorted(sample)?;
     Ok(mcculloch_sorted(&sorted))
@@ -490,7 +471,7 @@ static TABLES_BUILT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicU
 ///
 /// # Errors
 ///
-/// Fewer than [`MIN_SAMPLE`] values, a non-finite value, or a zero interquartile range
+/// As [`check_sample`], or a zero interquartile range
 /// (e.g. a constant sample).
 pub fn fit_stable(sample: &[f64]) -> Result<StableFit> {
     let sorted = checked_sorted(sample)?;
@@ -536,12 +517,13 @@ pub fn fit_stable(sample: &[f64]) -> Result<StableFit> {
     let (loglik, ks) = if small {
         use crate::stats::distributions::Law;
         let ll = sorted.iter().map(|&x| law.ln_pdf(x)).sum::<f64>();
-        let ks = ks_distance(&sorted, |x| law.cdf(x));
+        let ks = ks_statistic(sorted.iter().map(|&x| law.cdf(x)), f64::INFINITY);
         (ll, ks)
     } else {
         let table = StableTable::new(alpha, beta, true)?;
         let ll = table_loglik(&table, &sorted, loc0, ln_scale);
-        let ks = ks_distance(&sorted, |x| table.cdf((x - loc0) / scale));
+        let cdf = sorted.iter().map(|&x| table.cdf((x - loc0) / scale));
+        let ks = ks_statistic(cdf, f64::INFINITY);
         (ll, ks)
     };
     let searched = StableFit {
@@ -574,21 +556,8 @@ fn gaussian_boundary(sorted: &[f64]) -> Option<StableFit> {
         loc: mean,
         loglik,
         aic: 2.0 * 4.0 - 2.0 * loglik,
-        ks: ks_distance(sorted, |x| law.cdf(x)),
+        ks: ks_statistic(sorted.iter().map(|&x| law.cdf(x)), f64::INFINITY),
     })
-}
-
-/// D = max_i max(i/N − F(x_(i)), F(x_(i)) − (i−1)/N) over a sorted sample.
-pub fn ks_distance(sorted: &[f64], cdf: impl Fn(f64) -> f64) -> f64 {
-    let n = sorted.len() as f64;
-    sorted
-        .iter()
-        .enumerate()
-        .map(|(i, &x)| {
-            let f = cdf(x);
-            ((i as f64 + 1.0) / n - f).max(f - i as f64 / n)
-        })
-        .fold(0.0, f64::max)
 }
 
 #[cfg(test)]
@@ -781,13 +750,5 @@ mod tests {
         assert_eq!(fit_stable(&xs).unwrap_err().field, "sample");
         xs[7] = f64::INFINITY;
         assert_eq!(mcculloch(&xs).unwrap_err().field, "sample");
-    }
-
-    #[test]
-    fn ks_distance_of_a_uniform_grid() {
-        // Sorted sample (i − ½)/n under U(0,1): D = 1/(2n) exactly.
-        let n = 50;
-        let xs: Vec<f64> = (0..n).map(|i| (i as f64 + 0.5) / n as f64).collect();
-        assert!((ks_distance(&xs, |x| x) - 0.01).abs() < 1e-15);
     }
 }
