@@ -8,7 +8,7 @@
 //! - [`PearsonIV`] (m, v, a, λ), density k[1 + z²]^{−m} e^{−v·arctan z} with z = (x − λ)/a,
 //!   the "skew Student t" of the paper, tail index 2m − 1;
 //! - [`InverseGamma`] (shape, scale), the χ = 0 stationary law, tail index = shape;
-//! - `stable::Stable` (the alpha-stable law, in its own file).
+//! - `stable::Stable` (the alpha-stable law, in its own folder of modules).
 //!
 //! [`FittedLaw`] is the serialisable parameter record a fit returns; [`FittedLaw::law`]
 //! turns it back into a `Box<dyn Law>`.
