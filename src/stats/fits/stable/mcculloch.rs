@@ -89,14 +89,29 @@ fn bracket(grid: &[f64], x: f64) -> (usize, f64) {
     (i, (x - grid[i]) / (grid[i + 1] - grid[i]))
 }
 
-/// Bilinear interpolation of `value(i, j)` at (x on `xs`, y on `ys`).
-fn bilinear(xs: &[f64], ys: &[f64], value: impl Fn(usize, usize) -> f64, x: f64, y: f64) -> f64 {
+/// Bilinear interpolation of both components of `value(i, j)` at (x on `xs`, y on `ys`).
+fn bilinear(
+    xs: &[f64],
+    ys: &[f64],
+    value: impl Fn(usize, usize) -> (f64, f64),
+    x: f64,
+    y: f64,
+) -> (f64, f64) {
     let (i, u) = bracket(xs, x);
     let (j, v) = bracket(ys, y);
-    (1.0 - u) * (1.0 - v) * value(i, j)
-        + u * (1.0 - v) * value(i + 1, j)
-        + (1.0 - u) * v * value(i, j + 1)
-        + u * v * value(i + 1, j + 1)
+    let corners = [
+        value(i, j),
+        value(i + 1, j),
+        value(i, j + 1),
+        value(i + 1, j + 1),
+    ];
+    let at = |component: fn((f64, f64)) -> f64| {
+        (1.0 - u) * (1.0 - v) * component(corners[0])
+            + u * (1.0 - v) * component(corners[1])
+            + (1.0 - u) * v * component(corners[2])
+            + u * v * component(corners[3])
+    };
+    (at(|c| c.0), at(|c| c.1))
 }
 
 /// numpy's default (linear, "type 7") percentile of a sorted sample, with numpy's lerp.
@@ -149,8 +164,7 @@ pub(super) fn mcculloch_sorted(sorted: &[f64]) -> McCulloch {
     let nu_beta = (p95 + p05 - 2.0 * p50) / (p95 - p05);
     let (alpha, beta) = if nu_alpha >= 2.439 {
         let nb = nu_beta.abs();
-        let a = bilinear(&NU_ALPHA, &NU_BETA, |i, j| PSI[i][j].0, nu_alpha, nb);
-        let b = bilinear(&NU_ALPHA, &NU_BETA, |i, j| PSI[i][j].1, nu_alpha, nb);
+        let (a, b) = bilinear(&NU_ALPHA, &NU_BETA, |i, j| PSI[i][j], nu_alpha, nb);
         let b = if nu_beta > 0.0 { b } else { -b };
         (a.clamp(f64::EPSILON, 2.0), b.clamp(-1.0, 1.0))
     } else {
@@ -167,20 +181,7 @@ pub(super) fn mcculloch_sorted(sorted: &[f64]) -> McCulloch {
     };
     // Tables V and VII are printed with α decreasing; row k ↔ ALPHA_RANGE[15 − k].
     let ab = beta.abs();
-    let phi3 = bilinear(
-        &ALPHA_RANGE,
-        &BETA_RANGE,
-        |i, j| PHI[15 - i][j].0,
-        alpha,
-        ab,
-    );
-    let phi5 = bilinear(
-        &ALPHA_RANGE,
-        &BETA_RANGE,
-        |i, j| PHI[15 - i][j].1,
-        alpha,
-        ab,
-    );
+    let (phi3, phi5) = bilinear(&ALPHA_RANGE, &BETA_RANGE, |i, j| PHI[15 - i][j], alpha, ab);
     let phi5 = if beta > 0.0 { phi5 } else { -phi5 };
     let scale = (p75 - p25) / phi3;
     let zeta = p50 + scale * phi5;
