@@ -10,6 +10,9 @@
 //!   fit uses the defaults; the α-stable fit, whose objective keeps a warm start between
 //!   calls, a single run stopped on f alone with [`Rounding::SumScaled`].
 
+// `!(gain > tol)` is meant: a NaN gain ends the restarts too.
+#![allow(clippy::neg_cmp_op_on_partial_ord)]
+
 /// Minimises `f` on [lo, hi] to an absolute tolerance `tol` in x; returns (x, f(x)).
 pub fn brent_minimize(f: impl Fn(f64) -> f64, lo: f64, hi: f64, tol: f64) -> (f64, f64) {
     const GOLDEN: f64 = 0.381_966_011_250_105_1;
