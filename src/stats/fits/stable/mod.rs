@@ -257,7 +257,7 @@ static TABLES_BUILT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicU
 ///
 /// # Errors
 ///
-/// As [`check_sample`], or a zero interquartile range
+/// As [`check_sample`](crate::stats::sample::check_sample), or a zero interquartile range
 /// (e.g. a constant sample).
 pub fn fit_stable(sample: &[f64]) -> Result<StableFit> {
     let sorted = checked_sorted(sample)?;
