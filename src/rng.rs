@@ -229,14 +229,7 @@ mod tests {
         assert!((m4 - 3.0).abs() < 0.1, "m4 {m4}");
         z.sort_by(f64::total_cmp);
         let phi = Normal::standard();
-        let ks = z
-            .iter()
-            .enumerate()
-            .map(|(i, &x)| {
-                let c = phi.cdf(x);
-                (c - i as f64 / n).abs().max(((i + 1) as f64 / n - c).abs())
-            })
-            .fold(0.0, f64::max);
+        let ks = crate::stats::sample::ks_statistic(z.iter().map(|&x| phi.cdf(x)), f64::INFINITY);
         assert!(ks < 1.95 / n.sqrt(), "KS distance {ks}");
     }
 

@@ -44,7 +44,6 @@ use crate::error::{Error, Result};
 use crate::model::spectrum::Spectrum;
 use crate::rng::{self, Stream};
 use crate::stats::distributions::{InverseGamma, Law, PearsonIV};
-use crate::stats::quadrature;
 
 /// Which noise floor the diffusion has: χ in Z² + χ.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -346,12 +345,9 @@ impl StationaryLaw {
     }
 }
 
-/// ∫_a^b f by adaptive Gauss–Kronrod (7, 15) ([`crate::stats::quadrature::integrate`]): stops
-/// once the error estimate is below `rel_tol` times ∫|f| (absolute floor 1e-300) or 2000
-/// panels exist; integrable endpoint singularities and cusps are handled by the bisection.
-pub fn integrate<F: Fn(f64) -> f64>(f: F, a: f64, b: f64, rel_tol: f64) -> f64 {
-    quadrature::integrate(f, a, b, rel_tol, 1e-300)
-}
+/// The crate's one integrator, re-exported here because the discrete model imports it
+/// from this module.
+pub use crate::stats::quadrature::integrate;
 
 /// X = location + factor·W with W ~ [`InverseGamma`]: the χ = 0 stationary law mapped to an
 /// SVD coordinate. `factor` may be negative (a reflected law: the cdf of X is the sf of W,
@@ -551,17 +547,6 @@ mod tests {
     }
 
     #[test]
-    fn quadrature_integrates_known_integrals() {
-        assert!((integrate(|x| x.powi(5), 0.0, 1.0, 1e-14) - 1.0 / 6.0).abs() < 1e-15);
-        assert!((integrate(libm::sin, 0.0, PI, 1e-14) - 2.0).abs() < 1e-14);
-        // Endpoint singularity ∫_0^1 x^{−1/2} = 2, cusp ∫_0^1 |x − 0.3|^0.2.
-        assert!((integrate(|x| 1.0 / x.sqrt(), 0.0, 1.0, 1e-12) - 2.0).abs() < 1e-9);
-        let cusp = (libm::pow(0.3, 1.2) + libm::pow(0.7, 1.2)) / 1.2;
-        let got = integrate(|x: f64| libm::pow((x - 0.3).abs(), 0.2), 0.0, 1.0, 1e-13);
-        assert!((got - cusp).abs() < 1e-11, "{got} vs {cusp}");
-    }
-
-    #[test]
     fn stationary_law_matches_the_complex_gamma_normaliser() {
         // scipy: ln[πΓ(ν)/(2^{ν−1}|Γ((ν+1)/2 + iμ(ν−1)/2)|²)] with scipy.special.loggamma,
         // and the cdf by scipy quad. The density at z = 0 is 1/normaliser.
@@ -669,8 +654,8 @@ mod tests {
                 law.pdf(x_of(u)) * a * (1.0 + z * z)
             };
             let (lo, hi) = (-FRAC_PI_2 + 1e-12, FRAC_PI_2 - 1e-12);
-            let mass = quadrature::integrate(weight, lo, hi, 1e-13, 1e-300);
-            let first = quadrature::integrate(|u| x_of(u) * weight(u), lo, hi, 1e-13, 1e-300);
+            let mass = integrate(weight, lo, hi, 1e-13);
+            let first = integrate(|u| x_of(u) * weight(u), lo, hi, 1e-13);
             assert!((mass - 1.0).abs() < 1e-9, "m = {m}: mass {mass}");
             let mean = law.mean().unwrap();
             // m = 1.8: x·p(x) ~ |x|^{−2.6}, a slowly converging tail, hence 1e-6.
@@ -745,15 +730,7 @@ mod tests {
     /// Kolmogorov–Smirnov distance of a sample to a cdf.
     fn ks_distance(sample: &mut [f64], cdf: impl Fn(f64) -> f64) -> f64 {
         sample.sort_by(f64::total_cmp);
-        let n = sample.len() as f64;
-        sample
-            .iter()
-            .enumerate()
-            .map(|(i, &x)| {
-                let f = cdf(x);
-                (f - i as f64 / n).abs().max(((i + 1) as f64 / n - f).abs())
-            })
-            .fold(0.0, f64::max)
+        crate::stats::sample::ks_statistic(sample.iter().map(|&x| cdf(x)), f64::INFINITY)
     }
 
     /// Hill(k) = 1/[(1/k)Σ_{i≤k} ln X_(i) − ln X_(k+1)] of |x| (MATH.md §0).

@@ -8,14 +8,17 @@
 //!   K₁₅ = h Σ w_k f(c ± h x_k),  G₇ = h Σ v_k f(c ± h x_{2k+1}),
 //!
 //! and offers three error estimates: |K₁₅ − G₇| (pessimistic), QUADPACK's rescaled
-//! estimate (used by the stable density), and K₁₅ of |f| (the scale for relative
-//! tolerances). [`integrate`] bisects the panel with the largest |K₁₅ − G₇| (QUADPACK's
-//! QAG strategy). Used by the Pearson laws (MATH.md §4), the stable density and the test
-//! that densities integrate to their distribution functions.
+//! estimate, and K₁₅ of |f| (the scale for relative tolerances).
+//!
+//! [`integrate`] is the crate's one integrator (QUADPACK's QAG strategy: bisect the panel
+//! with the largest error estimate). The Pearson laws (MATH.md §2.3), the model's
+//! stationary laws and the test that densities integrate to their distribution functions
+//! call it with a relative tolerance; the α-stable density (MATH.md §4.2) with
+//! [`Options`] of its own: breakpoints around the integrand's peak, QUADPACK's error
+//! estimate, a tolerance relative to the integral and [`Bookkeeping::List`].
 //!
 //! Hand-written because no dependency of the crate offers adaptive quadrature (statrs,
-//! nalgebra and libm have none); the three modules that need it used to carry their own
-//! copies of the nodes and weights.
+//! nalgebra and libm have none).
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
@@ -133,73 +136,295 @@ impl Panel {
     }
 }
 
-/// ∫_a^b f by globally adaptive Gauss–Kronrod (7, 15) (QUADPACK's QAG strategy): [a, b]
-/// is cut into 8 equal panels, then the panel with the largest |K₁₅ − G₇| is bisected
-/// until the summed estimate is ≤ max(`abs_tol`, `rel_tol`·∫_a^b |f|) or 2000 panels
-/// exist. Panels too narrow to bisect in floating point are kept as they are. The estimate
-/// is pessimistic for smooth integrands, so the result is usually much better than the
-/// tolerance; integrable endpoint singularities and cusps are handled by the bisection.
-/// For b < a returns −∫_b^a f; returns 0 for an empty interval (or NaN bounds).
-pub fn integrate<F: Fn(f64) -> f64>(f: F, a: f64, b: f64, rel_tol: f64, abs_tol: f64) -> f64 {
+/// Which error estimate of a panel [`integrate`] sums, compares with the tolerance and
+/// bisects by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorEstimate {
+    /// |K₁₅ − G₇| ([`Panel::gauss_difference`]): pessimistic, safe for rough integrands.
+    GaussDifference,
+    /// QUADPACK's rescaled estimate ([`Panel::quadpack_error`]): sharper once resolved.
+    Quadpack,
+}
+
+/// What the relative tolerance of [`integrate`] multiplies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scale {
+    /// ∫|f| (from the panels' K₁₅ of |f|): a cancelling integrand is not chased to
+    /// digits it does not have.
+    IntegralOfAbs,
+    /// |∫f| (QUADPACK's choice), for integrands of one sign.
+    AbsOfIntegral,
+}
+
+/// How [`integrate`] keeps its panels. The two ways refine the same panels (but for ties
+/// and the rules below) and differ in the order the totals are summed, so each caller
+/// keeps the one its pinned numbers were made with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Bookkeeping {
+    /// A heap by error; running totals (re-summed every 128 panels against drift); a
+    /// panel too narrow to bisect keeps its value and drops its error; stops when the
+    /// worst error left is 0 (only rounding in the running total remained).
+    Heap,
+    /// A list scanned for the first largest error and re-summed at every step; stops at
+    /// the first panel too narrow to bisect.
+    List,
+}
+
+/// Where [`integrate`] puts its first panels.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Start<'a> {
+    /// This many equal panels.
+    Equal(usize),
+    /// The panels between a, these ascending points inside (a, b), and b.
+    Breakpoints(&'a [f64]),
+}
+
+/// How [`integrate`] starts, refines and stops. [`Options::relative`] (or an `f64`, which
+/// converts to it) gives QUADPACK's QAG strategy with the pessimistic error; the other
+/// methods change one choice each.
+#[derive(Clone, Copy, Debug, PartialEq)]
+#[must_use]
+pub struct Options<'a> {
+    relative: f64,
+    absolute: f64,
+    start: Start<'a>,
+    estimate: ErrorEstimate,
+    scale: Scale,
+    bookkeeping: Bookkeeping,
+    max_panels: usize,
+}
+
+impl<'a> Options<'a> {
+    /// Stop once the summed error estimate is ≤ max(10⁻³⁰⁰, `relative`·∫|f|) or 2000
+    /// panels exist; start from 8 equal panels; |K₁₅ − G₇| errors in a
+    /// [`Bookkeeping::Heap`]. The absolute floor 10⁻³⁰⁰ stops at once on an integral that
+    /// is zero but for underflow.
+    pub fn relative(relative: f64) -> Options<'a> {
+        Options {
+            relative,
+            absolute: 1e-300,
+            start: Start::Equal(8),
+            estimate: ErrorEstimate::GaussDifference,
+            scale: Scale::IntegralOfAbs,
+            bookkeeping: Bookkeeping::Heap,
+            max_panels: 2000,
+        }
+    }
+
+    /// The absolute floor of the tolerance (0 for none below ∫|f|; −∞ to let the relative
+    /// bound alone decide, also when it is NaN).
+    pub fn absolute(self, absolute: f64) -> Options<'a> {
+        Options { absolute, ..self }
+    }
+
+    /// Start from the panels between a, `points` (ascending, inside (a, b)) and b, instead
+    /// of 8 equal panels: breakpoints where the integrand changes scale.
+    pub fn breakpoints(self, points: &'a [f64]) -> Options<'a> {
+        Options {
+            start: Start::Breakpoints(points),
+            ..self
+        }
+    }
+
+    /// The error estimate to sum and refine by.
+    pub fn error_estimate(self, estimate: ErrorEstimate) -> Options<'a> {
+        Options { estimate, ..self }
+    }
+
+    /// What the relative tolerance multiplies.
+    pub fn relative_to(self, scale: Scale) -> Options<'a> {
+        Options { scale, ..self }
+    }
+
+    /// How the panels are kept.
+    pub fn bookkeeping(self, bookkeeping: Bookkeeping) -> Options<'a> {
+        Options {
+            bookkeeping,
+            ..self
+        }
+    }
+
+    /// Stop refining once this many panels exist.
+    pub fn max_panels(self, max_panels: usize) -> Options<'a> {
+        Options { max_panels, ..self }
+    }
+}
+
+impl From<f64> for Options<'_> {
+    /// [`Options::relative`].
+    fn from(relative: f64) -> Self {
+        Options::relative(relative)
+    }
+}
+
+/// ∫_a^b f by globally adaptive Gauss–Kronrod (7, 15) (QUADPACK's QAG strategy): the
+/// panel with the largest error estimate is bisected until the summed estimate is within
+/// the tolerance of `options` (an `f64` is a relative tolerance, see [`Options::relative`])
+/// or the panel limit is reached. Integrable endpoint singularities and cusps are handled
+/// by the bisection; with |K₁₅ − G₇| the result is usually much better than the
+/// tolerance on smooth integrands. For b < a returns −∫_b^a f; returns 0 for an empty
+/// interval (or NaN bounds).
+pub fn integrate<'a, F: Fn(f64) -> f64>(
+    f: F,
+    a: f64,
+    b: f64,
+    options: impl Into<Options<'a>>,
+) -> f64 {
+    let options = options.into();
     if a == b || a.is_nan() || b.is_nan() {
         return 0.0;
     }
     if b < a {
-        return -integrate(f, b, a, rel_tol, abs_tol);
+        return -integrate(f, b, a, options);
     }
-    const INITIAL: usize = 8;
-    const LIMIT: usize = 2000;
     let make = |lo: f64, hi: f64| {
         let panel = Panel::new(&f, lo, hi);
         Subinterval {
             lo,
             hi,
             value: panel.kronrod(),
-            error: panel.gauss_difference(),
-            size: panel.kronrod_of_abs(),
+            error: match options.estimate {
+                ErrorEstimate::GaussDifference => panel.gauss_difference(),
+                ErrorEstimate::Quadpack => panel.quadpack_error(),
+            },
+            // Only a tolerance relative to ∫|f| needs it.
+            size: match options.scale {
+                Scale::IntegralOfAbs => panel.kronrod_of_abs(),
+                Scale::AbsOfIntegral => 0.0,
+            },
         }
     };
-    let mut heap = BinaryHeap::with_capacity(LIMIT + 1);
-    let width = (b - a) / INITIAL as f64;
-    for k in 0..INITIAL {
-        let lo = a + width * k as f64;
-        let hi = if k + 1 == INITIAL { b } else { lo + width };
-        heap.push(make(lo, hi));
-    }
-    // Running totals, re-summed now and then against drift.
-    let mut error: f64 = heap.iter().map(|p| p.error).sum();
-    let mut size: f64 = heap.iter().map(|p| p.size).sum();
-    while heap.len() < LIMIT {
-        if heap.len() % 128 == 0 {
-            error = heap.iter().map(|p| p.error).sum();
-            size = heap.iter().map(|p| p.size).sum();
+    let mut panels = Panels::new(options.bookkeeping, options.max_panels);
+    match options.start {
+        Start::Equal(count) => {
+            let width = (b - a) / count as f64;
+            for k in 0..count {
+                let lo = a + width * k as f64;
+                let hi = if k + 1 == count { b } else { lo + width };
+                panels.push(make(lo, hi));
+            }
         }
-        if error <= abs_tol.max(rel_tol * size) {
+        Start::Breakpoints(points) => {
+            let mut lo = a;
+            for &hi in points.iter().chain([b].iter()) {
+                if hi > lo {
+                    panels.push(make(lo, hi));
+                }
+                lo = hi;
+            }
+        }
+    }
+    let (mut value, mut error, mut size) = panels.totals();
+    loop {
+        if panels.resum_now() {
+            (value, error, size) = panels.totals();
+        }
+        let scale = match options.scale {
+            Scale::IntegralOfAbs => size,
+            Scale::AbsOfIntegral => value.abs(),
+        };
+        if panels.len() >= options.max_panels
+            || error <= options.absolute.max(options.relative * scale)
+        {
             break;
         }
-        let worst = heap.pop().expect("panels are never empty");
+        let worst = panels.pop_worst();
         let mid = 0.5 * (worst.lo + worst.hi);
-        if worst.error == 0.0 {
-            // Nothing left to refine; only rounding in the running total remained.
-            heap.push(worst);
+        if worst.error == 0.0 && options.bookkeeping == Bookkeeping::Heap {
+            panels.push(worst);
             break;
         }
         if !(mid > worst.lo && mid < worst.hi) {
-            // The panel cannot be split in floating point: keep its value, drop its error.
-            error -= worst.error;
-            heap.push(Subinterval {
-                error: 0.0,
-                ..worst
-            });
-            continue;
+            match options.bookkeeping {
+                Bookkeeping::Heap => {
+                    error -= worst.error;
+                    panels.push(Subinterval {
+                        error: 0.0,
+                        ..worst
+                    });
+                    continue;
+                }
+                // The totals were summed before the panel left the list.
+                Bookkeeping::List => return value,
+            }
         }
         let (left, right) = (make(worst.lo, mid), make(mid, worst.hi));
         error += left.error + right.error - worst.error;
         size += left.size + right.size - worst.size;
-        heap.push(left);
-        heap.push(right);
+        panels.push(left);
+        panels.push(right);
     }
-    heap.iter().map(|p| p.value).sum()
+    panels.as_slice().iter().map(|p| p.value).sum()
+}
+
+/// The panels of [`integrate`], kept as its [`Bookkeeping`] says.
+enum Panels {
+    Heap(BinaryHeap<Subinterval>),
+    List(Vec<Subinterval>),
+}
+
+impl Panels {
+    fn new(bookkeeping: Bookkeeping, max_panels: usize) -> Panels {
+        match bookkeeping {
+            Bookkeeping::Heap => Panels::Heap(BinaryHeap::with_capacity(max_panels + 1)),
+            Bookkeeping::List => Panels::List(Vec::with_capacity(64)),
+        }
+    }
+
+    fn push(&mut self, panel: Subinterval) {
+        match self {
+            Panels::Heap(heap) => heap.push(panel),
+            Panels::List(list) => list.push(panel),
+        }
+    }
+
+    /// Removes the panel with the largest error (for the list the first such, NaN errors
+    /// never chosen but for the first panel).
+    fn pop_worst(&mut self) -> Subinterval {
+        match self {
+            Panels::Heap(heap) => heap.pop().expect("panels are never empty"),
+            Panels::List(list) => {
+                let (worst, _) = list.iter().enumerate().fold((0, -1.0), |best, (i, p)| {
+                    if p.error > best.1 {
+                        (i, p.error)
+                    } else {
+                        best
+                    }
+                });
+                list.swap_remove(worst)
+            }
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.as_slice().len()
+    }
+
+    /// The panels in storage order (the order every total is summed in).
+    fn as_slice(&self) -> &[Subinterval] {
+        match self {
+            Panels::Heap(heap) => heap.as_slice(),
+            Panels::List(list) => list,
+        }
+    }
+
+    /// Whether the running totals are to be summed afresh now.
+    fn resum_now(&self) -> bool {
+        match self {
+            Panels::Heap(heap) => heap.len() % 128 == 0,
+            Panels::List(_) => true,
+        }
+    }
+
+    /// Σ value, Σ error, Σ size over the panels.
+    fn totals(&self) -> (f64, f64, f64) {
+        let panels = self.as_slice();
+        (
+            panels.iter().map(|p| p.value).sum(),
+            panels.iter().map(|p| p.error).sum(),
+            panels.iter().map(|p| p.size).sum(),
+        )
+    }
 }
 
 /// A panel of [`integrate`], ordered by its error estimate (the heap pops the worst).
@@ -278,39 +503,63 @@ mod tests {
 
     #[test]
     fn adaptive_integration_matches_closed_forms() {
-        // ∫₀^π sin = 2; ∫₀¹ x^{-1/2} = 2 (endpoint singularity); ∫₀¹⁰ e^{−x} = 1 − e^{−10};
-        // a narrow peak ∫ e^{−(x−0.3)²/(2·10⁻⁶)} = √(2π)·10⁻³; ∫₀¹ |x − 0.3|^0.2 =
-        // (0.3^1.2 + 0.7^1.2)/1.2 (cusp); reversed bounds flip the sign.
-        let sin = integrate(libm::sin, 0.0, PI, 1e-13, 0.0);
+        // ∫₀¹ x⁵ = 1/6; ∫₀^π sin = 2; ∫₀¹ x^{-1/2} = 2 (endpoint singularity);
+        // ∫₀¹⁰ e^{−x} = 1 − e^{−10}; a narrow peak ∫ e^{−(x−0.3)²/(2·10⁻⁶)} = √(2π)·10⁻³;
+        // ∫₀¹ |x − 0.3|^0.2 = (0.3^1.2 + 0.7^1.2)/1.2 (cusp); reversed bounds flip the sign.
+        assert!((integrate(|x| x.powi(5), 0.0, 1.0, 1e-14) - 1.0 / 6.0).abs() < 1e-15);
+        let sin = integrate(libm::sin, 0.0, PI, 1e-13);
         assert!((sin - 2.0).abs() < 1e-13);
-        assert_eq!(integrate(libm::sin, PI, 0.0, 1e-13, 0.0), -sin);
-        let sing = integrate(|x| 1.0 / x.sqrt(), 0.0, 1.0, 1e-10, 0.0);
+        assert_eq!(integrate(libm::sin, PI, 0.0, 1e-13), -sin);
+        let sing = integrate(|x| 1.0 / x.sqrt(), 0.0, 1.0, 1e-10);
         assert!((sing - 2.0).abs() < 1e-9, "{sing}");
-        let e = integrate(|x| libm::exp(-x), 0.0, 10.0, 1e-13, 0.0);
+        let e = integrate(|x| libm::exp(-x), 0.0, 10.0, 1e-13);
         assert!((e - (1.0 - libm::exp(-10.0))).abs() < 1e-14);
         let peak = integrate(
             |x| libm::exp(-(x - 0.3) * (x - 0.3) / 2e-6),
             0.0,
             1.0,
             1e-12,
-            0.0,
         );
         assert!(
             (peak / ((2.0 * PI).sqrt() * 1e-3) - 1.0).abs() < 1e-11,
             "{peak}"
         );
-        let cusp = integrate(
-            |x: f64| libm::pow((x - 0.3).abs(), 0.2),
-            0.0,
-            1.0,
-            1e-13,
-            0.0,
-        );
+        let cusp = integrate(|x: f64| libm::pow((x - 0.3).abs(), 0.2), 0.0, 1.0, 1e-13);
         let exact = (libm::pow(0.3, 1.2) + libm::pow(0.7, 1.2)) / 1.2;
         assert!((cusp - exact).abs() < 1e-12, "{cusp}");
         // An absolute tolerance alone stops early: ∫₀¹ x⁵ = 1/6 to 1e-3 at least.
-        assert!((integrate(|x| x.powi(5), 0.0, 1.0, 0.0, 1e-3) - 1.0 / 6.0).abs() < 1e-3);
-        assert_eq!(integrate(|x| x, 1.0, 1.0, 1e-12, 0.0), 0.0);
-        assert_eq!(integrate(|x| x, f64::NAN, 1.0, 1e-12, 0.0), 0.0);
+        let rough = integrate(
+            |x| x.powi(5),
+            0.0,
+            1.0,
+            Options::relative(0.0).absolute(1e-3),
+        );
+        assert!((rough - 1.0 / 6.0).abs() < 1e-3);
+        assert_eq!(integrate(|x| x, 1.0, 1.0, 1e-12), 0.0);
+        assert_eq!(integrate(|x| x, f64::NAN, 1.0, 1e-12), 0.0);
+    }
+
+    #[test]
+    fn the_stable_density_options_integrate_a_peak_between_breakpoints() {
+        // ∫₋₁₀¹⁰ e^{−x²/2} = √(2π)·erf(10/√2) ≈ √(2π) (to 1e-22): breakpoints around the
+        // peak, QUADPACK's error, tolerance relative to the integral, a list of panels.
+        let points = [-3.0, -0.5, 0.0, 0.5, 3.0];
+        let options = Options::relative(1e-11)
+            .absolute(f64::NEG_INFINITY)
+            .breakpoints(&points)
+            .error_estimate(ErrorEstimate::Quadpack)
+            .relative_to(Scale::AbsOfIntegral)
+            .bookkeeping(Bookkeeping::List)
+            .max_panels(300);
+        let gauss = integrate(|x| libm::exp(-0.5 * x * x), -10.0, 10.0, options);
+        assert!((gauss / (2.0 * PI).sqrt() - 1.0).abs() < 1e-11, "{gauss}");
+        // A panel limit of 6 keeps the six starting panels.
+        let coarse = integrate(
+            |x| libm::exp(-0.5 * x * x),
+            -10.0,
+            10.0,
+            options.max_panels(6),
+        );
+        assert!((coarse / (2.0 * PI).sqrt() - 1.0).abs() < 1e-3, "{coarse}");
     }
 }

@@ -8,7 +8,7 @@
 //! - [`PearsonIV`] (m, v, a, λ), density k[1 + z²]^{−m} e^{−v·arctan z} with z = (x − λ)/a,
 //!   the "skew Student t" of the paper, tail index 2m − 1;
 //! - [`InverseGamma`] (shape, scale), the χ = 0 stationary law, tail index = shape;
-//! - `stable::Stable` (the alpha-stable law, in its own file).
+//! - `stable::Stable` (the alpha-stable law, in its own folder of modules).
 //!
 //! [`FittedLaw`] is the serialisable parameter record a fit returns; [`FittedLaw::law`]
 //! turns it back into a `Box<dyn Law>`.
@@ -324,7 +324,7 @@ pub(crate) mod testing {
         let width = (hi - lo) / pieces as f64;
         for i in 1..=pieces {
             let x1 = lo + width * i as f64;
-            let integral = super::special::integrate(|x| law.pdf(x), x0, x1, 1e-12, 1e-300);
+            let integral = crate::stats::quadrature::integrate(|x| law.pdf(x), x0, x1, 1e-12);
             let diff = law.cdf(x1) - law.cdf(x0);
             assert!(
                 (integral - diff).abs() <= tol,
@@ -424,11 +424,6 @@ pub(crate) mod testing {
         let mut rng = crate::rng::stream(seed, 0);
         let mut xs: Vec<f64> = (0..n).map(|_| law.sample(&mut rng)).collect();
         xs.sort_by(f64::total_cmp);
-        let f = law.cdf_sorted(&xs);
-        let n = n as f64;
-        f.iter()
-            .enumerate()
-            .map(|(i, &fi)| (fi - i as f64 / n).max((i + 1) as f64 / n - fi))
-            .fold(0.0, f64::max)
+        crate::stats::sample::ks_statistic(law.cdf_sorted(&xs).into_iter(), f64::INFINITY)
     }
 }

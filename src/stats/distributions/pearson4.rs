@@ -5,7 +5,7 @@
 //!   p(x) = k [1 + z²]^{−m} e^{−v·arctan z},
 //!   k = 2^{2m−2} |Γ(m + iv/2)|² / (π a Γ(2m − 1))
 //!
-//! (MATH.md §2.3 with ν = 2m − 1, μ(ν−1) = −v; |Γ|² from [`special::ln_gamma_complex`]).
+//! (MATH.md §2.3 with ν = 2m − 1, μ(ν−1) = −v; |Γ|² from [`ln_gamma_complex`]).
 //! v = 0 gives λ + a·t(2m−1)/√(2m−1). Tail index 2m − 1 (p ~ |x|^{−2m}).
 //!
 //! **cdf.** With u = arctan z the law of u is k a cos^{2m−2}(u) e^{−vu} on (−π/2, π/2).
@@ -16,7 +16,7 @@
 //! right of it the sf, so the small one of the two is never formed as 1 − (≈1). For
 //! m < 3/2 the endpoint factor w^{2m−2} is not smooth; the substitution w = t^{1/(2m−1)}
 //! turns the integrand into (1/(2m−1))·(sin w / w)^{2m−2} e^{∓vw}·const, which is. The
-//! integral is adaptive Gauss–Kronrod ([`special::integrate`], relative tolerance 1e-12).
+//! integral is adaptive Gauss–Kronrod ([`integrate`], relative tolerance 1e-12).
 //! Accurate for m ≥ 0.55 (tail index ≥ 0.1).
 //!
 //! **Sampling.** For m ≥ 1 the u-density is log-concave, so Devroye's (1984) rejection
@@ -27,9 +27,10 @@
 //! log-convex and the sampler inverts the cdf numerically (slow, but such tails — index
 //! below 1 — are rare).
 
-use super::special::{self, ln_gamma_complex};
+use super::special::ln_gamma_complex;
 use super::Law;
 use crate::rng::Stream;
+use crate::stats::quadrature::{integrate, Options, Panel};
 use crate::{Error, Result};
 use std::f64::consts::{FRAC_PI_2, LN_2, PI};
 
@@ -155,13 +156,13 @@ impl PearsonIV {
         }
         let integrate = |f: &dyn Fn(f64) -> f64, lo: f64, hi: f64| {
             if let Some(base) = base {
-                let panel = crate::stats::quadrature::Panel::new(f, lo, hi);
+                let panel = Panel::new(f, lo, hi);
                 let value = panel.kronrod();
                 if panel.gauss_difference() <= 1e-14 * (base + value.abs()) {
                     return value;
                 }
             }
-            special::integrate(f, lo, hi, 1e-12, 0.0)
+            integrate(f, lo, hi, Options::relative(1e-12).absolute(0.0))
         };
         let sign = match side {
             Side::Left => 1.0,

@@ -1,4 +1,4 @@
-//! Special functions and quadrature that no dependency provides in the form needed here.
+//! Special functions that no dependency provides in the form needed here.
 //!
 //! - [`ln_gamma_complex`]: ln Γ(z) for Re z > 0 (principal branch), for the Pearson IV
 //!   normalising constant k = 2^{2m−2}|Γ(m + iv/2)|² / (π a Γ(2m−1)) (MATH.md §2.3).
@@ -17,9 +17,8 @@
 //!   Numerical Recipes §6.4) on whichever of I_x(a, b), 1 − I_{1−x}(b, a) converges, with
 //!   up to 10⁴ terms: statrs' `beta_reg` stops after 140 terms and recomputes 1 − x, which
 //!   returns 0 for the t(500) cdf at −10 (scipy: 6.9e-22).
-//! - [`integrate`]: globally adaptive Gauss–Kronrod (7/15 points, QUADPACK's QK15 nodes),
-//!   used for the Pearson IV cdf; the integrands are bounded after the substitutions
-//!   made by the caller.
+//!
+//! Quadrature is [`crate::stats::quadrature`].
 
 /// Bernoulli numbers B₂, B₄, …, B₁₆.
 const BERNOULLI: [f64; 8] = [
@@ -213,10 +212,6 @@ fn beta_continued_fraction(a: f64, b: f64, x: f64) -> f64 {
     }
     h
 }
-
-/// ∫_a^b f by adaptive Gauss–Kronrod (7, 15); the one implementation lives in
-/// [`crate::stats::quadrature`].
-pub use crate::stats::quadrature::integrate;
 
 #[cfg(test)]
 mod tests {

@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use super::{merge_desc, TailEstimate, TailSample};
 use crate::error::{Error, Result};
 use crate::rng;
+use crate::stats::sample::check_sample;
 
 /// The fewest replicates [`bootstrap_ci`] accepts.
 pub const MIN_REPLICATES: usize = 20;
@@ -57,7 +58,7 @@ fn quantile_sorted(sorted: &[f64], p: f64) -> f64 {
 /// Resamples on which the estimator fails are counted in `failed` and left out.
 ///
 /// # Errors
-/// `"sample"` when the sample fails [`super::validate_sample`] or the estimator fails on
+/// `"sample"` when the sample fails [`check_sample`] or the estimator fails on
 /// more than half of the resamples; `"replicates"` below 20; `"level"` outside (0, 1).
 pub fn bootstrap_ci<F>(
     sample: &[f64],
@@ -69,7 +70,7 @@ pub fn bootstrap_ci<F>(
 where
     F: Fn(&[f64]) -> Result<TailEstimate>,
 {
-    super::validate_sample(sample)?;
+    check_sample(sample, 1, super::TASK)?;
     check_replicates_and_level(replicates, level)?;
     let n = sample.len();
     let mut resample = vec![0.0; n];
@@ -266,7 +267,7 @@ fn hill_and_moment_xi(sample: &mut [f64], k: usize) -> ([Option<f64>; 3], Option
 /// a sort of those and k + 1 logarithms.
 ///
 /// # Errors
-/// `"sample"` when the sample fails [`super::validate_sample`], its length is not a
+/// `"sample"` when the sample fails [`check_sample`], its length is not a
 /// multiple of `samples_per_run`, it has fewer than 2 runs, or an estimator fails on more
 /// than half of the resamples; `"samples_per_run"` when it is 0; `"replicates"` below 20;
 /// `"level"` outside (0, 1); `"hill_k"` when k < 2.
@@ -278,7 +279,7 @@ pub fn run_bootstrap(
     level: f64,
     seed: u64,
 ) -> Result<RunBootstrap> {
-    super::validate_sample(sample)?;
+    check_sample(sample, 1, super::TASK)?;
     if samples_per_run == 0 {
         return Err(Error::new(
             "samples_per_run",

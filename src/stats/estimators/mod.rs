@@ -52,6 +52,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::rng;
+use crate::stats::sample::check_sample;
 
 pub use bootstrap::{
     bootstrap_ci, run_bootstrap, BootstrapCi, RunBootstrap, MIN_REPLICATES, RUN_BOOTSTRAP_LEVEL,
@@ -60,8 +61,11 @@ pub use bootstrap::{
 pub use stable::{stable_block_sizes, stable_index, stable_index_block, stable_index_multivariate};
 pub use tail_sample::{CsnChoice, HillPoint, TailSample};
 
-/// The smallest raw sample the estimators accept.
-pub const MIN_SAMPLE: usize = 10;
+/// The smallest raw sample the estimators accept (the sweep reads it from here).
+pub use crate::stats::sample::MIN_SAMPLE;
+
+/// What the estimators' sample checks say needs the sample.
+const TASK: &str = "the tail estimators";
 
 /// The number of points [`estimate_all`] puts in its Hill plot.
 pub const HILL_PLOT_POINTS: usize = 200;
@@ -134,37 +138,6 @@ impl TailEstimate {
     }
 }
 
-/// Checks that a raw sample can be given to the estimators: at least [`MIN_SAMPLE`]
-/// values, all finite, not all equal.
-pub fn validate_sample(sample: &[f64]) -> Result<()> {
-    if sample.len() < MIN_SAMPLE {
-        return Err(Error::new(
-            "sample",
-            format!(
-                "the sample has {} values; the tail estimators need at least {MIN_SAMPLE}",
-                sample.len()
-            ),
-        ));
-    }
-    if let Some(i) = sample.iter().position(|x| !x.is_finite()) {
-        return Err(Error::new(
-            "sample",
-            format!(
-                "value {} of the sample is {}; all values must be finite",
-                i + 1,
-                sample[i]
-            ),
-        ));
-    }
-    if sample.iter().all(|&x| x == sample[0]) {
-        return Err(Error::new(
-            "sample",
-            "all values of the sample are equal, so it has no tail to estimate",
-        ));
-    }
-    Ok(())
-}
-
 /// The median of an ascending sorted, non-empty slice (the mean of the two middle values
 /// when the length is even, as numpy's `median`).
 pub fn median_of_sorted(sorted: &[f64]) -> f64 {
@@ -227,7 +200,7 @@ fn merge_desc(a: &[f64], a_aux: &[f64], b: &[f64], b_aux: &[f64]) -> (Vec<f64>, 
 
 /// A validated copy of `sample`, sorted ascending, and its median.
 fn sorted_and_median(sample: &[f64]) -> Result<(Vec<f64>, f64)> {
-    validate_sample(sample)?;
+    check_sample(sample, 1, TASK)?;
     let mut sorted = sample.to_vec();
     sorted.sort_unstable_by(f64::total_cmp);
     let median = median_of_sorted(&sorted);

@@ -15,11 +15,14 @@
 
 use super::TailEstimate;
 use crate::error::{Error, Result};
+use crate::stats::sample::check_sample;
 
 /// The block sizes GSZ21 take the median over (plus ⌊√N⌋, their `m` for N = m²).
 const BLOCK_SIZES: [usize; 6] = [2, 5, 10, 20, 50, 100];
 /// A block size is used only when it leaves at least this many blocks (K₁ = 2 always is).
 const MIN_BLOCKS: usize = 10;
+/// What the sample checks say needs the sample.
+const TASK: &str = "the α-stable index";
 
 /// The block sizes K₁ used for N samples: {2, 5, 10, 20, 50, 100, ⌊√N⌋}, keeping those
 /// that leave ⌊N/K₁⌋ ≥ 10 blocks, and always 2; sorted, without repeats.
@@ -61,48 +64,6 @@ fn mean_log_nonzero(norms: impl Iterator<Item = f64>) -> Option<f64> {
     (count > 0).then(|| sum / count as f64)
 }
 
-/// Checks rows-major data of dimension `dim`: N ≥ 10 rows, finite, not all rows equal.
-fn validate_rows(rows: &[f64], dim: usize) -> Result<usize> {
-    if dim == 0 || !rows.len().is_multiple_of(dim) {
-        return Err(Error::new(
-            "sample",
-            format!(
-                "the data hold {} numbers, which is not a whole number of rows of dimension {dim}",
-                rows.len()
-            ),
-        ));
-    }
-    let n = rows.len() / dim;
-    if n < super::MIN_SAMPLE {
-        return Err(Error::new(
-            "sample",
-            format!(
-                "the sample has {n} rows; the α-stable index needs at least {}",
-                super::MIN_SAMPLE
-            ),
-        ));
-    }
-    if let Some(i) = rows.iter().position(|x| !x.is_finite()) {
-        return Err(Error::new(
-            "sample",
-            format!(
-                "row {}, column {} of the sample is {}; all values must be finite",
-                i / dim + 1,
-                i % dim + 1,
-                rows[i]
-            ),
-        ));
-    }
-    let first = &rows[..dim];
-    if rows.chunks_exact(dim).all(|row| row == first) {
-        return Err(Error::new(
-            "sample",
-            "all rows of the sample are equal, so it has no spread to estimate from",
-        ));
-    }
-    Ok(n)
-}
-
 /// ξ̂(K₁) = 1/α̂ for one block size K₁ (see the module documentation), for row-major data
 /// with `dim` columns (rows are samples). The caller centres the data.
 ///
@@ -110,7 +71,7 @@ fn validate_rows(rows: &[f64], dim: usize) -> Result<usize> {
 /// `"sample"` for invalid data (see [`stable_index_multivariate`]) or when all norms of
 /// X or of the block sums are zero; `"k1"` unless 2 ≤ K₁ ≤ N/2.
 pub fn stable_index_block(rows: &[f64], dim: usize, k1: usize) -> Result<f64> {
-    let n = validate_rows(rows, dim)?;
+    let n = check_sample(rows, dim, TASK)?;
     block_xi(rows, dim, n, k1, mean_log_norm(rows, dim)?)
 }
 
@@ -163,7 +124,7 @@ fn block_xi(rows: &[f64], dim: usize, n: usize, k1: usize, log_x: f64) -> Result
 /// `"sample"` unless there are at least 10 rows, all finite, not all equal, and some
 /// block sums are nonzero.
 pub fn stable_index_multivariate(rows: &[f64], dim: usize) -> Result<TailEstimate> {
-    validate_rows(rows, dim)?;
+    check_sample(rows, dim, TASK)?;
     stable_index_given_mean_log(rows, dim, mean_log_norm(rows, dim)?)
 }
 
@@ -173,7 +134,7 @@ pub(crate) fn stable_index_given_mean_log(
     dim: usize,
     log_x: f64,
 ) -> Result<TailEstimate> {
-    let n = validate_rows(rows, dim)?;
+    let n = check_sample(rows, dim, TASK)?;
     let mut xis = stable_block_sizes(n)
         .into_iter()
         .map(|k1| block_xi(rows, dim, n, k1, log_x))

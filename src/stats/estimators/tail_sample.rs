@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{sorted_and_median, tail_deviations, Tail, TailEstimate};
 use crate::error::{Error, Result};
+use crate::stats::sample::ks_statistic;
 
 /// The smallest k the CSN search tries (fewer points make the KS distance meaningless).
 const CSN_K_MIN: usize = 10;
@@ -160,7 +161,7 @@ impl TailSample {
     }
 
     /// One tail of a raw sample about its median (see [`Tail`]); the raw sample must pass
-    /// [`super::validate_sample`].
+    /// [`crate::stats::sample::check_sample`].
     pub fn from_raw(sample: &[f64], tail: Tail) -> Result<Self> {
         let (sorted, median) = sorted_and_median(sample)?;
         Self::from_sorted_desc(tail_deviations(&sorted, median, tail))
@@ -275,21 +276,12 @@ impl TailSample {
     /// cannot beat the best so far.
     fn ks_at(&self, k: usize, alpha: f64, bound: f64) -> f64 {
         let threshold = self.logs[k];
-        let kf = k as f64;
-        let mut distance: f64 = 0.0;
-        // X_(j) (j = 0-based index in descending order) is the (k − j)-th smallest of the
-        // k tail values: the empirical CDF steps from (k−j−1)/k to (k−j)/k there.
-        for (j, &l) in self.logs[..k].iter().enumerate() {
-            let model = -libm::expm1(-alpha * (l - threshold));
-            let rank = (k - j) as f64;
-            distance = distance
-                .max(rank / kf - model)
-                .max(model - (rank - 1.0) / kf);
-            if distance >= bound {
-                break;
-            }
-        }
-        distance
+        // The k tail values in ascending order are X_(k), …, X_(1).
+        let pareto_cdf = self.logs[..k]
+            .iter()
+            .rev()
+            .map(|&l| -libm::expm1(-alpha * (l - threshold)));
+        ks_statistic(pareto_cdf, bound)
     }
 
     /// The Clauset–Shalizi–Newman (2009) choice of k: the k minimising

@@ -1,7 +1,8 @@
 //! Gaussian MLE (MATH.md §4.2): μ = (1/N)Σx_i, σ² = (1/N)Σ(x_i − μ)² (two passes).
 
-use super::{check_sample, goodness_of_fit, Fit};
+use super::{goodness_of_fit, Fit};
 use crate::stats::distributions::{FittedLaw, Gaussian};
+use crate::stats::sample::check_sample;
 use crate::Result;
 
 /// The Gaussian maximum-likelihood fit.
@@ -9,7 +10,7 @@ use crate::Result;
 /// # Errors
 /// As [`check_sample`].
 pub fn fit_gaussian(sample: &[f64]) -> Result<Fit> {
-    check_sample(sample)?;
+    check_sample(sample, 1, "the Gaussian fit")?;
     let n = sample.len() as f64;
     let mu = sample.iter().sum::<f64>() / n;
     let sigma = (sample.iter().map(|x| (x - mu) * (x - mu)).sum::<f64>() / n).sqrt();

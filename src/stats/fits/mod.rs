@@ -8,8 +8,8 @@
 //!
 //! Each returns a [`Fit`]: the [`FittedLaw`] and its [`GoodnessOfFit`]:
 //! - log-likelihood ℓ = Σ ln f(x_i), AIC = 2k − 2ℓ (k free parameters);
-//! - the Kolmogorov–Smirnov statistic D = sup|F_N − F|, exact from the sorted sample:
-//!   D = max_i max(i/N − F(x_(i)), F(x_(i)) − (i−1)/N) (also right with ties);
+//! - the Kolmogorov–Smirnov statistic D = sup|F_N − F|, exact from the sorted sample
+//!   ([`crate::stats::sample::ks_statistic`]);
 //! - the asymptotic Kolmogorov p-value Q(√N·D), Q(λ) = 2Σ_{k≥1}(−1)^{k−1}e^{−2k²λ²}. It
 //!   is too lenient when the parameters were fitted to the same sample (MATH.md §4.2: use
 //!   a parametric bootstrap for a calibrated test).
@@ -21,22 +21,18 @@
 #![allow(clippy::neg_cmp_op_on_partial_ord)]
 
 mod gaussian;
-mod optimize;
 mod pearson4;
 pub mod stable;
 mod student_t;
 
 pub use gaussian::fit_gaussian;
-pub use optimize::{brent_minimize, nelder_mead};
 pub use pearson4::fit_pearson4;
 pub use student_t::{fit_student_t, fit_student_t_fixed_df, student_t_mle, DF_MAX, DF_MIN};
 
 use crate::stats::distributions::{FittedLaw, Law};
-use crate::{Error, Result};
+use crate::stats::sample::ks_statistic;
+use crate::Result;
 use serde::{Deserialize, Serialize};
-
-/// The smallest sample a fit accepts.
-pub const MIN_SAMPLE: usize = 10;
 
 /// How well a fitted law describes the sample it was fitted to.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -78,7 +74,7 @@ pub struct Fits {
 /// Fits the Gaussian, the Student t and the Pearson IV law to `sample`.
 ///
 /// # Errors
-/// As [`check_sample`].
+/// As [`check_sample`](crate::stats::sample::check_sample) and [`stable::fit_stable`].
 pub fn fit_all(sample: &[f64]) -> Result<Fits> {
     let student_t = fit_student_t(sample)?;
     Ok(Fits {
@@ -109,36 +105,6 @@ pub fn fit_stable_law(sample: &[f64]) -> Result<Fit> {
             ks_pvalue: kolmogorov_sf((sample.len() as f64).sqrt() * fit.ks),
         },
     })
-}
-
-/// Checks a sample before fitting: at least [`MIN_SAMPLE`] values, all finite, not all
-/// equal.
-///
-/// # Errors
-/// An error on field `"sample"` saying which condition fails.
-pub fn check_sample(sample: &[f64]) -> Result<()> {
-    if sample.len() < MIN_SAMPLE {
-        return Err(Error::new(
-            "sample",
-            format!(
-                "a fit needs at least {MIN_SAMPLE} values, got {}",
-                sample.len()
-            ),
-        ));
-    }
-    if let Some(i) = sample.iter().position(|x| !x.is_finite()) {
-        return Err(Error::new(
-            "sample",
-            format!("value {i} is {}; a fit needs finite values", sample[i]),
-        ));
-    }
-    if sample.iter().all(|&x| x == sample[0]) {
-        return Err(Error::new(
-            "sample",
-            "all values are equal; a scale cannot be fitted",
-        ));
-    }
-    Ok(())
 }
 
 /// A sorted copy of the sample.
@@ -196,23 +162,13 @@ pub fn goodness_of_fit(sample: &[f64], law: &dyn Law) -> GoodnessOfFit {
 /// [`goodness_of_fit`] for an already sorted sample.
 pub(crate) fn goodness_of_fit_sorted(sorted: &[f64], law: &dyn Law) -> GoodnessOfFit {
     let loglik: f64 = sorted.iter().map(|&x| law.ln_pdf(x)).sum();
-    let ks = ks_statistic_sorted(sorted, law);
+    let ks = ks_statistic(law.cdf_sorted(sorted).into_iter(), f64::INFINITY);
     GoodnessOfFit {
         loglik,
         aic: 2.0 * law.n_params() as f64 - 2.0 * loglik,
         ks,
         ks_pvalue: kolmogorov_sf((sorted.len() as f64).sqrt() * ks),
     }
-}
-
-/// The KS statistic sup|F_N − F| of an ascending sample against `law`.
-pub fn ks_statistic_sorted(sorted: &[f64], law: &dyn Law) -> f64 {
-    let n = sorted.len() as f64;
-    law.cdf_sorted(sorted)
-        .iter()
-        .enumerate()
-        .map(|(i, &f)| ((i + 1) as f64 / n - f).max(f - i as f64 / n))
-        .fold(0.0, f64::max)
 }
 
 /// The Kolmogorov distribution's survival function Q(λ) = P(sup|B| > λ) for a Brownian
@@ -342,10 +298,10 @@ pub(crate) mod tests {
                 assert_eq!(result.unwrap_err().field, "sample");
             }
         }
-        assert!(check_sample(&with_nan)
+        assert!(fit_gaussian(&with_nan)
             .unwrap_err()
             .message
-            .contains("value 7"));
+            .contains("value 8 of the sample is NaN"));
     }
 
     #[test]
@@ -359,7 +315,10 @@ pub(crate) mod tests {
                 reference(name, "t_mle_polished", "df"),
             )
             .unwrap();
-            let d = ks_statistic_sorted(&sorted(&sample(name)), &law);
+            let d = ks_statistic(
+                law.cdf_sorted(&sorted(&sample(name))).into_iter(),
+                f64::INFINITY,
+            );
             let expected = fixtures()["fits"][name]["ks_t_polished"].as_f64().unwrap();
             assert!((d - expected).abs() < 1e-10, "{name}: {d} vs {expected}");
         }

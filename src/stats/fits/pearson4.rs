@@ -12,13 +12,14 @@
 //! quadratic model and a short simplex, stopped at a statistical tolerance (−ℓ within
 //! 10⁻³ of its minimum: the parameters within 0.045 standard errors).
 //!
-//! Nelder–Mead (hand-written in [`super::optimize`]) rather than a gradient method: the
+//! Nelder–Mead (hand-written in [`crate::stats::optimize`]) rather than a gradient method: the
 //! gradient needs the complex digamma ψ(m + iv/2), and four parameters with a good start
 //! converge in a few hundred evaluations.
 
-use super::optimize::nelder_mead;
-use super::{check_sample, fit_student_t, goodness_of_fit, Fit};
+use super::{fit_student_t, goodness_of_fit, Fit};
 use crate::stats::distributions::{FittedLaw, PearsonIV};
+use crate::stats::optimize::{nelder_mead, NelderMead};
+use crate::stats::sample::check_sample;
 use crate::{Error, Result};
 
 const M_MIN: f64 = 0.55;
@@ -29,7 +30,7 @@ const SUBSAMPLE: usize = 4000;
 /// The Pearson IV maximum-likelihood fit (started from the Student t fit).
 ///
 /// # Errors
-/// As [`check_sample`](super::check_sample).
+/// As [`check_sample`].
 pub fn fit_pearson4(sample: &[f64]) -> Result<Fit> {
     let t = fit_student_t(sample)?;
     fit_pearson4_from(sample, &t)
@@ -50,7 +51,7 @@ fn negative_loglik(x: &[f64], m: f64, v: f64, a: f64, lambda: f64) -> f64 {
 
 /// The Pearson IV fit started from a Student t fit of the same sample.
 pub(crate) fn fit_pearson4_from(sample: &[f64], t_fit: &Fit) -> Result<Fit> {
-    check_sample(sample)?;
+    check_sample(sample, 1, "the Pearson IV fit")?;
     let FittedLaw::StudentT { loc, scale, df } = t_fit.law else {
         return Err(Error::new(
             "law",
@@ -83,7 +84,13 @@ pub(crate) fn fit_pearson4_from(sample: &[f64], t_fit: &Fit) -> Result<Fit> {
     let t_start = [libm::log(m0 - 0.5), 0.0, libm::log(a0), 0.0];
     let steps = [0.2, 0.2, 0.1, 0.1];
     let best = if sample.len() <= SUBSAMPLE {
-        nelder_mead(objective, &t_start, &steps, 1e-10, 1e-9, 6000).0
+        nelder_mead(
+            objective,
+            &t_start,
+            &steps,
+            NelderMead::new(1e-10, 1e-9, 6000),
+        )
+        .0
     } else {
         // Large samples: first on every k-th order statistic (≤ SUBSAMPLE values, a
         // stratified subsample), then polish on all values from the better of that optimum
@@ -97,7 +104,12 @@ pub(crate) fn fit_pearson4_from(sample: &[f64], t_fit: &Fit) -> Result<Fit> {
             .copied()
             .collect();
         let sub_objective = |p: &[f64]| objective_on(&sub, p);
-        let (rough, _) = nelder_mead(sub_objective, &t_start, &steps, 1e-9, 1e-6, 4000);
+        let (rough, _) = nelder_mead(
+            sub_objective,
+            &t_start,
+            &steps,
+            NelderMead::new(1e-9, 1e-6, 4000),
+        );
         let start = if objective(&rough) < objective(&t_start) {
             rough
         } else {
@@ -111,7 +123,13 @@ pub(crate) fn fit_pearson4_from(sample: &[f64], t_fit: &Fit) -> Result<Fit> {
         // ε = 10⁻³ of its minimum puts the parameters within √(2ε) ≈ 0.045 standard errors.
         let (polished, _) = newton_polish(&objective, &start, 0.01, 3);
         let small_steps = [0.005, 0.005, 0.0025, 0.0025];
-        nelder_mead(objective, &polished, &small_steps, 1e-3, 1.0, 120).0
+        nelder_mead(
+            objective,
+            &polished,
+            &small_steps,
+            NelderMead::new(1e-3, 1.0, 120),
+        )
+        .0
     };
     let (m, v, a, lambda) = unpack(&best);
     let law = PearsonIV::new(m, v, a, lambda)?;

@@ -26,10 +26,11 @@
 //! Gaussian at this size; the Newton system then drops ν. The fixed-ν variant
 //! ([`fit_student_t_fixed_df`]) iterates only μ and s (the "t(η) overlays").
 
-use super::optimize::brent_minimize;
-use super::{check_sample, goodness_of_fit, robust_location_scale, Fit};
+use super::{goodness_of_fit, robust_location_scale, Fit};
 use crate::stats::distributions::special::{digamma, trigamma};
 use crate::stats::distributions::{FittedLaw, StudentT};
+use crate::stats::optimize::brent_minimize;
+use crate::stats::sample::check_sample;
 use crate::{Error, Result};
 
 /// The smallest degrees of freedom the fit returns.
@@ -227,7 +228,7 @@ fn ecme_step(x: &[f64], mu: f64, s: f64, df: f64, fixed_df: bool) -> (f64, f64, 
 /// # Errors
 /// As [`check_sample`]; also if `fixed_df` is not finite and > 0.
 pub fn student_t_mle(sample: &[f64], fixed_df: Option<f64>) -> Result<(f64, f64, f64, f64)> {
-    check_sample(sample)?;
+    check_sample(sample, 1, "the Student t fit")?;
     if let Some(df) = fixed_df {
         if !(df > 0.0) || !df.is_finite() {
             return Err(Error::new(
@@ -326,7 +327,7 @@ fn to_fit(sample: &[f64], loc: f64, scale: f64, df: f64) -> Result<Fit> {
 /// The Student t maximum-likelihood fit (ν ∈ [DF_MIN, DF_MAX]).
 ///
 /// # Errors
-/// As [`check_sample`](super::check_sample).
+/// As [`check_sample`].
 pub fn fit_student_t(sample: &[f64]) -> Result<Fit> {
     let (loc, scale, df, _) = student_t_mle(sample, None)?;
     to_fit(sample, loc, scale, df)
@@ -335,7 +336,7 @@ pub fn fit_student_t(sample: &[f64]) -> Result<Fit> {
 /// The Student t fit with ν fixed to `df` (location and scale by maximum likelihood).
 ///
 /// # Errors
-/// As [`check_sample`](super::check_sample); `df` must be finite and > 0.
+/// As [`check_sample`]; `df` must be finite and > 0.
 pub fn fit_student_t_fixed_df(sample: &[f64], df: f64) -> Result<Fit> {
     let (loc, scale, df, _) = student_t_mle(sample, Some(df))?;
     to_fit(sample, loc, scale, df)

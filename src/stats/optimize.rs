@@ -1,11 +1,17 @@
-//! Small derivative-free optimisers for the fits (hand-written: two short, well-known
+//! The derivative-free optimisers of the fits (hand-written: two short, well-known
 //! algorithms; argmin would add a dependency and its trait machinery for ~100 lines).
 //!
 //! - [`brent_minimize`]: Brent's (1973) minimiser on an interval — golden-section steps
 //!   with parabolic interpolation (Numerical Recipes §10.3, `brent`).
 //! - [`nelder_mead`]: the Nelder–Mead simplex with the standard coefficients (reflection 1,
 //!   expansion 2, contraction ½, shrink ½), restarted from the best point until a restart
-//!   no longer improves, which guards against the simplex collapsing early.
+//!   no longer improves (which guards against the simplex collapsing early) unless told
+//!   otherwise; its stopping rule and rounding are a [`NelderMead`] value. The Pearson IV
+//!   fit uses the defaults; the α-stable fit, whose objective keeps a warm start between
+//!   calls, a single run stopped on f alone with [`Rounding::SumScaled`].
+
+// `!(gain > tol)` is meant: a NaN gain ends the restarts too.
+#![allow(clippy::neg_cmp_op_on_partial_ord)]
 
 /// Minimises `f` on [lo, hi] to an absolute tolerance `tol` in x; returns (x, f(x)).
 pub fn brent_minimize(f: impl Fn(f64) -> f64, lo: f64, hi: f64, tol: f64) -> (f64, f64) {
@@ -81,49 +87,98 @@ pub fn brent_minimize(f: impl Fn(f64) -> f64, lo: f64, hi: f64, tol: f64) -> (f6
     (x, fx)
 }
 
-/// Minimises `f` from `start` with initial simplex steps `steps` (one per coordinate).
-/// Stops when the simplex's spread in f is ≤ `f_tol` and its extent ≤ `x_tol` in every
-/// coordinate, or after `max_evals` evaluations; restarts until a restart gains < `f_tol`.
-/// Returns (best point, best value). `f` may return +∞ to forbid a point.
-pub fn nelder_mead(
-    f: impl Fn(&[f64]) -> f64,
-    start: &[f64],
-    steps: &[f64],
+/// The two roundings [`nelder_mead`] offers of the same simplex moves. In exact arithmetic
+/// they are one algorithm; each fit keeps the rounding its pinned numbers were made with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rounding {
+    /// Centroid c = Σ (x_i/n); the outside contraction c + ½(r − c) moves toward the
+    /// reflected point r, and a contraction is kept when it beats the point it moved toward.
+    TermsScaled,
+    /// Centroid c = (Σ x_i)/n; the outside contraction c − ½(w − c) moves away from the
+    /// worst point w, and a contraction is kept when it beats min(f(w), f(r)) (the same
+    /// test unless f(w) is NaN).
+    SumScaled,
+}
+
+/// The stopping rule of [`nelder_mead`] and its variant: built by [`NelderMead::new`],
+/// adjusted by [`NelderMead::without_restarts`] and [`NelderMead::rounding`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+#[must_use]
+pub struct NelderMead {
     f_tol: f64,
     x_tol: f64,
     max_evals: usize,
+    restart: bool,
+    rounding: Rounding,
+}
+
+impl NelderMead {
+    /// Stops when the simplex's spread in f is ≤ `f_tol` and its extent is ≤ `x_tol` in
+    /// every coordinate (`x_tol` = ∞: the spread in f alone decides), or after `max_evals`
+    /// evaluations; then restarts from the best point until a restart gains < `f_tol`.
+    /// Rounding [`Rounding::TermsScaled`].
+    pub fn new(f_tol: f64, x_tol: f64, max_evals: usize) -> NelderMead {
+        NelderMead {
+            f_tol,
+            x_tol,
+            max_evals,
+            restart: true,
+            rounding: Rounding::TermsScaled,
+        }
+    }
+
+    /// One simplex run from the start, no restarts (and no evaluation of the start other
+    /// than the simplex's own, which matters to an objective that keeps state).
+    pub fn without_restarts(self) -> NelderMead {
+        NelderMead {
+            restart: false,
+            ..self
+        }
+    }
+
+    /// The same rule with rounding `rounding`.
+    pub fn rounding(self, rounding: Rounding) -> NelderMead {
+        NelderMead { rounding, ..self }
+    }
+}
+
+/// Minimises `f` from `start` with initial simplex steps `steps` (one per coordinate),
+/// stopping and restarting as `rule` says. Returns (best point, best value). `f` may
+/// return +∞ to forbid a point, and may keep state (it is called in a fixed order).
+pub fn nelder_mead(
+    mut f: impl FnMut(&[f64]) -> f64,
+    start: &[f64],
+    steps: &[f64],
+    rule: NelderMead,
 ) -> (Vec<f64>, f64) {
+    if !rule.restart {
+        let (x, fx, _) = nelder_mead_once(&mut f, start, steps, &rule, rule.max_evals);
+        return (x, fx);
+    }
     let n = start.len();
     let mut best = start.to_vec();
     let mut best_f = f(&best);
     let mut evals = 1;
     loop {
         let before = best_f;
-        let (x, fx, used) = nelder_mead_once(
-            &f,
-            &best,
-            steps,
-            f_tol,
-            x_tol,
-            max_evals - evals.min(max_evals),
-        );
+        let budget = rule.max_evals - evals.min(rule.max_evals);
+        let (x, fx, used) = nelder_mead_once(&mut f, &best, steps, &rule, budget);
         evals += used;
         if fx < best_f {
             best = x;
             best_f = fx;
         }
-        if !(before - best_f > f_tol) || evals >= max_evals || n == 0 {
+        if !(before - best_f > rule.f_tol) || evals >= rule.max_evals || n == 0 {
             return (best, best_f);
         }
     }
 }
 
 fn nelder_mead_once(
-    f: &impl Fn(&[f64]) -> f64,
+    f: &mut impl FnMut(&[f64]) -> f64,
     start: &[f64],
     steps: &[f64],
-    f_tol: f64,
-    x_tol: f64,
+    rule: &NelderMead,
     max_evals: usize,
 ) -> (Vec<f64>, f64, usize) {
     let n = start.len();
@@ -143,7 +198,7 @@ fn nelder_mead_once(
             .collect()
     };
     while evals < max_evals {
-        // Order: best first.
+        // Order: best first (a stable sort, so ties keep their order).
         let mut order: Vec<usize> = (0..=n).collect();
         order.sort_by(|&i, &j| values[i].total_cmp(&values[j]));
         simplex = order.iter().map(|&i| simplex[i].clone()).collect();
@@ -154,17 +209,25 @@ fn nelder_mead_once(
                 .iter()
                 .map(|p| (p[k] - simplex[0][k]).abs())
                 .fold(0.0, f64::max)
-                <= x_tol
+                <= rule.x_tol
         });
-        if spread <= f_tol && extent_ok {
+        if spread <= rule.f_tol && extent_ok {
             break;
         }
-        let mut centroid = vec![0.0; n];
-        for p in &simplex[..n] {
-            for (c, x) in centroid.iter_mut().zip(p) {
-                *c += x / n as f64;
+        let centroid: Vec<f64> = match rule.rounding {
+            Rounding::TermsScaled => {
+                let mut centroid = vec![0.0; n];
+                for p in &simplex[..n] {
+                    for (c, x) in centroid.iter_mut().zip(p) {
+                        *c += x / n as f64;
+                    }
+                }
+                centroid
             }
-        }
+            Rounding::SumScaled => (0..n)
+                .map(|k| simplex[..n].iter().map(|p| p[k]).sum::<f64>() / n as f64)
+                .collect(),
+        };
         let reflected = point(&centroid, &simplex[n], -1.0);
         let fr = f(&reflected);
         evals += 1;
@@ -183,16 +246,22 @@ fn nelder_mead_once(
             simplex[n] = reflected;
             values[n] = fr;
         } else {
-            // Contract toward the better of the worst point and its reflection.
-            let (towards, f_towards) = if fr < values[n] {
-                (reflected.clone(), fr)
-            } else {
-                (simplex[n].clone(), values[n])
+            // Contract: outside (toward the reflection) when it beats the worst point,
+            // inside (toward the worst point) otherwise.
+            let outside = fr < values[n];
+            let (contracted, threshold) = match (rule.rounding, outside) {
+                (Rounding::TermsScaled, true) => (point(&centroid, &reflected, 0.5), fr),
+                (Rounding::TermsScaled, false) => (point(&centroid, &simplex[n], 0.5), values[n]),
+                (Rounding::SumScaled, true) => {
+                    (point(&centroid, &simplex[n], -0.5), values[n].min(fr))
+                }
+                (Rounding::SumScaled, false) => {
+                    (point(&centroid, &simplex[n], 0.5), values[n].min(fr))
+                }
             };
-            let contracted = point(&centroid, &towards, 0.5);
             let fc = f(&contracted);
             evals += 1;
-            if fc < f_towards {
+            if fc < threshold {
                 simplex[n] = contracted;
                 values[n] = fc;
             } else {
@@ -232,10 +301,41 @@ mod tests {
     fn nelder_mead_minimises_rosenbrock() {
         // Rosenbrock: minimum 0 at (1, 1).
         let rosen = |p: &[f64]| (1.0 - p[0]).powi(2) + 100.0 * (p[1] - p[0] * p[0]).powi(2);
-        let (x, fx) = nelder_mead(rosen, &[-1.2, 1.0], &[0.5, 0.5], 1e-14, 1e-9, 10_000);
+        let (x, fx) = nelder_mead(
+            rosen,
+            &[-1.2, 1.0],
+            &[0.5, 0.5],
+            NelderMead::new(1e-14, 1e-9, 10_000),
+        );
         assert!(
             fx < 1e-12 && (x[0] - 1.0).abs() < 1e-5 && (x[1] - 1.0).abs() < 1e-5,
             "{x:?} {fx}"
         );
+        // One run stopped on f alone, the other rounding: the same minimum.
+        let rule = NelderMead::new(1e-20, f64::INFINITY, 10_000)
+            .without_restarts()
+            .rounding(Rounding::SumScaled);
+        let (x, fx) = nelder_mead(rosen, &[-1.2, 1.0], &[0.5, 0.5], rule);
+        assert!(
+            fx < 1e-12 && (x[0] - 1.0).abs() < 1e-5 && (x[1] - 1.0).abs() < 1e-5,
+            "{x:?} {fx}"
+        );
+    }
+
+    #[test]
+    fn a_run_without_restarts_calls_f_only_from_the_simplex() {
+        // The simplex's first n + 1 calls are its vertices: start, then start + step_k.
+        let mut calls: Vec<Vec<f64>> = Vec::new();
+        let f = |p: &[f64]| {
+            calls.push(p.to_vec());
+            p[0] * p[0] + p[1] * p[1]
+        };
+        let rule = NelderMead::new(1e-3, f64::INFINITY, 10).without_restarts();
+        nelder_mead(f, &[1.0, 2.0], &[0.5, 0.25], rule);
+        assert_eq!(
+            calls[..3],
+            [vec![1.0, 2.0], vec![1.5, 2.0], vec![1.0, 2.25]]
+        );
+        assert!(calls.len() <= 11);
     }
 }

@@ -1,0 +1,125 @@
+//! What the estimators and the fits share about a raw sample (MATH.md §4.2): the smallest
+//! sample they accept, the one check of a sample, and the Kolmogorov–Smirnov statistic of
+//! a sorted sample against a law's cdf.
+//!
+//! - [`check_sample`]: at least [`MIN_SAMPLE`] values (or rows of a multivariate sample),
+//!   all finite, not all equal. Its messages name the task that needs the sample and count
+//!   positions from 1, as users read them.
+//! - [`ks_statistic`]: D = sup|F_N − F| of N order statistics x_(1) ≤ … ≤ x_(N), exactly:
+//!   D = max_i max(i/N − F(x_(i)), F(x_(i)) − (i−1)/N) (also right with ties).
+
+use crate::{Error, Result};
+
+/// The smallest sample (number of values, or of rows) the estimators and fits accept.
+pub const MIN_SAMPLE: usize = 10;
+
+/// Checks `values`, row-major data of `dim` numbers per row (`dim` = 1 for a plain sample),
+/// before `task` (e.g. "a fit") uses them: a whole number of rows, at least
+/// [`MIN_SAMPLE`] of them, every number finite, not all rows equal. Returns the number
+/// of rows.
+///
+/// # Errors
+/// An error on field `"sample"` saying which condition fails, and where (value i, or row
+/// r and column c, counted from 1).
+pub fn check_sample(values: &[f64], dim: usize, task: &str) -> Result<usize> {
+    let error = |message: String| Err(Error::new("sample", message));
+    if dim == 0 || !values.len().is_multiple_of(dim) {
+        return error(format!(
+            "the sample holds {} numbers, not a whole number of rows of {dim}; {task} needs \
+             whole rows",
+            values.len()
+        ));
+    }
+    let n = values.len() / dim;
+    let unit = if dim == 1 { "values" } else { "rows" };
+    if n < MIN_SAMPLE {
+        return error(format!(
+            "the sample has {n} {unit}; {task} needs at least {MIN_SAMPLE}"
+        ));
+    }
+    if let Some(i) = values.iter().position(|x| !x.is_finite()) {
+        let place = if dim == 1 {
+            format!("value {}", i + 1)
+        } else {
+            format!("row {}, column {}", i / dim + 1, i % dim + 1)
+        };
+        return error(format!(
+            "{place} of the sample is {}; {task} needs finite values",
+            values[i]
+        ));
+    }
+    let first = &values[..dim];
+    if values.chunks_exact(dim).all(|row| row == first) {
+        return error(format!(
+            "all {unit} of the sample are equal; {task} needs at least two different {unit}"
+        ));
+    }
+    Ok(n)
+}
+
+/// The Kolmogorov–Smirnov statistic D = sup|F_N − F| of N order statistics, from their cdf
+/// values F(x_(1)) ≤ … ≤ F(x_(N)) in ascending order of x:
+/// D = max_i max(i/N − F(x_(i)), F(x_(i)) − (i−1)/N).
+///
+/// Stops as soon as D reaches `stop_at` and returns that partial maximum (≥ `stop_at`): a
+/// search for the smallest D over candidates needs no more. `f64::INFINITY` never stops.
+pub fn ks_statistic(cdf_ascending: impl ExactSizeIterator<Item = f64>, stop_at: f64) -> f64 {
+    let n = cdf_ascending.len() as f64;
+    let mut distance: f64 = 0.0;
+    for (i, f) in cdf_ascending.enumerate() {
+        distance = distance.max((i + 1) as f64 / n - f).max(f - i as f64 / n);
+        if distance >= stop_at {
+            break;
+        }
+    }
+    distance
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ks_statistic_of_a_uniform_grid() {
+        // Sorted sample (i − ½)/n under U(0,1): D = 1/(2n) exactly.
+        let n = 50;
+        let xs: Vec<f64> = (0..n).map(|i| (i as f64 + 0.5) / n as f64).collect();
+        assert!((ks_statistic(xs.iter().copied(), f64::INFINITY) - 0.01).abs() < 1e-15);
+        // A sample far off the law: D → 1; stopping at 0.5 returns a value ≥ 0.5.
+        let off = [0.9, 0.95, 0.99];
+        assert!((ks_statistic(off.iter().copied(), f64::INFINITY) - 0.9).abs() < 1e-15);
+        assert!(ks_statistic(off.iter().copied(), 0.5) >= 0.5);
+    }
+
+    #[test]
+    fn check_sample_names_the_task_and_counts_from_one() {
+        let message = |values: &[f64], dim| check_sample(values, dim, "a fit").unwrap_err().message;
+        let mut values: Vec<f64> = (0..12).map(f64::from).collect();
+        assert_eq!(check_sample(&values, 1, "a fit").unwrap(), 12);
+        assert_eq!(
+            check_sample(&values, 2, "a fit").unwrap_err().field,
+            "sample"
+        );
+        assert_eq!(
+            message(&values[..3], 1),
+            "the sample has 3 values; a fit needs at least 10"
+        );
+        values[7] = f64::NAN;
+        assert_eq!(
+            message(&values, 1),
+            "value 8 of the sample is NaN; a fit needs finite values"
+        );
+        let mut rows: Vec<f64> = (0..30).map(f64::from).collect();
+        assert_eq!(check_sample(&rows, 3, "a fit").unwrap(), 10);
+        rows[7] = f64::INFINITY;
+        assert_eq!(
+            message(&rows, 3),
+            "row 3, column 2 of the sample is inf; a fit needs finite values"
+        );
+        assert_eq!(
+            message(&[2.5; 20], 1),
+            "all values of the sample are equal; a fit needs at least two different values"
+        );
+        assert!(message(&rows[..29], 3).starts_with("the sample holds 29 numbers"));
+    }
+}
