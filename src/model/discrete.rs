@@ -37,10 +37,10 @@ use nalgebra::{DMatrix, SymmetricEigen};
 use statrs::function::gamma::ln_gamma;
 
 use crate::error::{short, Error, Result};
-use crate::model::pearson::integrate;
 use crate::model::problem::Problem;
 use crate::model::spectrum::Spectrum;
 use crate::model::step::{check_batch, check_delta, check_gamma};
+use crate::stats::quadrature::integrate;
 
 /// Largest n·r² accepted for one application of T (about 2·10⁸ multiply-adds; one
 /// threshold takes a few hundred applications).

@@ -38,7 +38,8 @@ use crate::model::sgd_index::{IndexParams, SgdIndex};
 use crate::report::analysis::{self, Observer};
 use crate::report::config::{Config, Dynamics, SweepOver};
 use crate::report::verdict::{Measured, Verdict};
-use crate::stats::estimators::{self, Tail, MIN_SAMPLE};
+use crate::stats::estimators::{self, Tail};
+use crate::stats::sample::MIN_SAMPLE;
 
 /// The largest batch size a B-sweep reaches (when n allows).
 pub const MAX_SWEEP_BATCH: usize = 32;

@@ -61,9 +61,6 @@ pub use bootstrap::{
 pub use stable::{stable_block_sizes, stable_index, stable_index_block, stable_index_multivariate};
 pub use tail_sample::{CsnChoice, HillPoint, TailSample};
 
-/// The smallest raw sample the estimators accept (the sweep reads it from here).
-pub use crate::stats::sample::MIN_SAMPLE;
-
 /// What the estimators' sample checks say needs the sample.
 const TASK: &str = "the tail estimators";
 
