@@ -8,10 +8,12 @@
 //! - [`page`]: controls synced to the URL, the worker's life cycle, the numbers panel.
 //! - [`plots`]: the page's plot table; each entry draws one `crate::plots` function onto a
 //!   canvas with plotters-canvas ([`canvas`]: its text measured without a page layout).
-//! - [`numbers`]: the numbers panel's rows, computed from a report.
+//! - [`numbers`]: the numbers panel's rows, computed from a report; [`panel`]: its HTML;
+//!   [`format`]: numbers, sizes and times as the page writes them, HTML escaping.
 //! - [`export`]: downloads of the plots (PNG, SVG) and the results (JSON, CSV).
 //! - [`dom`]: small DOM helpers (element by id, text, listeners).
-//! - [`explain`]: the explanation under the plots (MathML, with the report's numbers).
+//! - [`explain`]: the explanation under the plots (MathML, written with [`mathml`], with
+//!   the report's numbers).
 //! - [`upload`]: the user's CSV (picked or dropped, checked, kept for a reload).
 //! - [`live`]: relevant controls, the γ slider, automatic re-runs, budget, divergence.
 //! - [`embed`]: the compact view for an iframe (`embed=1`).
@@ -24,15 +26,20 @@ pub mod dom;
 pub mod embed;
 pub mod explain;
 pub mod export;
+pub mod format;
 pub mod live;
+pub mod mathml;
 pub mod numbers;
 pub mod page;
+pub mod panel;
 pub mod plots;
 pub mod pool;
 pub mod protocol;
 pub mod split;
 pub mod stages;
 pub mod sweep;
+#[cfg(test)]
+pub(crate) mod test_support;
 pub mod upload;
 pub mod worker;
 

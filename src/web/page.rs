@@ -8,7 +8,7 @@
 //! [`super::plots::PLOTS`], so adding a parameter or a plot is one table entry.
 
 use super::dom::{edited_control, element, listen, set_text};
-use super::numbers::escape;
+use super::format::escape;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
@@ -19,7 +19,8 @@ use web_sys::{
     MessageEvent, Worker,
 };
 
-use super::numbers::{format_ms, panel_html};
+use super::format::format_ms;
+use super::panel::panel_html;
 use super::plots::{SizedCanvas, PLOTS};
 use super::protocol::{FromWorker, ToWorker};
 use crate::report::analysis::Report;

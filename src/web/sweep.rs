@@ -13,7 +13,7 @@
 //! worker. Cancel terminates the busy workers and starts fresh ones.
 
 use super::dom::{edited_control, element, listen, set_text};
-use super::numbers::escape;
+use super::format::escape;
 use std::cell::RefCell;
 
 use wasm_bindgen::prelude::*;
@@ -23,7 +23,7 @@ use web_sys::{
     MessageEvent,
 };
 
-use super::numbers::format_ms;
+use super::format::format_ms;
 use super::plots::draw_on_canvas;
 use super::pool::{browser_pool_size, Pool, Task};
 use super::protocol::{FromWorker, ToWorker};
