@@ -38,11 +38,14 @@ pub mod web;
 /// the same files as the wasm module `web`, without the browser parts.
 #[cfg(not(target_arch = "wasm32"))]
 pub mod web {
+    pub mod cost;
     pub mod explain;
     pub mod format;
     pub mod mathml;
     pub mod numbers;
     pub mod panel;
+    pub mod stability;
+    pub mod sweep_table;
     #[cfg(test)]
     pub(crate) mod test_support;
 }

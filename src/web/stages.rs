@@ -20,6 +20,35 @@ pub fn index_expected(report: &Report) -> bool {
     report.sgd.is_some()
 }
 
+/// The later stages still to come for the report on screen (the worker that sent it is
+/// busy computing them).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Pending {
+    /// `Fits` messages still expected.
+    pub fits: usize,
+    /// The `Index` message (α_SGD) is still expected: its progress is shown and Cancel
+    /// stops it.
+    pub index: bool,
+    /// The last progress of the α_SGD stage (done, total).
+    pub index_progress: Option<(usize, usize)>,
+}
+
+impl Pending {
+    /// What follows the `Done` of `report`.
+    pub fn after(report: &Report) -> Pending {
+        Pending {
+            fits: fits_expected(report),
+            index: index_expected(report),
+            index_progress: None,
+        }
+    }
+
+    /// Whether any stage is still expected.
+    pub fn any(&self) -> bool {
+        self.fits > 0 || self.index
+    }
+}
+
 /// Merges α_SGD into the report on screen.
 pub fn merge_index(report: &mut Report, stage: IndexStage) {
     analysis::merge_index(report, stage);

@@ -126,7 +126,7 @@ impl WorkerObserver {
 
 impl Observer for WorkerObserver {
     fn now_ms(&self) -> f64 {
-        super::now_ms()
+        super::workers::now_ms()
     }
 
     fn progress(&mut self, done: usize, total: usize) -> bool {
