@@ -30,7 +30,7 @@ use super::mathml::{
 };
 use crate::model::sgd_index::SgdIndex;
 use crate::report::analysis::Report;
-use crate::report::config::Basis;
+use crate::report::config::{Basis, Dynamics};
 
 /// λ_1 (or λ_i, …).
 fn lambda(index: &str) -> String {
@@ -398,11 +398,10 @@ fn bounds_html(report: &Report, v: &Numbers) -> String {
         )
     };
     let mut measured = String::new();
-    for sim in [&report.sgd, &report.hsgd].into_iter().flatten() {
+    for (method, sim) in report.sims() {
         if let Some(text) = &sim.verdict_text {
             measured.push_str(&format!(
-                r#"<li data-method="{}">{}.</li>"#,
-                sim.method,
+                r#"<li data-method="{method}">{}.</li>"#,
                 escape(text)
             ));
         }
@@ -447,7 +446,7 @@ fn alpha_formula(key: &str, index: &SgdIndex) -> Option<String> {
 /// SGD's own tail index: the recursion, Λ(s), the root, what it assumes and why it is not
 /// the diffusion model's index, with the report's α_SGD substituted (MATH.md §4.3).
 fn index_html(report: &Report) -> String {
-    if report.sgd.is_none() {
+    if report.sim(Dynamics::Sgd).is_none() {
         return String::new();
     }
     let m_k = block(&[

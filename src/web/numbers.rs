@@ -251,7 +251,7 @@ fn theory_section(report: &Report) -> Section {
     }
     // The measured indices stand beside the bounds (the full rows are in the method's
     // section).
-    for sim in [&report.sgd, &report.hsgd].into_iter().flatten() {
+    for (method, sim) in report.sims() {
         let alpha = sim.estimates.as_ref().and_then(|e| e.hill.alpha);
         if let (Some(alpha), Some(verdict)) = (alpha, sim.verdict) {
             let place = match verdict {
@@ -264,8 +264,8 @@ fn theory_section(report: &Report) -> Section {
                 Verdict::NoPowerLawTail => "no power-law tail seen",
             };
             s.rows.push(Number::value(
-                &format!("{}_measured", sim.method),
-                &format!("{} measured (Hill)", sim.method.label()),
+                &format!("{method}_measured"),
+                &format!("{} measured (Hill)", method.label()),
                 alpha,
                 format!("{}: {place}", format_value(alpha)),
             ));
@@ -333,7 +333,7 @@ fn index_row(key: &str, label: &str, index: &SgdIndex) -> Number {
 /// (Λ̂(2) with `se`), `sgd_index_mixing` (K·θ_min) and `alpha_sgd_restricted`. While the
 /// page still computes it, `alpha_sgd` says so.
 fn index_rows(report: &Report, s: &mut Section) {
-    if report.sgd.is_none() {
+    if report.sim(Dynamics::Sgd).is_none() {
         return;
     }
     let label = "SGD's own tail index α_SGD (Kesten–Goldie, discrete SGD)";
@@ -642,7 +642,8 @@ fn timings_section(report: &Report, wall_ms: f64) -> Section {
             .iter()
             .position(|s| stage.contains(s))
             .unwrap_or(4);
-        (!stage.starts_with("data"), stage.starts_with("hsgd"), step)
+        let hsgd = stage.starts_with(Dynamics::Hsgd.key());
+        (!stage.starts_with("data"), hsgd, step)
     };
     let mut stages: Vec<(&String, &f64)> = report.timings_ms.iter().collect();
     stages.sort_by_key(|(stage, _)| rank(stage));

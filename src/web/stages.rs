@@ -8,16 +8,17 @@
 //! `hsgd-index-job-<id>` when α_SGD is), which `tests/e2e/bench.mjs` reads to time the page.
 
 use crate::report::analysis::{self, FitStage, IndexStage, Report};
+use crate::report::config::Dynamics;
 
 /// How many `Fits` messages follow the `Done` of `report` (one per simulated method).
 pub fn fits_expected(report: &Report) -> usize {
-    usize::from(report.sgd.is_some()) + usize::from(report.hsgd.is_some())
+    report.sims().count()
 }
 
 /// Whether an `Index` message follows the `Done` of `report` (α_SGD is computed whenever
 /// SGD was simulated, as `hsgd run` does).
 pub fn index_expected(report: &Report) -> bool {
-    report.sgd.is_some()
+    report.sim(Dynamics::Sgd).is_some()
 }
 
 /// The later stages still to come for the report on screen (the worker that sent it is
