@@ -34,12 +34,20 @@ pub mod rng;
 pub mod stats;
 #[cfg(target_arch = "wasm32")]
 pub mod web;
-/// The page's text panels, natively (for their unit tests): the same files as the wasm
-/// module `web`, without the browser parts.
+/// The page's plain-Rust parts, natively (for their unit tests and `tests/page_numbers.rs`):
+/// the same files as the wasm module `web`, without the browser parts.
 #[cfg(not(target_arch = "wasm32"))]
 pub mod web {
+    pub mod cost;
     pub mod explain;
+    pub mod format;
+    pub mod mathml;
     pub mod numbers;
+    pub mod panel;
+    pub mod stability;
+    pub mod sweep_table;
+    #[cfg(test)]
+    pub(crate) mod test_support;
 }
 
 pub use error::{Error, Result};

@@ -13,7 +13,8 @@
 
 use hsgd::report::analysis::{self, Silent};
 use hsgd::report::config::Config;
-use hsgd::web::numbers::{numbers, panel_html};
+use hsgd::web::numbers::numbers;
+use hsgd::web::panel::panel_html;
 use serde_json::{json, Value};
 
 const FIXTURE: &str = include_str!("fixtures/page_numbers.json");

@@ -1,16 +1,16 @@
-//! The page's input side in a browser (src/web/live.rs, upload.rs): which controls show
-//! per data set, the γ formatting of the slider, the budget note, the auto re-run
-//! threshold, the stability limit and the divergence note. Natively this file is empty.
+//! The page's input side in a browser (src/web/live.rs, cost.rs, stability.rs,
+//! format.rs): which controls show per data set, the γ formatting of the slider, the
+//! budget note, the auto re-run threshold, the stability limit and the divergence note.
+//! Natively this file is empty.
 #![cfg(target_arch = "wasm32")]
 #![allow(clippy::field_reassign_with_default)]
 
 use hsgd::report::analysis::{self, Silent};
 use hsgd::report::config::{Config, DataKind, SpectrumShape};
-use hsgd::web::live::{
-    budget_note, divergence_note, format_gamma, relevant, scaling_ms, stability_limit, thousands,
-    LIVE_MS,
-};
-use hsgd::web::upload::format_bytes;
+use hsgd::web::cost::{budget_note, scaling_ms, LIVE_MS};
+use hsgd::web::format::{format_bytes, format_gamma, thousands};
+use hsgd::web::live::relevant;
+use hsgd::web::stability::{divergence_note, stability_limit};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -68,25 +68,25 @@ fn stability_limit_and_divergence_note() {
     c.steps = 50;
     let report = analysis::run(&c, None, &mut Silent).unwrap();
     // Same config: the core's own γ₂.
-    let limit = stability_limit(&c, Some(&report)).unwrap();
+    let limit = stability_limit(&c, Some(&report), None).unwrap();
     assert!((limit - report.bounds.gamma_2).abs() <= 1e-12 * limit);
     // γ₂ = 2B/Σh_i (δ = 0) is linear in B (MATH.md §3.2).
     let mut doubled = c.clone();
     doubled.batch = 2;
-    let limit_2 = stability_limit(&doubled, Some(&report)).unwrap();
+    let limit_2 = stability_limit(&doubled, Some(&report), None).unwrap();
     assert!((limit_2 - 2.0 * limit).abs() <= 1e-12 * limit);
     // Other data: unknown.
     let mut other = c.clone();
     other.data_seed = 2;
-    assert!(stability_limit(&other, Some(&report)).is_none());
+    assert!(stability_limit(&other, Some(&report), None).is_none());
     // Below the limit and no run diverged: no note.
     let mut below = c.clone();
     below.gamma = 0.5 * limit;
-    assert!(divergence_note(&below, Some(&report)).is_none());
+    assert!(divergence_note(&below, Some(&report), None).is_none());
     // Past the limit, the note names it and says what to do.
     let mut past = c.clone();
     past.gamma = 2.0 * limit;
-    let note = divergence_note(&past, Some(&report)).unwrap();
+    let note = divergence_note(&past, Some(&report), None).unwrap();
     assert!(note.contains("past the stability limit γ₂"), "{note}");
     assert!(note.contains(&format_gamma(limit)), "{note}");
     assert!(note.contains("Lower γ"), "{note}");

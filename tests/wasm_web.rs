@@ -122,7 +122,7 @@ fn numbers_are_finite_and_keyed_uniquely() {
     keys.sort();
     keys.dedup();
     assert_eq!(keys.len(), rows.len());
-    // The formatting of the values: `web::numbers`' own unit test (run in wasm too).
+    // The formatting of the values: `web::format`'s own unit test (run in wasm too).
 }
 
 fn canvas(width: u32, height: u32) -> HtmlCanvasElement {

@@ -1,6 +1,8 @@
 //! From a user's settings to what the page, the CLI and the exports print.
 //!
 //! - [`config`]: the one struct of every setting, read from and written to the URL;
+//! - [`controls`]: each setting's label, hint and values, for the page's forms and the
+//!   CLI's help;
 //! - [`analysis`]: Config → Problem → Spectrum → simulation → estimates and fits →
 //!   [`analysis::Report`];
 //! - [`verdict`]: where a measured index lies relative to the bounds and to α_SGD;
@@ -10,5 +12,6 @@
 
 pub mod analysis;
 pub mod config;
+pub mod controls;
 pub mod sweep;
 pub mod verdict;

@@ -2,8 +2,8 @@
 //! a compact figure for an iframe in a blog post or a course page: no header or long
 //! texts, only the γ slider and box, the batch size, Run, and the main plots
 //! ([`EMBED_PLOTS`]), with a small link that opens the full page on the same settings.
-//! The styles are in `www/style.css` under `body.embed`; which controls stay is
-//! [`super::live::relevant`].
+//! The styles are in `www/style.css` under `body.embed`; which controls stay is decided
+//! with the other controls' relevance, on the live side of the form.
 
 use wasm_bindgen::JsCast;
 use web_sys::{Document, HtmlElement};

@@ -1,95 +1,50 @@
-//! The live side of the controls: which controls matter for
-//! the chosen data set, the learning rate on a log-scale slider, automatic re-runs of
-//! small jobs after a pause in the editing, the memory budget stated under Run, and
-//! divergence explained in words rather than drawn as NaN.
+//! The live side of the experiment's form: which controls matter for the chosen data set,
+//! the learning rate on a log-scale slider, automatic re-runs of small jobs after a pause
+//! in the editing, the divergence note under the slider, and the plots marked stale when a
+//! job failed.
 //!
 //! Auto re-run: a typed change re-runs by itself after [`DEBOUNCE_MS`], a γ slider move at
 //! once ([`after_slide`]: the page runs the latest position as soon as it is idle), when
-//! the estimated time of the job's growing part ([`scaling_ms`]: the budget check's work
-//! estimate, [`Config::simulation_work`], at a measured rate, with the SVD and the loss
-//! curve) is under [`LIVE_MS`]; a larger job waits for Run and the status says how long
-//! the whole job ([`estimated_ms`]) would take.
+//! the job is small enough ([`super::cost`]); a larger job waits for Run and the status
+//! says how long it would take. The slider's range and tick follow the problem's
+//! stability limit ([`super::stability`]).
 //!
-//! Stability limit: γ₂ = 2B/Σ_i h_i²/(h_i + δ) (MATH.md §3.2), the exact threshold of a
-//! finite second moment of hSGD (γ₂ = γ̄ when δ = 0); [`crate::model::bounds::BoundsModel::gamma_2`]
-//! computes it from the spectrum of the last report when the data are unchanged.
+//! The page app hands the state down (its config, the report on screen, the CSV's shape);
+//! what happens here that changes the state (the slider moved, the pause is over) goes up
+//! as an [`Event`].
 
-use super::dom::set_text;
 use std::cell::Cell;
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Document, Event, HtmlElement, HtmlInputElement};
+use web_sys::{Document, HtmlElement, HtmlInputElement};
 
-use crate::model::bounds::BoundsModel;
+use super::cost::{data_shape, estimated_ms, scaling_ms, LIVE_MS};
+use super::dom::{after_ms, set_text};
+use super::event::{emit, Event};
+use super::format::{format_gamma, format_seconds};
+use super::stability::{divergence_note, stability_limit};
 use crate::report::analysis::Report;
-use crate::report::config::{
-    Config, DataKind, Method, SpectrumShape, MAX_ITERATE_ENTRIES, MAX_MATRIX_ENTRIES, MAX_WORK,
-};
+use crate::report::config::{Config, DataKind, Method, SpectrumShape};
+use crate::report::controls::{placed_in, Place};
 
 /// Pause after the last change before an automatic re-run (ms).
 pub const DEBOUNCE_MS: i32 = 250;
-/// A job re-runs by itself when the part of its estimated time that grows with the
-/// parameters (SVD, simulation, loss curve) is under this (ms): about a second still feels
-/// live. The estimators and fits add a roughly constant [`ANALYSIS_MS`] on top (the
-/// default experiment: about 0.4 s of simulation and 1.2 s of fits), left out of the
-/// threshold so the default stays live.
-pub const LIVE_MS: f64 = 1000.0;
-/// Element operations of a simulation per millisecond. Measured on the release page in
-/// headless Chromium on the 2-core test machine: SGD 2·10⁸ operations in 0.31–0.41 s,
-/// hSGD 8·10⁹ in 18.7 s; rounded down so the estimate errs long.
-const OPS_PER_MS: f64 = 4e5;
-/// Floating-point operations of the SVD per millisecond (about 4·n·d·min(n, d) of
-/// them): digits 1797 × 64 in 0.12 s, random features 1797 × 1000 in 24.7 s.
-const SVD_FLOPS_PER_MS: f64 = 2.5e5;
-/// Estimators and fits of one method (ms): 0.6–2.1 s measured alike, for 300 to 20000
-/// runs (the α-stable fit dominates, and does not grow with the runs).
-const ANALYSIS_MS: f64 = 1500.0;
-/// Runs with a loss curve and its points ([`crate::model::simulation::Record`]'s defaults): each point
-/// costs f(x), 2·n·d operations.
-const LOSS_RUNS: f64 = 4.0;
-const LOSS_POINTS: usize = 200;
-
-/// Rows and columns of the digits data (the bundled file: 1797 images of 8 × 8 pixels).
-const DIGITS_SHAPE: (usize, usize) = (1797, 64);
 
 thread_local! {
     /// The pending automatic re-run (a `setTimeout` handle).
     static TIMER: Cell<Option<i32>> = const { Cell::new(None) };
 }
 
-/// Rows n and columns d of the design matrix `config` describes, when known without
-/// building it (a CSV's once it parsed).
-pub fn data_shape(config: &Config) -> Option<(usize, usize)> {
-    match config.data {
-        DataKind::Synthetic | DataKind::Spectrum => Some((config.n, config.d)),
-        DataKind::Digits => Some(DIGITS_SHAPE),
-        DataKind::DigitsRf => Some((DIGITS_SHAPE.0, config.features)),
-        DataKind::Csv => super::upload::shape(),
-    }
-}
-
-/// Estimated time (ms) of the part of a job on a design matrix of `n` × `d` that grows
-/// with the parameters: the SVD, the simulation ([`Config::simulation_work`], the budget
-/// check's estimate) and the loss curve.
-pub fn scaling_ms(config: &Config, n: usize, d: usize) -> f64 {
-    let (n, d) = (n as f64, d as f64);
-    let svd = 4.0 * n * d * n.min(d) / SVD_FLOPS_PER_MS;
-    let loss = methods(config) * LOSS_RUNS * config.steps.min(LOSS_POINTS) as f64 * 2.0 * n * d;
-    svd + (config.simulation_work(d as usize) + loss) / OPS_PER_MS
-}
-
-/// Estimated wall time of a whole job (ms): [`scaling_ms`] and the estimators and fits.
-pub fn estimated_ms(config: &Config, n: usize, d: usize) -> f64 {
-    scaling_ms(config, n, d) + methods(config) * ANALYSIS_MS
-}
-
-fn methods(config: &Config) -> f64 {
-    if config.method == Method::Both {
-        2.0
-    } else {
-        1.0
-    }
+/// What the input side reads of the page's state.
+#[derive(Clone, Copy)]
+pub struct Input<'a> {
+    /// The page's config.
+    pub config: &'a Config,
+    /// The report on screen.
+    pub report: Option<&'a Report>,
+    /// The user's CSV's rows and feature columns, once it parsed.
+    pub csv_shape: Option<(usize, usize)>,
 }
 
 /// Whether the control `key` matters for `config` (the others are hidden, their values
@@ -113,7 +68,7 @@ pub fn relevant(key: &str, config: &Config) -> bool {
 
 /// Shows the relevant controls and hides the others (their values stay in the config).
 fn show_relevant(document: &Document, config: &Config) {
-    for c in super::page::CONTROLS {
+    for c in placed_in(Place::Experiment) {
         let field = document
             .get_element_by_id(&format!("ctl-{}", c.key))
             .and_then(|e| e.closest(".field").ok().flatten())
@@ -131,74 +86,7 @@ fn element<T: JsCast>(document: &Document, id: &str) -> Option<T> {
     document.get_element_by_id(id)?.dyn_into::<T>().ok()
 }
 
-/// A number with thousands separators: 4000000 → "4,000,000".
-pub fn thousands(value: f64) -> String {
-    let digits = format!("{:.0}", value.abs());
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    if value < 0.0 {
-        format!("-{out}")
-    } else {
-        out
-    }
-}
-
-/// The memory and work budget, as stated under Run (from the constants in `config`).
-pub fn budget_note() -> String {
-    let exponent = libm::floor(libm::log10(MAX_WORK));
-    let mantissa = MAX_WORK / libm::pow(10.0, exponent);
-    let minutes = MAX_WORK / OPS_PER_MS / 60_000.0;
-    format!(
-        "Limits: n·d ≤ {} matrix entries, runs·d ≤ {} stored iterate values, work ≤ {}·10{} operations (about {:.0} min here).",
-        thousands(MAX_MATRIX_ENTRIES as f64),
-        thousands(MAX_ITERATE_ENTRIES as f64),
-        format_number(mantissa),
-        superscript(exponent as i64),
-        minutes
-    )
-}
-
-/// An integer in superscript digits: 11 → "¹¹".
-fn superscript(value: i64) -> String {
-    const DIGITS: [char; 10] = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'];
-    let digits: String = value
-        .unsigned_abs()
-        .to_string()
-        .chars()
-        .map(|c| DIGITS[c.to_digit(10).unwrap_or(0) as usize])
-        .collect();
-    if value < 0 {
-        format!("⁻{digits}")
-    } else {
-        digits
-    }
-}
-
-/// A learning rate with three significant digits and no trailing zeros (0.0512, 0.05, 1.2).
-pub fn format_gamma(gamma: f64) -> String {
-    let digits = (2.0 - libm::floor(libm::log10(gamma))).clamp(0.0, 12.0) as usize;
-    format_number_with(gamma, digits)
-}
-
-fn format_number(value: f64) -> String {
-    format_number_with(value, 3)
-}
-
-fn format_number_with(value: f64, digits: usize) -> String {
-    let text = format!("{value:.digits$}");
-    if text.contains('.') {
-        text.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        text
-    }
-}
-
-/// Adds the γ slider under the γ box, the budget note under Run, and listens to the
+/// Adds the γ slider under the γ box and the budget note under Run, and listens to the
 /// slider.
 pub fn build(document: &Document) -> Result<(), JsValue> {
     let gamma = document
@@ -216,8 +104,8 @@ pub fn build(document: &Document) -> Result<(), JsValue> {
     ) {
         row.append_child(&note)?;
     }
-    set_text(document, "budget", &budget_note());
-    let on_input = Closure::<dyn FnMut(Event)>::new(|event: Event| {
+    set_text(document, "budget", &super::cost::budget_note());
+    let on_input = Closure::<dyn FnMut(web_sys::Event)>::new(|event: web_sys::Event| {
         let Some(slider) = event
             .target()
             .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
@@ -227,87 +115,13 @@ pub fn build(document: &Document) -> Result<(), JsValue> {
         let Ok(exponent) = slider.value().parse::<f64>() else {
             return;
         };
-        super::page::slide_control("gamma", &format_gamma(libm::pow(10.0, exponent)));
+        emit(Event::GammaSlid(format_gamma(libm::pow(10.0, exponent))));
     });
     element::<HtmlInputElement>(document, "gamma-slider")
         .ok_or("no γ slider")?
         .add_event_listener_with_callback("input", on_input.as_ref().unchecked_ref())?;
     on_input.forget();
     Ok(())
-}
-
-/// Whether `report` was computed on the data `config` describes (so its spectrum gives
-/// this problem's stability limit at any γ, B, δ).
-fn same_data(config: &Config, report: &Report) -> bool {
-    let r = &report.config;
-    if r.data != config.data {
-        return false;
-    }
-    match config.data {
-        DataKind::Synthetic => (r.n, r.d, r.data_seed) == (config.n, config.d, config.data_seed),
-        DataKind::Spectrum => {
-            (r.n, r.d, r.data_seed, r.shape) == (config.n, config.d, config.data_seed, config.shape)
-                && match config.shape {
-                    SpectrumShape::PowerLaw => r.decay == config.decay,
-                    SpectrumShape::Condition => r.condition == config.condition,
-                }
-        }
-        DataKind::Digits => true,
-        DataKind::DigitsRf => (r.features, r.data_seed) == (config.features, config.data_seed),
-        DataKind::Csv => {
-            (r.response, r.preprocess) == (config.response, config.preprocess)
-                && super::upload::shape() == Some((report.n, report.d))
-        }
-    }
-}
-
-/// The stability limit γ₂ at the config's B and δ, when the report shows the same data.
-pub fn stability_limit(config: &Config, report: Option<&Report>) -> Option<f64> {
-    let report = report.filter(|r| same_data(config, r))?;
-    BoundsModel::new(
-        report.n,
-        &report.singular_values,
-        config.gamma,
-        config.batch,
-        config.delta,
-    )
-    .ok()
-    .map(|b| b.gamma_2())
-}
-
-/// The divergence note for `config`: runs of the report that overflowed, and γ past the
-/// stability limit, with what to do. `None` when all is well.
-pub fn divergence_note(config: &Config, report: Option<&Report>) -> Option<String> {
-    let limit = stability_limit(config, report);
-    let mut sentences = Vec::new();
-    if let Some(report) = report.filter(|r| r.config == *config) {
-        for (method, sim) in report.sims() {
-            if sim.diverged > 0 {
-                let label = method.label();
-                sentences.push(format!(
-                    "{label} diverged in {} of {} runs: their iterates overflowed, so they are left out of the plots and numbers.",
-                    sim.diverged,
-                    sim.diverged + sim.runs
-                ));
-            }
-        }
-    }
-    match limit {
-        Some(limit) if config.gamma >= limit => sentences.push(format!(
-            "γ = {} is past the stability limit γ₂ = {} of this problem at B = {} (beyond it the iterates' variance is infinite and runs can overflow). Lower γ below {}, or raise the batch size B (γ₂ grows with B).",
-            format_gamma(config.gamma),
-            format_gamma(limit),
-            config.batch,
-            format_gamma(limit)
-        )),
-        Some(limit) if !sentences.is_empty() => sentences.push(format!(
-            "γ = {} is below hSGD's stability limit γ₂ = {}, but discrete SGD is less stable near it: lower γ a little.",
-            format_gamma(config.gamma),
-            format_gamma(limit)
-        )),
-        _ => {}
-    }
-    (!sentences.is_empty()).then(|| sentences.join(" "))
 }
 
 /// Shows (or hides) the divergence note.
@@ -368,15 +182,9 @@ fn sync_slider(document: &Document, config: &Config, limit: Option<f64>) {
 /// controls, syncs the slider and the divergence note, and re-runs after
 /// [`DEBOUNCE_MS`] when `rerun`, the input is `valid` and the job is small; for a larger
 /// job the status asks for Run.
-pub fn after_input(
-    document: &Document,
-    config: &Config,
-    valid: bool,
-    report: Option<&Report>,
-    rerun: bool,
-) {
-    sync(document, config, report);
-    if rerun && is_live(document, config, valid) {
+pub fn after_input(document: &Document, input: Input, valid: bool, rerun: bool) {
+    sync(document, input);
+    if rerun && is_live(document, input, valid) {
         schedule_rerun();
     }
 }
@@ -385,33 +193,36 @@ pub fn after_input(
 /// job should run now, which the page does at once when idle, or as soon as the running
 /// job's plots are drawn (the latest position wins): the plots follow the slider while
 /// it is dragged.
-pub fn after_slide(
-    document: &Document,
-    config: &Config,
-    valid: bool,
-    report: Option<&Report>,
-) -> bool {
-    sync(document, config, report);
-    is_live(document, config, valid)
+pub fn after_slide(document: &Document, input: Input, valid: bool) -> bool {
+    sync(document, input);
+    is_live(document, input, valid)
 }
 
 /// The controls relevant to the data set, the slider and the divergence note.
-fn sync(document: &Document, config: &Config, report: Option<&Report>) {
+fn sync(document: &Document, input: Input) {
+    let Input {
+        config,
+        report,
+        csv_shape,
+    } = input;
     show_relevant(document, config);
-    super::embed::update(document, config);
-    sync_slider(document, config, stability_limit(config, report));
-    show_divergence(document, divergence_note(config, report).as_deref());
+    sync_slider(document, config, stability_limit(config, report, csv_shape));
+    show_divergence(
+        document,
+        divergence_note(config, report, csv_shape).as_deref(),
+    );
 }
 
 /// Whether a changed input should re-run by itself: valid and small (a larger job: the
 /// status asks for Run; an invalid one: for a fix). Drops a pending automatic re-run.
-fn is_live(document: &Document, config: &Config, valid: bool) -> bool {
+fn is_live(document: &Document, input: Input, valid: bool) -> bool {
     cancel_rerun();
     if !valid {
         set_text(document, "status", "Fix the marked input to run.");
         return false;
     }
-    let Some((n, d)) = data_shape(config) else {
+    let config = input.config;
+    let Some((n, d)) = data_shape(config, input.csv_shape) else {
         return false;
     };
     if scaling_ms(config, n, d) <= LIVE_MS {
@@ -426,19 +237,10 @@ fn is_live(document: &Document, config: &Config, valid: bool) -> bool {
     false
 }
 
-fn format_seconds(ms: f64) -> String {
-    let s = ms / 1000.0;
-    if s < 90.0 {
-        format!("{s:.0} s")
-    } else {
-        format!("{:.0} min", s / 60.0)
-    }
-}
-
 fn schedule_rerun() {
-    let handle = super::dom::after_ms(DEBOUNCE_MS, || {
+    let handle = after_ms(DEBOUNCE_MS, || {
         TIMER.with(|t| t.set(None));
-        super::page::run_now();
+        emit(Event::Rerun);
     });
     TIMER.with(|t| t.set(handle));
 }

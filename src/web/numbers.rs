@@ -20,10 +20,11 @@
 //! `moment`, `stable_index`, `verdict`, and the fit cells `<m>_fit_<law>_<loglik|aic|ks|ks_p|tail>`;
 //! the timing rows `time_<stage>` and `wall_ms`.
 //!
-//! The module is plain Rust (no DOM), so it builds and is tested natively; the page sets
-//! [`panel_html`] as the panel's inner HTML.
+//! The module is plain Rust (no DOM), so it builds and is tested natively; the `panel`
+//! module writes these sections as the panel's HTML.
 
-use crate::model::sgd_index::SgdIndex;
+use super::format::{format_ms, format_value};
+use crate::model::sgd_index::{SgdIndex, MIXING_TARGET};
 use crate::report::analysis::{Report, SimReport};
 use crate::report::config::{Basis, Dynamics};
 use crate::report::verdict::Verdict;
@@ -137,37 +138,6 @@ impl Section {
     }
 }
 
-/// Four significant digits, without trailing zeros; scientific notation for very large or
-/// small magnitudes.
-pub fn format_value(x: f64) -> String {
-    if !x.is_finite() {
-        return x.to_string();
-    }
-    if x == 0.0 {
-        return "0".into();
-    }
-    let a = x.abs();
-    if !(1e-3..1e6).contains(&a) {
-        return format!("{x:.3e}");
-    }
-    let decimals = (3 - libm::floor(libm::log10(a)) as i32).max(0) as usize;
-    let text = format!("{x:.decimals$}");
-    if text.contains('.') {
-        text.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        text
-    }
-}
-
-/// Milliseconds as displayed: "812 ms", "1.23 s".
-pub fn format_ms(ms: f64) -> String {
-    if ms < 1000.0 {
-        format!("{} ms", libm::round(ms))
-    } else {
-        format!("{:.2} s", ms / 1000.0)
-    }
-}
-
 /// The key of a timing row: `time_` and the stage with every run of other characters than
 /// letters and digits made one `_` ("data + svd" → `time_data_svd`).
 pub fn time_key(stage: &str) -> String {
@@ -179,14 +149,6 @@ pub fn time_key(stage: &str) -> String {
         }
     }
     key
-}
-
-/// Escapes text for HTML (labels are static, but the data's name may come from a file).
-pub fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 fn data_section(report: &Report) -> Section {
@@ -290,7 +252,7 @@ fn theory_section(report: &Report) -> Section {
     }
     // The measured indices stand beside the bounds (the full rows are in the method's
     // section).
-    for sim in [&report.sgd, &report.hsgd].into_iter().flatten() {
+    for (method, sim) in report.sims() {
         let alpha = sim.estimates.as_ref().and_then(|e| e.hill.alpha);
         if let (Some(alpha), Some(verdict)) = (alpha, sim.verdict) {
             let place = match verdict {
@@ -303,8 +265,8 @@ fn theory_section(report: &Report) -> Section {
                 Verdict::NoPowerLawTail => "no power-law tail seen",
             };
             s.rows.push(Number::value(
-                &format!("{}_measured", sim.method),
-                &format!("{} measured (Hill)", sim.method.label()),
+                &format!("{method}_measured"),
+                &format!("{} measured (Hill)", method.label()),
                 alpha,
                 format!("{}: {place}", format_value(alpha)),
             ));
@@ -372,7 +334,7 @@ fn index_row(key: &str, label: &str, index: &SgdIndex) -> Number {
 /// (Λ̂(2) with `se`), `sgd_index_mixing` (K·θ_min) and `alpha_sgd_restricted`. While the
 /// page still computes it, `alpha_sgd` says so.
 fn index_rows(report: &Report, s: &mut Section) {
-    if report.sgd.is_none() {
+    if report.sim(Dynamics::Sgd).is_none() {
         return;
     }
     let label = "SGD's own tail index α_SGD (Kesten–Goldie, discrete SGD)";
@@ -427,7 +389,7 @@ fn index_rows(report: &Report, s: &mut Section) {
         format!(
             "{}: not converged (needs ≥ {})",
             format_value(index.mixing),
-            format_value(crate::model::sgd_index::MIXING_TARGET)
+            format_value(MIXING_TARGET)
         )
     };
     s.rows.push(Number::value(
@@ -681,7 +643,8 @@ fn timings_section(report: &Report, wall_ms: f64) -> Section {
             .iter()
             .position(|s| stage.contains(s))
             .unwrap_or(4);
-        (!stage.starts_with("data"), stage.starts_with("hsgd"), step)
+        let hsgd = stage.starts_with(Dynamics::Hsgd.key());
+        (!stage.starts_with("data"), hsgd, step)
     };
     let mut stages: Vec<(&String, &f64)> = report.timings_ms.iter().collect();
     stages.sort_by_key(|(stage, _)| rank(stage));
@@ -722,572 +685,5 @@ pub fn numbers(report: &Report, wall_ms: f64) -> Vec<Number> {
         .collect()
 }
 
-/// `data-value="…"` with the shortest text that parses back to exactly `v`.
-fn value_attribute(name: &str, v: f64) -> String {
-    format!(r#" data-{name}="{v}""#)
-}
-
-fn row_html(n: &Number) -> String {
-    let mut attributes = n
-        .value
-        .map(|v| value_attribute("value", v))
-        .unwrap_or_default();
-    for (name, v) in &n.details {
-        attributes.push_str(&value_attribute(name, *v));
-    }
-    // Sentences (the verdict, the data's description) take a whole row.
-    let class = if n.value.is_none() && n.text.chars().count() > 40 {
-        "number wide"
-    } else {
-        "number"
-    };
-    format!(
-        r#"<div class="{class}"><dt>{label}</dt><dd data-key="{key}"{attributes}>{text}</dd></div>"#,
-        label = escape(&n.label),
-        key = escape(&n.key),
-        text = escape(&n.text),
-    )
-}
-
-fn cell(key: &str, v: f64) -> String {
-    format!(
-        r#"<td data-key="{key}"{}>{}</td>"#,
-        value_attribute("value", v),
-        escape(&format_value(v))
-    )
-}
-
-fn fits_html(method: Dynamics, rows: &[FitRow]) -> String {
-    let mut html = format!(
-        r#"<div class="fits-scroll" role="region" tabindex="0" aria-label="fitted laws ({name})"><table class="fits" data-method="{method}"><caption>Fitted laws of the centred coordinate ({name})</caption><thead><tr><th scope="col">law and parameters</th><th scope="col">tail index</th><th scope="col">log&#8209;lik.</th><th scope="col">AIC</th><th scope="col">KS D</th><th scope="col">KS p</th></tr></thead><tbody>"#,
-        name = method.label(),
-    );
-    for r in rows {
-        let (class, mark) = if r.best {
-            (
-                r#" class="best" data-best="true""#,
-                r#" <span class="best-mark" title="smallest AIC">best AIC</span>"#,
-            )
-        } else {
-            ("", "")
-        };
-        let tail = match r.tail_index {
-            Some(t) => cell(&format!("{}_tail", r.key), t),
-            None => format!(r#"<td data-key="{}_tail">∞</td>"#, r.key),
-        };
-        html.push_str(&format!(
-            r#"<tr data-law="{key}"{class}><th scope="row">{law}{mark}<span class="params">{params}</span></th>{tail}{ll}{aic}{ks}{p}</tr>"#,
-            key = escape(&r.key),
-            law = escape(r.law),
-            params = escape(&r.parameters),
-            ll = cell(&format!("{}_loglik", r.key), r.loglik),
-            aic = cell(&format!("{}_aic", r.key), r.aic),
-            ks = cell(&format!("{}_ks", r.key), r.ks),
-            p = cell(&format!("{}_ks_p", r.key), r.ks_pvalue),
-        ));
-    }
-    html.push_str(
-        "</tbody></table></div><p class=\"num-note\">AIC = 2k − 2ℓ (smaller is better). \
-         The KS p-value is asymptotic and too lenient when the parameters were fitted to the \
-         same sample (MATH.md §4.2).</p>",
-    );
-    html
-}
-
-fn section_html(s: &Section) -> String {
-    let mut html = format!(
-        r#"<section class="num-group" data-group="{id}"><h3>{title}</h3><dl class="num-list">"#,
-        id = s.id,
-        title = escape(&s.title),
-    );
-    for row in &s.rows {
-        html.push_str(&row_html(row));
-    }
-    html.push_str("</dl>");
-    for a in &s.absent {
-        html.push_str(&format!(
-            r#"<p class="num-note num-absent" data-absent="{key}"{xi}>{text}</p>"#,
-            key = escape(&a.key),
-            xi = value_attribute("xi", a.xi),
-            text = escape(&a.text),
-        ));
-    }
-    for note in &s.notes {
-        html.push_str(&format!(r#"<p class="num-note">{}</p>"#, escape(note)));
-    }
-    if let (Some(method), false) = (s.method, s.fits.is_empty()) {
-        html.push_str(&fits_html(method, &s.fits));
-    }
-    html.push_str("</section>");
-    html
-}
-
-/// The panel's HTML: the data and theory sections, the simulated methods side by side
-/// (in one `num-methods` box), and the timings.
-pub fn panel_html(report: &Report, wall_ms: f64) -> String {
-    let all = sections(report, wall_ms);
-    let methods = all.iter().filter(|s| s.method.is_some()).count();
-    let mut html = String::new();
-    let mut in_methods = false;
-    for s in &all {
-        let is_method = s.method.is_some();
-        if is_method && !in_methods {
-            html.push_str(&format!(
-                r#"<div class="num-methods" data-count="{methods}">"#
-            ));
-            in_methods = true;
-        }
-        if !is_method && in_methods {
-            html.push_str("</div>");
-            in_methods = false;
-        }
-        html.push_str(&section_html(s));
-    }
-    if in_methods {
-        html.push_str("</div>");
-    }
-    html
-}
-
 #[cfg(test)]
-pub(crate) mod tests {
-    use super::*;
-    use crate::report::analysis::{self, Silent};
-    use crate::report::config::{Config, Method};
-    use std::sync::OnceLock;
-
-    /// A small run of both methods, computed once for all tests (the fits take most of
-    /// the time); the one-method reports drop the other method's results.
-    pub(crate) fn small_report(method: Method) -> Report {
-        static BOTH: OnceLock<Report> = OnceLock::new();
-        let mut report = BOTH
-            .get_or_init(|| {
-                let mut config = Config::default();
-                config.n = 60;
-                config.d = 8;
-                config.runs = 120;
-                config.steps = 100;
-                // A ridge makes every direction contract fast: α_SGD's walkers mix in the
-                // fewest steps, so the report (computed once) stays quick in wasm too.
-                config.delta = 1.0;
-                config.method = Method::Both;
-                analysis::run(&config, None, &mut Silent).unwrap()
-            })
-            .clone();
-        match method {
-            Method::Sgd => report.hsgd = None,
-            Method::Hsgd => report.sgd = None,
-            Method::Both => {}
-        }
-        report.config.method = method;
-        report
-    }
-
-    /// An α_SGD on 50 directions: a root with s.e. 0.1, or only a lower bound.
-    pub(crate) fn sgd_index(alpha: Option<f64>, lower: Option<f64>, converged: bool) -> SgdIndex {
-        SgdIndex {
-            alpha,
-            alpha_lower_bound: lower,
-            alpha_upper_bound: None,
-            alpha_std_err: alpha.map(|_| 0.1),
-            lambda: vec![
-                crate::model::sgd_index::LambdaPoint {
-                    s: 2.0,
-                    value: -0.25,
-                    std_err: 0.002,
-                },
-                crate::model::sgd_index::LambdaPoint {
-                    s: 4.0,
-                    value: 0.5,
-                    std_err: 0.004,
-                },
-            ],
-            lambda_2_exact: Some(-0.2497),
-            gamma_alpha_2: Some(0.1638),
-            converged,
-            mixing: if converged { 20.0 } else { 1.5 },
-            directions: 50,
-            rank: 50,
-            steps: 4000,
-            burn_in: 2000,
-            walkers: 500,
-            replicas: 8,
-            s_max: 16.0,
-            restricted: None,
-        }
-    }
-
-    fn row<'a>(rows: &'a [Number], key: &str) -> &'a Number {
-        rows.iter()
-            .find(|n| n.key == key)
-            .unwrap_or_else(|| panic!("no row {key}"))
-    }
-
-    /// MathML Core elements the explanation may use inside `<math>`.
-    const MATHML: &[&str] = &[
-        "math", "mrow", "mi", "mn", "mo", "mfrac", "msup", "msub", "msubsup", "msqrt", "munder",
-        "mover", "mspace", "mtext",
-    ];
-    const VOID: &[&str] = &["br", "hr", "img", "input", "meta", "link", "wbr"];
-
-    /// A tiny XML-style check: every tag closes in order, attributes are quoted, text has
-    /// no stray `<` or `&` (numeric entities allowed), and inside `<math>` only MathML elements occur. Returns the
-    /// number of `<math>` elements.
-    pub(crate) fn check_well_formed(html: &str) -> usize {
-        let mut stack: Vec<String> = Vec::new();
-        let mut maths = 0;
-        let mut rest = html;
-        while let Some(open) = rest.find('<') {
-            let text = &rest[..open];
-            for (i, _) in text.match_indices('&') {
-                let entity = &text[i..];
-                assert!(
-                    ["&amp;", "&lt;", "&gt;", "&quot;", "&#"]
-                        .iter()
-                        .any(|e| entity.starts_with(e)),
-                    "bare & in text: {text}"
-                );
-            }
-            let close = rest[open..].find('>').expect("unclosed tag") + open;
-            let tag = &rest[open + 1..close];
-            assert!(!tag.contains('<'), "'<' inside a tag: {tag}");
-            assert_eq!(tag.matches('"').count() % 2, 0, "unbalanced quotes: {tag}");
-            if let Some(name) = tag.strip_prefix('/') {
-                let top = stack
-                    .pop()
-                    .unwrap_or_else(|| panic!("</{name}> closes nothing"));
-                assert_eq!(top, name.trim(), "</{name}> closes <{top}>");
-            } else {
-                let name: String = tag
-                    .chars()
-                    .take_while(|c| c.is_ascii_alphanumeric())
-                    .collect();
-                assert!(!name.is_empty(), "empty tag name: <{tag}>");
-                if stack.iter().any(|t| t == "math") || name == "math" {
-                    assert!(MATHML.contains(&name.as_str()), "<{name}> inside <math>");
-                }
-                if name == "math" {
-                    maths += 1;
-                }
-                if !tag.ends_with('/') && !VOID.contains(&name.as_str()) {
-                    stack.push(name);
-                }
-            }
-            rest = &rest[close + 1..];
-        }
-        assert!(!rest.contains('>'), "stray '>' at the end");
-        assert!(stack.is_empty(), "unclosed: {stack:?}");
-        maths
-    }
-
-    #[test]
-    fn rows_carry_the_reports_values() {
-        let report = small_report(Method::Both);
-        let rows = numbers(&report, 12.5);
-        let value = |key: &str| row(&rows, key).value.unwrap();
-        assert_eq!(value("n"), 60.0);
-        assert_eq!(value("d"), 8.0);
-        assert_eq!(value("rank"), report.rank as f64);
-        assert_eq!(value("lambda1"), report.singular_values[0]);
-        assert_eq!(value("sum_sq"), report.bounds.sum_sq);
-        assert_eq!(value("stable_rank"), report.stable_rank);
-        assert_eq!(value("upper"), report.bounds.upper);
-        assert_eq!(value("lower"), report.bounds.lower);
-        assert_eq!(value("gamma_critical"), report.bounds.gamma_critical);
-        assert_eq!(value("gamma_2"), report.bounds.gamma_2);
-        assert_eq!(
-            value("nu_coordinate"),
-            report.bounds.upper_per_coordinate[0]
-        );
-        assert_eq!(value("wall_ms"), 12.5);
-        let hill = |sim: &Option<SimReport>| {
-            sim.as_ref()
-                .unwrap()
-                .estimates
-                .as_ref()
-                .unwrap()
-                .hill
-                .alpha
-                .unwrap()
-        };
-        assert_eq!(value("sgd_measured"), hill(&report.sgd));
-        assert_eq!(value("hsgd_measured"), hill(&report.hsgd));
-        for (method, sim) in report.sims() {
-            assert_eq!(value(&format!("{method}_runs")), sim.runs as f64);
-            assert_eq!(value(&format!("{method}_diverged")), sim.diverged as f64);
-            assert_eq!(value(&format!("{method}_mean")), sim.mean);
-            let e = sim.estimates.as_ref().unwrap();
-            let hill = row(&rows, &format!("{method}_hill"));
-            assert_eq!(hill.value, e.hill.alpha);
-            assert!(hill.details.contains(&("k", e.hill.k.unwrap() as f64)));
-            assert!(hill.details.contains(&("se", e.hill.std_err.unwrap())));
-            assert!(hill.text.contains(&format!("k = {}", e.hill.k.unwrap())));
-            assert_eq!(
-                row(&rows, &format!("{method}_verdict")).text,
-                *sim.verdict_text.as_ref().unwrap()
-            );
-        }
-        for (stage, ms) in &report.timings_ms {
-            assert_eq!(value(&time_key(stage)), *ms);
-        }
-        // Every numeric row is finite and every key unique.
-        assert!(rows.iter().filter_map(|n| n.value).all(f64::is_finite));
-        let mut keys: Vec<&str> = rows.iter().map(|n| n.key.as_str()).collect();
-        keys.sort();
-        keys.dedup();
-        assert_eq!(keys.len(), rows.len());
-    }
-
-    #[test]
-    fn a_measured_index_below_an_unproven_lower_bound_is_not_called_inside() {
-        let mut report = small_report(Method::Sgd);
-        let sim = report.sgd.as_mut().unwrap();
-        let alpha = sim.estimates.as_ref().unwrap().hill.alpha.unwrap();
-        report.bounds.lower = alpha + 1.0;
-        report.bounds.upper = alpha + 2.0;
-        report.bounds.lower_valid = false;
-        sim.verdict = Some(Verdict::of(alpha, &report.bounds));
-        assert_eq!(sim.verdict, Some(Verdict::BelowUpper));
-        let rows = numbers(&report, 0.0);
-        let measured = row(&rows, "sgd_measured");
-        assert_eq!(measured.value, Some(alpha));
-        assert!(measured.text.ends_with("below η* (η_* is not proven here)"));
-        report.bounds.lower_valid = true;
-        report.sgd.as_mut().unwrap().verdict = Some(Verdict::of(alpha, &report.bounds));
-        assert!(row(&numbers(&report, 0.0), "sgd_measured")
-            .text
-            .ends_with(": below"));
-    }
-
-    #[test]
-    fn hsgd_rows_appear_only_when_hsgd_ran() {
-        let sgd_only = numbers(&small_report(Method::Sgd), 1.0);
-        assert!(sgd_only.iter().any(|n| n.key == "sgd_runs"));
-        assert!(!sgd_only.iter().any(|n| n.key.starts_with("hsgd_")));
-        let hsgd_only = numbers(&small_report(Method::Hsgd), 1.0);
-        assert!(hsgd_only.iter().any(|n| n.key == "hsgd_runs"));
-        assert!(!hsgd_only.iter().any(|n| n.key.starts_with("sgd_")));
-        // The only text rows are the data's name, the verdicts, and α_SGD when it has
-        // only a bound.
-        for n in sgd_only.iter().filter(|n| n.value.is_none()) {
-            assert!(
-                n.key == "data"
-                    || n.key == "sgd_verdict"
-                    || n.key.starts_with("alpha_sgd")
-                        && n.details.iter().any(|(name, _)| name.ends_with("_bound")),
-                "text row {}",
-                n.key
-            );
-        }
-        assert!(!numbers(&small_report(Method::Hsgd), 1.0)
-            .iter()
-            .any(|n| n.key.contains("alpha_sgd") || n.key.contains("lambda_2")));
-    }
-
-    #[test]
-    fn every_estimate_is_a_row_or_an_absent_note() {
-        let report = small_report(Method::Sgd);
-        let e = report.sgd.as_ref().unwrap().estimates.as_ref().unwrap();
-        let s = &sections(&report, 0.0)[2];
-        let estimates = [
-            ("sgd_hill", Some(&e.hill)),
-            ("sgd_hill_right", e.hill_right.as_ref()),
-            ("sgd_hill_left", e.hill_left.as_ref()),
-            ("sgd_pickands", e.pickands.as_ref()),
-            ("sgd_moment", e.moment.as_ref()),
-            ("sgd_stable_index", e.stable_index.as_ref()),
-        ];
-        for (key, estimate) in estimates {
-            let shown = s.rows.iter().find(|n| n.key == key);
-            let absent = s.absent.iter().find(|a| a.key == key);
-            match estimate {
-                Some(TailEstimate {
-                    alpha: Some(alpha), ..
-                }) => assert_eq!(shown.unwrap().value, Some(*alpha)),
-                Some(est) => assert_eq!(absent.unwrap().xi, est.xi),
-                None => assert!(shown.is_none() && absent.is_none()),
-            }
-        }
-    }
-
-    #[test]
-    fn a_missing_alpha_becomes_a_note_and_intervals_are_kept() {
-        let e = TailEstimate {
-            name: "pickands".into(),
-            alpha: None,
-            xi: -0.25,
-            k: Some(10),
-            std_err: None,
-            ci: None,
-        };
-        let absent = estimate_row("sgd_pickands", "Pickands", &e).unwrap_err();
-        assert_eq!(absent.xi, -0.25);
-        assert!(absent.text.contains("-0.25"));
-        let e = TailEstimate {
-            alpha: Some(3.0),
-            xi: 1.0 / 3.0,
-            std_err: Some(0.5),
-            ci: Some((2.25, 4.5)),
-            ..e
-        };
-        let row = estimate_row("sgd_pickands", "Pickands", &e).unwrap();
-        assert_eq!(row.text, "3 ± 0.5 [2.25, 4.5], k = 10");
-        assert_eq!(
-            row.details,
-            vec![("se", 0.5), ("lo", 2.25), ("hi", 4.5), ("k", 10.0)]
-        );
-    }
-
-    #[test]
-    fn the_best_aic_is_the_smallest_and_unique() {
-        let report = small_report(Method::Both);
-        for (method, sim) in report.sims() {
-            let fits = sim.fits.as_ref().unwrap();
-            let rows = fit_rows(method, fits);
-            assert_eq!(rows.len(), 4);
-            assert_eq!(rows.iter().filter(|r| r.best).count(), 1);
-            let best = rows.iter().find(|r| r.best).unwrap();
-            assert!(rows.iter().all(|r| r.aic >= best.aic));
-            assert_eq!(rows[1].aic, fits.student_t.gof.aic);
-            assert_eq!(rows[1].ks_pvalue, fits.student_t.gof.ks_pvalue);
-            assert_eq!(rows[2].tail_index, fits.skew_t.law.tail_index());
-            assert_eq!(rows[0].tail_index, None);
-            assert!(rows
-                .iter()
-                .all(|r| r.loglik.is_finite() && r.aic.is_finite() && r.ks.is_finite()));
-        }
-        // A tie goes to the first law; equal AICs are still one mark.
-        let mut fits = report.sgd.as_ref().unwrap().fits.clone().unwrap();
-        fits.gaussian.gof.aic = -1e9;
-        fits.stable.gof.aic = -1e9;
-        let rows = fit_rows(Dynamics::Sgd, &fits);
-        assert!(rows[0].best && !rows[3].best);
-    }
-
-    #[test]
-    fn the_html_holds_every_row_with_its_exact_value() {
-        let report = small_report(Method::Both);
-        let html = panel_html(&report, 3.25);
-        for n in numbers(&report, 3.25) {
-            let needle = match n.value {
-                Some(v) => format!(r#"data-key="{}" data-value="{v}""#, n.key),
-                None => format!(r#"data-key="{}""#, n.key),
-            };
-            assert!(html.contains(&needle), "missing {needle}");
-            // The printed value parses back exactly.
-            if let Some(v) = n.value {
-                assert_eq!(format!("{v}").parse::<f64>().unwrap(), v);
-            }
-        }
-        assert_eq!(html.matches(r#"data-best="true""#).count(), 2);
-        assert_eq!(html.matches("<table").count(), 2);
-        assert_eq!(
-            html.matches(r#"<div class="num-methods" data-count="2">"#)
-                .count(),
-            1
-        );
-        assert!(html.contains("sgd_fit_student_t_aic") && html.contains("hsgd_fit_stable_ks_p"));
-        assert_eq!(
-            html.matches("<section").count(),
-            html.matches("</section>").count()
-        );
-        assert_eq!(html.matches("<div").count(), html.matches("</div>").count());
-    }
-
-    #[test]
-    fn escaping_and_formatting() {
-        assert_eq!(escape(r#"a<b & "c">"#), "a&lt;b &amp; &quot;c&quot;&gt;");
-        assert_eq!(format_value(1234.5678), "1235");
-        assert_eq!(format_value(0.012345), "0.01235");
-        assert_eq!(format_value(-2.5), "-2.5");
-        assert_eq!(format_value(1.5e7), "1.500e7");
-        assert_eq!(format_ms(812.4), "812 ms");
-        assert_eq!(format_ms(2250.0), "2.25 s");
-        assert_eq!(time_key("data + svd"), "time_data_svd");
-        assert_eq!(time_key("sgd simulation"), "time_sgd_simulation");
-    }
-
-    #[test]
-    fn alpha_sgd_rows_beside_the_bounds() {
-        let mut report = small_report(Method::Sgd);
-        report.config.gamma = 0.05;
-        report.sgd_index = Some(sgd_index(Some(3.5), None, true));
-        // Below the fixture's γ at α_SGD = 2, 0.1638.
-        report.bounds.gamma = 0.1;
-        let theory = sections(&report, 0.0).remove(1);
-        assert_eq!(theory.id, "theory");
-        let alpha = row(&theory.rows, "alpha_sgd");
-        assert_eq!(alpha.value, Some(3.5));
-        assert_eq!(alpha.text, "3.5 ± 0.1");
-        assert_eq!(alpha.details[0], ("se", 0.1));
-        assert!((alpha.details[1].1 - (3.5 - Z_95 * 0.1)).abs() < 1e-12);
-        assert!((alpha.details[2].1 - (3.5 + Z_95 * 0.1)).abs() < 1e-12);
-        assert_eq!(row(&theory.rows, "gamma_alpha_2").value, Some(0.1638));
-        let gamma_2 = &row(&theory.rows, "gamma_alpha_2").text;
-        assert!(
-            gamma_2.ends_with("is below it: SGD's variance is finite)"),
-            "{gamma_2}"
-        );
-        assert_eq!(row(&theory.rows, "lambda_2_exact").value, Some(-0.2497));
-        let mc = row(&theory.rows, "lambda_2_mc");
-        assert_eq!((mc.value, mc.text.as_str()), (Some(-0.25), "-0.25 ± 0.002"));
-        assert_eq!(row(&theory.rows, "sgd_index_mixing").text, "20: converged");
-        assert!(!theory.rows.iter().any(|n| n.key == "alpha_sgd_restricted"));
-        // The labels say whose index each is.
-        assert!(alpha.label.contains("discrete SGD"));
-        assert!(row(&theory.rows, "upper").label.starts_with("hSGD"));
-        assert!(theory.notes.iter().any(|n| n.contains("expected")));
-        let html = panel_html(&report, 0.0);
-        assert!(html.contains(r#"data-key="alpha_sgd" data-value="3.5" data-se="0.1""#));
-    }
-
-    #[test]
-    fn alpha_sgd_bounds_convergence_and_the_restricted_index() {
-        let mut report = small_report(Method::Sgd);
-        let mut index = sgd_index(None, Some(16.0), false);
-        let mut restricted = sgd_index(Some(7.25), None, true);
-        restricted.directions = 46;
-        index.restricted = Some(Box::new(restricted));
-        report.sgd_index = Some(index);
-        let rows = numbers(&report, 0.0);
-        let alpha = row(&rows, "alpha_sgd");
-        assert_eq!(alpha.value, None);
-        assert_eq!(alpha.details, vec![("lower_bound", 16.0)]);
-        assert_eq!(
-            alpha.text,
-            "> 16 (Λ̂(s) < 0 for every s ≤ 16) (not converged)"
-        );
-        assert_eq!(
-            row(&rows, "sgd_index_mixing").text,
-            "1.5: not converged (needs ≥ 10)"
-        );
-        let restricted = row(&rows, "alpha_sgd_restricted");
-        assert_eq!(restricted.value, Some(7.25));
-        assert!(restricted.label.contains("46 of 50 directions"));
-        let html = panel_html(&report, 0.0);
-        assert!(
-            html.contains(r#"data-key="alpha_sgd" data-lower_bound="16""#),
-            "{html}"
-        );
-        // SGD does not settle: Λ̂ > 0 down to the smallest s.
-        let mut below = sgd_index(None, None, true);
-        below.alpha_upper_bound = Some(0.25);
-        assert_eq!(
-            index_text(&below),
-            "< 0.25: SGD does not settle (Λ̂(s) > 0 down to s = 0.25)"
-        );
-        assert_eq!(
-            index_text(&sgd_index(None, None, true)),
-            "no root of Λ̂ found"
-        );
-        // Still computing on the page; or missing, with the reason.
-        report.sgd_index = None;
-        let pending = numbers(&report, 0.0);
-        assert_eq!(row(&pending, "alpha_sgd").text, "computing…");
-        assert!(!pending.iter().any(|n| n.key == "sgd_index_mixing"));
-        report.sgd_index_note = Some("α_SGD: over the budget".into());
-        let theory = sections(&report, 0.0).remove(1);
-        assert!(!theory.rows.iter().any(|n| n.key == "alpha_sgd"));
-        assert!(theory.notes.contains(&"α_SGD: over the budget".to_string()));
-    }
-}
+pub(crate) mod tests;

@@ -1,221 +1,42 @@
-//! The page app: controls synced to the URL query, the worker's life cycle (start, ready
-//! handshake, jobs with generation ids, cancel by terminate-and-restart, crash recovery),
-//! the progress bar, the plots and the numbers panel.
+//! The page app: the page's one state ([`App`]: the config, synced to the URL query; the
+//! current job and its later stages; the report on screen) and the only place it changes.
+//! DOM listeners, the page's own worker's replies and the controllers' [`Event`]s all end
+//! in a handler here that borrows the state. The controllers (the live side of the form,
+//! the CSV upload, the split run, the sweep section, the embedded view) get the state
+//! handed down as arguments and send what happens on their side up as events, so none of
+//! them calls back here.
 //!
-//! State lives in one [`App`] in a thread-local; every event handler is a plain function
-//! that borrows it. The page's markup (`index.html`) holds only containers; the controls
-//! and plot figures are generated from the tables [`CONTROLS`] and
+//! A job: Run (or an automatic re-run) validates the input and posts the job with a new
+//! generation id, to the split run's pool when it takes it, else to the page's own worker
+//! ([`super::main_worker`]); replies with another id are stale; the report comes first,
+//! its fitted laws and α_SGD later ([`super::stages`]); Cancel terminates and restarts the
+//! worker. The markup (`index.html`) holds only containers: the controls and plot figures
+//! are generated from the tables [`crate::report::controls::CONTROLS`] and
 //! [`super::plots::PLOTS`], so adding a parameter or a plot is one table entry.
 
-use super::dom::{edited_control, element, listen, set_text};
-use super::numbers::escape;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{
-    Document, Event, HtmlCanvasElement, HtmlElement, HtmlInputElement, HtmlSelectElement,
-    MessageEvent, Worker,
-};
+use web_sys::{Document, HtmlCanvasElement, HtmlInputElement, MessageEvent};
 
-use super::numbers::{format_ms, panel_html};
+use super::dom::{edited_control, element, listen, set_text};
+use super::event::{self, Event};
+use super::form;
+use super::format::escape;
+use super::live::{self, Input};
+use super::main_worker::MainWorker;
+use super::panel::panel_html;
 use super::plots::{SizedCanvas, PLOTS};
 use super::protocol::{FromWorker, ToWorker};
+use super::stages::{self, Pending};
+use super::status;
+use super::workers::{now_ms, worker_error_detail};
+use super::{embed, split, sweep, upload};
 use crate::report::analysis::Report;
-use crate::report::config::Config;
-
-/// One control: a `Config` field edited in a text box, or picked from a list.
-pub struct Control {
-    /// The `Config` field (also the URL key, the input's name and the error's field).
-    pub key: &'static str,
-    /// The label shown.
-    pub label: &'static str,
-    /// A short explanation under the label.
-    pub hint: &'static str,
-    /// `inputmode` of the text box: `decimal` or `numeric` (unused by a list).
-    pub mode: &'static str,
-    /// For a list: the (value, label) pairs offered; empty for a text box.
-    pub choices: &'static [(&'static str, &'static str)],
-}
-
-/// The controls, in page order.
-pub const CONTROLS: &[Control] = &[
-    Control {
-        key: "data",
-        label: "data set",
-        hint: "the design matrix A",
-        mode: "",
-        choices: &[
-            ("synthetic", "synthetic Gaussian"),
-            ("spectrum", "prescribed spectrum"),
-            ("digits", "digits"),
-            ("digits-rf", "digits, random features"),
-            ("csv", "your CSV file"),
-        ],
-    },
-    Control {
-        key: "n",
-        label: "rows n",
-        hint: "examples of synthetic data",
-        mode: "numeric",
-        choices: &[],
-    },
-    Control {
-        key: "d",
-        label: "columns d",
-        hint: "features of synthetic data",
-        mode: "numeric",
-        choices: &[],
-    },
-    Control {
-        key: "shape",
-        label: "spectrum shape",
-        hint: "how the singular values fall",
-        mode: "",
-        choices: &[
-            ("power-law", "power law"),
-            ("condition", "condition number"),
-        ],
-    },
-    Control {
-        key: "decay",
-        label: "decay",
-        hint: "λ_i ∝ i^(−decay)",
-        mode: "decimal",
-        choices: &[],
-    },
-    Control {
-        key: "condition",
-        label: "condition number",
-        hint: "λ_1 / λ_r",
-        mode: "decimal",
-        choices: &[],
-    },
-    Control {
-        key: "features",
-        label: "random features",
-        hint: "ReLU features of the digits",
-        mode: "numeric",
-        choices: &[],
-    },
-    Control {
-        key: "data_seed",
-        label: "data seed",
-        hint: "same seed, same data",
-        mode: "numeric",
-        choices: &[],
-    },
-    Control {
-        key: "response",
-        label: "response column",
-        hint: "0-based; auto = the last",
-        mode: "numeric",
-        choices: &[],
-    },
-    Control {
-        key: "preprocess",
-        label: "preprocessing",
-        hint: "of the CSV's features",
-        mode: "",
-        choices: &[
-            ("none", "none"),
-            ("minmax", "min-max"),
-            ("standardize", "standardise"),
-        ],
-    },
-    Control {
-        key: "method",
-        label: "method",
-        hint: "dynamics simulated",
-        mode: "",
-        choices: &[("sgd", "SGD"), ("hsgd", "hSGD (the SDE)"), ("both", "both")],
-    },
-    Control {
-        key: "gamma",
-        label: "learning rate γ",
-        hint: "step size of SGD",
-        mode: "decimal",
-        choices: &[],
-    },
-    Control {
-        key: "batch",
-        label: "batch size B",
-        hint: "rows per step",
-        mode: "numeric",
-        choices: &[],
-    },
-    Control {
-        key: "delta",
-        label: "ridge δ",
-        hint: "regularisation",
-        mode: "decimal",
-        choices: &[],
-    },
-    Control {
-        key: "steps",
-        label: "steps K",
-        hint: "SGD steps per run",
-        mode: "numeric",
-        choices: &[],
-    },
-    Control {
-        key: "runs",
-        label: "runs R",
-        hint: "independent runs",
-        mode: "numeric",
-        choices: &[],
-    },
-    Control {
-        key: "seed",
-        label: "seed",
-        hint: "same seed, same numbers",
-        mode: "numeric",
-        choices: &[],
-    },
-    Control {
-        key: "samples_per_run",
-        label: "samples per run S",
-        hint: "iterates kept per run, spread after the burn-in (last = x_K); 1 = final only",
-        mode: "numeric",
-        choices: &[],
-    },
-    Control {
-        key: "burn_in",
-        label: "burn-in K₀",
-        hint: "steps before the first kept iterate (with S > 1)",
-        mode: "numeric",
-        choices: &[],
-    },
-    Control {
-        key: "substeps",
-        label: "hSGD sub-steps",
-        hint: "SDE steps per SGD step",
-        mode: "numeric",
-        choices: &[],
-    },
-    Control {
-        key: "basis",
-        label: "coordinate basis",
-        hint: "which coordinates of x",
-        mode: "",
-        choices: &[("svd", "SVD: q_iᵀx"), ("original", "original: x_i")],
-    },
-    Control {
-        key: "coordinate",
-        label: "coordinate i",
-        hint: "0-based; SVD 0 is the top direction q₁",
-        mode: "numeric",
-        choices: &[],
-    },
-    Control {
-        key: "hill_k",
-        label: "Hill's k",
-        hint: "order statistics; auto = KS choice",
-        mode: "numeric",
-        choices: &[],
-    },
-];
+use crate::report::config::{Config, Dynamics};
+use crate::report::controls::{control, placed_in, Control, Kind, Place};
 
 /// A report on screen and the time the page waited for it.
 struct Shown {
@@ -230,28 +51,17 @@ struct App {
     /// Controls whose text does not parse (key → text); the config keeps its last good
     /// value for them, so no job runs until they are fixed.
     unparsed: BTreeMap<String, String>,
-    /// The computation worker; `None` after a crash or a failed start (a fresh one is
-    /// started by the next Run, never in a loop).
-    worker: Option<Worker>,
-    worker_ready: bool,
+    /// The page's own computation worker.
+    worker: MainWorker,
     /// Generation id of the current job; replies with another id are stale.
     job: u32,
-    /// A job is waiting for the worker's `Ready`.
-    queued: bool,
     running: bool,
-    /// `Fits` messages still expected for the report on screen (the worker is busy).
-    fits_pending: usize,
-    /// The `Index` message (α_SGD) is still expected for the report on screen: the worker
-    /// is busy, its progress is shown and Cancel stops it.
-    index_pending: bool,
-    /// The last progress of the α_SGD stage (done, total).
-    index_progress: Option<(usize, usize)>,
+    /// The later stages of the report on screen still to come (the worker is busy).
+    pending: Pending,
     /// The γ slider moved while a job ran: run again once its plots are drawn.
     run_when_drawn: bool,
     posted_ms: f64,
     shown: Option<Shown>,
-    on_worker_message: Closure<dyn FnMut(MessageEvent)>,
-    on_worker_error: Closure<dyn FnMut(Event)>,
 }
 
 thread_local! {
@@ -264,8 +74,14 @@ fn with_app<R>(f: impl FnOnce(&mut App) -> R) -> Option<R> {
     super::dom::with_state(&APP, "hsgd", f)
 }
 
-/// Starts the page: builds controls and plots, reads the URL, starts the worker and queues
-/// the first run (the default experiment runs on opening, with no click).
+/// The experiment's controls, in page order.
+fn experiment() -> impl Iterator<Item = &'static Control> + Clone {
+    placed_in(Place::Experiment)
+}
+
+/// Starts the page: builds controls and plots, reads the URL, queues the first run (the
+/// default experiment runs on opening, with no click), then the sweep section on the
+/// page's config.
 pub fn start() {
     if let Err(e) = try_start() {
         web_sys::console::error_2(&"hsgd: the page could not start".into(), &e);
@@ -273,6 +89,8 @@ pub fn start() {
             show_general_error(&document, &format!("The page could not start: {e:?}"));
         }
     }
+    let config = with_app(|app| app.config.clone()).unwrap_or_default();
+    sweep::start(&config);
 }
 
 fn try_start() -> Result<(), JsValue> {
@@ -280,18 +98,18 @@ fn try_start() -> Result<(), JsValue> {
     let document = window.document().ok_or("no document")?;
     let config = Config::from_query(&window.location().search()?);
 
-    build_controls(&document, &config)?;
+    form::build(&document, "fields", experiment(), &config)?;
     build_plots(&document, &config)?;
-    super::upload::build(&document)?;
-    super::live::build(&document)?;
-    super::embed::build(&document, &config);
+    upload::build(&document)?;
+    live::build(&document)?;
+    embed::build(&document, &config);
     listen(&document, "controls", "submit", |event| {
         event.prevent_default();
         with_app(request_run);
     })?;
     listen(&document, "controls", "change", |event| {
         if let Some((key, text)) = edited_control(&event) {
-            with_app(|app| on_control_change(app, key, text));
+            with_app(|app| on_control_change(app, &key, &text));
         }
     })?;
     listen(&document, "cancel", "click", |_| {
@@ -314,7 +132,7 @@ fn try_start() -> Result<(), JsValue> {
             with_app(|app| on_log_y(app, input.checked()));
         }
     })?;
-    let on_resize = Closure::<dyn FnMut(Event)>::new(|_: Event| {
+    let on_resize = Closure::<dyn FnMut(web_sys::Event)>::new(|_: web_sys::Event| {
         with_app(redraw);
     });
     window.add_event_listener_with_callback("resize", on_resize.as_ref().unchecked_ref())?;
@@ -323,29 +141,22 @@ fn try_start() -> Result<(), JsValue> {
     let on_worker_message = Closure::<dyn FnMut(MessageEvent)>::new(|event: MessageEvent| {
         with_app(|app| on_worker_message(app, &event));
     });
-    let on_worker_error = Closure::<dyn FnMut(Event)>::new(|event: Event| {
+    let on_worker_error = Closure::<dyn FnMut(web_sys::Event)>::new(|event: web_sys::Event| {
         with_app(|app| on_worker_error(app, &event));
     });
     // The page's own worker starts with its first job, and only when the job is not split
     // across the pool (`super::split`): one wasm instance fewer to load on opening.
-    let worker = None;
     let mut app = App {
         document,
         config,
         unparsed: BTreeMap::new(),
-        worker,
-        worker_ready: false,
+        worker: MainWorker::new(on_worker_message, on_worker_error),
         job: 0,
-        queued: false,
         running: false,
-        fits_pending: 0,
-        index_pending: false,
-        index_progress: None,
+        pending: Pending::default(),
         run_when_drawn: false,
         posted_ms: 0.0,
         shown: None,
-        on_worker_message,
-        on_worker_error,
     };
     write_url(&app.config);
     request_run(&mut app);
@@ -354,92 +165,30 @@ fn try_start() -> Result<(), JsValue> {
         set_text(&app.document, "status", "Fix the marked input to run.");
     }
     APP.with(|cell| *cell.borrow_mut() = Some(app));
+    event::install(on_event);
     Ok(())
 }
 
-/// The page's current config and CSV text, for the sweep section (`None` before start-up).
-pub(super) fn current_input() -> Option<(Config, Option<String>)> {
-    with_app(|app| (app.config.clone(), super::upload::text_for(&app.config)))
-}
-
-/// Sets one config field from the sweep section's controls and writes the URL; false when
-/// the text does not parse.
-pub(super) fn set_field(key: &str, text: &str) -> bool {
-    with_app(|app| {
-        let ok = app.config.set(key, text);
-        if ok {
-            write_url(&app.config);
+/// What the controllers send up ([`Event`]), turned into changes of the state.
+fn on_event(event: Event) {
+    with_app(|app| match event {
+        Event::CsvLoaded => set_control(app, "data", "csv"),
+        Event::GammaSlid(text) => slide_control(app, "gamma", &text),
+        Event::Rerun => request_run(app),
+        Event::SplitReply(message) => {
+            if message.job().is_some() && !is_stale(app, &message) {
+                handle_reply(app, message);
+            }
         }
-        ok
-    })
-    .unwrap_or(false)
-}
-
-fn build_controls(document: &Document, config: &Config) -> Result<(), JsValue> {
-    let fields = element(document, "fields").ok_or("no element #fields")?;
-    let html: String = CONTROLS.iter().map(control_html).collect();
-    fields.set_inner_html(&html);
-    fill_controls(document, config);
-    Ok(())
-}
-
-/// The markup of one control: a label around a text box or a list, a hint and an error
-/// slot.
-fn control_html(c: &Control) -> String {
-    let input = if c.choices.is_empty() {
-        format!(
-            r#"<input id="ctl-{key}" name="{key}" type="text" inputmode="{mode}" autocomplete="off" spellcheck="false" aria-describedby="err-{key}">"#,
-            key = c.key,
-            mode = c.mode,
-        )
-    } else {
-        let options: String = c
-            .choices
-            .iter()
-            .map(|(value, label)| {
-                format!(
-                    r#"<option value="{}">{}</option>"#,
-                    escape(value),
-                    escape(label)
-                )
-            })
-            .collect();
-        format!(
-            r#"<select id="ctl-{key}" name="{key}" aria-describedby="err-{key}">{options}</select>"#,
-            key = c.key,
-        )
-    };
-    format!(
-        r#"<label class="field" for="ctl-{key}"><span class="label">{label}</span>{input}<span class="hint">{hint}</span><span class="field-error" id="err-{key}" role="alert"></span></label>"#,
-        key = c.key,
-        label = escape(c.label),
-        hint = escape(c.hint),
-    )
-}
-
-/// Shows the config's values in the controls.
-fn fill_controls(document: &Document, config: &Config) {
-    let Ok(serde_json::Value::Object(values)) = serde_json::to_value(config) else {
-        return;
-    };
-    for c in CONTROLS {
-        let Some(value) = values.get(c.key) else {
-            continue;
-        };
-        let text = match value {
-            serde_json::Value::String(s) => s.clone(),
-            serde_json::Value::Null => "auto".into(),
-            other => other.to_string(),
-        };
-        let Some(e) = element(document, &format!("ctl-{}", c.key)) else {
-            continue;
-        };
-        if let Some(input) = e.dyn_ref::<HtmlInputElement>() {
-            input.set_value(&text);
-        } else if let Some(select) = e.dyn_ref::<HtmlSelectElement>() {
-            select.set_value(&text);
+        Event::SweepFieldEdited { key, text } => {
+            let taken = app.config.set(&key, text.trim());
+            if taken {
+                write_url(&app.config);
+            }
+            sweep::field_edited(&key, &text, taken.then_some(&app.config));
         }
-    }
+        Event::SweepRequested => sweep::run(&app.config, upload::text_for(&app.config)),
+    });
 }
 
 fn build_plots(document: &Document, config: &Config) -> Result<(), JsValue> {
@@ -459,40 +208,18 @@ fn build_plots(document: &Document, config: &Config) -> Result<(), JsValue> {
     Ok(())
 }
 
-fn new_worker(
-    on_message: &Closure<dyn FnMut(MessageEvent)>,
-    on_error: &Closure<dyn FnMut(Event)>,
-) -> Result<Worker, JsValue> {
-    super::spawn_worker(
-        on_message.as_ref().unchecked_ref(),
-        on_error.as_ref().unchecked_ref(),
-    )
-}
-
-/// Terminates the worker (cancel, crash or failed start).
+/// Terminates the page's worker and the split run's (cancel, crash or failed start).
 fn stop_worker(app: &mut App) {
-    super::split::cancel();
-    if let Some(worker) = app.worker.take() {
-        worker.terminate();
-    }
-    app.worker_ready = false;
+    split::cancel();
+    app.worker.stop();
 }
 
 /// Starts a fresh worker when there is none; false (with the message shown) if that fails.
 fn ensure_worker(app: &mut App) -> bool {
-    if app.worker.is_some() {
-        return true;
-    }
-    match new_worker(&app.on_worker_message, &app.on_worker_error) {
-        Ok(worker) => {
-            app.worker = Some(worker);
-            true
-        }
+    match app.worker.ensure() {
+        Ok(()) => true,
         Err(e) => {
-            show_general_error(
-                &app.document,
-                &format!("Could not start the computation worker: {e:?}"),
-            );
+            show_general_error(&app.document, &e);
             false
         }
     }
@@ -509,16 +236,17 @@ fn write_url(config: &Config) {
     }
 }
 
-fn on_control_change(app: &mut App, key: String, text: String) {
-    if take_control(app, &key, &text) {
+fn on_control_change(app: &mut App, key: &str, text: &str) {
+    if take_control(app, key, text) {
         after_input(app, true);
     }
 }
 
 /// Takes `text` of the control `key` into the config and the URL; a text that does not
-/// parse is kept in `unparsed`, to be marked. False when `key` is no control.
+/// parse is kept in `unparsed`, to be marked. False when `key` is no control of the
+/// experiment's form.
 fn take_control(app: &mut App, key: &str, text: &str) -> bool {
-    if !CONTROLS.iter().any(|c| c.key == key) {
+    if control(key).is_none_or(|c| c.place != Place::Experiment) {
         return false;
     }
     if app.config.set(key, text.trim()) {
@@ -532,71 +260,61 @@ fn take_control(app: &mut App, key: &str, text: &str) -> bool {
 
 /// Sets the control `key` to `text` as if the user had typed it (a file dropped or
 /// picked).
-pub(super) fn set_control(key: &str, text: &str) {
-    with_app(|app| {
-        write_control(app, key, text);
-        on_control_change(app, key.to_string(), text.to_string());
-    });
+fn set_control(app: &mut App, key: &str, text: &str) {
+    form::write_control(&app.document, key, text);
+    on_control_change(app, key, text);
 }
 
 /// Sets the control `key` to `text` from a slider being dragged: a small job runs at
-/// once, or right after the plots of the running one (`super::live::after_slide`).
-pub(super) fn slide_control(key: &str, text: &str) {
-    with_app(|app| {
-        write_control(app, key, text);
-        if !take_control(app, key, text) {
-            return;
-        }
-        let valid = show_input_errors(app);
-        let report = app.shown.as_ref().map(|s| &s.report);
-        if super::live::after_slide(&app.document, &app.config, valid, report) {
-            if app.running {
-                app.run_when_drawn = true;
-            } else {
-                request_run(app);
-            }
-        }
-    });
-}
-
-/// Puts `text` in the control `key` (an input or a select).
-fn write_control(app: &App, key: &str, text: &str) {
-    if let Some(e) = element(&app.document, &format!("ctl-{key}")) {
-        if let Some(input) = e.dyn_ref::<HtmlInputElement>() {
-            input.set_value(text);
-        } else if let Some(select) = e.dyn_ref::<HtmlSelectElement>() {
-            select.set_value(text);
+/// once, or right after the plots of the running one (`live::after_slide`).
+fn slide_control(app: &mut App, key: &str, text: &str) {
+    form::write_control(&app.document, key, text);
+    if !take_control(app, key, text) {
+        return;
+    }
+    let valid = show_input_errors(app);
+    let now = live::after_slide(&app.document, live_input(app), valid);
+    embed::update(&app.document, &app.config);
+    if now {
+        if app.running {
+            app.run_when_drawn = true;
+        } else {
+            request_run(app);
         }
     }
 }
 
-/// Runs the current config (the automatic re-run's timer).
-pub(super) fn run_now() {
-    with_app(request_run);
+/// What the live side of the form reads of the state.
+fn live_input(app: &App) -> Input<'_> {
+    Input {
+        config: &app.config,
+        report: app.shown.as_ref().map(|s| &s.report),
+        csv_shape: upload::shape(),
+    }
 }
 
-/// The input side's hook (src/web/live.rs): relevant controls, slider, divergence note,
-/// and an automatic re-run of a small job when `rerun`.
+/// The input side's hook (`live`, `embed`): relevant controls, slider, divergence note,
+/// the embedded view's link, and an automatic re-run of a small job when `rerun`.
 fn after_input(app: &App, rerun: bool) {
     let valid = rerun && show_input_errors(app);
-    let report = app.shown.as_ref().map(|s| &s.report);
-    super::live::after_input(&app.document, &app.config, valid, report, rerun);
+    live::after_input(&app.document, live_input(app), valid, rerun);
+    embed::update(&app.document, &app.config);
 }
 
 /// Shows every current input problem: each control whose text does not parse, then the
 /// first range error of the config (unless it concerns a control already marked).
 /// Returns whether the input is fine.
 fn show_input_errors(app: &App) -> bool {
-    clear_errors(&app.document);
+    form::clear(&app.document, experiment(), "error");
     for (key, text) in &app.unparsed {
-        let what = match CONTROLS.iter().find(|c| c.key == key) {
-            Some(c) if c.mode == "numeric" => "a whole number",
+        let what = match control(key).map(|c| c.kind) {
+            Some(Kind::Whole) => "a whole number",
             _ => "a number",
         };
         show_error(&app.document, key, &format!("“{text}” is not {what}"));
     }
-    // The CSV, when the data set is one (src/web/upload.rs).
-    let csv_ok = match super::upload::check(&app.document, &app.config) {
+    // The CSV, when the data set is one (`upload`).
+    let csv_ok = match upload::check(&app.document, &app.config) {
         Ok(()) => true,
         Err(e) => {
             if !app.unparsed.contains_key(&e.field) {
@@ -616,30 +334,45 @@ fn show_input_errors(app: &App) -> bool {
     }
 }
 
+/// Shows `message` next to the control named `field`, or in the general error box when
+/// no control has that name.
+fn show_error(document: &Document, field: &str, message: &str) {
+    if form::mark_field(document, field, message) {
+        return;
+    }
+    if field == "worker" {
+        show_general_error(document, message);
+    } else {
+        show_general_error(document, &format!("{field}: {message}"));
+    }
+}
+
+fn show_general_error(document: &Document, message: &str) {
+    form::show_line(document, "error", Some(message));
+}
+
 /// Starts a job for the current config (after validating it); a running job is
 /// superseded (its replies become stale).
 fn request_run(app: &mut App) {
-    super::live::cancel_rerun();
+    live::cancel_rerun();
     app.run_when_drawn = false;
     if !show_input_errors(app) {
         return;
     }
-    if app.running || app.fits_pending > 0 || app.index_pending {
+    if app.running || app.pending.any() {
         // The worker is busy with the old job: replace it rather than wait.
         stop_worker(app);
     }
-    app.fits_pending = 0;
-    app.index_pending = false;
-    app.index_progress = None;
+    app.pending = Pending::default();
     app.job += 1;
     app.running = true;
     set_running_ui(app, true);
     set_progress(app, 0, app.config.runs);
     set_text(&app.document, "status", "Starting…");
-    // With several cores the runs are split across a worker pool (`super::split`).
-    let csv = super::upload::text_for(&app.config);
-    if super::split::post(app.job, &app.config, csv.as_deref()) {
-        app.posted_ms = super::now_ms();
+    // With several cores the runs are split across a worker pool (`split`).
+    let csv = upload::text_for(&app.config);
+    if split::post(app.job, &app.config, csv.as_deref()) {
+        app.posted_ms = now_ms();
         return;
     }
     if !ensure_worker(app) {
@@ -648,10 +381,10 @@ fn request_run(app: &mut App) {
         mark_finished(app);
         return;
     }
-    if app.worker_ready {
+    if app.worker.is_ready() {
         post_job(app);
     } else {
-        app.queued = true;
+        app.worker.set_queued(true);
     }
 }
 
@@ -665,23 +398,17 @@ fn post_job(app: &mut App) {
     let message = ToWorker::Run {
         job: app.job,
         config: app.config.clone(),
-        csv: super::upload::text_for(&app.config),
+        csv: upload::text_for(&app.config),
     };
-    app.posted_ms = super::now_ms();
-    let posted = match &app.worker {
-        Some(worker) => worker
-            .post_message(&JsValue::from_str(&message.encode()))
-            .map_err(|e| format!("{e:?}")),
-        None => Err("there is no worker".into()),
-    };
-    if let Err(e) = posted {
+    app.posted_ms = now_ms();
+    if let Err(e) = app.worker.post(&message) {
         finish_with_error(app, "worker", &format!("Could not reach the worker: {e}"));
     }
 }
 
 fn cancel(app: &mut App) {
     app.run_when_drawn = false;
-    if !app.running && app.index_pending {
+    if !app.running && app.pending.index {
         return cancel_stages(app);
     }
     if !app.running {
@@ -689,11 +416,11 @@ fn cancel(app: &mut App) {
     }
     app.job += 1;
     app.running = false;
-    app.queued = false;
+    app.worker.set_queued(false);
     // A fresh worker at once, so the next Run does not wait for it to load (unless the
     // next run goes to the pool).
     stop_worker(app);
-    if !super::split::takes(&app.config) {
+    if !split::takes(&app.config) {
         ensure_worker(app);
     }
     set_running_ui(app, false);
@@ -706,25 +433,25 @@ fn cancel(app: &mut App) {
 /// "computing…"), and Run computes it again.
 fn cancel_stages(app: &mut App) {
     stop_worker(app);
-    if !super::split::takes(&app.config) {
+    if !split::takes(&app.config) {
         ensure_worker(app);
     }
     if let Some(shown) = app.shown.as_mut() {
-        if app.fits_pending > 0 {
-            for sim in [&mut shown.report.sgd, &mut shown.report.hsgd]
-                .into_iter()
-                .flatten()
-                .filter(|sim| sim.fits.is_none())
-            {
-                sim.notes
-                    .push("fits: cancelled (Run computes them again)".into());
+        if app.pending.fits > 0 {
+            for method in Dynamics::ALL {
+                if let Some(sim) = shown
+                    .report
+                    .sim_mut(method)
+                    .filter(|sim| sim.fits.is_none())
+                {
+                    sim.notes
+                        .push("fits: cancelled (Run computes them again)".into());
+                }
             }
         }
-        super::stages::cancel_index(&mut shown.report);
+        stages::cancel_index(&mut shown.report);
     }
-    app.fits_pending = 0;
-    app.index_pending = false;
-    app.index_progress = None;
+    app.pending = Pending::default();
     set_running_ui(app, false);
     set_progress(app, 0, 1);
     redraw(app);
@@ -733,7 +460,7 @@ fn cancel_stages(app: &mut App) {
 }
 
 fn on_worker_message(app: &mut App, event: &MessageEvent) {
-    if !is_current_worker(app, event) {
+    if !app.worker.sent(event) {
         return;
     }
     let text = event.data().as_string().unwrap_or_default();
@@ -747,46 +474,34 @@ fn on_worker_message(app: &mut App, event: &MessageEvent) {
 }
 
 /// Whether a reply belongs to a job other than the current one, or comes after its end
-/// (the fits of a job arrive after its report, while `fits_pending`).
+/// (the fits of a job arrive after its report, while they are pending).
 fn is_stale(app: &App, message: &FromWorker) -> bool {
     match message {
-        FromWorker::Fits { job, .. } => *job != app.job || app.fits_pending == 0,
-        FromWorker::Index { job, .. } => *job != app.job || !app.index_pending,
-        FromWorker::Progress { job, .. } => *job != app.job || !(app.running || app.index_pending),
+        FromWorker::Fits { job, .. } => *job != app.job || app.pending.fits == 0,
+        FromWorker::Index { job, .. } => *job != app.job || !app.pending.index,
+        FromWorker::Progress { job, .. } => *job != app.job || !(app.running || app.pending.index),
         other => other
             .job()
             .is_some_and(|job| job != app.job || !app.running),
     }
 }
 
-/// A reply of the current job from the split run's workers (`super::split`), handled as
-/// if the page's own worker had sent it.
-pub(super) fn deliver(message: FromWorker) {
-    with_app(|app| {
-        if message.job().is_some() && !is_stale(app, &message) {
-            handle_reply(app, message);
-        }
-    });
-}
-
 /// Acts on a reply of the current job.
 fn handle_reply(app: &mut App, message: FromWorker) {
     match message {
         FromWorker::Ready => {
-            app.worker_ready = true;
-            if app.queued {
-                app.queued = false;
+            if app.worker.on_ready() {
                 post_job(app);
             }
         }
         FromWorker::Progress { done, total, .. } if !app.running => {
             // The α_SGD stage, after the report.
-            app.index_progress = Some((done, total));
+            app.pending.index_progress = Some((done, total));
             set_progress(app, done, total);
             show_done_status(app);
         }
         FromWorker::Progress { done, total, .. } => {
-            if super::now_ms() - app.posted_ms < PROGRESS_DELAY_MS {
+            if now_ms() - app.posted_ms < PROGRESS_DELAY_MS {
                 return;
             }
             set_progress(app, done, total);
@@ -797,13 +512,11 @@ fn handle_reply(app: &mut App, message: FromWorker) {
             );
         }
         FromWorker::Done { report, .. } => {
-            let wall_ms = super::now_ms() - app.posted_ms;
+            let wall_ms = now_ms() - app.posted_ms;
             app.running = false;
             set_progress(app, 1, 1);
             mark_finished(app);
-            app.fits_pending = super::stages::fits_expected(&report);
-            app.index_pending = super::stages::index_expected(&report);
-            app.index_progress = None;
+            app.pending = Pending::after(&report);
             set_running_ui(app, false);
             app.shown = Some(Shown {
                 report: *report,
@@ -815,8 +528,8 @@ fn handle_reply(app: &mut App, message: FromWorker) {
             redraw(app);
             show_done_status(app);
             show_numbers(app);
-            super::live::on_report(&app.document);
-            super::stages::mark(&format!("hsgd-plots-job-{}", app.job));
+            live::on_report(&app.document);
+            stages::mark(&format!("hsgd-plots-job-{}", app.job));
             after_input(app, false);
             if app.run_when_drawn {
                 request_run(app);
@@ -824,31 +537,31 @@ fn handle_reply(app: &mut App, message: FromWorker) {
         }
         FromWorker::Fits { stage, .. } => {
             if let Some(shown) = app.shown.as_mut() {
-                super::stages::merge(&mut shown.report, *stage);
+                stages::merge(&mut shown.report, *stage);
             }
-            app.fits_pending -= 1;
+            app.pending.fits -= 1;
             redraw(app);
             show_numbers(app);
             show_done_status(app);
-            if app.fits_pending == 0 {
-                super::stages::mark(&format!("hsgd-fits-job-{}", app.job));
+            if app.pending.fits == 0 {
+                stages::mark(&format!("hsgd-fits-job-{}", app.job));
             }
         }
         FromWorker::Index { stage, .. } => {
             if let Some(shown) = app.shown.as_mut() {
-                super::stages::merge_index(&mut shown.report, *stage);
+                stages::merge_index(&mut shown.report, *stage);
             }
-            app.index_pending = false;
-            app.index_progress = None;
+            app.pending.index = false;
+            app.pending.index_progress = None;
             set_running_ui(app, false);
             set_progress(app, 1, 1);
             redraw(app);
             show_numbers(app);
             show_done_status(app);
-            super::stages::mark(&format!("hsgd-index-job-{}", app.job));
+            stages::mark(&format!("hsgd-index-job-{}", app.job));
         }
         FromWorker::Error { field, message, .. } => finish_with_error(app, &field, &message),
-        // Sweep replies come from the sweep's own workers (`super::sweep`), never this one.
+        // Sweep replies come from the sweep's own workers (`sweep`), never this one.
         FromWorker::SweepPlan { .. }
         | FromWorker::SweepPoint { .. }
         | FromWorker::RunPart { .. } => {}
@@ -864,12 +577,12 @@ fn handle_reply(app: &mut App, message: FromWorker) {
 }
 
 /// An `error` event of the worker: its script failed to load or its wasm trapped.
-fn on_worker_error(app: &mut App, event: &Event) {
-    if !is_current_worker(app, event) {
+fn on_worker_error(app: &mut App, event: &web_sys::Event) {
+    if !app.worker.sent(event) {
         return;
     }
     event.prevent_default();
-    let detail = super::worker_error_detail(event);
+    let detail = worker_error_detail(event);
     stop_worker(app);
     finish_with_error(
         app,
@@ -878,136 +591,45 @@ fn on_worker_error(app: &mut App, event: &Event) {
     );
 }
 
-fn is_current_worker(app: &App, event: &Event) -> bool {
-    app.worker
-        .as_ref()
-        .is_some_and(|worker| super::sent_by(event, worker))
-}
-
 fn finish_with_error(app: &mut App, field: &str, message: &str) {
     app.running = false;
-    app.queued = false;
-    app.fits_pending = 0;
-    app.index_pending = false;
+    app.worker.set_queued(false);
+    app.pending.fits = 0;
+    app.pending.index = false;
     set_running_ui(app, false);
     set_progress(app, 0, 1);
     set_text(&app.document, "status", "Stopped: see the message.");
     mark_finished(app);
     show_error(&app.document, field, message);
-    super::live::on_error(&app.document, field, message);
+    live::on_error(&app.document, field, message);
     // The slider moved on meanwhile (e.g. out of the divergent range): follow it.
     if app.run_when_drawn {
         request_run(app);
     }
 }
 
-/// Records on the status line which job ended last (`data-job`), so tests and scripts can
-/// wait for a particular run rather than read a status that may be left from the last one.
 fn mark_finished(app: &App) {
-    if let Some(status) = element(&app.document, "status") {
-        let _ = status.set_attribute("data-job", &app.job.to_string());
-    }
+    status::mark_finished(&app.document, app.job);
 }
 
-/// The status line of a finished job: its runs and time, and whether the fitted laws or
-/// α_SGD are still on their way (the later stages, `super::stages`). `data-fits-job` on
-/// the status names the last job whose fits have all arrived, `data-index-job` the last
-/// job whose α_SGD has arrived (or that needs none: hSGD only), for tests and scripts.
 fn show_done_status(app: &App) {
-    let Some(shown) = &app.shown else {
-        return;
-    };
-    let report = &shown.report;
-    let runs = report
-        .sgd
-        .as_ref()
-        .or(report.hsgd.as_ref())
-        .map_or(0, |s| s.runs);
-    let mut text = format!("{runs} runs in {}.", format_ms(shown.wall_ms));
-    let status = element(&app.document, "status");
-    if app.fits_pending > 0 {
-        text.push_str(" Fitting the laws…");
-    } else {
-        if let Some(status) = &status {
-            let _ = status.set_attribute("data-fits-job", &app.job.to_string());
-        }
-        if app.index_pending {
-            text.push_str(&index_status(app.index_progress));
-        } else if report.sgd_index_note.as_deref() == Some(super::stages::INDEX_CANCELLED) {
-            text.push_str(" α_SGD cancelled.");
-        } else if let Some(status) = &status {
-            let _ = status.set_attribute("data-index-job", &app.job.to_string());
-        }
-    }
-    set_text(&app.document, "status", &text);
-}
-
-/// The status of the α_SGD stage, with its progress once the worker has reported some.
-fn index_status(progress: Option<(usize, usize)>) -> String {
-    match progress {
-        Some((done, total)) if total > 0 => format!(
-            " Computing SGD's own tail index α_SGD… {}%",
-            (100 * done.min(total)) / total
-        ),
-        _ => " Computing SGD's own tail index α_SGD…".into(),
+    if let Some(shown) = &app.shown {
+        status::show_done(
+            &app.document,
+            app.job,
+            &shown.report,
+            shown.wall_ms,
+            &app.pending,
+        );
     }
 }
 
-/// The Cancel button and `aria-busy`: Cancel is enabled while a job runs and while its
-/// α_SGD stage computes (after the plots are drawn); the page is busy only while it runs.
 fn set_running_ui(app: &App, running: bool) {
-    if let Some(cancel) = element(&app.document, "cancel") {
-        let _ = if running || app.index_pending {
-            cancel.remove_attribute("disabled")
-        } else {
-            cancel.set_attribute("disabled", "")
-        };
-    }
-    if let Some(main) = element(&app.document, "app") {
-        let _ = main.set_attribute("aria-busy", if running { "true" } else { "false" });
-    }
+    status::set_running_ui(&app.document, running, app.pending.index);
 }
 
 fn set_progress(app: &App, done: usize, total: usize) {
-    if let Some(bar) = element(&app.document, "progress") {
-        let _ = bar.set_attribute("max", &total.max(1).to_string());
-        let _ = bar.set_attribute("value", &done.to_string());
-    }
-}
-
-/// Shows `message` next to the control named `field`, or in the general error box when
-/// no control has that name.
-fn show_error(document: &Document, field: &str, message: &str) {
-    if let Some(slot) = element(document, &format!("err-{field}")) {
-        slot.set_text_content(Some(message));
-        if let Some(input) = element(document, &format!("ctl-{field}")) {
-            let _ = input.set_attribute("aria-invalid", "true");
-        }
-    } else if field == "worker" {
-        show_general_error(document, message);
-    } else {
-        show_general_error(document, &format!("{field}: {message}"));
-    }
-}
-
-fn show_general_error(document: &Document, message: &str) {
-    if let Some(e) = element(document, "error").and_then(|e| e.dyn_into::<HtmlElement>().ok()) {
-        e.set_text_content(Some(message));
-        e.set_hidden(false);
-    }
-}
-
-fn clear_errors(document: &Document) {
-    for c in CONTROLS {
-        set_text(document, &format!("err-{}", c.key), "");
-        if let Some(input) = element(document, &format!("ctl-{}", c.key)) {
-            let _ = input.remove_attribute("aria-invalid");
-        }
-    }
-    if let Some(e) = element(document, "error").and_then(|e| e.dyn_into::<HtmlElement>().ok()) {
-        e.set_text_content(None);
-        e.set_hidden(true);
-    }
+    status::set_progress(&app.document, done, total);
 }
 
 /// Fills the numbers panel (and the explanation) from the report on screen.

@@ -108,7 +108,7 @@ impl Pool {
     /// `Ready`, which this records. The owner then ignores the message.
     pub fn standby_message(&mut self, event: &Event) -> bool {
         match &mut self.standby {
-            Some(standby) if super::sent_by(event, &standby.worker) => {
+            Some(standby) if super::workers::sent_by(event, &standby.worker) => {
                 standby.ready = true;
                 true
             }
@@ -138,9 +138,11 @@ impl Pool {
 
     /// The slot whose worker sent `event`; `None` for a terminated worker's late event.
     pub fn slot_of(&self, event: &Event) -> Option<usize> {
-        self.slots
-            .iter()
-            .position(|s| s.worker.as_ref().is_some_and(|w| super::sent_by(event, w)))
+        self.slots.iter().position(|s| {
+            s.worker
+                .as_ref()
+                .is_some_and(|w| super::workers::sent_by(event, w))
+        })
     }
 
     /// Whether slot `slot`'s worker has posted `Ready`.
@@ -159,7 +161,7 @@ impl Pool {
     }
 
     fn start_worker(&self) -> Result<Worker, String> {
-        super::spawn_worker(
+        super::workers::spawn_worker(
             self.on_message.as_ref().unchecked_ref(),
             self.on_error.as_ref().unchecked_ref(),
         )

@@ -7,9 +7,9 @@
 //! wherever it runs, so the report equals the single worker's (tested natively in
 //! `analysis::tests::parts_merged_in_order_equal_one_run`).
 //!
-//! The page hands a job over with [`post`] (when the browser has at least two cores) and
-//! gets progress, the report or an error back through `page::deliver`, exactly as if its
-//! own worker had sent them.
+//! The page hands a job over with [`post`] (when the browser has at least two cores); the
+//! progress, the report or an error go up to it as [`AppEvent::SplitReply`], which it handles
+//! exactly as if its own worker had sent them.
 
 use std::cell::RefCell;
 use std::ops::Range;
@@ -17,8 +17,10 @@ use std::ops::Range;
 use wasm_bindgen::prelude::*;
 use web_sys::{Event, MessageEvent};
 
+use super::event::{emit, Event as AppEvent};
 use super::pool::{browser_pool_size, Pool, Task};
 use super::protocol::{FromWorker, ToWorker};
+use super::workers::{now_ms, worker_error_detail};
 use crate::model::simulation::Simulation;
 use crate::report::analysis::split_runs;
 use crate::report::config::{Config, Dynamics};
@@ -57,12 +59,12 @@ thread_local! {
     static SPLIT: RefCell<Option<SplitApp>> = const { RefCell::new(None) };
 }
 
-/// Runs `f` on the split state, then delivers the replies it produced to the page (after
-/// the state is released, so the page may call back into this module).
+/// Runs `f` on the split state, then sends the replies it produced up to the page (after
+/// the state is released, so the page may call [`cancel`] or [`post`] while handling them).
 fn with_split(f: impl FnOnce(&mut SplitApp) -> Vec<FromWorker>) {
     let replies = super::dom::with_state(&SPLIT, "hsgd split", f).unwrap_or_default();
     for reply in replies {
-        super::page::deliver(reply);
+        emit(AppEvent::SplitReply(reply));
     }
 }
 
@@ -138,7 +140,7 @@ pub fn post(job: u32, config: &Config, csv: Option<&str>) -> bool {
             .map(|r| (0, r.len() * config.steps))
             .collect();
         app.method_ms = vec![None; app.methods.len()];
-        app.started_ms = super::now_ms();
+        app.started_ms = now_ms();
         let mut tasks = Vec::new();
         for (m, method) in app.methods.iter().enumerate() {
             for (p, runs) in app.parts.iter().enumerate() {
@@ -351,7 +353,7 @@ fn on_part(app: &mut SplitApp, id: usize, part: Simulation) -> Vec<FromWorker> {
         progress.0 = progress.1;
     }
     if app.results[m].iter().all(Option::is_some) {
-        app.method_ms[m] = Some(super::now_ms() - app.started_ms);
+        app.method_ms[m] = Some(now_ms() - app.started_ms);
     }
     if !app.results.iter().flatten().all(Option::is_some) {
         return Vec::new();
@@ -393,7 +395,7 @@ fn on_worker_error(app: &mut SplitApp, event: &Event) -> Vec<FromWorker> {
     };
     event.prevent_default();
     let was_ready = app.pool.is_ready(slot);
-    let detail = super::worker_error_detail(event);
+    let detail = worker_error_detail(event);
     let message = format!("The computation worker failed: {detail}. Run starts a fresh one.");
     match app.pool.replace(slot) {
         Err(_) if app.running => fail(app, message),

@@ -8,16 +8,46 @@
 //! `hsgd-index-job-<id>` when α_SGD is), which `tests/e2e/bench.mjs` reads to time the page.
 
 use crate::report::analysis::{self, FitStage, IndexStage, Report};
+use crate::report::config::Dynamics;
 
 /// How many `Fits` messages follow the `Done` of `report` (one per simulated method).
 pub fn fits_expected(report: &Report) -> usize {
-    usize::from(report.sgd.is_some()) + usize::from(report.hsgd.is_some())
+    report.sims().count()
 }
 
 /// Whether an `Index` message follows the `Done` of `report` (α_SGD is computed whenever
 /// SGD was simulated, as `hsgd run` does).
 pub fn index_expected(report: &Report) -> bool {
-    report.sgd.is_some()
+    report.sim(Dynamics::Sgd).is_some()
+}
+
+/// The later stages still to come for the report on screen (the worker that sent it is
+/// busy computing them).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Pending {
+    /// `Fits` messages still expected.
+    pub fits: usize,
+    /// The `Index` message (α_SGD) is still expected: its progress is shown and Cancel
+    /// stops it.
+    pub index: bool,
+    /// The last progress of the α_SGD stage (done, total).
+    pub index_progress: Option<(usize, usize)>,
+}
+
+impl Pending {
+    /// What follows the `Done` of `report`.
+    pub fn after(report: &Report) -> Pending {
+        Pending {
+            fits: fits_expected(report),
+            index: index_expected(report),
+            index_progress: None,
+        }
+    }
+
+    /// Whether any stage is still expected.
+    pub fn any(&self) -> bool {
+        self.fits > 0 || self.index
+    }
 }
 
 /// Merges α_SGD into the report on screen.

@@ -11,65 +11,38 @@
 //!
 //! Replies carry the sweep's generation id; a reply of an older sweep only frees its
 //! worker. Cancel terminates the busy workers and starts fresh ones.
+//!
+//! The fields edit the page's config, and a sweep runs the page's config: the form sends
+//! [`AppEvent::SweepFieldEdited`] and [`AppEvent::SweepRequested`] up to the page app,
+//! which answers with [`field_edited`] and [`run`], handing its config down.
 
-use super::dom::{edited_control, element, listen, set_text};
-use super::numbers::escape;
 use std::cell::RefCell;
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{
-    Document, Event, HtmlCanvasElement, HtmlElement, HtmlInputElement, HtmlSelectElement,
-    MessageEvent,
-};
+use web_sys::{Document, Event, HtmlCanvasElement, MessageEvent};
 
-use super::numbers::format_ms;
+use super::dom::{edited_control, element, listen, set_text};
+use super::event::{emit, Event as AppEvent};
+use super::form;
+use super::format::format_ms;
 use super::plots::draw_on_canvas;
 use super::pool::{browser_pool_size, Pool, Task};
 use super::protocol::{FromWorker, ToWorker};
+use super::sweep_table::table_html;
+use super::workers::{now_ms, worker_error_detail};
 use crate::plots::draw_sweep;
-use crate::report::config::{Config, Dynamics, SweepOver};
+use crate::report::config::Config;
+use crate::report::controls::{placed_in, Control, Place};
 use crate::report::sweep::{SweepPlan, SweepPoint};
 
 /// The task id of the plan (points use their index).
 const PLAN_TASK: usize = usize::MAX;
 
-/// The sweep's controls: (Config field, label, hint, inputmode, list choices).
-type SweepControl = (
-    &'static str,
-    &'static str,
-    &'static str,
-    &'static str,
-    &'static [(&'static str, &'static str)],
-);
-
-const CONTROLS: &[SweepControl] = &[
-    (
-        "sweep",
-        "sweep over",
-        "the parameter varied",
-        "",
-        &[
-            ("gamma", "learning rate γ"),
-            ("batch", "batch size B"),
-            ("delta", "ridge δ"),
-        ],
-    ),
-    (
-        "sweep_points",
-        "points",
-        "values of the parameter",
-        "numeric",
-        &[],
-    ),
-    (
-        "sweep_runs",
-        "runs per point",
-        "independent runs",
-        "numeric",
-        &[],
-    ),
-];
+/// The sweep form's fields (`Config` fields, in the URL like every other setting).
+fn controls() -> impl Iterator<Item = &'static Control> + Clone {
+    placed_in(Place::Sweep)
+}
 
 struct SweepApp {
     document: Document,
@@ -95,27 +68,41 @@ fn with_sweep<R>(f: impl FnOnce(&mut SweepApp) -> R) -> Option<R> {
     super::dom::with_state(&SWEEP, "hsgd sweep", f)
 }
 
-/// Builds the sweep section (when the page has one) and its worker pool.
-pub fn start() {
-    if let Err(e) = try_start() {
+/// Builds the sweep section (when the page has one), its fields showing `config`, and its
+/// worker pool.
+pub fn start(config: &Config) {
+    if let Err(e) = try_start(config) {
         web_sys::console::error_2(&"hsgd: the sweep section could not start".into(), &e);
     }
 }
 
-fn try_start() -> Result<(), JsValue> {
+fn try_start(config: &Config) -> Result<(), JsValue> {
     let window = web_sys::window().ok_or("no window")?;
     let document = window.document().ok_or("no document")?;
     if element(&document, "sweep-fields").is_none() {
         return Ok(()); // a page without a sweep section
     }
-    build_controls(&document)?;
+    form::build(&document, "sweep-fields", controls(), config)?;
+    // Running and editing change the page's config: the app does that, then calls
+    // [`run`] or [`field_edited`] with it.
     listen(&document, "sweep-controls", "submit", |event| {
         event.prevent_default();
-        with_sweep(run);
+        if !emit(AppEvent::SweepRequested) {
+            with_sweep(|app| {
+                clear_errors(&app.document);
+                show_general(&app.document, Some("The page is not ready yet."));
+            });
+        }
     })?;
     listen(&document, "sweep-controls", "change", |event| {
         if let Some((key, text)) = edited_control(&event) {
-            with_sweep(|app| on_change(app, &key, &text));
+            let edited = AppEvent::SweepFieldEdited {
+                key: key.clone(),
+                text: text.clone(),
+            };
+            if !emit(edited) {
+                field_edited(&key, &text, None);
+            }
         }
     })?;
     listen(&document, "sweep-cancel", "click", |_| {
@@ -157,83 +144,18 @@ fn try_start() -> Result<(), JsValue> {
     Ok(())
 }
 
-fn build_controls(document: &Document) -> Result<(), JsValue> {
-    let fields = element(document, "sweep-fields").ok_or("no element #sweep-fields")?;
-    let html: String = CONTROLS
-        .iter()
-        .map(|&(key, label, hint, mode, choices)| {
-            let input = if choices.is_empty() {
-                format!(
-                    r#"<input id="ctl-{key}" name="{key}" type="text" inputmode="{mode}" autocomplete="off" spellcheck="false" aria-describedby="err-{key}">"#
-                )
-            } else {
-                let options: String = choices
-                    .iter()
-                    .map(|(v, l)| format!(r#"<option value="{v}">{}</option>"#, escape(l)))
-                    .collect();
-                format!(
-                    r#"<select id="ctl-{key}" name="{key}" aria-describedby="err-{key}">{options}</select>"#
-                )
-            };
-            format!(
-                r#"<label class="field" for="ctl-{key}"><span class="label">{}</span>{input}<span class="hint">{}</span><span class="field-error" id="err-{key}" role="alert"></span></label>"#,
-                escape(label),
-                escape(hint)
-            )
-        })
-        .collect();
-    fields.set_inner_html(&html);
-    let config = super::page::current_input().map_or_else(Config::default, |(c, _)| c);
-    fill_controls(document, &config);
-    Ok(())
-}
-
-fn fill_controls(document: &Document, config: &Config) {
-    let Ok(serde_json::Value::Object(values)) = serde_json::to_value(config) else {
-        return;
-    };
-    for &(key, ..) in CONTROLS {
-        let text = match values.get(key) {
-            Some(serde_json::Value::String(s)) => s.clone(),
-            Some(other) => other.to_string(),
-            None => continue,
-        };
-        let Some(e) = element(document, &format!("ctl-{key}")) else {
-            continue;
-        };
-        if let Some(input) = e.dyn_ref::<HtmlInputElement>() {
-            input.set_value(&text);
-        } else if let Some(select) = e.dyn_ref::<HtmlSelectElement>() {
-            select.set_value(&text);
-        }
-    }
-}
-
 fn clear_errors(document: &Document) {
-    for &(key, ..) in CONTROLS {
-        set_text(document, &format!("err-{key}"), "");
-        if let Some(input) = element(document, &format!("ctl-{key}")) {
-            let _ = input.remove_attribute("aria-invalid");
-        }
-    }
-    show_general(document, None);
+    form::clear(document, controls(), "sweep-error");
 }
 
 fn show_general(document: &Document, message: Option<&str>) {
-    if let Some(e) = element(document, "sweep-error").and_then(|e| e.dyn_into::<HtmlElement>().ok())
-    {
-        e.set_text_content(message);
-        e.set_hidden(message.is_none());
-    }
+    form::show_line(document, "sweep-error", message);
 }
 
 /// Shows `message` next to the sweep control `field`, or in the sweep's error line.
 fn show_error(document: &Document, field: &str, message: &str) {
-    if CONTROLS.iter().any(|&(key, ..)| key == field) {
-        set_text(document, &format!("err-{field}"), message);
-        if let Some(input) = element(document, &format!("ctl-{field}")) {
-            let _ = input.set_attribute("aria-invalid", "true");
-        }
+    if controls().any(|c| c.key == field) {
+        form::mark_field(document, field, message);
     } else if field == "worker" || field == "run" {
         show_general(document, Some(message));
     } else {
@@ -246,31 +168,34 @@ fn show_error(document: &Document, field: &str, message: &str) {
     }
 }
 
-fn on_change(app: &mut SweepApp, key: &str, text: &str) {
-    clear_errors(&app.document);
-    if !super::page::set_field(key, text.trim()) {
-        show_error(
-            &app.document,
-            key,
-            &format!("“{text}” is not a whole number"),
-        );
-        return;
-    }
-    if let Some((config, _)) = super::page::current_input() {
+/// A sweep field was edited: `config` is the page's config with the new text taken, or
+/// `None` when the text does not parse. Shows what is wrong with the sweep's fields.
+pub fn field_edited(key: &str, text: &str, config: Option<&Config>) {
+    with_sweep(|app| {
+        clear_errors(&app.document);
+        let Some(config) = config else {
+            return show_error(
+                &app.document,
+                key,
+                &format!("“{text}” is not a whole number"),
+            );
+        };
         if let Err(e) = config.validate() {
-            if CONTROLS.iter().any(|&(k, ..)| k == e.field) {
+            if controls().any(|c| c.key == e.field) {
                 show_error(&app.document, &e.field, &e.message);
             }
         }
-    }
+    });
 }
 
-/// Starts a sweep of the page's current config (a running sweep is cancelled first).
-fn run(app: &mut SweepApp) {
+/// Starts a sweep of `config` (the page's current one) with the CSV text `csv`; a running
+/// sweep is cancelled first.
+pub fn run(config: &Config, csv: Option<String>) {
+    with_sweep(|app| start_sweep(app, config.clone(), csv));
+}
+
+fn start_sweep(app: &mut SweepApp, config: Config, csv: Option<String>) {
     clear_errors(&app.document);
-    let Some((config, csv)) = super::page::current_input() else {
-        return show_general(&app.document, Some("The page is not ready yet."));
-    };
     if let Err(e) = config.validate() {
         return show_error(&app.document, &e.field, &e.message);
     }
@@ -284,7 +209,7 @@ fn run(app: &mut SweepApp) {
     app.plan = None;
     app.points.clear();
     app.partial.iter_mut().for_each(|p| *p = 0.0);
-    app.started_ms = super::now_ms();
+    app.started_ms = now_ms();
     set_running_ui(app, true);
     set_progress(app);
     set_text(&app.document, "sweep-status", "Planning the sweep…");
@@ -424,7 +349,7 @@ fn on_worker_error(app: &mut SweepApp, event: &Event) {
     };
     event.prevent_default();
     let was_ready = app.pool.is_ready(slot);
-    let detail = super::worker_error_detail(event);
+    let detail = worker_error_detail(event);
     match app.pool.replace(slot) {
         Err(e) => {
             if app.running {
@@ -499,7 +424,7 @@ fn on_point(app: &mut SweepApp) {
         );
         return;
     }
-    let wall_ms = super::now_ms() - app.started_ms;
+    let wall_ms = now_ms() - app.started_ms;
     app.running = false;
     set_running_ui(app, false);
     let workers = app.pool.size();
@@ -552,130 +477,17 @@ fn set_progress(app: &SweepApp) {
     }
 }
 
-fn fmt(x: f64) -> String {
-    crate::plots::format_tick(x)
-}
-
 /// The numbers table: one row per point (waiting points show "…").
 fn show_table(app: &SweepApp) {
     let Some(table) = element(&app.document, "sweep-table") else {
         return;
     };
-    let Some(plan) = &app.plan else {
-        table.set_inner_html("");
-        return;
-    };
-    let x_name = match plan.over {
-        SweepOver::Gamma => "γ",
-        SweepOver::Batch => "B",
-        SweepOver::Delta => "δ",
-    };
-    let methods = app.config.method.dynamics();
-    let with_index = methods.contains(&Dynamics::Sgd);
-    let mut html = format!(
-        "<thead><tr><th scope=\"col\">{x_name}</th><th scope=\"col\">η_* lower</th><th scope=\"col\">η* upper</th>"
-    );
-    if with_index {
-        html.push_str("<th scope=\"col\">α_SGD ± s.e.</th>");
-    }
-    for label in methods.iter().map(|m| m.label()) {
-        html.push_str(&format!(
-            "<th scope=\"col\">{label} Hill [95%]</th><th scope=\"col\">{label} k</th><th scope=\"col\">{label} diverged</th>"
-        ));
-    }
-    html.push_str("<th scope=\"col\">time</th></tr></thead><tbody>");
-    for (index, x) in plan.values.iter().enumerate() {
-        let point = app.points.get(index).and_then(Option::as_ref);
-        html.push_str(&format!(
-            "<tr data-index=\"{index}\"{}><td>{}</td>",
-            point.map_or(String::new(), |p| format!(
-                " data-upper=\"{}\" data-lower=\"{}\"",
-                p.upper, p.lower
-            )),
-            fmt(*x)
-        ));
-        let Some(p) = point else {
-            let span = 3 + 3 * methods.len() + usize::from(with_index);
-            html.push_str(&format!(
-                "<td colspan=\"{span}\" class=\"waiting\">…</td></tr>"
-            ));
-            continue;
-        };
-        let lower = if p.lower_valid {
-            fmt(p.lower)
-        } else {
-            format!("({}, γ ≥ γ̄)", fmt(p.lower))
-        };
-        html.push_str(&format!("<td>{lower}</td><td>{}</td>", fmt(p.upper)));
-        if with_index {
-            html.push_str(&format!("<td>{}</td>", index_cell(p)));
+    match &app.plan {
+        Some(plan) => {
+            table.set_inner_html(&table_html(plan, &app.points, app.config.method.dynamics()))
         }
-        for name in methods {
-            match p.methods.iter().find(|m| m.method == *name) {
-                Some(m) => {
-                    let hill = match (m.hill, m.interval) {
-                        (Some(h), Some((lo, hi))) => format!(
-                            "<span data-method=\"{name}\" data-hill=\"{h}\">{} [{}, {}]</span>",
-                            fmt(h),
-                            fmt(lo),
-                            fmt(hi)
-                        ),
-                        _ => escape(m.note.as_deref().unwrap_or("—")),
-                    };
-                    html.push_str(&format!(
-                        "<td>{hill}</td><td>{}</td><td>{}</td>",
-                        m.k.map_or("—".into(), |k| k.to_string()),
-                        m.diverged
-                    ));
-                }
-                None => html.push_str("<td>—</td><td>—</td><td>—</td>"),
-            }
-        }
-        let ms: f64 = p.timings_ms.values().sum();
-        html.push_str(&format!("<td>{}</td></tr>", format_ms(ms)));
+        None => table.set_inner_html(""),
     }
-    html.push_str("</tbody>");
-    table.set_inner_html(&html);
-}
-
-/// The α_SGD cell of a point: "3.1 ± 0.05", "> 16", "< 0.25", marked "not converged"
-/// when the walkers did not mix, with the exact numbers in `data-alpha-sgd` (or
-/// `data-alpha-sgd-lower-bound` / `-upper-bound`) and `data-converged`; the note when it
-/// could not be computed.
-pub fn index_cell(p: &SweepPoint) -> String {
-    let Some(i) = &p.sgd_index else {
-        return escape(p.sgd_index_note.as_deref().unwrap_or("—"));
-    };
-    let (attribute, text) = if let Some(a) = i.alpha {
-        let se = i
-            .alpha_std_err
-            .map_or(String::new(), |se| format!(" ± {}", fmt(se)));
-        (
-            format!(" data-alpha-sgd=\"{a}\""),
-            format!("{}{se}", fmt(a)),
-        )
-    } else if let Some(b) = i.alpha_lower_bound {
-        (
-            format!(" data-alpha-sgd-lower-bound=\"{b}\""),
-            format!("&gt; {}", fmt(b)),
-        )
-    } else if let Some(b) = i.alpha_upper_bound {
-        (
-            format!(" data-alpha-sgd-upper-bound=\"{b}\""),
-            format!("&lt; {}", fmt(b)),
-        )
-    } else {
-        (String::new(), "no root".into())
-    };
-    let note = if i.converged {
-        ""
-    } else {
-        " <span class=\"muted\">not converged</span>"
-    };
-    format!(
-        "<span data-alpha-sgd-cell data-converged=\"{}\"{attribute}>{text}{note}</span>",
-        i.converged
-    )
 }
 
 fn redraw(app: &SweepApp) {

@@ -7,6 +7,9 @@
 //! starts, while the results on screen stay. Its text is kept in `sessionStorage` when it
 //! is small enough ([`STORAGE_LIMIT`]), so a reload with `data=csv` in the URL still has
 //! it; a larger file is remembered by name only and the user is asked to pick it again.
+//!
+//! A file read goes up to the page app as [`AppEvent::CsvLoaded`]; the app then sets the data
+//! control to `csv` and checks its input with [`check`].
 
 use std::cell::RefCell;
 
@@ -15,6 +18,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, DragEvent, Event, File, FileReader, HtmlInputElement, Storage};
 
+use super::event::{emit, Event as AppEvent};
+use super::format::{format_bytes, thousands};
 use crate::error::Error;
 use crate::model::problem::Problem;
 use crate::report::config::{Config, DataKind, Preprocess, MAX_MATRIX_ENTRIES};
@@ -160,7 +165,7 @@ fn read(file: File) {
             "“{name}” is {}; the page reads files up to {} (and matrices up to {} entries)",
             format_bytes(bytes),
             format_bytes(MAX_FILE_BYTES),
-            super::live::thousands(MAX_MATRIX_ENTRIES as f64),
+            thousands(MAX_MATRIX_ENTRIES as f64),
         );
         return loaded(name, bytes, None, note);
     }
@@ -207,7 +212,7 @@ fn loaded(name: String, bytes: f64, text: Option<String>, note: String) {
             checked: None,
         })
     });
-    super::page::set_control("data", "csv");
+    emit(AppEvent::CsvLoaded);
 }
 
 fn session_storage() -> Option<Storage> {
@@ -338,15 +343,4 @@ pub fn shape() -> Option<(usize, usize)> {
             .and_then(|c| c.checked.as_ref())
             .and_then(|c| c.result.as_ref().ok().copied())
     })
-}
-
-/// A file size for people: "812 B", "7.9 kB", "3.2 MB".
-pub fn format_bytes(bytes: f64) -> String {
-    if bytes < 1e3 {
-        format!("{bytes:.0} B")
-    } else if bytes < 1e6 {
-        format!("{:.1} kB", bytes / 1e3)
-    } else {
-        format!("{:.1} MB", bytes / 1e6)
-    }
 }

@@ -126,7 +126,7 @@ impl WorkerObserver {
 
 impl Observer for WorkerObserver {
     fn now_ms(&self) -> f64 {
-        super::now_ms()
+        super::workers::now_ms()
     }
 
     fn progress(&mut self, done: usize, total: usize) -> bool {
@@ -286,7 +286,7 @@ pub fn handle_staged(text: &str, send: &mut dyn FnMut(&FromWorker)) {
             });
         }
     }
-    if report.sgd.is_some() {
+    if report.sim(Dynamics::Sgd).is_some() {
         let stage = index_stage(job, &config, csv.as_deref());
         send(&FromWorker::Index {
             job,

@@ -77,6 +77,7 @@ enum Command {
     },
     /// Everything the page shows, as JSON: the page's URL query (the part after `?`)
     /// reproduces its numbers exactly, e.g. `hsgd run 'data=digits&gamma=0.1&runs=1000'`.
+    #[command(after_long_help = hsgd::report::controls::query_help())]
     Run {
         /// The page's URL query; empty for the page's default experiment.
         #[arg(default_value = "")]

@@ -1,0 +1,190 @@
+//! The numbers panel's HTML: each section of [`super::numbers`] as a `<section>` with a
+//! `<dl>` of its rows (the exact value in `data-value`, an estimator's `se`, `k`, `lo` and
+//! `hi` beside it, for tests and copying), its notes and, for a simulated method, the
+//! table of fitted laws with the smallest AIC marked; the simulated methods side by side
+//! in one `num-methods` box. Plain Rust (no DOM): the page sets [`panel_html`] as the
+//! panel's inner HTML.
+
+use super::format::{escape, format_value};
+use super::numbers::{sections, FitRow, Number, Section};
+use crate::report::analysis::Report;
+use crate::report::config::Dynamics;
+
+/// `data-value="…"` with the shortest text that parses back to exactly `v`.
+fn value_attribute(name: &str, v: f64) -> String {
+    format!(r#" data-{name}="{v}""#)
+}
+
+fn row_html(n: &Number) -> String {
+    let mut attributes = n
+        .value
+        .map(|v| value_attribute("value", v))
+        .unwrap_or_default();
+    for (name, v) in &n.details {
+        attributes.push_str(&value_attribute(name, *v));
+    }
+    // Sentences (the verdict, the data's description) take a whole row.
+    let class = if n.value.is_none() && n.text.chars().count() > 40 {
+        "number wide"
+    } else {
+        "number"
+    };
+    format!(
+        r#"<div class="{class}"><dt>{label}</dt><dd data-key="{key}"{attributes}>{text}</dd></div>"#,
+        label = escape(&n.label),
+        key = escape(&n.key),
+        text = escape(&n.text),
+    )
+}
+
+fn cell(key: &str, v: f64) -> String {
+    format!(
+        r#"<td data-key="{key}"{}>{}</td>"#,
+        value_attribute("value", v),
+        escape(&format_value(v))
+    )
+}
+
+fn fits_html(method: Dynamics, rows: &[FitRow]) -> String {
+    let mut html = format!(
+        r#"<div class="fits-scroll" role="region" tabindex="0" aria-label="fitted laws ({name})"><table class="fits" data-method="{method}"><caption>Fitted laws of the centred coordinate ({name})</caption><thead><tr><th scope="col">law and parameters</th><th scope="col">tail index</th><th scope="col">log&#8209;lik.</th><th scope="col">AIC</th><th scope="col">KS D</th><th scope="col">KS p</th></tr></thead><tbody>"#,
+        name = method.label(),
+    );
+    for r in rows {
+        let (class, mark) = if r.best {
+            (
+                r#" class="best" data-best="true""#,
+                r#" <span class="best-mark" title="smallest AIC">best AIC</span>"#,
+            )
+        } else {
+            ("", "")
+        };
+        let tail = match r.tail_index {
+            Some(t) => cell(&format!("{}_tail", r.key), t),
+            None => format!(r#"<td data-key="{}_tail">∞</td>"#, r.key),
+        };
+        html.push_str(&format!(
+            r#"<tr data-law="{key}"{class}><th scope="row">{law}{mark}<span class="params">{params}</span></th>{tail}{ll}{aic}{ks}{p}</tr>"#,
+            key = escape(&r.key),
+            law = escape(r.law),
+            params = escape(&r.parameters),
+            ll = cell(&format!("{}_loglik", r.key), r.loglik),
+            aic = cell(&format!("{}_aic", r.key), r.aic),
+            ks = cell(&format!("{}_ks", r.key), r.ks),
+            p = cell(&format!("{}_ks_p", r.key), r.ks_pvalue),
+        ));
+    }
+    html.push_str(
+        "</tbody></table></div><p class=\"num-note\">AIC = 2k − 2ℓ (smaller is better). \
+         The KS p-value is asymptotic and too lenient when the parameters were fitted to the \
+         same sample (MATH.md §4.2).</p>",
+    );
+    html
+}
+
+fn section_html(s: &Section) -> String {
+    let mut html = format!(
+        r#"<section class="num-group" data-group="{id}"><h3>{title}</h3><dl class="num-list">"#,
+        id = s.id,
+        title = escape(&s.title),
+    );
+    for row in &s.rows {
+        html.push_str(&row_html(row));
+    }
+    html.push_str("</dl>");
+    for a in &s.absent {
+        html.push_str(&format!(
+            r#"<p class="num-note num-absent" data-absent="{key}"{xi}>{text}</p>"#,
+            key = escape(&a.key),
+            xi = value_attribute("xi", a.xi),
+            text = escape(&a.text),
+        ));
+    }
+    for note in &s.notes {
+        html.push_str(&format!(r#"<p class="num-note">{}</p>"#, escape(note)));
+    }
+    if let (Some(method), false) = (s.method, s.fits.is_empty()) {
+        html.push_str(&fits_html(method, &s.fits));
+    }
+    html.push_str("</section>");
+    html
+}
+
+/// The panel's HTML: the data and theory sections, the simulated methods side by side
+/// (in one `num-methods` box), and the timings.
+pub fn panel_html(report: &Report, wall_ms: f64) -> String {
+    let all = sections(report, wall_ms);
+    let methods = all.iter().filter(|s| s.method.is_some()).count();
+    let mut html = String::new();
+    let mut in_methods = false;
+    for s in &all {
+        let is_method = s.method.is_some();
+        if is_method && !in_methods {
+            html.push_str(&format!(
+                r#"<div class="num-methods" data-count="{methods}">"#
+            ));
+            in_methods = true;
+        }
+        if !is_method && in_methods {
+            html.push_str("</div>");
+            in_methods = false;
+        }
+        html.push_str(&section_html(s));
+    }
+    if in_methods {
+        html.push_str("</div>");
+    }
+    html
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::config::Method;
+    use crate::web::numbers::numbers;
+    use crate::web::test_support::{sgd_index, small_report};
+
+    #[test]
+    fn the_html_holds_every_row_with_its_exact_value() {
+        let report = small_report(Method::Both);
+        let html = panel_html(&report, 3.25);
+        for n in numbers(&report, 3.25) {
+            let needle = match n.value {
+                Some(v) => format!(r#"data-key="{}" data-value="{v}""#, n.key),
+                None => format!(r#"data-key="{}""#, n.key),
+            };
+            assert!(html.contains(&needle), "missing {needle}");
+            // The printed value parses back exactly.
+            if let Some(v) = n.value {
+                assert_eq!(format!("{v}").parse::<f64>().unwrap(), v);
+            }
+        }
+        assert_eq!(html.matches(r#"data-best="true""#).count(), 2);
+        assert_eq!(html.matches("<table").count(), 2);
+        assert_eq!(
+            html.matches(r#"<div class="num-methods" data-count="2">"#)
+                .count(),
+            1
+        );
+        assert!(html.contains("sgd_fit_student_t_aic") && html.contains("hsgd_fit_stable_ks_p"));
+        assert_eq!(
+            html.matches("<section").count(),
+            html.matches("</section>").count()
+        );
+        assert_eq!(html.matches("<div").count(), html.matches("</div>").count());
+    }
+
+    #[test]
+    fn alpha_sgd_and_its_bounds_are_attributes() {
+        let mut report = small_report(Method::Sgd);
+        report.sgd_index = Some(sgd_index(Some(3.5), None, true));
+        let html = panel_html(&report, 0.0);
+        assert!(html.contains(r#"data-key="alpha_sgd" data-value="3.5" data-se="0.1""#));
+        report.sgd_index = Some(sgd_index(None, Some(16.0), false));
+        let html = panel_html(&report, 0.0);
+        assert!(
+            html.contains(r#"data-key="alpha_sgd" data-lower_bound="16""#),
+            "{html}"
+        );
+    }
+}
