@@ -4,7 +4,8 @@
 # Tool versions and traps: scripts/ensure-build-tools.sh, scripts/ensure-test-tools.sh.
 
 SHELL := /bin/bash
-export PATH := $(HOME)/.cargo/bin:$(PATH)
+# node_modules/.bin: wasm-opt from npm binaryen (package-lock), which Trunk runs.
+export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 PORT ?= 8080
 # Headless browser tests: wasm-bindgen-test-runner drives Debian's chromium through this.
 CHROMEDRIVER ?= /usr/bin/chromedriver

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Installs, only when missing, what building the page needs: the wasm32 target,
-# wasm-bindgen-cli at exactly the version Cargo.toml pins, and Trunk.
-# Versions and traps: ../shared/TOOLCHAIN.md (no wasm-opt: Debian's binaryen breaks the page).
+# wasm-bindgen-cli at exactly the version Cargo.toml pins, Trunk, and the npm packages
+# pinned in package-lock.json (binaryen's wasm-opt 132 for the release build; Debian's
+# binaryen 108 builds a page that never starts). Versions and traps: ../shared/TOOLCHAIN.md.
 set -euo pipefail
+cd "$(dirname "$0")/.."
+
 WASM_BINDGEN_VERSION=0.2.130
 TRUNK_VERSION=0.21.14
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -19,4 +22,16 @@ fi
 if ! trunk --version 2>/dev/null | grep -q " $TRUNK_VERSION"; then
   echo "==> installing trunk $TRUNK_VERSION (about 13 minutes)"
   cargo install --locked trunk --version "$TRUNK_VERSION" --force
+fi
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  # Machines of this kind ship Node 20 with npm; Debian's own nodejs is the fallback.
+  echo "==> apt-get install nodejs npm"
+  export DEBIAN_FRONTEND=noninteractive
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq nodejs npm >/dev/null
+fi
+if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ]; then
+  echo "==> npm ci"
+  npm ci --no-audit --no-fund
 fi

@@ -71,7 +71,8 @@ fn code(text: &str) -> String {
         .join("\n")
 }
 
-/// The `a::b::c` paths following `prefix` in `code`, each as its segments.
+/// The `a::b::c` paths following `prefix` in `code`, each as its segments; a group
+/// `prefix{a::B, c}` gives one path per item.
 fn paths_after<'a>(code: &'a str, prefix: &str) -> Vec<Vec<&'a str>> {
     let mut out = Vec::new();
     let mut rest = code;
@@ -84,9 +85,57 @@ fn paths_after<'a>(code: &'a str, prefix: &str) -> Vec<Vec<&'a str>> {
         let end = rest
             .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':'))
             .unwrap_or(rest.len());
-        out.push(rest[..end].split("::").filter(|s| !s.is_empty()).collect());
+        let head: Vec<&str> = rest[..end].split("::").filter(|s| !s.is_empty()).collect();
+        if rest[end..].starts_with('{') {
+            let close = rest[end..].find('}').map_or(rest.len(), |j| end + j);
+            for item in rest[end + 1..close].split(',') {
+                let item = item.trim();
+                let item_end = item
+                    .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':'))
+                    .unwrap_or(item.len());
+                let mut path = head.clone();
+                path.extend(item[..item_end].split("::").filter(|s| !s.is_empty()));
+                out.push(path);
+            }
+        } else {
+            out.push(head);
+        }
     }
     out
+}
+
+/// The code of `text` split into the lines outside inline `mod name { … }` blocks and
+/// those inside (where `super::` means the file's own module).
+fn split_inline_modules(text: &str) -> (String, String) {
+    let (mut outside, mut inside) = (String::new(), String::new());
+    let mut open: Option<usize> = None;
+    for line in text.lines() {
+        let indent = line.len() - line.trim_start().len();
+        let trimmed = line.trim();
+        match open {
+            Some(level) => {
+                inside.push_str(line);
+                inside.push('\n');
+                if trimmed == "}" && indent == level {
+                    open = None;
+                }
+            }
+            None => {
+                let words: Vec<&str> = trimmed.split_whitespace().collect();
+                let opens = matches!(
+                    words.as_slice(),
+                    ["mod", _, "{"] | ["pub", "mod", _, "{"] | ["pub(crate)", "mod", _, "{"]
+                );
+                if opens {
+                    open = Some(indent);
+                } else {
+                    outside.push_str(line);
+                    outside.push('\n');
+                }
+            }
+        }
+    }
+    (outside, inside)
 }
 
 /// The longest prefix of `segments` (under `base`) that is a module.
@@ -124,11 +173,15 @@ fn graph() -> BTreeMap<String, BTreeSet<String>> {
         // `super::` from a file module means its parent folder's module; a `tests` child
         // (folded into its parent) reaches the parent itself, which is no edge.
         let is_tests_child = file.file_stem().is_some_and(|s| s == "tests") && here.len() > 1;
+        let (outside, inside) = split_inline_modules(&text);
         if !is_tests_child {
             let parent = &here[..here.len().saturating_sub(1)];
-            for segments in paths_after(&text, "super::") {
+            for segments in paths_after(&outside, "super::") {
                 targets.extend(resolve(parent, &segments, &modules));
             }
+        }
+        for segments in paths_after(&inside, "super::") {
+            targets.extend(resolve(&here, &segments, &modules));
         }
         if is_mod_file {
             // A folder module calls its children by their bare names.
@@ -216,4 +269,10 @@ fn the_checker_sees_imports() {
         1
     );
     assert!(paths_after(&code("// crate::x"), "crate::").is_empty());
+    assert_eq!(
+        paths_after("use super::{a::B, c};", "super::"),
+        [vec!["a", "B"], vec!["c"]]
+    );
+    let (outside, inside) = split_inline_modules("use a;\nmod tests {\n    use super::*;\n}\nfn f() {}\n");
+    assert_eq!((outside.as_str(), inside.contains("super")), ("use a;\nfn f() {}\n", true));
 }

@@ -96,7 +96,16 @@ pub fn start() {
 fn try_start() -> Result<(), JsValue> {
     let window = web_sys::window().ok_or("no window")?;
     let document = window.document().ok_or("no document")?;
-    let config = Config::from_query(&window.location().search()?);
+    let (config, notes) = Config::parse_query(&window.location().search()?);
+    if !notes.is_empty() {
+        // Said once, at load: the link asked for something the page could not use.
+        let said: Vec<String> = notes.iter().map(|n| n.message()).collect();
+        form::show_line(
+            &document,
+            "url-notes",
+            Some(&format!("From the link: {}.", said.join("; "))),
+        );
+    }
 
     form::build(&document, "fields", experiment(), &config)?;
     build_plots(&document, &config)?;

@@ -360,3 +360,21 @@ test('the controls fit a phone (390 px) for every data set', async (browser, url
   await close();
   return errors;
 });
+
+test('a link value that does not parse is named, with the value, and the defaults run', async (browser, url) => {
+  const { page, errors, close } = await openPage(browser);
+  await page.goto(`${url}?gamma=abc&runs=1e12&colour=red&steps=200`);
+  await waitForRun(page);
+  assert(await page.isVisible('#url-notes'), 'no notice of the ignored values');
+  const note = await page.textContent('#url-notes');
+  for (const said of ["'abc' of gamma", "'1e12' of runs", "'colour' is not a setting"]) {
+    assert(note.includes(said), `the notice does not say ${said}: "${note}"`);
+  }
+  // The values that did parse are used; the others keep their defaults.
+  assert(await page.inputValue('#ctl-steps') === '200', 'steps=200 was not taken');
+  assert(await page.inputValue('#ctl-gamma') === '0.74', 'γ is not the default');
+  const numbers = await readNumbers(page);
+  assert(numbers.sgd_runs === 2000, `runs: ${numbers.sgd_runs}`);
+  await close();
+  return errors;
+});
