@@ -273,6 +273,10 @@ fn the_checker_sees_imports() {
         paths_after("use super::{a::B, c};", "super::"),
         [vec!["a", "B"], vec!["c"]]
     );
-    let (outside, inside) = split_inline_modules("use a;\nmod tests {\n    use super::*;\n}\nfn f() {}\n");
-    assert_eq!((outside.as_str(), inside.contains("super")), ("use a;\nfn f() {}\n", true));
+    let (outside, inside) =
+        split_inline_modules("use a;\nmod tests {\n    use super::*;\n}\nfn f() {}\n");
+    assert_eq!(
+        (outside.as_str(), inside.contains("super")),
+        ("use a;\nfn f() {}\n", true)
+    );
 }

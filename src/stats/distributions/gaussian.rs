@@ -4,7 +4,7 @@
 //! an ulp or two; statrs' is ~1e-11 relative);
 //! quantile = μ − σ√2·erfc⁻¹(2p) (statrs' erfc and erfc_inv), polished by one Newton step.
 
-use super::Law;
+use super::law::Law;
 use crate::rng::Stream;
 use crate::{Error, Result};
 use libm::erfc;
@@ -70,7 +70,7 @@ impl Law for Gaussian {
     }
     fn quantile(&self, p: f64) -> f64 {
         if !(p > 0.0 && p < 1.0) {
-            return super::newton_quantile(self, p);
+            return super::law::newton_quantile(self, p);
         }
         let x = self.mu - self.sigma * SQRT_2 * erfc_inv(2.0 * p);
         // One Newton step on the better-conditioned side polishes erfc_inv's last digits.
@@ -99,10 +99,8 @@ impl Law for Gaussian {
 
 #[cfg(test)]
 mod tests {
+    use super::super::testing::{check_law, fixtures, ks_distance_of_draws, rel_diff};
     use super::*;
-    use crate::stats::distributions::testing::{
-        check_law, fixtures, ks_distance_of_draws, rel_diff,
-    };
 
     #[test]
     fn matches_scipy_norm() {

@@ -7,7 +7,7 @@
 //!   `gamma_ur`, `gamma_lr`);
 //! - tail index α; sampling: β/G with G ~ Gamma(α, 1).
 
-use super::Law;
+use super::law::Law;
 use crate::rng::Stream;
 use crate::{Error, Result};
 use statrs::function::gamma::{gamma_lr, gamma_ur};
@@ -101,7 +101,7 @@ impl Law for InverseGamma {
         (mode, mode)
     }
     fn sample(&self, rng: &mut Stream) -> f64 {
-        self.scale / super::standard_gamma(self.shape, rng)
+        self.scale / super::law::standard_gamma(self.shape, rng)
     }
     fn n_params(&self) -> usize {
         2
@@ -113,10 +113,8 @@ impl Law for InverseGamma {
 
 #[cfg(test)]
 mod tests {
+    use super::super::testing::{check_law, fixtures, ks_distance_of_draws, rel_diff};
     use super::*;
-    use crate::stats::distributions::testing::{
-        check_law, fixtures, ks_distance_of_draws, rel_diff,
-    };
 
     #[test]
     fn matches_scipy_invgamma() {

@@ -27,8 +27,8 @@
 //! log-convex and the sampler inverts the cdf numerically (slow, but such tails — index
 //! below 1 — are rare).
 
+use super::law::Law;
 use super::special::ln_gamma_complex;
-use super::Law;
 use crate::rng::Stream;
 use crate::stats::quadrature::{integrate, Options, Panel};
 use crate::{Error, Result};
@@ -312,11 +312,9 @@ impl Law for PearsonIV {
 
 #[cfg(test)]
 mod tests {
+    use super::super::testing::{check_law, fixtures, ks_distance_of_draws, rel_diff};
     use super::*;
-    use crate::stats::distributions::testing::{
-        check_law, fixtures, ks_distance_of_draws, rel_diff,
-    };
-    use crate::stats::distributions::StudentT;
+    use crate::stats::distributions::student_t::StudentT;
 
     fn rows() -> impl Iterator<Item = (PearsonIV, &'static serde_json::Value)> {
         fixtures()["pearson4"]

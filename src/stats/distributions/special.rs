@@ -215,8 +215,8 @@ fn beta_continued_fraction(a: f64, b: f64, x: f64) -> f64 {
 
 #[cfg(test)]
 mod tests {
+    use super::super::testing::fixtures;
     use super::*;
-    use crate::stats::distributions::testing::fixtures;
 
     #[test]
     fn complex_ln_gamma_matches_mpmath() {

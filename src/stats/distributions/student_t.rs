@@ -10,8 +10,8 @@
 //! ln Γ is `libm::lgamma` (bit-identical natively and in wasm). Checked against scipy for
 //! ν from 0.7 to 1000 in the body and far tails.
 
+use super::law::Law;
 use super::special::beta_reg;
-use super::Law;
 use crate::rng::Stream;
 use crate::{Error, Result};
 
@@ -129,7 +129,7 @@ impl Law for StudentT {
     }
     fn sample(&self, rng: &mut Stream) -> f64 {
         let z = crate::rng::standard_normal(rng);
-        let g = super::standard_gamma(0.5 * self.df, rng);
+        let g = super::law::standard_gamma(0.5 * self.df, rng);
         self.loc + self.scale * z * (0.5 * self.df / g).sqrt()
     }
     fn n_params(&self) -> usize {
@@ -142,10 +142,8 @@ impl Law for StudentT {
 
 #[cfg(test)]
 mod tests {
+    use super::super::testing::{check_law, fixtures, ks_distance_of_draws, rel_diff};
     use super::*;
-    use crate::stats::distributions::testing::{
-        check_law, fixtures, ks_distance_of_draws, rel_diff,
-    };
 
     #[test]
     fn matches_scipy_t_in_body_and_tails() {

@@ -16,10 +16,25 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{merge_desc, TailEstimate, TailSample};
+use super::tail::{merge_desc, TailEstimate};
+use super::tail_sample::TailSample;
 use crate::error::{Error, Result};
 use crate::rng;
 use crate::stats::sample::check_sample;
+
+// Set here, beside the interval it reads, so that the estimate does not depend on the
+// bootstrap.
+impl TailEstimate {
+    /// The same estimate with `ci` set from a bootstrap interval (left `None` when the
+    /// interval for α is unbounded, i.e. its ξ interval reaches 0 or below).
+    pub fn with_ci(mut self, interval: &BootstrapCi) -> Self {
+        self.ci = match (interval.alpha_lo, interval.alpha_hi) {
+            (Some(lo), Some(hi)) => Some((lo, hi)),
+            _ => None,
+        };
+        self
+    }
+}
 
 /// The fewest replicates [`bootstrap_ci`] accepts.
 pub const MIN_REPLICATES: usize = 20;
@@ -70,7 +85,7 @@ pub fn bootstrap_ci<F>(
 where
     F: Fn(&[f64]) -> Result<TailEstimate>,
 {
-    check_sample(sample, 1, super::TASK)?;
+    check_sample(sample, 1, super::tail::TASK)?;
     check_replicates_and_level(replicates, level)?;
     let n = sample.len();
     let mut resample = vec![0.0; n];
@@ -279,7 +294,7 @@ pub fn run_bootstrap(
     level: f64,
     seed: u64,
 ) -> Result<RunBootstrap> {
-    check_sample(sample, 1, super::TASK)?;
+    check_sample(sample, 1, super::tail::TASK)?;
     if samples_per_run == 0 {
         return Err(Error::new(
             "samples_per_run",

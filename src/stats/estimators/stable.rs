@@ -13,7 +13,7 @@
 //! and exact zeros are left out of both means instead of adding machine epsilon to every
 //! norm (a zero carries no scale, and adding a fixed epsilon breaks scale equivariance).
 
-use super::TailEstimate;
+use super::tail::TailEstimate;
 use crate::error::{Error, Result};
 use crate::stats::sample::check_sample;
 

@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{sorted_and_median, tail_deviations, Tail, TailEstimate};
+use super::tail::{sorted_and_median, tail_deviations, Tail, TailEstimate};
 use crate::error::{Error, Result};
 use crate::stats::sample::ks_statistic;
 

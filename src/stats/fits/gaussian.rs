@@ -1,6 +1,6 @@
 //! Gaussian MLE (MATH.md §4.2): μ = (1/N)Σx_i, σ² = (1/N)Σ(x_i − μ)² (two passes).
 
-use super::{goodness_of_fit, Fit};
+use super::fit::{goodness_of_fit, Fit};
 use crate::stats::distributions::{FittedLaw, Gaussian};
 use crate::stats::sample::check_sample;
 use crate::Result;
@@ -23,8 +23,8 @@ pub fn fit_gaussian(sample: &[f64]) -> Result<Fit> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::testing::{reference, sample};
     use super::*;
-    use crate::stats::fits::tests::{reference, sample};
 
     #[test]
     fn matches_scipy_norm_fit() {

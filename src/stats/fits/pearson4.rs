@@ -16,7 +16,8 @@
 //! gradient needs the complex digamma ψ(m + iv/2), and four parameters with a good start
 //! converge in a few hundred evaluations.
 
-use super::{fit_student_t, goodness_of_fit, Fit};
+use super::fit::{goodness_of_fit, Fit};
+use super::student_t::fit_student_t;
 use crate::stats::distributions::{FittedLaw, PearsonIV};
 use crate::stats::optimize::{nelder_mead, NelderMead};
 use crate::stats::sample::check_sample;
@@ -95,7 +96,7 @@ pub(crate) fn fit_pearson4_from(sample: &[f64], t_fit: &Fit) -> Result<Fit> {
         // Large samples: first on every k-th order statistic (≤ SUBSAMPLE values, a
         // stratified subsample), then polish on all values from the better of that optimum
         // and the t start (so ℓ is still ≥ the t fit's).
-        let sorted = super::sorted(sample);
+        let sorted = super::fit::sorted(sample);
         let stride = sorted.len().div_ceil(SUBSAMPLE);
         let sub: Vec<f64> = sorted
             .iter()
@@ -207,9 +208,9 @@ fn newton_polish(
 
 #[cfg(test)]
 mod tests {
+    use super::super::testing::sample;
     use super::*;
     use crate::stats::distributions::testing::fixtures;
-    use crate::stats::fits::tests::sample;
 
     #[test]
     fn recovers_the_skewed_sample() {

@@ -26,7 +26,7 @@
 //! Gaussian at this size; the Newton system then drops ν. The fixed-ν variant
 //! ([`fit_student_t_fixed_df`]) iterates only μ and s (the "t(η) overlays").
 
-use super::{goodness_of_fit, robust_location_scale, Fit};
+use super::fit::{goodness_of_fit, robust_location_scale, Fit};
 use crate::stats::distributions::special::{digamma, trigamma};
 use crate::stats::distributions::{FittedLaw, StudentT};
 use crate::stats::optimize::brent_minimize;
@@ -344,8 +344,8 @@ pub fn fit_student_t_fixed_df(sample: &[f64], df: f64) -> Result<Fit> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::testing::{reference, sample};
     use super::*;
-    use crate::stats::fits::tests::{reference, sample};
 
     #[test]
     fn gradient_and_hessian_match_finite_differences() {

@@ -103,7 +103,7 @@ mod tests;
 pub use standard::StandardStable;
 pub use table::{StableTable, TABLE_HALF_WIDTH, TABLE_STEP};
 
-use crate::stats::distributions::Law;
+use crate::stats::distributions::law::Law;
 use crate::{Error, Result};
 use std::f64::consts::{FRAC_PI_2, PI};
 
