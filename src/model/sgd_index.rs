@@ -438,16 +438,8 @@ fn replica_values(
     }
 }
 
-/// Λ̂(s) over all replicas (mean and standard error), replaying the same streams for every s.
-fn growth(
-    walk: &Walk,
-    params: &IndexParams,
-    s: f64,
-    steps: usize,
-    burn_in: usize,
-    tick: &mut dyn FnMut(usize) -> bool,
-) -> Result<LambdaPoint> {
-    let values = replica_values(walk, params, s, steps, burn_in, tick)?;
+/// Λ̂(s) from the replicas' values at s: their mean and standard error.
+fn growth(s: f64, values: &[f64]) -> LambdaPoint {
     let count = values.len() as f64;
     let mean = values.iter().sum::<f64>() / count;
     let var = if values.len() > 1 {
@@ -455,11 +447,11 @@ fn growth(
     } else {
         0.0
     };
-    Ok(LambdaPoint {
+    LambdaPoint {
         s,
         value: mean,
         std_err: (var / count).sqrt(),
-    })
+    }
 }
 
 fn check(params: &IndexParams, n: usize) -> Result<()> {
@@ -583,7 +575,9 @@ fn index_on(
         done += units;
         progress(done.min(total), total)
     };
-    let mut evaluate = |s: f64| growth(&walk, params, s, steps, burn_in, &mut tick);
+    // Every s replays the same streams (common random numbers).
+    let mut evaluate =
+        |s: f64| replica_values(&walk, params, s, steps, burn_in, &mut tick).map(|v| growth(s, &v));
 
     let mut lambda = vec![evaluate(2.0)?];
     let mut alpha_lower_bound = None;

@@ -431,13 +431,14 @@ mod tests {
     use crate::report::config::{DataKind, Method};
 
     fn small() -> Config {
-        let mut c = Config::default();
-        c.n = 200;
-        c.d = 10;
-        c.steps = 200;
-        c.sweep_points = 4;
-        c.sweep_runs = 200;
-        c
+        Config {
+            n: 200,
+            d: 10,
+            steps: 200,
+            sweep_points: 4,
+            sweep_runs: 200,
+            ..Config::default()
+        }
     }
 
     #[test]

@@ -19,13 +19,15 @@ fn default_config_runs_end_to_end_and_is_deterministic() {
 /// exactly the report of one run of all of them.
 #[test]
 fn parts_merged_in_order_equal_one_run() {
-    let mut config = Config::default();
-    config.n = 100;
-    config.d = 8;
-    config.runs = 50;
-    config.steps = 100;
-    config.substeps = 2;
-    config.method = Method::Both;
+    let config = Config {
+        n: 100,
+        d: 8,
+        runs: 50,
+        steps: 100,
+        substeps: 2,
+        method: Method::Both,
+        ..Config::default()
+    };
     let mut whole = run(&config, None, &mut Silent).unwrap();
     let mut whole_without_fits = run_without_fits(&config, None, &mut Silent).unwrap();
     // The simulation timings are the caller's to add, the fit timings differ.
