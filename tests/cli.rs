@@ -474,3 +474,59 @@ fn a_query_value_that_does_not_parse_is_refused_and_an_unknown_key_warned_of() {
         "{stderr}"
     );
 }
+
+#[test]
+fn estimate_measures_the_tails_from_the_chosen_center() {
+    // A positive Pareto sample, x = u^(−1/2.5) (index 2.5), from a fixed generator.
+    let mut state: u64 = 2024;
+    let sample: Vec<f64> = (0..5000)
+        .map(|_| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let u = ((state >> 11) as f64 + 0.5) / (1u64 << 53) as f64;
+            u.powf(-1.0 / 2.5)
+        })
+        .collect();
+    let path = scratch("pareto.txt");
+    let text: Vec<String> = sample.iter().map(|x| format!("{x:?}")).collect();
+    std::fs::write(&path, text.join("\n")).unwrap();
+    let file = path.to_str().unwrap();
+    let k = 500;
+    let hill = |center: &str| {
+        let v = json(&[
+            "estimate", "--input", file, "--k", "500", "--center", center,
+        ]);
+        (
+            v["center"].clone(),
+            v["center_value"].as_f64().unwrap(),
+            v["hill"]["alpha"].as_f64().unwrap(),
+        )
+    };
+    // The classical estimator on the raw values, computed here: k / Σ_{i<k} ln(X_(i)/X_(k)).
+    let mut sorted = sample.clone();
+    sorted.sort_by(|a, b| b.total_cmp(a));
+    let classical = k as f64 / (0..k).map(|i| (sorted[i] / sorted[k]).ln()).sum::<f64>();
+    let (center, value, alpha) = hill("none");
+    assert_eq!((center, value), (Value::from("none"), 0.0));
+    assert!(
+        (alpha - classical).abs() < 1e-12 * classical,
+        "{alpha} vs {classical}"
+    );
+    assert!(
+        (alpha - 2.5).abs() < 3.0 * 2.5 / (k as f64).sqrt(),
+        "raw Hill {alpha}"
+    );
+    let mean = sample.iter().sum::<f64>() / sample.len() as f64;
+    let (center, value, _) = hill("mean");
+    assert_eq!(center, Value::from("mean"));
+    assert!((value - mean).abs() < 1e-12 * mean);
+    // The default is the median, and says so.
+    let v = json(&["estimate", "--input", file, "--k", "500"]);
+    assert_eq!(v["center"], "median");
+    assert_eq!(v["center_value"], v["median"]);
+    assert!(
+        v["hill"]["alpha"].as_f64().unwrap() < alpha - 0.2,
+        "centring lowers Hill here"
+    );
+}

@@ -24,7 +24,7 @@ use crate::report::config::{
 use crate::report::verdict::{index_interval, IndexVerdict, Measured, Verdict};
 use crate::stats::distributions::FittedLaw;
 use crate::stats::estimators::{
-    self, AllEstimates, RunBootstrap, RUN_BOOTSTRAP_LEVEL, RUN_BOOTSTRAP_REPLICATES,
+    self, AllEstimates, Center, RunBootstrap, RUN_BOOTSTRAP_LEVEL, RUN_BOOTSTRAP_REPLICATES,
 };
 use crate::stats::fits::{self, Fits};
 
@@ -193,13 +193,18 @@ pub struct SampleReport {
     pub fits: Fits,
 }
 
-/// All estimators and fits of a raw sample.
+/// All estimators and fits of a raw sample, the tails measured from `center`.
 ///
 /// # Errors
 /// A sample the estimators or fits reject (too small, constant, not finite), or a bad k.
-pub fn analyse_sample(sample: &[f64], hill_k: Option<usize>, seed: u64) -> Result<SampleReport> {
+pub fn analyse_sample(
+    sample: &[f64],
+    center: Center,
+    hill_k: Option<usize>,
+    seed: u64,
+) -> Result<SampleReport> {
     Ok(SampleReport {
-        estimates: estimators::estimate_all(sample, hill_k, seed)?,
+        estimates: estimators::estimate_all_about(sample, center, hill_k, seed)?,
         fits: fits::fit_all(sample)?,
     })
 }

@@ -11,6 +11,7 @@ use serde_json::{json, Value};
 use hsgd::model::problem;
 use hsgd::report::analysis::{self, Observer};
 use hsgd::report::config::{Config, DataKind, Dynamics, Preprocess, SpectrumShape};
+use hsgd::stats::estimators::Center;
 use hsgd::Error;
 
 /// Heavy tails in homogenized SGD (Jiao & Keller-Ressel, arXiv 2402.01382): the paper's
@@ -74,6 +75,10 @@ enum Command {
         /// Seed of the estimators' randomisation (the stable index's permutation).
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Where the tails are measured from: the sample's median (the default, for
+        /// iterates), its mean, or none (the raw values, as the classical Hill estimator).
+        #[arg(long, default_value = "median", value_parser = center_parser())]
+        center: Center,
     },
     /// Everything the page shows, as JSON: the page's URL query (the part after `?`)
     /// reproduces its numbers exactly, e.g. `hsgd run 'data=digits&gamma=0.1&runs=1000'`.
@@ -139,6 +144,13 @@ fn dynamics_parser() -> impl clap::builder::TypedValueParser<Value = Dynamics> {
     use clap::builder::TypedValueParser;
     clap::builder::PossibleValuesParser::new(Dynamics::ALL.map(Dynamics::key))
         .map(|key| Dynamics::from_key(&key).expect("one of the listed keys"))
+}
+
+/// Reads `--center` by its JSON names.
+fn center_parser() -> impl clap::builder::TypedValueParser<Value = Center> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(["median", "mean", "none"])
+        .map(|name| serde_json::from_value(Value::String(name)).expect("one of the listed names"))
 }
 
 /// Learning rate, batch and ridge.
@@ -433,12 +445,13 @@ fn read_columns(path: &PathBuf) -> Result<(Vec<String>, Vec<Vec<f64>>), Error> {
 fn estimate(
     input: &PathBuf,
     column: Option<&str>,
+    center: Center,
     k: Option<usize>,
     seed: u64,
 ) -> Result<Value, Error> {
     let (names, columns) = read_columns(input)?;
     let one = |name: &str, sample: &[f64]| -> Result<Value, Error> {
-        let mut value = serde_json::to_value(analysis::analyse_sample(sample, k, seed)?)
+        let mut value = serde_json::to_value(analysis::analyse_sample(sample, center, k, seed)?)
             .expect("estimates serialise");
         if let Value::Object(map) = &mut value {
             map.insert("column".into(), json!(name));
@@ -603,7 +616,8 @@ pub fn main() -> ExitCode {
             column,
             k,
             seed,
-        } => estimate(input, column.as_deref(), *k, *seed),
+            center,
+        } => estimate(input, column.as_deref(), *center, *k, *seed),
         Command::Run { query, csv, brief } => run(query, csv.as_ref(), *brief),
         Command::Sweep { query, csv } => sweep(query, csv.as_ref()),
         Command::SgdIndex {

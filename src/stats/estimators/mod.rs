@@ -98,13 +98,45 @@ pub enum KRule {
     User,
 }
 
+/// The point the tails are measured from: the deviations |x − c| above and below c.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Center {
+    /// The sample's median (the default: a simulation's iterates centre on their mean,
+    /// which the median estimates robustly).
+    #[default]
+    Median,
+    /// The sample's mean.
+    Mean,
+    /// Zero: the raw values, as the classical Hill estimator on positive data (powerlaw,
+    /// evir, tea) takes them.
+    None,
+}
+
+impl Center {
+    /// The centre c of an ascending sorted sample.
+    pub fn of_sorted(self, sorted: &[f64]) -> f64 {
+        match self {
+            Center::Median => median_of_sorted(sorted),
+            Center::Mean => sorted.iter().sum::<f64>() / sorted.len() as f64,
+            Center::None => 0.0,
+        }
+    }
+}
+
 /// Every estimator applied to one raw sample: what the page and the CLI show.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AllEstimates {
     /// The sample size.
     pub n: usize,
-    /// The sample's median m (the centre of the tails).
+    /// The sample's median.
     pub median: f64,
+    /// Which centre c the tails are measured from.
+    #[serde(default)]
+    pub center: Center,
+    /// Its value c (the median when `center` is the median).
+    #[serde(default)]
+    pub center_value: f64,
     /// How k was chosen.
     pub k_rule: KRule,
     /// Hill on both tails |x − m| at k.
@@ -153,11 +185,27 @@ pub(crate) fn shuffled(mut values: Vec<f64>, seed: u64) -> Vec<f64> {
 ///
 /// No bootstrap is run here (see [`bootstrap_ci`]); the sample is sorted once.
 pub fn estimate_all(sample: &[f64], hill_k: Option<usize>, seed: u64) -> Result<AllEstimates> {
+    estimate_all_about(sample, Center::Median, hill_k, seed)
+}
+
+/// As [`estimate_all`], with the tails measured from `center` instead of the median: the
+/// deviations x − c above c and c − x below it (with [`Center::None`], Hill on the raw
+/// positive values).
+pub fn estimate_all_about(
+    sample: &[f64],
+    center: Center,
+    hill_k: Option<usize>,
+    seed: u64,
+) -> Result<AllEstimates> {
     let (sorted, median) = sorted_and_median(sample)?;
+    let c = match center {
+        Center::Median => median,
+        other => other.of_sorted(&sorted),
+    };
     // The logarithms of each deviation are taken once and shared by the three tails.
     let log_all = |values: &[f64]| -> Vec<f64> { values.iter().map(|&v| libm::log(v)).collect() };
-    let right = tail_deviations(&sorted, median, Tail::Right);
-    let left = tail_deviations(&sorted, median, Tail::Left);
+    let right = tail_deviations(&sorted, c, Tail::Right);
+    let left = tail_deviations(&sorted, c, Tail::Left);
     let (right_logs, left_logs) = (log_all(&right), log_all(&left));
     let (both_values, both_logs) = merge_desc(&right, &right_logs, &left, &left_logs);
     let both = TailSample::from_parts(both_values, both_logs)?;
@@ -168,7 +216,7 @@ pub fn estimate_all(sample: &[f64], hill_k: Option<usize>, seed: u64) -> Result<
                     "hill_k",
                     format!(
                         "Hill's k must be between 2 and {} (one less than the {} sample values \
-                         that differ from the median); got {k}",
+                         that differ from the centre); got {k}",
                         both.len() - 1,
                         both.len()
                     ),
@@ -203,13 +251,15 @@ pub fn estimate_all(sample: &[f64], hill_k: Option<usize>, seed: u64) -> Result<
         .flatten();
     let moment = both.moment(k).ok();
 
-    let centred = shuffled(sample.iter().map(|&x| x - median).collect(), seed);
+    let centred = shuffled(sample.iter().map(|&x| x - c).collect(), seed);
     // mean ln|x − m| over x ≠ m is the mean log of both tails: reuse it.
     let stable_index = stable::stable_index_given_mean_log(&centred, 1, both.mean_log()).ok();
 
     Ok(AllEstimates {
         n: sample.len(),
         median,
+        center,
+        center_value: c,
         k_rule,
         hill,
         hill_x_min,

@@ -77,21 +77,21 @@ pub fn median_of_sorted(sorted: &[f64]) -> f64 {
 }
 
 /// The positive deviations of one tail, in descending order, from an ascending sorted
-/// sample and its median (see [`Tail`]).
-pub(crate) fn tail_deviations(sorted: &[f64], median: f64, tail: Tail) -> Vec<f64> {
+/// sample and a centre c (its median unless the caller chose another; see [`Tail`]).
+pub(crate) fn tail_deviations(sorted: &[f64], center: f64, tail: Tail) -> Vec<f64> {
     let right = || -> Vec<f64> {
         sorted
             .iter()
             .rev()
-            .take_while(|&&x| x > median)
-            .map(|&x| x - median)
+            .take_while(|&&x| x > center)
+            .map(|&x| x - center)
             .collect()
     };
     let left = || -> Vec<f64> {
         sorted
             .iter()
-            .take_while(|&&x| x < median)
-            .map(|&x| median - x)
+            .take_while(|&&x| x < center)
+            .map(|&x| center - x)
             .collect()
     };
     match tail {
