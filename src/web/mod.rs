@@ -6,8 +6,8 @@
 //! - [`protocol`]: the messages between page and worker (JSON, tagged with a job id).
 //! - [`worker`]: runs [`crate::report::analysis::run`] on request and reports progress.
 //! - [`page`]: controls synced to the URL, the worker's life cycle, the numbers panel.
-//! - [`plots`]: the page's plot table; each entry draws one `crate::plots` function onto a
-//!   canvas with plotters-canvas ([`canvas`]: its text measured without a page layout).
+//! - [`plots`]: the plot table of [`crate::plots::page`] drawn onto canvases with
+//!   plotters-canvas ([`canvas`]: its text measured without a page layout).
 //! - [`numbers`]: the numbers panel's rows, computed from a report.
 //! - [`export`]: downloads of the plots (PNG, SVG) and the results (JSON, CSV).
 //! - [`dom`]: small DOM helpers (element by id, text, listeners).
