@@ -155,6 +155,17 @@ pub fn draw_message<DB: DrawingBackend>(
     area.draw_text(message, &font, (w as i32 / 2, h as i32 / 2))
 }
 
+/// Draws `note` in the top-left corner of `area`, above the chart (a remark on the whole
+/// plot: what it leaves out, a summary number).
+pub fn draw_corner_note<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    note: &str,
+    style: &Style,
+) -> DrawResult<(), DB> {
+    let corner = (style.px(12.0) as i32, style.px(4.0) as i32);
+    area.draw_text(note, &style.note_font(), corner)
+}
+
 /// Draws a chart's series legend in the common style: a translucent white box with a
 /// grid-coloured border and the note font, at `position`.
 pub fn draw_legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
