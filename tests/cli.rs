@@ -506,7 +506,10 @@ fn estimate_measures_the_tails_from_the_chosen_center() {
     // The classical estimator on the raw values, computed here: k / Σ_{i<k} ln(X_(i)/X_(k)).
     let mut sorted = sample.clone();
     sorted.sort_by(|a, b| b.total_cmp(a));
-    let classical = k as f64 / (0..k).map(|i| libm::log(sorted[i] / sorted[k])).sum::<f64>();
+    let classical = k as f64
+        / (0..k)
+            .map(|i| libm::log(sorted[i] / sorted[k]))
+            .sum::<f64>();
     let (center, value, alpha) = hill("none");
     assert_eq!((center, value), (Value::from("none"), 0.0));
     assert!(

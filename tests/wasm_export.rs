@@ -1,15 +1,16 @@
-//! The page's downloads in a browser (`web::export`): the numbers and sample CSVs hold
-//! exactly the report's values, the JSON round-trips to the report, and every plot of
-//! the page's table renders to an SVG document with its labels. Natively this file is
-//! empty.
+//! The page's downloads in a browser (`web::export`, and `plots::plot_svg` for the SVGs):
+//! the numbers and sample CSVs hold exactly the report's values, the JSON round-trips to
+//! the report, and every plot of the page's table renders to an SVG document with its
+//! labels. Natively this file is empty.
 #![cfg(target_arch = "wasm32")]
 #![allow(clippy::field_reassign_with_default)]
 
 use std::cell::RefCell;
 
+use hsgd::plots::plot_svg;
 use hsgd::report::analysis::{self, Report, Silent};
 use hsgd::report::config::{Config, Method};
-use hsgd::web::export::{file_stem, numbers_csv, plot_svg, report_json, sample_csv};
+use hsgd::web::export::{file_stem, numbers_csv, report_json, sample_csv};
 use hsgd::web::numbers::numbers;
 use hsgd::web::plots::PLOTS;
 use wasm_bindgen_test::*;
@@ -107,7 +108,7 @@ fn json_round_trips_to_the_report() {
 fn every_plot_renders_to_svg_with_its_labels() {
     let report = small_report(Method::Both);
     for plot in PLOTS {
-        let svg = plot_svg(plot, &report, (640, 400)).unwrap();
+        let svg = plot_svg(plot.id, &report, (640, 400)).unwrap();
         assert!(
             svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"),
             "{}",
@@ -117,7 +118,7 @@ fn every_plot_renders_to_svg_with_its_labels() {
         assert!(svg.matches("<text").count() >= 4, "{}: {svg}", plot.id);
     }
     let qq = PLOTS.iter().find(|p| p.id == "qq-t").unwrap();
-    let svg = plot_svg(qq, &report, (640, 400)).unwrap();
+    let svg = plot_svg(qq.id, &report, (640, 400)).unwrap();
     assert!(svg.contains("quantile of the fitted Student t"));
     assert!(svg.contains("hSGD, ν = "));
 }

@@ -157,6 +157,15 @@ pub fn draw_hill<DB: DrawingBackend>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::plots::svg_document;
+
+    /// The Hill plot of `points` with the bounds labelled "bounds", at 640 × 400.
+    fn render(points: &[HillPoint], bounds: (f64, f64), index: Option<&IndexBand>) -> String {
+        svg_document((640, 400), |area| {
+            draw_hill(area, points, bounds, "bounds", index, &Style::default())
+        })
+        .unwrap()
+    }
 
     fn point(k: usize, alpha: f64) -> HillPoint {
         HillPoint {
@@ -172,19 +181,7 @@ mod tests {
             .iter()
             .map(|&k| point(k, 3.0 + 0.001 * k as f64))
             .collect();
-        let mut svg = String::new();
-        {
-            let area = SVGBackend::with_string(&mut svg, (640, 400)).into_drawing_area();
-            draw_hill(
-                &area,
-                &points,
-                (2.5, 4.0),
-                "bounds",
-                None,
-                &Style::default(),
-            )
-            .unwrap();
-        }
+        let svg = render(&points, (2.5, 4.0), None);
         // The band in the theory colour at opacity 0.18 (plot and legend swatch).
         assert_eq!(
             svg.matches(r##"opacity="0.18" fill="#111827""##).count(),
@@ -203,19 +200,7 @@ mod tests {
     #[test]
     fn no_band_when_the_bounds_are_not_finite() {
         let points = vec![point(10, 2.0), point(100, 2.2)];
-        let mut svg = String::new();
-        {
-            let area = SVGBackend::with_string(&mut svg, (640, 400)).into_drawing_area();
-            draw_hill(
-                &area,
-                &points,
-                (f64::NAN, 4.0),
-                "bounds",
-                None,
-                &Style::default(),
-            )
-            .unwrap();
-        }
+        let svg = render(&points, (f64::NAN, 4.0), None);
         assert!(!svg.contains("#111827\""), "{svg}");
         assert!(!svg.contains(">\nbounds\n<"));
     }
@@ -231,19 +216,7 @@ mod tests {
             half_width: 0.5,
             label: "α_SGD = 6 ± 0.26".into(),
         };
-        let mut svg = String::new();
-        {
-            let area = SVGBackend::with_string(&mut svg, (640, 400)).into_drawing_area();
-            draw_hill(
-                &area,
-                &points,
-                (2.5, 4.0),
-                "bounds",
-                Some(&index),
-                &Style::default(),
-            )
-            .unwrap();
-        }
+        let svg = render(&points, (2.5, 4.0), Some(&index));
         // The band (one rectangle at opacity 0.15), the dashed line and its legend swatch.
         assert_eq!(
             svg.matches(r##"opacity="0.15" fill="#C026D3""##).count(),
@@ -253,23 +226,11 @@ mod tests {
         assert!(svg.matches(r##"stroke="#C026D3""##).count() >= 2, "{svg}");
         assert!(svg.contains("α_SGD = 6 ± 0.26"));
         // A band that is not finite draws nothing.
-        let mut bad = String::new();
-        {
-            let area = SVGBackend::with_string(&mut bad, (640, 400)).into_drawing_area();
-            let index = IndexBand {
-                alpha: f64::NAN,
-                ..index
-            };
-            draw_hill(
-                &area,
-                &points,
-                (2.5, 4.0),
-                "b",
-                Some(&index),
-                &Style::default(),
-            )
-            .unwrap();
-        }
+        let index = IndexBand {
+            alpha: f64::NAN,
+            ..index
+        };
+        let bad = render(&points, (2.5, 4.0), Some(&index));
         assert!(!bad.contains("#C026D3"), "{bad}");
     }
 }

@@ -13,7 +13,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{draw_axes, format_tick, DrawResult, Style, SGD};
+use super::{draw_axes, draw_corner_note, format_tick, DrawResult, Style, SGD};
 
 /// Fewest and most bars drawn.
 const MIN_BINS: usize = 8;
@@ -162,11 +162,7 @@ pub fn draw_histogram<DB: DrawingBackend>(
             "{outside} of {} values outside the range shown ({} left, {} right)",
             hist.total, hist.below, hist.above
         );
-        area.draw_text(
-            &note,
-            &style.note_font(),
-            (style.px(12.0) as i32, style.px(4.0) as i32),
-        )?;
+        draw_corner_note(area, &note, style)?;
     }
     Ok(())
 }
@@ -174,6 +170,15 @@ pub fn draw_histogram<DB: DrawingBackend>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::plots::svg_document;
+
+    /// The histogram `h` of "first SVD coordinate" at 640 × 400.
+    fn render(h: &Histogram, style: &Style) -> String {
+        svg_document((640, 400), |area| {
+            draw_histogram(area, h, "first SVD coordinate", style)
+        })
+        .unwrap()
+    }
 
     #[test]
     fn counts_add_up_and_density_integrates_to_the_fraction_inside() {
@@ -212,13 +217,7 @@ mod tests {
     fn svg_has_one_bar_per_bin_and_the_labels() {
         let values: Vec<f64> = (0..1000).map(|i| f64::from(i % 100)).collect();
         let h = Histogram::new(&values, 0.0).unwrap();
-        let mut svg = String::new();
-        {
-            let area = SVGBackend::with_string(&mut svg, (640, 400)).into_drawing_area();
-            area.fill(&WHITE).unwrap();
-            draw_histogram(&area, &h, "first SVD coordinate", &Style::default()).unwrap();
-            area.present().unwrap();
-        }
+        let svg = render(&h, &Style::default());
         // Bars are filled with the SGD colour (#2563EB) at opacity 0.75.
         let bars = svg.matches(r##"opacity="0.75" fill="#2563EB""##).count();
         assert_eq!(bars, h.counts.len(), "{svg}");
@@ -232,11 +231,7 @@ mod tests {
         let mut values: Vec<f64> = (0..200).map(f64::from).collect();
         values.push(1e6);
         let h = Histogram::new(&values, 0.01).unwrap();
-        let mut svg = String::new();
-        {
-            let area = SVGBackend::with_string(&mut svg, (640, 400)).into_drawing_area();
-            draw_histogram(&area, &h, "x", &Style { scale: 2.0 }).unwrap();
-        }
+        let svg = render(&h, &Style { scale: 2.0 });
         assert!(
             svg.contains("of 201 values outside the range shown"),
             "{svg}"

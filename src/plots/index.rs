@@ -77,13 +77,24 @@ pub fn index_tail_line(report: &Report) -> Option<TailLine> {
 mod tests {
     use super::*;
 
+    use crate::plots::page::tests::small_report;
+
+    /// The small report's α_SGD on 50 directions, made a root with s.e. 0.1 or only a
+    /// lower bound.
     fn index(alpha: Option<f64>, lower: Option<f64>, converged: bool) -> SgdIndex {
-        crate::web::numbers::tests::sgd_index(alpha, lower, converged)
+        let mut index = small_report().sgd_index.clone().expect("SGD ran");
+        index.alpha = alpha;
+        index.alpha_lower_bound = lower;
+        index.alpha_upper_bound = None;
+        index.alpha_std_err = alpha.map(|_| 0.1);
+        index.converged = converged;
+        (index.directions, index.rank) = (50, 50);
+        index.restricted = None;
+        index
     }
 
     fn report_with(index: SgdIndex) -> Report {
-        let mut report =
-            crate::web::numbers::tests::small_report(crate::report::config::Method::Sgd);
+        let mut report = small_report().clone();
         report.sgd_index = Some(index);
         report
     }

@@ -7,15 +7,19 @@
 //! high-density screen), and draws the whole area. Sizes are stated in CSS pixels and
 //! multiplied by the scale.
 //!
+//! [`page`] turns a report (or the sweep) into these plots: the page's plot table, which
+//! the page draws onto its canvases and `hsgd plot` into SVG files.
+//!
 //! Adding a plot: a new file with `draw_xxx<DB: DrawingBackend>(area, data, style)`, a
-//! native test that renders it with `SVGBackend::with_string`, and one entry in the
-//! page's plot table (`web::plots`).
+//! native test that renders it with [`svg_document`], and one entry in the page's plot
+//! table ([`page_plots`]).
 
 pub mod density;
 pub mod hill;
 pub mod histogram;
 pub mod index;
 pub mod loss;
+pub mod page;
 pub mod qq;
 pub mod spectrum;
 pub mod sweep;
@@ -31,6 +35,10 @@ pub use hill::{draw_hill, IndexBand};
 pub use histogram::{draw_histogram, Histogram};
 pub use index::{index_band, index_legend, index_tail_line, shown_index};
 pub use loss::{draw_loss, LossSeries};
+pub use page::{
+    page_plots, plot_names, plot_svg, sweep_plot, sweep_svg, PagePlot, PAGE_PLOTS, SVG_SIZE,
+    SWEEP_ID,
+};
 pub use qq::{draw_qq, QqSeries};
 pub use spectrum::draw_spectrum;
 pub use sweep::draw_sweep;
@@ -38,6 +46,25 @@ pub use tail::{draw_tail, survival_points, TailLine};
 
 /// What a drawing function returns: plotters' error carries the backend's error type.
 pub type DrawResult<T, DB> = Result<T, DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+
+/// An SVG drawing area (the page's downloads, `hsgd plot`, the tests).
+pub type SvgArea<'a> = DrawingArea<SVGBackend<'a>, Shift>;
+
+/// An SVG document of `size` pixels: a white background, then `draw` (which draws at
+/// scale 1: SVG pixels are CSS pixels).
+pub fn svg_document<E: std::fmt::Display>(
+    size: (u32, u32),
+    draw: impl FnOnce(&SvgArea<'_>) -> Result<(), E>,
+) -> Result<String, String> {
+    let mut svg = String::new();
+    {
+        let area = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+        area.fill(&WHITE).map_err(|e| e.to_string())?;
+        draw(&area).map_err(|e| e.to_string())?;
+        area.present().map_err(|e| e.to_string())?;
+    }
+    Ok(svg)
+}
 
 /// Device-dependent sizes of a plot.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -126,6 +153,17 @@ pub fn draw_message<DB: DrawingBackend>(
             plotters::style::text_anchor::VPos::Center,
         ));
     area.draw_text(message, &font, (w as i32 / 2, h as i32 / 2))
+}
+
+/// Draws `note` in the top-left corner of `area`, above the chart (a remark on the whole
+/// plot: what it leaves out, a summary number).
+pub fn draw_corner_note<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    note: &str,
+    style: &Style,
+) -> DrawResult<(), DB> {
+    let corner = (style.px(12.0) as i32, style.px(4.0) as i32);
+    area.draw_text(note, &style.note_font(), corner)
 }
 
 /// Draws a chart's series legend in the common style: a translucent white box with a

@@ -5,7 +5,9 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{draw_axes, draw_message, format_tick, log_axis, DrawResult, Style, SGD};
+use super::{
+    draw_axes, draw_corner_note, draw_message, format_tick, log_axis, DrawResult, Style, SGD,
+};
 
 /// Draws the positive values of `singular_values` (descending) as points joined by a line,
 /// log y, and the stable rank Σλ_i²/λ_1².
@@ -56,26 +58,20 @@ pub fn draw_spectrum<DB: DrawingBackend>(
     )?;
     let sum_sq: f64 = points.iter().map(|p| p.1 * p.1).sum();
     let stable_rank = sum_sq / (max * max);
-    area.draw_text(
-        &format!("stable rank Σλᵢ²/λ₁² = {}", format_tick(stable_rank)),
-        &style.note_font(),
-        (style.px(12.0) as i32, style.px(4.0) as i32),
-    )?;
-    Ok(())
+    let note = format!("stable rank Σλᵢ²/λ₁² = {}", format_tick(stable_rank));
+    draw_corner_note(area, &note, style)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::plots::svg_document;
 
     fn render(values: &[f64]) -> String {
-        let mut svg = String::new();
-        {
-            let area = SVGBackend::with_string(&mut svg, (500, 300)).into_drawing_area();
-            area.fill(&WHITE).unwrap();
-            draw_spectrum(&area, values, &Style::default()).unwrap();
-        }
-        svg
+        svg_document((500, 300), |area| {
+            draw_spectrum(area, values, &Style::default())
+        })
+        .unwrap()
     }
 
     #[test]

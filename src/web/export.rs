@@ -1,13 +1,15 @@
 //! Downloads: every plot as PNG (the canvas as drawn, at its device resolution) and as
-//! SVG (the same plot function drawn again onto plotters' SVG backend, at the canvas's CSS
-//! size), and the results as JSON (the whole [`Report`], as the CLI prints it) and CSV
-//! (the numbers panel's rows; the sample of centred final coordinates).
+//! SVG (the same plot function drawn again onto plotters' SVG backend by
+//! [`crate::plots::plot_svg`], at the canvas's CSS size), and the results as JSON (the
+//! whole [`Report`], as the CLI prints it) and CSV (the numbers panel's rows; the sample
+//! of centred final coordinates).
 //!
 //! A download is a Blob (or the canvas's data URL) behind an `<a download>` that is
 //! clicked without being added to the page; the object URL is revoked a little later.
 //! The buttons carry `data-download` (what) and, for plots, `data-plot` (which), so one
 //! click listener serves them all. Every browser call's failure becomes a message.
 
+use plotters::prelude::SVGBackend;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{
@@ -15,13 +17,9 @@ use web_sys::{
 };
 
 use super::numbers::numbers;
-use super::plots::{PagePlot, PLOTS};
-use crate::plots::Style;
+use crate::plots::{page_plots, plot_svg, SVG_SIZE};
 use crate::report::analysis::Report;
 use crate::report::config::Config;
-
-/// The SVG's size when the canvas is not laid out (CSS pixels).
-const FALLBACK_SIZE: (u32, u32) = (800, 500);
 
 /// Milliseconds before an object URL is revoked (the download has started by then).
 const REVOKE_AFTER_MS: i32 = 60_000;
@@ -107,19 +105,6 @@ fn finish(out: csv::Writer<Vec<u8>>) -> Result<String, String> {
 /// The whole report as indented JSON (non-finite numbers become `null`).
 pub fn report_json(report: &Report) -> Result<String, String> {
     serde_json::to_string_pretty(report).map_err(|e| e.to_string())
-}
-
-/// `plot` drawn for `report` into an SVG document of `size` pixels (scale 1).
-pub fn plot_svg(plot: &PagePlot, report: &Report, size: (u32, u32)) -> Result<String, String> {
-    use plotters::prelude::*;
-    let mut svg = String::new();
-    {
-        let area = SVGBackend::with_string(&mut svg, size).into_drawing_area();
-        area.fill(&WHITE).map_err(|e| e.to_string())?;
-        (plot.svg)(&area, report, &Style::default())?;
-        area.present().map_err(|e| e.to_string())?;
-    }
-    Ok(svg)
 }
 
 fn js_error(context: &str, e: JsValue) -> String {
@@ -210,9 +195,11 @@ pub fn on_click(
         ),
         "png" | "svg" => {
             let id = button.get_attribute("data-plot").unwrap_or_default();
-            let plot = PLOTS
+            // Any backend's table names the plots; SVG's is the one downloads draw with.
+            let title = page_plots::<SVGBackend>()
                 .iter()
                 .find(|p| p.id == id)
+                .map(|p| p.title)
                 .ok_or_else(|| format!("there is no plot “{id}”"))?;
             let canvas = canvas(document, &id);
             let name = format!("hsgd-{id}-{stem}.{what}");
@@ -226,9 +213,9 @@ pub fn on_click(
                 let size = canvas
                     .map(|c| (c.client_width(), c.client_height()))
                     .filter(|&(w, h)| w > 0 && h > 0)
-                    .map_or(FALLBACK_SIZE, |(w, h)| (w as u32, h as u32));
-                let svg = plot_svg(plot, report, size)
-                    .map_err(|e| format!("the plot “{}” failed: {e}", plot.title))?;
+                    .map_or(SVG_SIZE, |(w, h)| (w as u32, h as u32));
+                let svg = plot_svg(&id, report, size)
+                    .map_err(|e| format!("the plot “{title}” failed: {e}"))?;
                 download_text(document, &name, "image/svg+xml", &svg)
             }
         }

@@ -23,8 +23,8 @@
 //!   with [`mathml`]), [`cost`] (a job's estimated time, the budget note),
 //!   [`stability`] (γ against the stability limit, the divergence note), [`format`]
 //!   (numbers, sizes and times as the page writes them, HTML escaping).
-//! - [`plots`]: the page's plot table; each entry draws one `crate::plots` function onto a
-//!   canvas ([`canvas`]: its text measured without a page layout); [`export`]: downloads
+//! - [`plots`]: the plot table of [`crate::plots::page`] drawn onto canvases with
+//!   plotters-canvas ([`canvas`]: its text measured without a page layout); [`export`]: downloads
 //!   of the plots (PNG, SVG) and the results (JSON, CSV).
 //! - [`worker`]: the worker side, which runs [`crate::report::analysis::run`] on request
 //!   and reports progress; [`pool`]: several workers sharing independent tasks;

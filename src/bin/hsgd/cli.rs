@@ -137,6 +137,39 @@ enum Command {
         #[arg(long)]
         csv: Option<PathBuf>,
     },
+    /// One of the page's plots as an SVG file, computed as `hsgd run` computes the page's
+    /// URL query and drawn by the page's own drawing function, e.g.
+    /// `hsgd plot tail 'data=digits&gamma=0.1' --out tail.svg`; `sweep` runs the query's
+    /// sweep. Prints what it wrote as JSON.
+    Plot {
+        /// Which plot: histogram, tail, hill, qq-t, qq-stable, spectrum, loss or sweep
+        /// (`--list` gives their titles).
+        #[arg(required_unless_present = "list")]
+        name: Option<String>,
+        /// The page's URL query; empty for the page's default experiment.
+        #[arg(default_value = "")]
+        query: String,
+        /// The SVG file to write.
+        #[arg(long, required_unless_present = "list")]
+        out: Option<PathBuf>,
+        /// A CSV file, when the query says `data=csv`.
+        #[arg(long)]
+        csv: Option<PathBuf>,
+        /// Width of the SVG in pixels (the page's download size by default).
+        #[arg(long, default_value_t = hsgd::plots::SVG_SIZE.0, value_parser = plot_side())]
+        width: u32,
+        /// Height of the SVG in pixels.
+        #[arg(long, default_value_t = hsgd::plots::SVG_SIZE.1, value_parser = plot_side())]
+        height: u32,
+        /// List the plots (id and title) as JSON instead of drawing one.
+        #[arg(long, conflicts_with_all = ["name", "out"])]
+        list: bool,
+    },
+}
+
+/// Reads `--width` and `--height`: below 100 pixels the axes leave no room for the data.
+fn plot_side() -> clap::builder::RangedI64ValueParser<u32> {
+    clap::value_parser!(u32).range(100..=10_000)
 }
 
 /// Reads `--method` by the dynamics' keys (listed in the help and the error message).
@@ -620,6 +653,25 @@ pub fn main() -> ExitCode {
         } => estimate(input, column.as_deref(), *center, *k, *seed),
         Command::Run { query, csv, brief } => run(query, csv.as_ref(), *brief),
         Command::Sweep { query, csv } => sweep(query, csv.as_ref()),
+        Command::Plot {
+            name: Some(name),
+            query,
+            out: Some(out),
+            csv,
+            width,
+            height,
+            ..
+        } => csv
+            .as_ref()
+            .map(|path| read_text(path, "csv"))
+            .transpose()
+            .and_then(|text| {
+                let size = (*width, *height);
+                let mut clock = Clock(Instant::now());
+                crate::plot::plot(name, query, text.as_deref(), size, out, &mut clock)
+            }),
+        // Without a name and a file, clap has checked that `--list` was given.
+        Command::Plot { .. } => Ok(crate::plot::list()),
         Command::SgdIndex {
             data,
             step,

@@ -1,0 +1,506 @@
+//! The page's plots drawn from a [`Report`]: the table [`page_plots`] names each plot (its
+//! id, which is also the page's canvas id `plot-<id>`, and its title) and draws it with one
+//! of this module's siblings, generic over the backend. The page instantiates the table for
+//! its canvas (`web::plots`); the SVG download and `hsgd plot` draw the same functions
+//! onto plotters' SVG backend ([`plot_svg`]). The sweep's plot is drawn from a [`Sweep`]
+//! rather than a report, so it is a sibling entry, [`sweep_plot`].
+//!
+//! Adding a plot to the page is one entry in [`page_plots`]: a function
+//! `fn(&Area<DB>, &Report, &Style) -> DrawResult<(), DB>` named by `page_plot!`.
+
+use std::cell::RefCell;
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use crate::plots::{
+    self, index_band, index_tail_line, Bars, Curve, DrawResult, Histogram, LossSeries, QqSeries,
+    Style, TailLine,
+};
+use crate::report::analysis::{Report, SimReport};
+use crate::report::config::{Basis, Config};
+use crate::report::sweep::Sweep;
+use crate::stats::distributions::FittedLaw;
+use crate::stats::fits::{qq_points, Fits, QqPoint};
+
+/// A drawing area of backend `DB`, spanning the whole plot.
+pub type Area<DB> = DrawingArea<DB, Shift>;
+
+/// What a page plot's drawing function returns.
+type Drawn<DB> = DrawResult<(), DB>;
+
+/// One plot of the page, drawn from a `Data` (a [`Report`], or the [`Sweep`]) onto
+/// backend `DB`.
+pub struct PagePlot<DB: DrawingBackend, Data = Report> {
+    /// Suffix of the canvas id (`plot-<id>`); the name `hsgd plot` takes.
+    pub id: &'static str,
+    /// Heading above the canvas.
+    pub title: &'static str,
+    /// Draws the plot; the error is a message for the user.
+    pub draw: fn(&Area<DB>, &Data, &Style) -> Result<(), String>,
+}
+
+/// A [`PagePlot`] drawn by `$draw(area, data, style, arguments…)`, a function generic
+/// over the backend; its plotters error becomes the message.
+macro_rules! page_plot {
+    ($id:expr, $title:literal, $draw:ident $(, $argument:expr)*) => {
+        PagePlot {
+            id: $id,
+            title: $title,
+            draw: |area, data, style| {
+                $draw(area, data, style $(, $argument)*).map_err(|e| e.to_string())
+            },
+        }
+    };
+}
+
+/// How many plots [`page_plots`] holds.
+pub const PAGE_PLOTS: usize = 7;
+
+/// The plots of a report, in page order, drawn onto backend `DB`.
+pub const fn page_plots<DB: DrawingBackend>() -> [PagePlot<DB>; PAGE_PLOTS] {
+    [
+        page_plot!(
+            "histogram",
+            "Final iterates: histogram of the inspected coordinate",
+            draw_histogram
+        ),
+        page_plot!(
+            "tail",
+            "Tail on log-log axes, with the bounds, α_SGD and the Hill slope",
+            draw_tail
+        ),
+        page_plot!(
+            "hill",
+            "Hill plot, with the band of the bounds and α_SGD",
+            draw_hill
+        ),
+        page_plot!(
+            "qq-t",
+            "QQ plot against the fitted Student t",
+            draw_qq,
+            &STUDENT_T_QQ
+        ),
+        page_plot!(
+            "qq-stable",
+            "QQ plot against the fitted α-stable law",
+            draw_qq,
+            &STABLE_QQ
+        ),
+        page_plot!("spectrum", "Spectrum of the data", draw_spectrum),
+        page_plot!(
+            "loss",
+            "Loss over the steps (mean of the first runs)",
+            draw_loss
+        ),
+    ]
+}
+
+/// The id of [`sweep_plot`].
+pub const SWEEP_ID: &str = "sweep";
+
+/// The sweep section's plot, drawn from the whole [`Sweep`] (the page draws the points
+/// measured so far with the same [`plots::draw_sweep`]).
+pub const fn sweep_plot<DB: DrawingBackend>() -> PagePlot<DB, Sweep> {
+    page_plot!(SWEEP_ID, "Tail index along the sweep", draw_whole_sweep)
+}
+
+/// Every plot of the page as (id, title), in page order, the sweep's last.
+pub fn plot_names() -> Vec<(&'static str, &'static str)> {
+    let sweep = sweep_plot::<SVGBackend>();
+    page_plots::<SVGBackend>()
+        .iter()
+        .map(|p| (p.id, p.title))
+        .chain([(sweep.id, sweep.title)])
+        .collect()
+}
+
+/// An SVG's size in pixels when no canvas gives one: the page's download of a plot that
+/// is not laid out, and `hsgd plot`'s default.
+pub const SVG_SIZE: (u32, u32) = (800, 500);
+
+/// The plot `id` of [`page_plots`] drawn for `report` into an SVG document of `size`
+/// pixels (scale 1): the page's SVG download and `hsgd plot`.
+pub fn plot_svg(id: &str, report: &Report, size: (u32, u32)) -> Result<String, String> {
+    plots::svg_document(size, |area| {
+        let plot = page_plots()
+            .into_iter()
+            .find(|p| p.id == id)
+            .ok_or_else(|| format!("there is no plot “{id}”"))?;
+        (plot.draw)(area, report, &Style::default())
+    })
+}
+
+/// [`sweep_plot`] drawn for `sweep` into an SVG document of `size` pixels (scale 1).
+pub fn sweep_svg(sweep: &Sweep, size: (u32, u32)) -> Result<String, String> {
+    plots::svg_document(size, |area| {
+        (sweep_plot().draw)(area, sweep, &Style::default())
+    })
+}
+
+fn draw_whole_sweep<DB: DrawingBackend>(
+    area: &Area<DB>,
+    sweep: &Sweep,
+    style: &Style,
+) -> Drawn<DB> {
+    plots::draw_sweep(area, &sweep.plan, &sweep.points, style)
+}
+
+/// Central quantile range the histogram shows (0.5% cut off on each side).
+const HISTOGRAM_CLIP: f64 = 0.005;
+
+/// The axis label of the inspected coordinate (1-based, as in the paper's q₁).
+pub fn coordinate_label(config: &Config) -> String {
+    match config.basis {
+        Basis::Svd => format!(
+            "centred SVD coordinate q{}ᵀx of the final iterate",
+            config.coordinate + 1
+        ),
+        Basis::Original => format!(
+            "centred coordinate x{} of the final iterate",
+            config.coordinate + 1
+        ),
+    }
+}
+
+/// The simulated methods of a report with their labels and colours (SGD first).
+pub fn methods(report: &Report) -> Vec<(&'static str, &SimReport, RGBColor)> {
+    let mut out = Vec::new();
+    if let Some(s) = &report.sgd {
+        out.push(("SGD", s, plots::SGD));
+    }
+    if let Some(s) = &report.hsgd {
+        out.push(("hSGD", s, plots::HSGD));
+    }
+    out
+}
+
+/// The density of a fitted law over [lo, hi] as a curve (`None` if the law is invalid).
+fn law_curve(label: &str, color: RGBColor, law: &FittedLaw, lo: f64, hi: f64) -> Option<Curve> {
+    let law = law.law().ok()?;
+    Some(plots::density_curve(label, color, law.as_ref(), lo, hi))
+}
+
+fn draw_histogram<DB: DrawingBackend>(
+    area: &Area<DB>,
+    report: &Report,
+    style: &Style,
+) -> Drawn<DB> {
+    let methods = methods(report);
+    let hists: Vec<(&str, Histogram, RGBColor, &SimReport)> = methods
+        .iter()
+        .filter_map(|&(label, sim, color)| {
+            Histogram::new(&sim.centred, HISTOGRAM_CLIP).map(|h| (label, h, color, sim))
+        })
+        .collect();
+    if hists.is_empty() {
+        return plots::draw_message(area, "fewer than two finished runs", style);
+    }
+    let lo = hists.iter().map(|h| h.1.lo).fold(f64::INFINITY, f64::min);
+    let hi = hists
+        .iter()
+        .map(|h| h.1.hi())
+        .fold(f64::NEG_INFINITY, f64::max);
+    let mut curves = Vec::new();
+    // The fits of the first sample shown (SGD when it ran): one set keeps the plot legible.
+    let (first_label, _, _, first) = &hists[0];
+    if let Some(fits) = &first.fits {
+        for (name, fit, color) in [
+            ("Gaussian", &fits.gaussian, plots::GAUSSIAN),
+            ("Student t", &fits.student_t, plots::STUDENT_T),
+            ("skew t", &fits.skew_t, plots::SKEW_T),
+            ("α-stable", &fits.stable, plots::STABLE),
+        ] {
+            let label = if hists.len() > 1 {
+                format!("{name} fit ({first_label})")
+            } else {
+                format!("{name} fit")
+            };
+            curves.extend(law_curve(&label, color, &fit.law, lo, hi));
+        }
+    }
+    if let Some(theory) = &report.theory {
+        if let Some(mut c) = law_curve("theory: Pearson law (hSGD)", plots::THEORY, theory, lo, hi)
+        {
+            c.dashed = true;
+            curves.push(c);
+        }
+    }
+    let bars: Vec<Bars> = hists
+        .iter()
+        .map(|(label, hist, color, _)| Bars {
+            label,
+            hist,
+            color: *color,
+        })
+        .collect();
+    plots::draw_densities(
+        area,
+        &bars,
+        &curves,
+        &coordinate_label(&report.config),
+        report.config.log_y,
+        style,
+    )
+}
+
+fn draw_tail<DB: DrawingBackend>(area: &Area<DB>, report: &Report, style: &Style) -> Drawn<DB> {
+    let Some(&(label, sim, _)) = methods(report).first() else {
+        return plots::draw_message(area, "no runs in this report", style);
+    };
+    let points = plots::survival_points(&sim.centred);
+    if points.is_empty() {
+        return plots::draw_message(area, "fewer than two finished runs", style);
+    }
+    let b = &report.bounds;
+    let mut lines = vec![
+        TailLine {
+            label: format!("upper bound η* = {:.2} (hSGD)", b.upper),
+            alpha: b.upper,
+            color: plots::THEORY,
+            dashed: true,
+        },
+        TailLine {
+            label: format!("lower bound η_* = {:.2} (hSGD)", b.lower),
+            alpha: b.lower,
+            color: plots::GAUSSIAN,
+            dashed: true,
+        },
+    ];
+    lines.extend(index_tail_line(report));
+    let mut anchor = (0.0, 0.0);
+    if let Some(est) = &sim.estimates {
+        if let (Some(alpha), Some(k)) = (est.hill.alpha, est.hill.k) {
+            lines.push(TailLine {
+                label: format!("Hill α̂ = {alpha:.2} ({label})"),
+                alpha,
+                color: plots::STUDENT_T,
+                dashed: false,
+            });
+            anchor = (est.hill_x_min, k as f64 / est.n.max(1) as f64);
+        }
+    }
+    plots::draw_tail(area, &points, anchor, &lines, style)
+}
+
+fn draw_hill<DB: DrawingBackend>(area: &Area<DB>, report: &Report, style: &Style) -> Drawn<DB> {
+    let estimates = methods(report)
+        .into_iter()
+        .find_map(|(_, sim, _)| sim.estimates.as_ref());
+    let Some(est) = estimates else {
+        return plots::draw_message(area, "too few runs for tail estimates", style);
+    };
+    let b = &report.bounds;
+    plots::draw_hill(
+        area,
+        &est.hill_plot,
+        (b.lower, b.upper),
+        // Short, so the legend leaves the peak of small k free; "(hSGD)" as in the tail
+        // plot, the numbers panel says whose bounds these are.
+        "bounds [η_*, η*] (hSGD)",
+        index_band(report).as_ref(),
+        style,
+    )
+}
+
+fn draw_spectrum<DB: DrawingBackend>(area: &Area<DB>, report: &Report, style: &Style) -> Drawn<DB> {
+    plots::draw_spectrum(area, &report.singular_values, style)
+}
+
+/// Most QQ points per sample (the extremes and the body are both kept).
+const QQ_POINTS: usize = 150;
+
+thread_local! {
+    /// QQ points already computed, keyed by the law and a hash of the sample: a stable
+    /// law's quantiles take a fraction of a second, and the page redraws on every resize.
+    static QQ_CACHE: RefCell<Vec<(FittedLaw, u64, Vec<QqPoint>)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The QQ points of `sample` against `law` (cached; `None` if the law is invalid).
+fn cached_qq_points(sample: &[f64], law: &FittedLaw) -> Option<Vec<QqPoint>> {
+    let mut hasher = DefaultHasher::new();
+    for v in sample {
+        v.to_bits().hash(&mut hasher);
+    }
+    let key = hasher.finish();
+    let hit = QQ_CACHE.with(|cache| {
+        cache
+            .borrow()
+            .iter()
+            .find(|(l, k, _)| l == law && *k == key)
+            .map(|(_, _, points)| points.clone())
+    });
+    if hit.is_some() {
+        return hit;
+    }
+    let points = qq_points(sample, law.law().ok()?.as_ref(), QQ_POINTS);
+    QQ_CACHE.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        // Two laws for each of two methods: keep the last few reports' worth.
+        if cache.len() >= 8 {
+            cache.remove(0);
+        }
+        cache.push((*law, key, points.clone()));
+    });
+    Some(points)
+}
+
+/// A law the QQ plots compare the samples with.
+struct QqLaw {
+    /// The law's name in the axis title and the messages ("Student t").
+    name: &'static str,
+    /// A method's fit of the law.
+    pick: fn(&Fits) -> &FittedLaw,
+    /// The fit's parameters in the legend ("ν = 3.2").
+    parameter: fn(&FittedLaw) -> String,
+}
+
+const STUDENT_T_QQ: QqLaw = QqLaw {
+    name: "Student t",
+    pick: |fits| &fits.student_t.law,
+    parameter: |law| match law {
+        FittedLaw::StudentT { df, .. } => format!("ν = {df:.2}"),
+        _ => "fitted".into(),
+    },
+};
+
+const STABLE_QQ: QqLaw = QqLaw {
+    name: "α-stable law",
+    pick: |fits| &fits.stable.law,
+    parameter: |law| match law {
+        FittedLaw::Stable { alpha, beta, .. } => format!("α = {alpha:.2}, β = {beta:.2}"),
+        _ => "fitted".into(),
+    },
+};
+
+/// The QQ plot of each simulated method against its own fit of `law`.
+fn draw_qq<DB: DrawingBackend>(
+    area: &Area<DB>,
+    report: &Report,
+    style: &Style,
+    law: &QqLaw,
+) -> Drawn<DB> {
+    let mut samples = Vec::new();
+    // Why a method has no points: its fits failed (the note says why) or are still being
+    // computed (the worker sends them after the report, as a second stage).
+    let mut failed = None;
+    let mut pending = false;
+    for (label, sim, color) in methods(report) {
+        let fitted = sim.fits.as_ref().map(law.pick);
+        match fitted.and_then(|f| Some((f, cached_qq_points(&sim.centred, f)?))) {
+            Some((f, points)) => {
+                samples.push((format!("{label}, {}", (law.parameter)(f)), color, points))
+            }
+            None => match sim.notes.iter().find(|n| n.starts_with("fits:")) {
+                Some(note) => failed = Some(format!("{label} {note}")),
+                None if sim.fits.is_none() => pending = true,
+                None => failed = Some(format!("{label}: the fitted law is not valid")),
+            },
+        }
+    }
+    if samples.is_empty() {
+        let name = law.name;
+        let why = if pending {
+            format!("fitting the {name}…")
+        } else if let Some(failed) = failed {
+            format!("no {name} fit ({failed})")
+        } else {
+            format!("no runs to compare with a {name}")
+        };
+        return plots::draw_message(area, &why, style);
+    }
+    let series: Vec<QqSeries> = samples
+        .iter()
+        .map(|(label, color, points)| QqSeries {
+            label: label.clone(),
+            color: *color,
+            points,
+        })
+        .collect();
+    plots::draw_qq(area, &series, law.name, style).map(|_| ())
+}
+
+fn draw_loss<DB: DrawingBackend>(area: &Area<DB>, report: &Report, style: &Style) -> Drawn<DB> {
+    let series: Vec<LossSeries> = methods(report)
+        .into_iter()
+        .map(|(label, sim, color)| LossSeries {
+            label: label.to_string(),
+            color,
+            steps: &sim.loss_steps,
+            loss: &sim.loss,
+        })
+        .collect();
+    plots::draw_loss(area, &series, report.min_loss, style).map(|_| ())
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use std::sync::OnceLock;
+
+    use super::*;
+    use crate::report::analysis::{self, Silent};
+
+    /// A small run of both methods, computed once for all tests (the fits take most of the
+    /// time); the ridge makes every direction contract fast, so α_SGD's walkers mix in the
+    /// fewest steps.
+    pub(crate) fn small_report() -> &'static Report {
+        static REPORT: OnceLock<Report> = OnceLock::new();
+        REPORT.get_or_init(|| {
+            let config = Config::from_query("n=60&d=8&runs=120&steps=100&delta=1&method=both");
+            analysis::run(&config, None, &mut Silent).expect("the small run succeeds")
+        })
+    }
+
+    #[test]
+    fn every_plot_draws_its_axes_and_legend() {
+        let expected = [
+            (
+                "histogram",
+                "centred SVD coordinate q1ᵀx of the final iterate",
+            ),
+            ("tail", "upper bound η* = "),
+            ("hill", "bounds [η_*, η*] (hSGD)"),
+            ("qq-t", "hSGD, ν = "),
+            ("qq-stable", "SGD, α = "),
+            ("spectrum", "stable rank"),
+            ("loss", "hSGD"),
+        ];
+        let ids: Vec<&str> = page_plots::<SVGBackend>().iter().map(|p| p.id).collect();
+        assert_eq!(ids, expected.map(|e| e.0));
+        for (id, text) in expected {
+            let svg = plot_svg(id, small_report(), SVG_SIZE).unwrap();
+            assert!(svg.contains(r#"width="800""#), "{id}");
+            assert!(svg.contains(text), "{id} lacks “{text}”: {svg}");
+            assert!(svg.matches("<text").count() >= 4, "{id}: {svg}");
+        }
+    }
+
+    #[test]
+    fn a_report_without_runs_says_why_in_each_plot() {
+        let mut report = small_report().clone();
+        (report.sgd, report.hsgd) = (None, None);
+        for (id, why) in [
+            ("histogram", "fewer than two finished runs"),
+            ("tail", "no runs in this report"),
+            ("hill", "too few runs for tail estimates"),
+            ("qq-t", "no runs to compare with a Student t"),
+            ("qq-stable", "no runs to compare with a α-stable law"),
+        ] {
+            let svg = plot_svg(id, &report, SVG_SIZE).unwrap();
+            assert!(svg.contains(why), "{id}: {svg}");
+        }
+    }
+
+    #[test]
+    fn names_list_the_table_then_the_sweep_and_nothing_else_draws() {
+        let names = plot_names();
+        assert_eq!(names.len(), PAGE_PLOTS + 1);
+        assert_eq!(names.last(), Some(&("sweep", "Tail index along the sweep")));
+        assert_eq!(
+            plot_svg("sweep", small_report(), SVG_SIZE).unwrap_err(),
+            "there is no plot “sweep”"
+        );
+    }
+}
