@@ -10,7 +10,8 @@ use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{draw_axes, draw_legend, format_tick, log_axis, DrawResult, Histogram, Style};
+use super::histogram::Histogram;
+use super::style::{draw_axes, draw_legend, format_tick, log_axis, DrawResult, Style};
 use crate::stats::distributions::Law;
 
 /// Points on each density curve.
@@ -202,7 +203,7 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plots::SGD;
+    use crate::plots::style::SGD;
     use crate::stats::distributions::FittedLaw;
 
     #[test]

@@ -7,7 +7,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{
+use super::style::{
     draw_axes, draw_legend, format_tick, legend_fraction, log_axis, DrawResult, Style, SGD,
     SGD_INDEX, THEORY,
 };
@@ -157,7 +157,7 @@ pub fn draw_hill<DB: DrawingBackend>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plots::svg_document;
+    use crate::plots::style::svg_document;
 
     /// The Hill plot of `points` with the bounds labelled "bounds", at 640 × 400.
     fn render(points: &[HillPoint], bounds: (f64, f64), index: Option<&IndexBand>) -> String {

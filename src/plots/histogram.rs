@@ -13,7 +13,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{draw_axes, draw_corner_note, format_tick, DrawResult, Style, SGD};
+use super::style::{draw_axes, draw_corner_note, format_tick, DrawResult, Style, SGD};
 
 /// Fewest and most bars drawn.
 const MIN_BINS: usize = 8;
@@ -170,7 +170,7 @@ pub fn draw_histogram<DB: DrawingBackend>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plots::svg_document;
+    use crate::plots::style::svg_document;
 
     /// The histogram `h` of "first SVD coordinate" at 640 × 400.
     fn render(h: &Histogram, style: &Style) -> String {

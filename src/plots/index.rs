@@ -3,7 +3,9 @@
 //! only that has a root), its legend text, and the line and band handed to the tail and
 //! Hill plots.
 
-use super::{IndexBand, TailLine, SGD_INDEX};
+use super::hill::IndexBand;
+use super::style::SGD_INDEX;
+use super::tail::TailLine;
 use crate::model::sgd_index::SgdIndex;
 use crate::report::analysis::Report;
 
@@ -77,7 +79,7 @@ pub fn index_tail_line(report: &Report) -> Option<TailLine> {
 mod tests {
     use super::*;
 
-    use crate::plots::page::tests::small_report;
+    use crate::plots::testing::small_report;
 
     /// The small report's α_SGD on 50 directions, made a root with s.e. 0.1 or only a
     /// lower bound.

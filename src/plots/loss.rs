@@ -9,7 +9,7 @@ use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{
+use super::style::{
     draw_axes, draw_legend, draw_message, format_tick, log_axis, DrawResult, Style, THEORY,
 };
 
@@ -123,7 +123,7 @@ pub fn draw_loss<DB: DrawingBackend>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plots::{HSGD, SGD};
+    use crate::plots::style::{HSGD, SGD};
 
     /// The vertices of every `<polyline>` of an SVG drawn in `color` (`#RRGGBB`).
     fn polylines(svg: &str, color: &str) -> Vec<Vec<(i32, i32)>> {

@@ -15,10 +15,14 @@ use std::hash::{Hash, Hasher};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use crate::plots::{
-    self, index_band, index_tail_line, Bars, Curve, DrawResult, Histogram, LossSeries, QqSeries,
-    Style, TailLine,
-};
+use super::density::{Bars, Curve};
+use super::histogram::Histogram;
+use super::index::{index_band, index_tail_line};
+use super::loss::LossSeries;
+use super::qq::QqSeries;
+use super::style::{DrawResult, Style};
+use super::tail::TailLine;
+use super::{density, hill, loss, qq, spectrum, style, sweep, tail};
 use crate::report::analysis::{Report, SimReport};
 use crate::report::config::{Basis, Config};
 use crate::report::sweep::Sweep;
@@ -102,7 +106,7 @@ pub const fn page_plots<DB: DrawingBackend>() -> [PagePlot<DB>; PAGE_PLOTS] {
 pub const SWEEP_ID: &str = "sweep";
 
 /// The sweep section's plot, drawn from the whole [`Sweep`] (the page draws the points
-/// measured so far with the same [`plots::draw_sweep`]).
+/// measured so far with the same [`sweep::draw_sweep`]).
 pub const fn sweep_plot<DB: DrawingBackend>() -> PagePlot<DB, Sweep> {
     page_plot!(SWEEP_ID, "Tail index along the sweep", draw_whole_sweep)
 }
@@ -124,7 +128,7 @@ pub const SVG_SIZE: (u32, u32) = (800, 500);
 /// The plot `id` of [`page_plots`] drawn for `report` into an SVG document of `size`
 /// pixels (scale 1): the page's SVG download and `hsgd plot`.
 pub fn plot_svg(id: &str, report: &Report, size: (u32, u32)) -> Result<String, String> {
-    plots::svg_document(size, |area| {
+    style::svg_document(size, |area| {
         let plot = page_plots()
             .into_iter()
             .find(|p| p.id == id)
@@ -135,7 +139,7 @@ pub fn plot_svg(id: &str, report: &Report, size: (u32, u32)) -> Result<String, S
 
 /// [`sweep_plot`] drawn for `sweep` into an SVG document of `size` pixels (scale 1).
 pub fn sweep_svg(sweep: &Sweep, size: (u32, u32)) -> Result<String, String> {
-    plots::svg_document(size, |area| {
+    style::svg_document(size, |area| {
         (sweep_plot().draw)(area, sweep, &Style::default())
     })
 }
@@ -145,7 +149,7 @@ fn draw_whole_sweep<DB: DrawingBackend>(
     sweep: &Sweep,
     style: &Style,
 ) -> Drawn<DB> {
-    plots::draw_sweep(area, &sweep.plan, &sweep.points, style)
+    sweep::draw_sweep(area, &sweep.plan, &sweep.points, style)
 }
 
 /// Central quantile range the histogram shows (0.5% cut off on each side).
@@ -169,10 +173,10 @@ pub fn coordinate_label(config: &Config) -> String {
 pub fn methods(report: &Report) -> Vec<(&'static str, &SimReport, RGBColor)> {
     let mut out = Vec::new();
     if let Some(s) = &report.sgd {
-        out.push(("SGD", s, plots::SGD));
+        out.push(("SGD", s, style::SGD));
     }
     if let Some(s) = &report.hsgd {
-        out.push(("hSGD", s, plots::HSGD));
+        out.push(("hSGD", s, style::HSGD));
     }
     out
 }
@@ -180,7 +184,7 @@ pub fn methods(report: &Report) -> Vec<(&'static str, &SimReport, RGBColor)> {
 /// The density of a fitted law over [lo, hi] as a curve (`None` if the law is invalid).
 fn law_curve(label: &str, color: RGBColor, law: &FittedLaw, lo: f64, hi: f64) -> Option<Curve> {
     let law = law.law().ok()?;
-    Some(plots::density_curve(label, color, law.as_ref(), lo, hi))
+    Some(density::density_curve(label, color, law.as_ref(), lo, hi))
 }
 
 fn draw_histogram<DB: DrawingBackend>(
@@ -196,7 +200,7 @@ fn draw_histogram<DB: DrawingBackend>(
         })
         .collect();
     if hists.is_empty() {
-        return plots::draw_message(area, "fewer than two finished runs", style);
+        return style::draw_message(area, "fewer than two finished runs", style);
     }
     let lo = hists.iter().map(|h| h.1.lo).fold(f64::INFINITY, f64::min);
     let hi = hists
@@ -208,10 +212,10 @@ fn draw_histogram<DB: DrawingBackend>(
     let (first_label, _, _, first) = &hists[0];
     if let Some(fits) = &first.fits {
         for (name, fit, color) in [
-            ("Gaussian", &fits.gaussian, plots::GAUSSIAN),
-            ("Student t", &fits.student_t, plots::STUDENT_T),
-            ("skew t", &fits.skew_t, plots::SKEW_T),
-            ("α-stable", &fits.stable, plots::STABLE),
+            ("Gaussian", &fits.gaussian, style::GAUSSIAN),
+            ("Student t", &fits.student_t, style::STUDENT_T),
+            ("skew t", &fits.skew_t, style::SKEW_T),
+            ("α-stable", &fits.stable, style::STABLE),
         ] {
             let label = if hists.len() > 1 {
                 format!("{name} fit ({first_label})")
@@ -222,7 +226,7 @@ fn draw_histogram<DB: DrawingBackend>(
         }
     }
     if let Some(theory) = &report.theory {
-        if let Some(mut c) = law_curve("theory: Pearson law (hSGD)", plots::THEORY, theory, lo, hi)
+        if let Some(mut c) = law_curve("theory: Pearson law (hSGD)", style::THEORY, theory, lo, hi)
         {
             c.dashed = true;
             curves.push(c);
@@ -236,7 +240,7 @@ fn draw_histogram<DB: DrawingBackend>(
             color: *color,
         })
         .collect();
-    plots::draw_densities(
+    density::draw_densities(
         area,
         &bars,
         &curves,
@@ -248,24 +252,24 @@ fn draw_histogram<DB: DrawingBackend>(
 
 fn draw_tail<DB: DrawingBackend>(area: &Area<DB>, report: &Report, style: &Style) -> Drawn<DB> {
     let Some(&(label, sim, _)) = methods(report).first() else {
-        return plots::draw_message(area, "no runs in this report", style);
+        return style::draw_message(area, "no runs in this report", style);
     };
-    let points = plots::survival_points(&sim.centred);
+    let points = tail::survival_points(&sim.centred);
     if points.is_empty() {
-        return plots::draw_message(area, "fewer than two finished runs", style);
+        return style::draw_message(area, "fewer than two finished runs", style);
     }
     let b = &report.bounds;
     let mut lines = vec![
         TailLine {
             label: format!("upper bound η* = {:.2} (hSGD)", b.upper),
             alpha: b.upper,
-            color: plots::THEORY,
+            color: style::THEORY,
             dashed: true,
         },
         TailLine {
             label: format!("lower bound η_* = {:.2} (hSGD)", b.lower),
             alpha: b.lower,
-            color: plots::GAUSSIAN,
+            color: style::GAUSSIAN,
             dashed: true,
         },
     ];
@@ -276,13 +280,13 @@ fn draw_tail<DB: DrawingBackend>(area: &Area<DB>, report: &Report, style: &Style
             lines.push(TailLine {
                 label: format!("Hill α̂ = {alpha:.2} ({label})"),
                 alpha,
-                color: plots::STUDENT_T,
+                color: style::STUDENT_T,
                 dashed: false,
             });
             anchor = (est.hill_x_min, k as f64 / est.n.max(1) as f64);
         }
     }
-    plots::draw_tail(area, &points, anchor, &lines, style)
+    tail::draw_tail(area, &points, anchor, &lines, style)
 }
 
 fn draw_hill<DB: DrawingBackend>(area: &Area<DB>, report: &Report, style: &Style) -> Drawn<DB> {
@@ -290,10 +294,10 @@ fn draw_hill<DB: DrawingBackend>(area: &Area<DB>, report: &Report, style: &Style
         .into_iter()
         .find_map(|(_, sim, _)| sim.estimates.as_ref());
     let Some(est) = estimates else {
-        return plots::draw_message(area, "too few runs for tail estimates", style);
+        return style::draw_message(area, "too few runs for tail estimates", style);
     };
     let b = &report.bounds;
-    plots::draw_hill(
+    hill::draw_hill(
         area,
         &est.hill_plot,
         (b.lower, b.upper),
@@ -306,7 +310,7 @@ fn draw_hill<DB: DrawingBackend>(area: &Area<DB>, report: &Report, style: &Style
 }
 
 fn draw_spectrum<DB: DrawingBackend>(area: &Area<DB>, report: &Report, style: &Style) -> Drawn<DB> {
-    plots::draw_spectrum(area, &report.singular_values, style)
+    spectrum::draw_spectrum(area, &report.singular_values, style)
 }
 
 /// Most QQ points per sample (the extremes and the body are both kept).
@@ -409,7 +413,7 @@ fn draw_qq<DB: DrawingBackend>(
         } else {
             format!("no runs to compare with a {name}")
         };
-        return plots::draw_message(area, &why, style);
+        return style::draw_message(area, &why, style);
     }
     let series: Vec<QqSeries> = samples
         .iter()
@@ -419,7 +423,7 @@ fn draw_qq<DB: DrawingBackend>(
             points,
         })
         .collect();
-    plots::draw_qq(area, &series, law.name, style).map(|_| ())
+    qq::draw_qq(area, &series, law.name, style).map(|_| ())
 }
 
 fn draw_loss<DB: DrawingBackend>(area: &Area<DB>, report: &Report, style: &Style) -> Drawn<DB> {
@@ -432,26 +436,13 @@ fn draw_loss<DB: DrawingBackend>(area: &Area<DB>, report: &Report, style: &Style
             loss: &sim.loss,
         })
         .collect();
-    plots::draw_loss(area, &series, report.min_loss, style).map(|_| ())
+    loss::draw_loss(area, &series, report.min_loss, style).map(|_| ())
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
-    use std::sync::OnceLock;
-
+mod tests {
     use super::*;
-    use crate::report::analysis::{self, Silent};
-
-    /// A small run of both methods, computed once for all tests (the fits take most of the
-    /// time); the ridge makes every direction contract fast, so α_SGD's walkers mix in the
-    /// fewest steps.
-    pub(crate) fn small_report() -> &'static Report {
-        static REPORT: OnceLock<Report> = OnceLock::new();
-        REPORT.get_or_init(|| {
-            let config = Config::from_query("n=60&d=8&runs=120&steps=100&delta=1&method=both");
-            analysis::run(&config, None, &mut Silent).expect("the small run succeeds")
-        })
-    }
+    use crate::plots::testing::small_report;
 
     #[test]
     fn every_plot_draws_its_axes_and_legend() {

@@ -13,7 +13,7 @@ use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{draw_axes, draw_legend, draw_message, format_tick, DrawResult, Style, THEORY};
+use super::style::{draw_axes, draw_legend, draw_message, format_tick, DrawResult, Style, THEORY};
 use crate::stats::fits::QqPoint;
 
 /// The chart coordinates of a QQ plot (data → pixel with `CoordTranslate::translate`).
@@ -136,7 +136,7 @@ pub fn draw_qq<DB: DrawingBackend>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plots::{SGD, STUDENT_T};
+    use crate::plots::style::{SGD, STUDENT_T};
     use crate::stats::distributions::FittedLaw;
     use crate::stats::fits::qq_points;
 

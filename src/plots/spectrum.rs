@@ -5,7 +5,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{
+use super::style::{
     draw_axes, draw_corner_note, draw_message, format_tick, log_axis, DrawResult, Style, SGD,
 };
 
@@ -65,7 +65,7 @@ pub fn draw_spectrum<DB: DrawingBackend>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plots::svg_document;
+    use crate::plots::style::svg_document;
 
     fn render(values: &[f64]) -> String {
         svg_document((500, 300), |area| {

@@ -12,7 +12,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{
+use super::style::{
     draw_axes, draw_legend, format_tick, legend_fraction, log_axis, DrawResult, Style, HSGD, MUTED,
     SGD, SGD_INDEX, THEORY,
 };

@@ -6,7 +6,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{draw_axes, draw_legend, format_tick, log_axis, DrawResult, Style, SGD};
+use super::style::{draw_axes, draw_legend, format_tick, log_axis, DrawResult, Style, SGD};
 
 /// Most survival points drawn (log-spaced in the rank, so the far tail keeps every point).
 const MAX_POINTS: usize = 400;

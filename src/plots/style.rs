@@ -1,0 +1,298 @@
+//! What every plot shares: the style (sizes scaled to the device, the palette), the axes
+//! with their ticks on linear and log scales, legends, and messages drawn in place of a
+//! plot; and SVG documents for downloads, `hsgd plot` and the tests.
+
+use plotters::coord::combinators::{LogCoord, WithKeyPoints};
+use plotters::coord::ranged1d::ValueFormatter;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+/// What a drawing function returns: plotters' error carries the backend's error type.
+pub type DrawResult<T, DB> = Result<T, DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+
+/// An SVG drawing area (the page's downloads, `hsgd plot`, the tests).
+pub type SvgArea<'a> = DrawingArea<SVGBackend<'a>, Shift>;
+
+/// An SVG document of `size` pixels: a white background, then `draw` (which draws at
+/// scale 1: SVG pixels are CSS pixels).
+pub fn svg_document<E: std::fmt::Display>(
+    size: (u32, u32),
+    draw: impl FnOnce(&SvgArea<'_>) -> Result<(), E>,
+) -> Result<String, String> {
+    let mut svg = String::new();
+    {
+        let area = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+        area.fill(&WHITE).map_err(|e| e.to_string())?;
+        draw(&area).map_err(|e| e.to_string())?;
+        area.present().map_err(|e| e.to_string())?;
+    }
+    Ok(svg)
+}
+
+/// Device-dependent sizes of a plot.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Style {
+    /// Device pixels per CSS pixel (the page's `devicePixelRatio`; 1 for SVG).
+    pub scale: f64,
+}
+
+impl Default for Style {
+    fn default() -> Self {
+        Style { scale: 1.0 }
+    }
+}
+
+impl Style {
+    /// A length of `css` CSS pixels in device pixels (at least 1).
+    pub fn px(&self, css: f64) -> u32 {
+        (css * self.scale).round().max(1.0) as u32
+    }
+
+    /// A font size of `css` CSS pixels, in device pixels.
+    pub fn font(&self, css: f64) -> f64 {
+        css * self.scale
+    }
+
+    /// The text style of axis labels and tick labels.
+    pub fn label_font(&self) -> TextStyle<'static> {
+        ("sans-serif", self.font(13.0)).into_font().color(&TEXT)
+    }
+
+    /// The text style of notes drawn inside the plot.
+    pub fn note_font(&self) -> TextStyle<'static> {
+        ("sans-serif", self.font(12.0)).into_font().color(&MUTED)
+    }
+}
+
+/// Colour of text (matches `--text` in `www/style.css`).
+pub const TEXT: RGBColor = RGBColor(0x1f, 0x29, 0x37);
+/// Colour of secondary text.
+pub const MUTED: RGBColor = RGBColor(0x6b, 0x72, 0x80);
+/// Colour of the light grid.
+pub const GRID: RGBColor = RGBColor(0xe5, 0xe7, 0xeb);
+/// The SGD colour (matches `--accent` in `www/style.css`).
+pub const SGD: RGBColor = RGBColor(0x25, 0x63, 0xeb);
+/// The hSGD colour.
+pub const HSGD: RGBColor = RGBColor(0xea, 0x58, 0x0c);
+/// Colour of the Gaussian fit.
+pub const GAUSSIAN: RGBColor = RGBColor(0x6b, 0x72, 0x80);
+/// Colour of the Student t fit.
+pub const STUDENT_T: RGBColor = RGBColor(0xdc, 0x26, 0x26);
+/// Colour of the skew t (Pearson IV) fit.
+pub const SKEW_T: RGBColor = RGBColor(0x7c, 0x3a, 0xed);
+/// Colour of the alpha-stable fit.
+pub const STABLE: RGBColor = RGBColor(0x05, 0x96, 0x69);
+/// Colour of the theory (the diffusion model's law and bounds).
+pub const THEORY: RGBColor = RGBColor(0x11, 0x18, 0x27);
+
+/// Colour of SGD's own tail index α_SGD (the Kesten–Goldie exponent, MATH.md §4.3) in
+/// every plot that shows it: its own colour, since it is neither a bound of the diffusion
+/// model nor a measurement.
+pub const SGD_INDEX: RGBColor = RGBColor(0xc0, 0x26, 0xd3);
+
+/// The fraction of a chart's plotting height that a legend of `entries` rows takes at
+/// its top (with its box and offset), for a drawing area `area_px` device pixels tall of
+/// which `reserved_px` go to margins and the x labels. A chart whose y range is its data's
+/// divided by (1 − this) leaves the legend a strip where no data lie. At most 0.6.
+pub fn legend_fraction(area_px: u32, reserved_px: u32, entries: usize, style: &Style) -> f64 {
+    let plot_px = area_px.saturating_sub(reserved_px).max(1) as f64;
+    // A row is the note font's line; the box adds its padding and its offset from the
+    // chart's edge (plotters' defaults, in device pixels) and a little air.
+    let legend_px = entries as f64 * style.font(12.0) * 1.35 + 24.0 + style.font(6.0);
+    (legend_px / plot_px).clamp(0.0, 0.6)
+}
+
+/// Draws `message` centred in `area` (a plot with nothing to show says why).
+pub fn draw_message<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    message: &str,
+    style: &Style,
+) -> DrawResult<(), DB> {
+    let (w, h) = area.dim_in_pixel();
+    let font = style
+        .note_font()
+        .pos(plotters::style::text_anchor::Pos::new(
+            plotters::style::text_anchor::HPos::Center,
+            plotters::style::text_anchor::VPos::Center,
+        ));
+    area.draw_text(message, &font, (w as i32 / 2, h as i32 / 2))
+}
+
+/// Draws `note` in the top-left corner of `area`, above the chart (a remark on the whole
+/// plot: what it leaves out, a summary number).
+pub fn draw_corner_note<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    note: &str,
+    style: &Style,
+) -> DrawResult<(), DB> {
+    let corner = (style.px(12.0) as i32, style.px(4.0) as i32);
+    area.draw_text(note, &style.note_font(), corner)
+}
+
+/// Draws a chart's series legend in the common style: a translucent white box with a
+/// grid-coloured border and the note font, at `position`.
+pub fn draw_legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
+    chart: &mut ChartContext<'a, DB, CT>,
+    position: SeriesLabelPosition,
+    style: &Style,
+) -> DrawResult<(), DB> {
+    chart
+        .configure_series_labels()
+        .position(position)
+        .background_style(WHITE.mix(0.85))
+        .border_style(GRID)
+        .label_font(style.note_font())
+        .draw()
+}
+
+/// The axes every plot draws: a light grid, the axis titles, about `ticks` labels per
+/// axis written by `x_tick` / `y_tick`, in the style's font.
+pub fn draw_axes<'a, DB, X, Y>(
+    chart: &mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
+    style: &Style,
+    (x_desc, y_desc): (&str, &str),
+    (x_ticks, y_ticks): (usize, usize),
+    x_tick: &dyn Fn(&f64) -> String,
+    y_tick: &dyn Fn(&f64) -> String,
+) -> DrawResult<(), DB>
+where
+    DB: DrawingBackend + 'a,
+    X: Ranged<ValueType = f64> + ValueFormatter<f64>,
+    Y: Ranged<ValueType = f64> + ValueFormatter<f64>,
+{
+    chart
+        .configure_mesh()
+        .light_line_style(GRID.mix(0.0))
+        .bold_line_style(GRID)
+        .x_desc(x_desc)
+        .y_desc(y_desc)
+        .x_labels(x_ticks)
+        .y_labels(y_ticks)
+        .x_label_formatter(x_tick)
+        .y_label_formatter(y_tick)
+        .label_style(style.label_font())
+        .axis_desc_style(style.label_font())
+        .draw()
+}
+
+/// A log-scale axis over lo..hi with its ticks from [`log_ticks`]. (plotters' own log
+/// axis puts ticks only at powers of ten, so an axis inside one decade, e.g. a tail from
+/// 1.3 to 5, had no labels at all.)
+pub fn log_axis(lo: f64, hi: f64) -> WithKeyPoints<LogCoord<f64>> {
+    (lo..hi).log_scale().with_key_points(log_ticks(lo, hi))
+}
+
+/// Ticks for a log axis over lo..hi (0 < lo < hi): the powers of ten inside when there
+/// are at least three (every n-th, at most 8), else {1, 2, 5}·10ᵏ or else {1, …, 9}·10ᵏ,
+/// whichever first gives three ticks inside; else lo and hi rounded inwards to two
+/// significant digits.
+pub fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
+    if !(lo > 0.0 && hi > lo && hi.is_finite()) {
+        return Vec::new();
+    }
+    let (k_lo, k_hi) = (
+        libm::log10(lo).floor() as i32,
+        libm::log10(hi).ceil() as i32,
+    );
+    let inside = |mantissas: &[f64]| -> Vec<f64> {
+        (k_lo..=k_hi)
+            .flat_map(|k| mantissas.iter().map(move |m| m * 10f64.powi(k)))
+            .filter(|&t| t >= lo * (1.0 - 1e-12) && t <= hi * (1.0 + 1e-12))
+            .collect()
+    };
+    let decades = inside(&[1.0]);
+    if decades.len() >= 3 {
+        let every = decades.len().div_ceil(8);
+        return decades.into_iter().step_by(every).collect();
+    }
+    for mantissas in [
+        &[1.0, 2.0, 5.0][..],
+        &[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0][..],
+    ] {
+        let ticks = inside(mantissas);
+        if ticks.len() >= 3 {
+            return ticks;
+        }
+    }
+    // Two significant digits, rounded inwards so both ends stay inside.
+    let scale = |x: f64| 10f64.powi(libm::log10(x).floor() as i32 - 1);
+    let (first, last) = (
+        (lo / scale(lo)).ceil() * scale(lo),
+        (hi / scale(hi)).floor() * scale(hi),
+    );
+    if first < last {
+        vec![first, last]
+    } else {
+        vec![first]
+    }
+}
+
+/// Significant-digit formatting for tick labels: 0.0123, 1.5, 2.4e5.
+pub fn format_tick(x: f64) -> String {
+    if x == 0.0 {
+        return "0".into();
+    }
+    let a = x.abs();
+    if !(1e-3..1e5).contains(&a) {
+        return format!("{x:.1e}");
+    }
+    let text = format!("{x:.4}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    text.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn log_ticks_label_every_range() {
+        // Many decades: powers of ten, at most 8.
+        assert_eq!(log_ticks(1e-3, 10.0), vec![1e-3, 1e-2, 1e-1, 1.0, 10.0]);
+        assert_eq!(log_ticks(1e-16, 1e3).len(), 7);
+        // One or two decades: 1-2-5.
+        assert_eq!(log_ticks(8.0, 300.0), vec![10.0, 20.0, 50.0, 100.0, 200.0]);
+        // Inside one decade (the tail plot's |z| from 1.3 to 5.4): 2, 3, 4, 5.
+        assert_eq!(log_ticks(1.3, 5.4), vec![2.0, 3.0, 4.0, 5.0]);
+        // Too narrow for integers: the ends, rounded inwards to two digits.
+        let narrow = log_ticks(1.234, 1.876);
+        assert!(
+            narrow.len() == 2 && (narrow[0] - 1.3).abs() < 1e-12 && (narrow[1] - 1.8).abs() < 1e-12,
+            "{narrow:?}"
+        );
+        assert!(log_ticks(1.0, 0.5).is_empty() && log_ticks(0.0, 1.0).is_empty());
+    }
+
+    #[test]
+    fn tick_labels_are_short() {
+        assert_eq!(format_tick(0.0), "0");
+        assert_eq!(format_tick(1.5), "1.5");
+        assert_eq!(format_tick(-0.0125), "-0.0125");
+        assert_eq!(format_tick(2.0), "2");
+        assert_eq!(format_tick(250000.0), "2.5e5");
+        assert_eq!(format_tick(0.0001234), "1.2e-4");
+    }
+
+    #[test]
+    fn the_legend_strip_grows_with_rows_and_stays_below_the_cap() {
+        let style = Style::default();
+        let one = legend_fraction(400, 60, 1, &style);
+        let four = legend_fraction(400, 60, 4, &style);
+        assert!(one > 0.0 && four > one, "{one} {four}");
+        // Four rows of 12 px text with the box: about 95 px of the 340 px plot.
+        assert!((four - 95.0 / 340.0).abs() < 0.02, "{four}");
+        assert_eq!(legend_fraction(100, 90, 8, &style), 0.6);
+        assert_eq!(legend_fraction(10, 90, 1, &style), 0.6);
+        // Twice the pixel density: the same fraction.
+        let retina = legend_fraction(800, 120, 4, &Style { scale: 2.0 });
+        assert!((retina - four).abs() < 0.05, "{retina} {four}");
+    }
+
+    #[test]
+    fn style_scales_lengths() {
+        let s = Style { scale: 2.0 };
+        assert_eq!(s.px(3.0), 6);
+        assert_eq!(s.font(13.0), 26.0);
+        assert_eq!(Style::default().px(0.1), 1);
+    }
+}
