@@ -211,8 +211,9 @@ mod native {
     /// settings (`analysis::index_params`): the default page's problem, and the digits at
     /// the paper's γ = 0.1 (not converged there: the budget caps the walker steps).
     fn sgd_index(c: &mut Criterion) {
-        use hsgd::report::analysis::{self, Silent};
+        use hsgd::report::analysis;
         use hsgd::report::config::{Config, DataKind};
+        use hsgd::report::runs::{self, Silent};
         let mut group = c.benchmark_group("sgd_index");
         group.sample_size(10);
         group.measurement_time(Duration::from_secs(10));
@@ -224,7 +225,7 @@ mod native {
             ..Config::default()
         };
         for (name, config) in [("default page", default), ("digits gamma=0.1", digits)] {
-            let prepared = analysis::prepare(&config, None).unwrap();
+            let prepared = runs::prepare(&config, None).unwrap();
             group.bench_function(name, |bench| {
                 bench.iter(|| {
                     let index = analysis::sgd_index(&config, &prepared, &mut Silent).unwrap();

@@ -30,8 +30,9 @@ mod native {
     use std::time::{Duration, Instant};
 
     use criterion::{Criterion, Throughput};
-    use hsgd::report::analysis::{run_without_fits, Silent};
+    use hsgd::report::analysis::run_without_fits;
     use hsgd::report::config::Config;
+    use hsgd::report::runs::Silent;
     use hsgd::stats::distributions::stable::sample_standard_s1;
     use hsgd::stats::distributions::{Law, StudentT};
     use hsgd::stats::estimators::estimate_all;

@@ -11,8 +11,9 @@ use std::sync::OnceLock;
 use serde_json::Value;
 
 use hsgd::plots::{plot_names, plot_svg, sweep_svg, SVG_SIZE, SWEEP_ID};
-use hsgd::report::analysis::{self, Report, Silent};
+use hsgd::report::analysis::{self, Report};
 use hsgd::report::config::Config;
+use hsgd::report::runs::Silent;
 
 /// Both methods, small enough to run in about a second, with a ridge and γ at which SGD's
 /// own index α_SGD has a root (so the tail and Hill plots draw it).

@@ -259,7 +259,8 @@ fn the_checker_sees_imports() {
     // The graph is not empty by accident: known edges are found.
     let edges = graph();
     let uses = |from: &str, to: &str| edges.get(from).is_some_and(|t| t.contains(to));
-    assert!(uses("report::analysis", "model::sgd"));
+    assert!(uses("report::runs", "model::sgd"));
+    assert!(uses("report::analysis", "report::runs"));
     assert!(uses("model::sgd", "model::simulation"));
     assert!(uses("model::pearson", "stats::quadrature"));
     assert!(!uses("stats::fits", "model::sgd"));

@@ -11,8 +11,9 @@
 //! page's target computes the same bits (`tests/fixtures/determinism.json`).
 #![cfg(not(target_arch = "wasm32"))]
 
-use hsgd::report::analysis::{self, Silent};
+use hsgd::report::analysis;
 use hsgd::report::config::Config;
+use hsgd::report::runs::Silent;
 use hsgd::web::numbers::numbers;
 use hsgd::web::panel::panel_html;
 use serde_json::{json, Value};

@@ -4,8 +4,9 @@
 #![cfg(target_arch = "wasm32")]
 #![allow(clippy::field_reassign_with_default)]
 
-use hsgd::report::analysis::{self, Silent};
+use hsgd::report::analysis;
 use hsgd::report::config::Config;
+use hsgd::report::runs::Silent;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);

@@ -8,8 +8,9 @@
 use std::cell::RefCell;
 
 use hsgd::plots::plot_svg;
-use hsgd::report::analysis::{self, Report, Silent};
+use hsgd::report::analysis::{self, Report};
 use hsgd::report::config::{Config, Method};
+use hsgd::report::runs::Silent;
 use hsgd::web::export::{file_stem, numbers_csv, report_json, sample_csv};
 use hsgd::web::numbers::numbers;
 use hsgd::web::plots::PLOTS;

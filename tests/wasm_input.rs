@@ -5,8 +5,9 @@
 #![cfg(target_arch = "wasm32")]
 #![allow(clippy::field_reassign_with_default)]
 
-use hsgd::report::analysis::{self, Silent};
+use hsgd::report::analysis;
 use hsgd::report::config::{Config, DataKind, SpectrumShape};
+use hsgd::report::runs::Silent;
 use hsgd::web::cost::{budget_note, scaling_ms, LIVE_MS};
 use hsgd::web::format::{format_bytes, format_gamma, thousands};
 use hsgd::web::live::relevant;

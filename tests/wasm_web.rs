@@ -4,8 +4,9 @@
 #![cfg(target_arch = "wasm32")]
 #![allow(clippy::field_reassign_with_default)]
 
-use hsgd::report::analysis::{self, Report, Silent};
+use hsgd::report::analysis::{self, Report};
 use hsgd::report::config::{Config, Dynamics};
+use hsgd::report::runs::Silent;
 use hsgd::web::numbers::numbers;
 use hsgd::web::plots::{draw_on_canvas, PLOTS};
 use hsgd::web::protocol::{FromWorker, ToWorker};

@@ -8,9 +8,7 @@ use super::style::SGD_INDEX;
 use super::tail::TailLine;
 use crate::model::sgd_index::SgdIndex;
 use crate::report::analysis::Report;
-
-/// The normal quantile of a two-sided 95% interval.
-const Z_95: f64 = 1.959_963_984_540_054;
+use crate::report::verdict::Z_95;
 
 /// The α_SGD a plot draws: the index of the report (on every direction), or, when that
 /// found no root but its restriction to the directions that mix did, the restricted one;

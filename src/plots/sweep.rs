@@ -18,9 +18,7 @@ use super::style::{
 };
 use crate::report::config::{Dynamics, SweepOver};
 use crate::report::sweep::{SweepPlan, SweepPoint};
-
-/// The normal quantile of a two-sided 95% interval.
-const Z_95: f64 = 1.959_963_984_540_054;
+use crate::report::verdict::Z_95;
 
 /// α_SGD at one sweep point, as the plot draws it.
 #[derive(Clone, Copy, Debug, PartialEq)]

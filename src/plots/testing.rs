@@ -2,8 +2,9 @@
 
 use std::sync::OnceLock;
 
-use crate::report::analysis::{self, Report, Silent};
+use crate::report::analysis::{self, Report};
 use crate::report::config::Config;
+use crate::report::runs::Silent;
 
 /// A small run of both methods, computed once for all tests (the fits take most of the
 /// time); the ridge makes every direction contract fast, so α_SGD's walkers mix in the

@@ -10,32 +10,18 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{short, short_fixed, Error, Result};
-use crate::model::bounds::{Bounds, BoundsModel};
-use crate::model::hsgd::{Coupling, Hsgd, HsgdParams};
+use crate::model::bounds::Bounds;
 use crate::model::pearson::{self, Chi};
-use crate::model::problem::Problem;
-use crate::model::sgd::{Sgd, SgdParams};
 use crate::model::sgd_index::{self, IndexParams, SgdIndex};
-use crate::model::simulation::{Record, Simulation, CANCELLED};
-use crate::model::spectrum::Spectrum;
-use crate::report::config::{
-    Basis, Config, DataKind, Dynamics, Method, SpectrumShape, MAX_ITERATE_ENTRIES, MAX_WORK,
-};
+use crate::model::simulation::{Simulation, CANCELLED};
+use crate::report::config::{Basis, Config, Dynamics, Method};
+use crate::report::runs::{inspected_coordinate, prepare, simulate, Observer, Prepared};
 use crate::report::verdict::{index_interval, IndexVerdict, Measured, Verdict};
 use crate::stats::distributions::FittedLaw;
 use crate::stats::estimators::{
     self, AllEstimates, Center, RunBootstrap, RUN_BOOTSTRAP_LEVEL, RUN_BOOTSTRAP_REPLICATES,
 };
 use crate::stats::fits::{self, Fits};
-
-/// Receives progress and supplies the time; returning `false` from [`Observer::progress`]
-/// cancels the computation.
-pub trait Observer {
-    /// Milliseconds since an arbitrary origin.
-    fn now_ms(&self) -> f64;
-    /// `done` of `total` units of work are finished; return false to cancel.
-    fn progress(&mut self, done: usize, total: usize) -> bool;
-}
 
 /// The stream index (under the config's seed) whose first word seeds the run bootstrap:
 /// apart from the run indices 0, 1, 2, …, the estimators' permutation stream (u64::MAX)
@@ -44,18 +30,6 @@ pub const RUN_BOOTSTRAP_STREAM: u64 = u64::MAX - 1;
 
 fn one() -> usize {
     1
-}
-
-/// An observer for tests and batch use: no clock, never cancels.
-pub struct Silent;
-
-impl Observer for Silent {
-    fn now_ms(&self) -> f64 {
-        0.0
-    }
-    fn progress(&mut self, _done: usize, _total: usize) -> bool {
-        true
-    }
 }
 
 /// The results of one simulated method.
@@ -206,99 +180,6 @@ pub fn analyse_sample(
     Ok(SampleReport {
         estimates: estimators::estimate_all_about(sample, center, hill_k, seed)?,
         fits: fits::fit_all(sample)?,
-    })
-}
-
-/// Builds the problem a config describes (`csv` holds the text of a user's CSV).
-pub fn build_problem(config: &Config, csv: Option<&str>) -> Result<Problem> {
-    match config.data {
-        DataKind::Synthetic => Problem::synthetic(config.n, config.d, config.data_seed),
-        DataKind::Spectrum => {
-            let parameter = match config.shape {
-                SpectrumShape::PowerLaw => config.decay,
-                SpectrumShape::Condition => config.condition,
-            };
-            Problem::with_spectrum(
-                config.n,
-                config.d,
-                config.data_seed,
-                config.shape,
-                parameter,
-            )
-        }
-        DataKind::Digits => Problem::digits(),
-        DataKind::DigitsRf => Problem::digits_random_features(config.features, config.data_seed),
-        DataKind::Csv => match csv {
-            Some(text) => Problem::from_csv(text, config.response, config.preprocess),
-            None => Err(Error::new("csv", "choose a CSV file first")),
-        },
-    }
-}
-
-/// The problem, its SVD and the bounds: everything before a simulation.
-pub struct Prepared {
-    /// The data.
-    pub problem: Problem,
-    /// Its SVD.
-    pub spectrum: Spectrum,
-    /// The bounds at the config's γ, B, δ.
-    pub bounds: BoundsModel,
-}
-
-/// Builds and checks the problem, its spectrum and the bounds for `config`; the errors
-/// name the field to fix (batch larger than n, coordinate out of range, …).
-pub fn prepare(config: &Config, csv: Option<&str>) -> Result<Prepared> {
-    config.validate()?;
-    let problem = build_problem(config, csv)?;
-    if config.batch > problem.n() {
-        return Err(Error::new(
-            "batch",
-            format!(
-                "the batch size {} exceeds the number of rows n = {}",
-                config.batch,
-                problem.n()
-            ),
-        ));
-    }
-    if config.coordinate >= problem.d() {
-        return Err(Error::new(
-            "coordinate",
-            format!(
-                "the coordinate index must be below d = {} (0-based)",
-                problem.d()
-            ),
-        ));
-    }
-    let work = config.simulation_work(problem.d());
-    if work > MAX_WORK {
-        return Err(Error::new(
-            "runs",
-            format!(
-                "this simulation needs about {work:.1e} operations, over the budget of {MAX_WORK:.0e} (minutes of computing); use fewer runs, steps or sub-steps"
-            ),
-        ));
-    }
-    if config.runs.saturating_mul(problem.d()) > MAX_ITERATE_ENTRIES {
-        return Err(Error::new(
-            "runs",
-            format!("runs × d exceeds the memory budget of {MAX_ITERATE_ENTRIES} stored values"),
-        ));
-    }
-    if config.sample_size().saturating_mul(problem.d()) > MAX_ITERATE_ENTRIES {
-        return Err(Error::new(
-            "samples_per_run",
-            format!(
-                "runs × samples per run × d exceeds the memory budget of {MAX_ITERATE_ENTRIES} \
-                 stored values; keep fewer samples per run"
-            ),
-        ));
-    }
-    let spectrum = Spectrum::new(&problem)?;
-    let bounds = BoundsModel::from_spectrum(&spectrum, config.gamma, config.batch, config.delta)?;
-    Ok(Prepared {
-        problem,
-        spectrum,
-        bounds,
     })
 }
 
@@ -567,126 +448,6 @@ fn assemble(
     }
 }
 
-/// Simulates `method` for all of the config's runs. `index` of `count`
-/// methods scales the progress reported to `observer`.
-///
-/// Natively the runs are split into one contiguous part per thread of rayon's pool and the
-/// parts merged in order: each run draws from its own stream, so the result is the same
-/// bits as one thread's (progress is then reported when all parts are done). In wasm, one
-/// part, with progress and cancellation as it goes (the page splits runs across workers
-/// instead).
-pub fn simulate(
-    config: &Config,
-    prepared: &Prepared,
-    method: Dynamics,
-    index: usize,
-    count: usize,
-    observer: &mut dyn Observer,
-) -> Result<Simulation> {
-    let total_all = (config.runs * config.steps * count) as u64;
-    let offset = (config.runs * config.steps * index) as u64;
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        let parts = split_runs(config.runs, rayon::current_num_threads());
-        if parts.len() > 1 {
-            use rayon::prelude::*;
-            let simulations: Vec<Result<Simulation>> = parts
-                .into_par_iter()
-                .map(|runs| simulate_runs(config, prepared, method, runs, &mut |_, _| true))
-                .collect();
-            let mut simulations = simulations.into_iter();
-            let mut merged = simulations.next().expect("at least two parts")?;
-            for part in simulations {
-                merged.merge(part?)?;
-            }
-            let done = (config.runs * config.steps) as u64;
-            if !observer.progress((offset + done) as usize, total_all as usize) {
-                return Err(Error::new("run", "cancelled"));
-            }
-            return Ok(merged);
-        }
-    }
-    let mut progress =
-        |done: u64, _total: u64| observer.progress((offset + done) as usize, total_all as usize);
-    simulate_runs(config, prepared, method, 0..config.runs, &mut progress)
-}
-
-/// Runs `runs` of `method` with the config's parameters (no trajectory
-/// kept); cancellation becomes an error about `run`. The one place the integrators are
-/// set up from a config.
-fn simulate_runs(
-    config: &Config,
-    prepared: &Prepared,
-    method: Dynamics,
-    runs: std::ops::Range<usize>,
-    progress: &mut dyn FnMut(u64, u64) -> bool,
-) -> Result<Simulation> {
-    let record = Record {
-        trajectory_run: None,
-        samples: config.sample_steps(),
-        ..Record::default()
-    };
-    let result = if method == Dynamics::Sgd {
-        let params = SgdParams {
-            gamma: config.gamma,
-            batch: config.batch,
-            delta: config.delta,
-            steps: config.steps,
-            replacement: config.replacement,
-        };
-        Sgd::new(&prepared.problem, &params)?.simulate(config.seed, runs, &record, progress)
-    } else {
-        let params = HsgdParams {
-            gamma: config.gamma,
-            batch: config.batch,
-            delta: config.delta,
-            steps: config.steps,
-            substeps: config.substeps,
-            coupling: Coupling::Coupled,
-        };
-        Hsgd::new(&prepared.spectrum, &params)?.simulate(config.seed, runs, &record, progress)
-    };
-    result.map_err(|e| {
-        if e.field == CANCELLED {
-            Error::new("run", "cancelled")
-        } else {
-            e
-        }
-    })
-}
-
-/// `runs` runs split into at most `parts` contiguous ranges of nearly equal length, in
-/// order (for several workers: run r draws from `rng::stream(seed, r)` wherever it runs, so
-/// the parts merged in order with [`Simulation::merge`] equal one simulation of all runs).
-pub fn split_runs(runs: usize, parts: usize) -> Vec<std::ops::Range<usize>> {
-    let parts = parts.clamp(1, runs.max(1));
-    (0..parts)
-        .map(|i| (i * runs / parts)..((i + 1) * runs / parts))
-        .filter(|r| !r.is_empty())
-        .collect()
-}
-
-/// Simulates runs `runs` of `method` with the config's parameters, as
-/// [`simulate`] does for all runs; progress in SGD steps of this part. The final iterates
-/// are reduced to the inspected coordinate ([`Simulation::reduce_to`]): all the analysis
-/// needs, and d times less for the workers to copy.
-///
-/// # Errors
-/// Bad parameters; cancellation (field `run`).
-pub fn simulate_part(
-    config: &Config,
-    prepared: &Prepared,
-    method: Dynamics,
-    runs: std::ops::Range<usize>,
-    observer: &mut dyn Observer,
-) -> Result<Simulation> {
-    let mut progress = |done: u64, total: u64| observer.progress(done as usize, total as usize);
-    let mut simulation = simulate_runs(config, prepared, method, runs, &mut progress)?;
-    let inspected = inspected_coordinate(config, prepared, &simulation);
-    simulation.reduce_to(inspected);
-    Ok(simulation)
-}
-
 /// The report of `config` from simulations made elsewhere: `simulations` holds one
 /// simulation of all the config's runs per method, in report order (SGD, then hSGD), e.g.
 /// parts from several workers merged in order. Equal to [`run_without_fits`]'s report but
@@ -734,37 +495,6 @@ pub fn report_from_simulations(
         }
     }
     Ok(assemble(config, &prepared, bounds, sgd, hsgd, timings))
-}
-
-/// The inspected coordinate of every finished run: q_iᵀx (SVD basis) or x_i.
-pub fn inspected_coordinate(
-    config: &Config,
-    prepared: &Prepared,
-    simulation: &Simulation,
-) -> Vec<f64> {
-    if let Some(values) = &simulation.inspected {
-        return values.clone();
-    }
-    match config.basis {
-        Basis::Svd => match simulation.svd_coordinate(config.coordinate) {
-            Some(values) => values,
-            None => {
-                let q: Vec<f64> = prepared
-                    .spectrum
-                    .v
-                    .column(config.coordinate)
-                    .iter()
-                    .copied()
-                    .collect();
-                simulation.project(&q)
-            }
-        },
-        Basis::Original => simulation
-            .finals
-            .chunks_exact(simulation.d)
-            .map(|x| x[config.coordinate])
-            .collect(),
-    }
 }
 
 fn analyse(

@@ -5,6 +5,7 @@
 //!   CLI's help;
 //! - [`analysis`]: Config → Problem → Spectrum → simulation → estimates and fits →
 //!   [`analysis::Report`];
+//! - [`runs`]: the problem, its SVD and bounds, and the simulated runs of a config;
 //! - [`verdict`]: where a measured index lies relative to the bounds and to α_SGD;
 //! - [`sweep`]: the bounds as curves over γ, B or δ with measured points.
 //!
@@ -13,5 +14,6 @@
 pub mod analysis;
 pub mod config;
 pub mod controls;
+pub mod runs;
 pub mod sweep;
 pub mod verdict;

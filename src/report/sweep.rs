@@ -13,7 +13,7 @@
 //!     |1 − γ(h_1 + δ)| < 1, contracting, so discrete SGD does not diverge.
 //! - One point ([`run_point`]): the config with the swept field set to x_j, `runs` =
 //!   `sweep_runs` and the seed [`point_seed`]`(seed, j)`, run through
-//!   [`analysis::prepare`] and [`analysis::simulate`] for each method; then Hill's estimate
+//!   [`runs::prepare`] and [`runs::simulate`] for each method; then Hill's estimate
 //!   on both tails of the centred inspected coordinate exactly as [`analysis::run`] does
 //!   (k = `hill_k` or the Clauset–Shalizi–Newman choice), with `samples_per_run` iterates
 //!   per run after `burn_in` as configured. The interval is the 95% percentile interval
@@ -35,8 +35,9 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::model::bounds::{self, log_space, Bounds};
 use crate::model::sgd_index::{IndexParams, SgdIndex};
-use crate::report::analysis::{self, Observer};
+use crate::report::analysis;
 use crate::report::config::{Config, Dynamics, SweepOver};
+use crate::report::runs::{self, Observer};
 use crate::report::verdict::{Measured, Verdict};
 use crate::stats::estimators::{self, Tail};
 use crate::stats::sample::MIN_SAMPLE;
@@ -162,7 +163,7 @@ fn base_config(config: &Config) -> Config {
 /// user's CSV when `data` is csv).
 ///
 /// # Errors
-/// Any error of [`Config::validate`] or [`analysis::prepare`] for the config with
+/// Any error of [`Config::validate`] or [`runs::prepare`] for the config with
 /// `runs` = `sweep_runs` (field named); `hill_k` not below `sweep_runs`.
 pub fn plan(config: &Config, csv: Option<&str>) -> Result<SweepPlan> {
     let base = base_config(config);
@@ -178,7 +179,7 @@ pub fn plan(config: &Config, csv: Option<&str>) -> Result<SweepPlan> {
             ));
         }
     }
-    let prepared = analysis::prepare(&base, csv)?;
+    let prepared = runs::prepare(&base, csv)?;
     let model = &prepared.bounds;
     let h1 = model.h()[0];
     let points = config.sweep_points;
@@ -255,7 +256,7 @@ pub fn point_config(config: &Config, plan: &SweepPlan, index: usize) -> Result<C
 /// `config` and `csv`). Progress goes to `observer` in SGD steps of this point.
 ///
 /// # Errors
-/// As [`point_config`] and [`analysis::prepare`]; cancellation (field `run`). A method
+/// As [`point_config`] and [`runs::prepare`]; cancellation (field `run`). A method
 /// whose runs all diverge is not an error: its `hill` is `None` with a note.
 pub fn run_point(
     config: &Config,
@@ -267,16 +268,16 @@ pub fn run_point(
     let point = point_config(config, plan, index)?;
     let mut timings = BTreeMap::new();
     let t0 = observer.now_ms();
-    let prepared = analysis::prepare(&point, csv)?;
+    let prepared = runs::prepare(&point, csv)?;
     timings.insert("data + svd".to_string(), observer.now_ms() - t0);
     let names = point.method.dynamics();
     let mut measured = Vec::with_capacity(names.len());
     for (i, method) in names.iter().enumerate() {
         let start = observer.now_ms();
-        let simulation = analysis::simulate(&point, &prepared, *method, i, names.len(), observer)?;
+        let simulation = runs::simulate(&point, &prepared, *method, i, names.len(), observer)?;
         let t_sim = observer.now_ms();
         timings.insert(format!("{method} simulation"), t_sim - start);
-        let values = analysis::inspected_coordinate(&point, &prepared, &simulation);
+        let values = runs::inspected_coordinate(&point, &prepared, &simulation);
         measured.push(measure(
             &point,
             *method,
@@ -427,8 +428,8 @@ pub fn run(config: &Config, csv: Option<&str>, observer: &mut dyn Observer) -> R
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::analysis::Silent;
     use crate::report::config::{DataKind, Method};
+    use crate::report::runs::Silent;
 
     fn small() -> Config {
         Config {
@@ -447,7 +448,7 @@ mod tests {
             let mut config = small();
             config.sweep = over;
             let plan = plan(&config, None).unwrap();
-            let prepared = analysis::prepare(&base_config(&config), None).unwrap();
+            let prepared = runs::prepare(&base_config(&config), None).unwrap();
             for p in &plan.curves {
                 let model = match over {
                     SweepOver::Gamma => prepared.bounds.with_gamma(p.x).unwrap(),

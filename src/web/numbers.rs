@@ -28,6 +28,7 @@ use crate::model::sgd_index::{SgdIndex, MIXING_TARGET};
 use crate::report::analysis::{Report, SimReport};
 use crate::report::config::{Basis, Dynamics};
 use crate::report::verdict::Verdict;
+use crate::report::verdict::Z_95;
 use crate::stats::distributions::FittedLaw;
 use crate::stats::estimators::{KRule, TailEstimate};
 use crate::stats::fits::{Fit, Fits};
@@ -280,9 +281,6 @@ fn theory_section(report: &Report) -> Section {
     index_rows(report, &mut s);
     s
 }
-
-/// The normal quantile of a two-sided 95% interval.
-const Z_95: f64 = 1.959_963_984_540_054;
 
 /// α_SGD of `index` as displayed: "3.1 ± 0.05", "> 16 (…)", "< 0.25: SGD does not
 /// settle (…)", or that no root was found.

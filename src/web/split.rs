@@ -1,7 +1,7 @@
 //! The main run split across a [`Pool`] of workers (DESIGN.md: "several workers split the
 //! runs"): each method's runs are cut into contiguous parts
-//! ([`crate::report::analysis::split_runs`]), every part is simulated by a worker
-//! ([`crate::report::analysis::simulate_part`]), the parts are merged in order
+//! ([`crate::report::runs::split_runs`]), every part is simulated by a worker
+//! ([`crate::report::runs::simulate_part`]), the parts are merged in order
 //! ([`crate::model::simulation::Simulation::merge`]) and one worker analyses the merged sample
 //! ([`crate::report::analysis::report_from_simulations`]). Run r draws from its own stream
 //! wherever it runs, so the report equals the single worker's (tested natively in
@@ -22,8 +22,8 @@ use super::pool::{browser_pool_size, Pool, Task};
 use super::protocol::{FromWorker, ToWorker};
 use super::workers::{now_ms, worker_error_detail};
 use crate::model::simulation::Simulation;
-use crate::report::analysis::split_runs;
 use crate::report::config::{Config, Dynamics};
+use crate::report::runs::split_runs;
 
 /// Parts per worker: more parts than workers, so a worker that is late (one replaced
 /// because it was still fitting the last job's laws, and loading) leaves its share to

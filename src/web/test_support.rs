@@ -5,8 +5,9 @@
 use std::sync::OnceLock;
 
 use crate::model::sgd_index::{LambdaPoint, SgdIndex};
-use crate::report::analysis::{self, Report, Silent};
+use crate::report::analysis::{self, Report};
 use crate::report::config::{Config, Method};
+use crate::report::runs::Silent;
 
 /// A small run of both methods, computed once for all tests (the fits take most of
 /// the time); the one-method reports drop the other method's results.

@@ -10,8 +10,9 @@ use wasm_bindgen::JsCast;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 use super::protocol::{FromWorker, ToWorker};
-use crate::report::analysis::{self, Observer};
+use crate::report::analysis;
 use crate::report::config::{Config, Dynamics};
+use crate::report::runs::{prepare, simulate_part, Observer, Prepared};
 use crate::report::sweep::{self, SweepPlan};
 
 thread_local! {
@@ -39,7 +40,7 @@ fn cached_plan(config: &Config, csv: Option<&str>) -> Result<SweepPlan, crate::E
 }
 
 /// A prepared problem (data, SVD, bounds) with the inputs it was made from.
-type CachedPrepared = (Config, Option<String>, std::rc::Rc<analysis::Prepared>);
+type CachedPrepared = (Config, Option<String>, std::rc::Rc<Prepared>);
 
 thread_local! {
     /// The last prepared problem: the parts of a split run share it.
@@ -50,7 +51,7 @@ thread_local! {
 fn cached_prepared(
     config: &Config,
     csv: Option<&str>,
-) -> Result<std::rc::Rc<analysis::Prepared>, crate::Error> {
+) -> Result<std::rc::Rc<Prepared>, crate::Error> {
     let hit = PREPARED.with(|cell| {
         cell.borrow().as_ref().and_then(|(c, t, p)| {
             (c == config && t.as_deref() == csv).then(|| std::rc::Rc::clone(p))
@@ -59,7 +60,7 @@ fn cached_prepared(
     if let Some(prepared) = hit {
         return Ok(prepared);
     }
-    let prepared = std::rc::Rc::new(analysis::prepare(config, csv)?);
+    let prepared = std::rc::Rc::new(prepare(config, csv)?);
     PREPARED.with(|cell| {
         *cell.borrow_mut() = Some((
             config.clone(),
@@ -169,7 +170,7 @@ pub fn handle(text: &str) -> FromWorker {
         }) => {
             let mut observer = WorkerObserver::new(job);
             let part = cached_prepared(&config, csv.as_deref()).and_then(|prepared| {
-                analysis::simulate_part(&config, &prepared, method, runs, &mut observer)
+                simulate_part(&config, &prepared, method, runs, &mut observer)
             });
             match part {
                 Ok(part) => FromWorker::RunPart {

@@ -9,8 +9,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde_json::{json, Value};
 
 use hsgd::model::problem;
-use hsgd::report::analysis::{self, Observer};
+use hsgd::report::analysis;
 use hsgd::report::config::{Config, DataKind, Dynamics, Preprocess, SpectrumShape};
+use hsgd::report::runs::{self, Observer};
 use hsgd::stats::estimators::Center;
 use hsgd::Error;
 
@@ -362,7 +363,7 @@ impl Observer for Clock {
 fn spectrum(data: &DataArgs) -> Result<Value, Error> {
     let mut config = Config::default();
     let csv = data.apply(&mut config)?;
-    let problem = analysis::build_problem(&config, csv.as_deref())?;
+    let problem = runs::build_problem(&config, csv.as_deref())?;
     let spectrum = hsgd::model::spectrum::Spectrum::new(&problem)?;
     Ok(json!({
         "data": problem.name,
@@ -378,7 +379,7 @@ fn bounds(data: &DataArgs, step: &StepArgs) -> Result<Value, Error> {
     let mut config = Config::default();
     let csv = data.apply(&mut config)?;
     step.apply(&mut config);
-    let prepared = analysis::prepare(&config, csv.as_deref())?;
+    let prepared = runs::prepare(&config, csv.as_deref())?;
     let summary = prepared.bounds.summary();
     let mut value = json!({
         "data": prepared.problem.name,
@@ -407,10 +408,10 @@ fn simulate(
     step.apply(&mut config);
     sim.apply(&mut config);
     let clock = Clock(Instant::now());
-    let prepared = analysis::prepare(&config, csv.as_deref())?;
+    let prepared = runs::prepare(&config, csv.as_deref())?;
     let start = clock.now_ms();
     let mut observer = Clock(Instant::now());
-    let simulation = analysis::simulate(&config, &prepared, method, 0, 1, &mut observer)?;
+    let simulation = runs::simulate(&config, &prepared, method, 0, 1, &mut observer)?;
     let elapsed = clock.now_ms() - start;
     let d = prepared.spectrum.d;
     let svd_rows: Vec<Vec<f64>> = (0..simulation.sample_count())
@@ -574,7 +575,7 @@ struct IndexBudget {
 }
 
 fn sgd_index(config: &Config, csv: Option<&str>, budget: &IndexBudget) -> Result<Value, Error> {
-    let prepared = analysis::prepare(config, csv)?;
+    let prepared = runs::prepare(config, csv)?;
     let mut params = analysis::index_params(config);
     if let Some(walkers) = budget.walkers {
         params.walkers = walkers;

@@ -8,8 +8,9 @@ use std::path::Path;
 use serde_json::{json, Value};
 
 use hsgd::plots::{plot_names, plot_svg, sweep_svg, SWEEP_ID};
-use hsgd::report::analysis::{self, Observer};
+use hsgd::report::analysis;
 use hsgd::report::config::Config;
+use hsgd::report::runs::Observer;
 use hsgd::Error;
 
 /// The plots `hsgd plot` draws, as JSON: each one's id and title, in page order.

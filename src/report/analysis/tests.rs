@@ -1,4 +1,5 @@
 use super::*;
+use crate::report::runs::{simulate_part, split_runs, Silent};
 use crate::report::verdict::*;
 
 #[test]
