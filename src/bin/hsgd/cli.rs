@@ -8,7 +8,7 @@ use std::time::Instant;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde_json::{json, Value};
 
-use hsgd::model::problem;
+use crate::input::read_text;
 use hsgd::report::analysis;
 use hsgd::report::config::{Config, DataKind, Dynamics, Preprocess, SpectrumShape};
 use hsgd::report::runs::{self, Observer};
@@ -465,66 +465,6 @@ fn simulate(
     }))
 }
 
-/// The columns of a CSV of numbers with their names (header, else 0-based index), read by
-/// the same parser as the page's CSV data; errors name the row and column.
-fn read_columns(path: &PathBuf) -> Result<(Vec<String>, Vec<Vec<f64>>), Error> {
-    let text = read_text(path, "input")?;
-    let table = problem::parse_csv(&text)
-        .map_err(|e| Error::new("input", format!("{}: {}", path.display(), e.message)))?;
-    let names = (0..table.columns).map(|j| table.column_name(j)).collect();
-    let columns = (0..table.columns).map(|j| table.column(j)).collect();
-    Ok((names, columns))
-}
-
-fn estimate(
-    input: &PathBuf,
-    column: Option<&str>,
-    center: Center,
-    k: Option<usize>,
-    seed: u64,
-) -> Result<Value, Error> {
-    let (names, columns) = read_columns(input)?;
-    let one = |name: &str, sample: &[f64]| -> Result<Value, Error> {
-        let mut value = serde_json::to_value(analysis::analyse_sample(sample, center, k, seed)?)
-            .expect("estimates serialise");
-        if let Value::Object(map) = &mut value {
-            map.insert("column".into(), json!(name));
-        }
-        Ok(value)
-    };
-    match column {
-        Some("all") => {
-            let results: Result<Vec<Value>, Error> =
-                names.iter().zip(&columns).map(|(n, c)| one(n, c)).collect();
-            Ok(json!({ "columns": results? }))
-        }
-        Some(wanted) => {
-            let index = names
-                .iter()
-                .position(|n| n == wanted)
-                .or_else(|| wanted.parse::<usize>().ok().filter(|&i| i < columns.len()))
-                .ok_or_else(|| {
-                    Error::new(
-                        "column",
-                        format!(
-                            "no column '{wanted}': the file has {} columns ({})",
-                            columns.len(),
-                            names.join(", ")
-                        ),
-                    )
-                })?;
-            one(&names[index], &columns[index])
-        }
-        None => one(&names[0], &columns[0]),
-    }
-}
-
-/// The text of the file at `path`; a file that cannot be read is an error about `field`.
-fn read_text(path: &PathBuf, field: &str) -> Result<String, Error> {
-    std::fs::read_to_string(path)
-        .map_err(|e| Error::new(field, format!("cannot read {}: {e}", path.display())))
-}
-
 /// The page's query as a config. A value that does not parse is an error about its key
 /// (the page would ignore it and keep the default; a script should not); an unknown key is
 /// a warning on stderr.
@@ -651,7 +591,7 @@ pub fn main() -> ExitCode {
             k,
             seed,
             center,
-        } => estimate(input, column.as_deref(), *center, *k, *seed),
+        } => crate::estimate::estimate(input, column.as_deref(), *center, *k, *seed),
         Command::Run { query, csv, brief } => run(query, csv.as_ref(), *brief),
         Command::Sweep { query, csv } => sweep(query, csv.as_ref()),
         Command::Plot {
