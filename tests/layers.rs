@@ -281,3 +281,21 @@ fn the_checker_sees_imports() {
         ("use a;\nfn f() {}\n", true)
     );
 }
+
+#[test]
+fn no_file_is_long_unless_it_says_why() {
+    // About 700 lines at most; a longer file states why in its opening doc comment.
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    sources(&src, &mut files);
+    let mut long = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file).expect("a source file");
+        let lines = text.lines().count();
+        let says_why = text.lines().take(12).any(|l| l.contains("lines"));
+        if lines > 720 && !says_why {
+            long.push(format!("{} ({lines} lines)", file.display()));
+        }
+    }
+    assert!(long.is_empty(), "long files that do not say why: {long:#?}");
+}
