@@ -198,10 +198,7 @@ pub fn estimate_all_about(
     seed: u64,
 ) -> Result<AllEstimates> {
     let (sorted, median) = sorted_and_median(sample)?;
-    let c = match center {
-        Center::Median => median,
-        other => other.of_sorted(&sorted),
-    };
+    let c = center.of_sorted(&sorted);
     // The logarithms of each deviation are taken once and shared by the three tails.
     let log_all = |values: &[f64]| -> Vec<f64> { values.iter().map(|&v| libm::log(v)).collect() };
     let right = tail_deviations(&sorted, c, Tail::Right);
