@@ -47,6 +47,8 @@ test-wasm:
 	CHROMEDRIVER=$(CHROMEDRIVER) cargo test --target wasm32-unknown-unknown --tests
 
 # Builds with `trunk build --release`, serves dist/ on loopback, drives headless Chromium
-# with playwright-core; screenshots in target/e2e/.
+# with playwright-core; then the Firefox smoke test (firefox-esr with puppeteer-core over
+# WebDriver BiDi) on the same build. Screenshots in target/e2e/.
 e2e:
 	node tests/e2e/default.mjs
+	E2E_SKIP_BUILD=1 node tests/e2e/firefox.mjs

@@ -31,7 +31,12 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq nodejs npm >/dev/null
 fi
-if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/axe-core ]; then
+# Every package of package.json present at its pinned version, else `npm ci`.
+if ! node -e '
+  const dev = require("./package.json").devDependencies;
+  for (const [name, version] of Object.entries(dev)) {
+    if (require(`./node_modules/${name}/package.json`).version !== version) process.exit(1);
+  }' 2>/dev/null; then
   echo "==> npm ci"
   npm ci --no-audit --no-fund
 fi

@@ -11,7 +11,9 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::histogram::Histogram;
-use super::style::{draw_axes, draw_legend, format_tick, log_axis, DrawResult, Style};
+use super::style::{
+    draw_axes, draw_legend, format_tick, linear_axis, log_axis, y_label_area, DrawResult, Style,
+};
 use crate::stats::distributions::Law;
 
 /// Points on each density curve.
@@ -88,8 +90,7 @@ pub fn draw_densities<DB: DrawingBackend>(
     builder
         .margin(style.px(10.0))
         .margin_top(style.px(22.0))
-        .x_label_area_size(style.px(44.0))
-        .y_label_area_size(style.px(56.0));
+        .x_label_area_size(style.px(44.0));
     if log_y {
         let smallest = bars
             .iter()
@@ -104,12 +105,30 @@ pub fn draw_densities<DB: DrawingBackend>(
         } else {
             (0.1, 1.0)
         };
-        let mut chart = builder.build_cartesian_2d(lo..hi, log_axis(floor, top))?;
+        let y_axis = log_axis(floor, top);
+        builder.y_label_area_size(y_label_area(
+            area,
+            style,
+            &y_axis,
+            6,
+            &|y| format_tick(*y),
+            56.0,
+        ));
+        let mut chart = builder.build_cartesian_2d(lo..hi, y_axis)?;
         draw_bars_and_curves(&mut chart, bars, curves, x_label, (floor, top), style)
     } else {
         // Head room for the legend above the bars.
         let top = if tallest > 0.0 { tallest * 2.2 } else { 1.0 };
-        let mut chart = builder.build_cartesian_2d(lo..hi, 0.0..top)?;
+        let y_axis = linear_axis(0.0, top);
+        builder.y_label_area_size(y_label_area(
+            area,
+            style,
+            &y_axis,
+            6,
+            &|y| format_tick(*y),
+            56.0,
+        ));
+        let mut chart = builder.build_cartesian_2d(lo..hi, y_axis)?;
         draw_bars_and_curves(&mut chart, bars, curves, x_label, (0.0, top), style)
     }
 }

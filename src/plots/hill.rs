@@ -8,8 +8,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::style::{
-    draw_axes, draw_legend, format_tick, legend_fraction, log_axis, DrawResult, Style, SGD,
-    SGD_INDEX, THEORY,
+    draw_axes, draw_legend, format_tick, legend_fraction, linear_axis, log_axis, y_label_area,
+    DrawResult, Style, SGD, SGD_INDEX, THEORY,
 };
 use crate::stats::estimators::HillPoint;
 
@@ -72,8 +72,15 @@ pub fn draw_hill<DB: DrawingBackend>(
         .margin(style.px(10.0))
         .margin_top(style.px(16.0))
         .x_label_area_size(style.px(44.0))
-        .y_label_area_size(style.px(48.0))
-        .build_cartesian_2d(log_axis(k_lo, k_hi), 0.0..y_hi)?;
+        .y_label_area_size(y_label_area(
+            area,
+            style,
+            &linear_axis(0.0, y_hi),
+            6,
+            &|y| format_tick(*y),
+            48.0,
+        ))
+        .build_cartesian_2d(log_axis(k_lo, k_hi), linear_axis(0.0, y_hi))?;
     draw_axes(
         &mut chart,
         style,

@@ -13,7 +13,9 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::style::{draw_axes, draw_corner_note, format_tick, DrawResult, Style, SGD};
+use super::style::{
+    draw_axes, draw_corner_note, format_tick, linear_axis, y_label_area, DrawResult, Style, SGD,
+};
 
 /// Fewest and most bars drawn.
 const MIN_BINS: usize = 8;
@@ -131,8 +133,15 @@ pub fn draw_histogram<DB: DrawingBackend>(
         .margin(style.px(10.0))
         .margin_top(style.px(22.0))
         .x_label_area_size(style.px(44.0))
-        .y_label_area_size(style.px(56.0))
-        .build_cartesian_2d(hist.lo..hist.hi(), 0.0..top)?;
+        .y_label_area_size(y_label_area(
+            area,
+            style,
+            &linear_axis(0.0, top),
+            5,
+            &|y| format_tick(*y),
+            56.0,
+        ))
+        .build_cartesian_2d(hist.lo..hist.hi(), linear_axis(0.0, top))?;
     draw_axes(
         &mut chart,
         style,

@@ -10,7 +10,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::style::{
-    draw_axes, draw_legend, draw_message, format_tick, log_axis, DrawResult, Style, THEORY,
+    draw_axes, draw_legend, draw_message, format_tick, log_axis, y_label_area, DrawResult, Style,
+    THEORY,
 };
 
 /// The chart coordinates of a loss plot (data → pixel with `CoordTranslate::translate`).
@@ -75,7 +76,14 @@ pub fn draw_loss<DB: DrawingBackend>(
         // Room for the last step's tick label, centred on the right edge.
         .margin_right(style.px(20.0))
         .x_label_area_size(style.px(44.0))
-        .y_label_area_size(style.px(56.0))
+        .y_label_area_size(y_label_area(
+            area,
+            style,
+            &log_axis(lo, hi),
+            6,
+            &|y| format_tick(*y),
+            56.0,
+        ))
         .build_cartesian_2d(0.0..k_max, log_axis(lo, hi))?;
     draw_axes(
         &mut chart,

@@ -13,7 +13,10 @@ use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::style::{draw_axes, draw_legend, draw_message, format_tick, DrawResult, Style, THEORY};
+use super::style::{
+    draw_axes, draw_legend, draw_message, format_tick, linear_axis, y_label_area, DrawResult,
+    Style, THEORY,
+};
 use crate::stats::fits::QqPoint;
 
 /// The chart coordinates of a QQ plot (data → pixel with `CoordTranslate::translate`).
@@ -89,8 +92,15 @@ pub fn draw_qq<DB: DrawingBackend>(
         .margin(style.px(10.0))
         .margin_top(style.px(16.0))
         .x_label_area_size(style.px(44.0))
-        .y_label_area_size(style.px(56.0))
-        .build_cartesian_2d(x_lo..x_hi, y_lo..y_hi)?;
+        .y_label_area_size(y_label_area(
+            area,
+            style,
+            &linear_axis(y_lo, y_hi),
+            6,
+            &|y| tick(*y, y_hi - y_lo),
+            56.0,
+        ))
+        .build_cartesian_2d(x_lo..x_hi, linear_axis(y_lo, y_hi))?;
     draw_axes(
         &mut chart,
         style,

@@ -6,7 +6,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::style::{
-    draw_axes, draw_corner_note, draw_message, format_tick, log_axis, DrawResult, Style, SGD,
+    draw_axes, draw_corner_note, draw_message, format_tick, log_axis, y_label_area, DrawResult,
+    Style, SGD,
 };
 
 /// Draws the positive values of `singular_values` (descending) as points joined by a line,
@@ -37,7 +38,14 @@ pub fn draw_spectrum<DB: DrawingBackend>(
         .margin(style.px(10.0))
         .margin_top(style.px(22.0))
         .x_label_area_size(style.px(44.0))
-        .y_label_area_size(style.px(56.0))
+        .y_label_area_size(y_label_area(
+            area,
+            style,
+            &log_axis(lo, hi),
+            5,
+            &|y| format_tick(*y),
+            56.0,
+        ))
         .build_cartesian_2d(0.5..r + 0.5, log_axis(lo, hi))?;
     draw_axes(
         &mut chart,

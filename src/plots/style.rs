@@ -3,7 +3,8 @@
 //! plot; and SVG documents for downloads, `hsgd plot` and the tests.
 
 use plotters::coord::combinators::{LogCoord, WithKeyPoints};
-use plotters::coord::ranged1d::ValueFormatter;
+use plotters::coord::ranged1d::{BoldPoints, ValueFormatter};
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -175,6 +176,50 @@ where
         .draw()
 }
 
+/// The width of a y axis's label area: the widest of the `ticks` labels `format` writes
+/// for the axis `y`, measured by the backend (a browser's fonts differ: Firefox's are wider
+/// than Chromium's), with the axis title on its side, the tick marks and the gaps beside
+/// it; never less than `at_least_css` CSS pixels, so every plot keeps its margins.
+pub fn y_label_area<DB: DrawingBackend, Y: Ranged<ValueType = f64>>(
+    area: &DrawingArea<DB, Shift>,
+    style: &Style,
+    y: &Y,
+    ticks: usize,
+    format: &dyn Fn(&f64) -> String,
+    at_least_css: f64,
+) -> u32 {
+    let font = style.label_font();
+    let widest = y
+        // The labelled (bold) points, as plotters' mesh asks for them.
+        .key_points(BoldPoints(ticks))
+        .iter()
+        .map(|v| text_width(area, &format(v), &font, style))
+        .max()
+        .unwrap_or(0);
+    // The title's line (13 px), the tick mark (5 px) and plotters' gaps around both.
+    (widest + style.px(30.0)).max(style.px(at_least_css))
+}
+
+/// The width of `text` as the backend measures it; where it cannot (the SVG backend has no
+/// fonts, the viewer's browser has them), 0.64 em a character: DejaVu Sans's digit, the
+/// widest of the common sans-serif faces.
+fn text_width<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    text: &str,
+    font: &TextStyle,
+    style: &Style,
+) -> u32 {
+    match area.estimate_text_size(text, font) {
+        Ok((width, _)) if width > 0 => width,
+        _ => (0.64 * style.font(13.0) * text.chars().count() as f64).ceil() as u32,
+    }
+}
+
+/// A linear axis over lo..hi, as plotters builds it from a range.
+pub fn linear_axis(lo: f64, hi: f64) -> RangedCoordf64 {
+    (lo..hi).into()
+}
+
 /// A log-scale axis over lo..hi with its ticks from [`log_ticks`]. (plotters' own log
 /// axis puts ticks only at powers of ten, so an axis inside one decade, e.g. a tail from
 /// 1.3 to 5, had no labels at all.)
@@ -261,6 +306,26 @@ mod tests {
             "{narrow:?}"
         );
         assert!(log_ticks(1.0, 0.5).is_empty() && log_ticks(0.0, 1.0).is_empty());
+    }
+
+    #[test]
+    fn the_y_label_area_fits_the_widest_tick_label() {
+        let mut svg = String::new();
+        let area = SVGBackend::with_string(&mut svg, (400, 300)).into_drawing_area();
+        let style = Style::default();
+        let format = |y: &f64| format_tick(*y);
+        let measured = |text: &str| text_width(&area, text, &style.label_font(), &style);
+        // Ticks down to 0.001 (a tail plot) need more room than single digits (a Hill plot).
+        let wide = y_label_area(&area, &style, &log_axis(0.0005, 0.6), 6, &format, 10.0);
+        let narrow = y_label_area(&area, &style, &linear_axis(0.0, 6.0), 6, &format, 10.0);
+        assert_eq!(wide, measured("0.001") + style.px(30.0));
+        assert_eq!(narrow, measured("6") + style.px(30.0));
+        assert!(wide > narrow + style.px(10.0), "{wide} vs {narrow}");
+        // The floor keeps the margins of a plot whose labels are short.
+        assert_eq!(
+            y_label_area(&area, &style, &linear_axis(0.0, 6.0), 6, &format, 56.0),
+            56
+        );
     }
 
     #[test]

@@ -13,8 +13,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::style::{
-    draw_axes, draw_legend, format_tick, legend_fraction, log_axis, DrawResult, Style, HSGD, MUTED,
-    SGD, SGD_INDEX, THEORY,
+    draw_axes, draw_legend, format_tick, legend_fraction, linear_axis, log_axis, y_label_area,
+    DrawResult, Style, HSGD, MUTED, SGD, SGD_INDEX, THEORY,
 };
 use crate::report::config::{Dynamics, SweepOver};
 use crate::report::sweep::{SweepPlan, SweepPoint};
@@ -210,8 +210,15 @@ pub fn draw_sweep<DB: DrawingBackend>(
         .margin(style.px(10.0))
         .margin_top(style.px(16.0))
         .x_label_area_size(style.px(44.0))
-        .y_label_area_size(style.px(48.0))
-        .build_cartesian_2d(log_axis(x_lo, x_hi), 0.0..y_hi)?;
+        .y_label_area_size(y_label_area(
+            area,
+            style,
+            &linear_axis(0.0, y_hi),
+            6,
+            &|y| format_tick(*y),
+            48.0,
+        ))
+        .build_cartesian_2d(log_axis(x_lo, x_hi), linear_axis(0.0, y_hi))?;
     draw_axes(
         &mut chart,
         style,

@@ -6,7 +6,9 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::style::{draw_axes, draw_legend, format_tick, log_axis, DrawResult, Style, SGD};
+use super::style::{
+    draw_axes, draw_legend, format_tick, log_axis, y_label_area, DrawResult, Style, SGD,
+};
 
 /// Most survival points drawn (log-spaced in the rank, so the far tail keeps every point).
 const MAX_POINTS: usize = 400;
@@ -78,12 +80,20 @@ pub fn draw_tail<DB: DrawingBackend>(
         (0.1, 10.0)
     };
     let y_lo = (y_lo * 0.5).min(0.25);
+    let y_axis = log_axis(y_lo, 0.6);
     let mut chart = ChartBuilder::on(area)
         .margin(style.px(10.0))
         .margin_top(style.px(16.0))
         .x_label_area_size(style.px(44.0))
-        .y_label_area_size(style.px(56.0))
-        .build_cartesian_2d(log_axis(x_lo, x_hi * 1.05), log_axis(y_lo, 0.6))?;
+        .y_label_area_size(y_label_area(
+            area,
+            style,
+            &y_axis,
+            6,
+            &|y| format_tick(*y),
+            56.0,
+        ))
+        .build_cartesian_2d(log_axis(x_lo, x_hi * 1.05), y_axis)?;
     draw_axes(
         &mut chart,
         style,

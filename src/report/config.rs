@@ -389,8 +389,8 @@ impl Config {
         map.iter()
             .filter(|(_, v)| !v.is_null())
             .map(|(k, v)| match v {
-                serde_json::Value::String(s) => format!("{k}={s}"),
-                other => format!("{k}={other}"),
+                serde_json::Value::String(s) => format!("{k}={}", percent_encode(s)),
+                other => format!("{k}={}", percent_encode(&other.to_string())),
             })
             .collect::<Vec<_>>()
             .join("&")
@@ -496,26 +496,33 @@ impl QueryNote {
     }
 }
 
+/// Escapes all but the URL-safe characters, so a value reads back as written: `1e+300`
+/// becomes `1e%2B300`, since a query's `+` means a space.
+fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~,".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
 fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
-            b'%' if i + 2 < bytes.len() => {
-                match u8::from_str_radix(
-                    std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or(""),
-                    16,
-                ) {
-                    Ok(b) => {
-                        out.push(b);
-                        i += 3;
-                    }
-                    Err(_) => {
-                        out.push(b'%');
-                        i += 1;
-                    }
-                }
+            b'%' if i + 2 < bytes.len()
+                && bytes[i + 1].is_ascii_hexdigit()
+                && bytes[i + 2].is_ascii_hexdigit() =>
+            {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).expect("ASCII hex digits");
+                out.push(u8::from_str_radix(hex, 16).expect("two hex digits"));
+                i += 3;
             }
             b'+' => {
                 out.push(b' ');
@@ -547,6 +554,18 @@ mod tests {
         assert!(q.contains("&log_y=true"), "{q}");
         assert_eq!(Config::from_query(&q), c);
         assert_eq!(Config::from_query(&format!("?{q}")), c);
+    }
+
+    #[test]
+    fn a_number_with_an_exponent_survives_the_link() {
+        // serde_json writes 1e300 as `1e+300`, and a query's `+` is a space (found by
+        // fuzzing: the link of a valid config opened with another δ).
+        let mut c = Config::default();
+        c.delta = 1e300;
+        c.gamma = 2.5e-7;
+        let q = c.to_query();
+        assert!(q.contains("delta=1e%2B300"), "{q}");
+        assert_eq!(Config::parse_query(&q), (c, vec![]));
     }
 
     #[test]
@@ -656,6 +675,9 @@ mod tests {
     #[test]
     fn percent_decoding() {
         assert_eq!(percent_decode("a%20b+c%"), "a b c%");
+        // Only two hex digits make an escape (u8::from_str_radix alone would take "+1").
+        assert_eq!(percent_decode("%+1%4g%41"), "% 1%4gA");
+        assert_eq!(percent_encode("1e+300 a&b=c,d"), "1e%2B300%20a%26b%3Dc,d");
     }
 
     #[test]

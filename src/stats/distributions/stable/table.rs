@@ -120,8 +120,9 @@ impl StableTable {
         if r.is_nan() || r < self.lo as f64 {
             return None;
         }
+        // `as` saturates a huge r at usize::MAX, so compare without adding to it.
         let i = r as usize;
-        if i + 1 > self.hi {
+        if i >= self.hi {
             return None;
         }
         Some((i, r - i as f64))

@@ -280,3 +280,14 @@ fn s0_and_s1_locations_describe_the_same_law() {
     // α = 1: δ₀ = δ₁ + (2/π)βσ ln σ.
     assert!((c.loc_s0() - (-1.0 + 2.0 / PI * 0.6 * 3.0 * libm::log(3.0))).abs() < 1e-12);
 }
+
+#[test]
+fn table_outside_its_nodes_falls_back_without_overflow() {
+    // An infinite argument (a fit trying a scale near zero) once overflowed the node index
+    // (found by fuzzing the fits on a sample of −1, 0 and 1).
+    let table = StableTable::new(1.5, 0.5, true).unwrap();
+    for z in [f64::INFINITY, f64::NEG_INFINITY, 1e300, -1e300] {
+        let ln_f = table.ln_pdf(z);
+        assert!(ln_f < -100.0, "ln f({z}) = {ln_f}");
+    }
+}

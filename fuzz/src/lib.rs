@@ -1,0 +1,132 @@
+//! The bodies of the fuzz targets (FUZZING.md), one function per target, each taking the
+//! fuzzer's bytes. What they assert holds for every input:
+//! - no panic (in the page a panic kills the wasm module, and the user's work with it);
+//! - an input is either refused with an error that names a field and says something, or
+//!   its results are numbers: no NaN or infinity, which JSON would print as `null`.
+//!
+//! The cargo-fuzz targets (nightly) call these; `tests/fuzz_replay.rs` compiles this file
+//! on stable and replays the committed corpora through it in CI.
+
+use hsgd::report::analysis::analyse_sample;
+use hsgd::report::config::{Config, DataKind};
+use hsgd::report::runs::prepare;
+use hsgd::stats::estimators::Center;
+use hsgd::web::protocol::{FromWorker, ToWorker};
+use hsgd::Error;
+
+/// The largest design matrix (n·d entries) the query target builds and decomposes: large
+/// enough for every code path, small enough for thousands of executions a second.
+const MAX_BUILT_ENTRIES: usize = 4096;
+
+/// The most values the sample target analyses (the fits' cost grows with the sample).
+const MAX_SAMPLE: usize = 300;
+
+/// A CSV as the page reads an upload (text, undecodable bytes replaced), with the first
+/// byte choosing the response column and the preprocessing: `prepare` builds the problem,
+/// its SVD and the bounds, or says which field is wrong.
+pub fn csv_problem(data: &[u8]) {
+    let Some((&head, rest)) = data.split_first() else {
+        return;
+    };
+    let text = String::from_utf8_lossy(rest);
+    let preprocess = ["none", "minmax", "standardize"][usize::from(head % 3)];
+    let response = match head >> 6 {
+        0 => String::new(),
+        _ => ((head >> 2) % 8).to_string(),
+    };
+    let query = format!("data=csv&preprocess={preprocess}&response={response}&batch=1");
+    let (config, notes) = Config::parse_query(&query);
+    assert!(notes.is_empty(), "{query}: {notes:?}");
+    match prepare(&config, Some(&text)) {
+        Ok(prepared) => {
+            assert_numbers(&prepared.bounds.summary(), "bounds");
+            assert!(prepared.problem.n() >= 2 && prepared.problem.d() >= 1);
+        }
+        Err(error) => assert_names_a_field(&error),
+    }
+}
+
+/// A URL query as the page and `hsgd run` read it: parsing never fails (an ignored pair is
+/// a note naming its key); a valid config survives `to_query` → `parse_query` unchanged;
+/// a small valid config builds its problem, or is refused with a named field.
+pub fn config_query(data: &[u8]) {
+    let query = String::from_utf8_lossy(data);
+    let (config, notes) = Config::parse_query(&query);
+    for note in &notes {
+        assert!(note
+            .message()
+            .contains(note.key.chars().take(20).collect::<String>().as_str()));
+    }
+    match config.validate() {
+        Ok(()) => {
+            let (again, notes) = Config::parse_query(&config.to_query());
+            assert!(notes.is_empty(), "{notes:?}");
+            assert_eq!(again, config, "to_query → parse_query");
+            let entries = config.n.saturating_mul(config.d);
+            if entries <= MAX_BUILT_ENTRIES && config.data != DataKind::Csv {
+                match prepare(&config, None) {
+                    Ok(prepared) => {
+                        assert_numbers(&prepared.bounds.summary(), "bounds");
+                    }
+                    Err(error) => assert_names_a_field(&error),
+                }
+            }
+        }
+        Err(error) => assert_names_a_field(&error),
+    }
+}
+
+/// Arbitrary f64 samples (8 bytes each, NaN and infinities included) through every
+/// estimator and fit, as `hsgd estimate` and the page run them; the first byte chooses the
+/// centre and Hill's k.
+pub fn sample_analysis(data: &[u8]) {
+    let Some((&head, rest)) = data.split_first() else {
+        return;
+    };
+    let sample: Vec<f64> = rest
+        .chunks_exact(8)
+        .take(MAX_SAMPLE)
+        .map(|bytes| f64::from_le_bytes(bytes.try_into().expect("8 bytes")))
+        .collect();
+    let center = [Center::Median, Center::Mean, Center::None][usize::from(head % 3)];
+    let k = match head >> 2 {
+        0 => None,
+        k => Some(usize::from(k)),
+    };
+    match analyse_sample(&sample, center, k, 7) {
+        Ok(report) => assert_numbers(&report, "report"),
+        Err(error) => assert_names_a_field(&error),
+    }
+}
+
+/// A message as the worker and the page decode it: malformed text is an error about the
+/// `worker` field; a message read is written back as the same message.
+pub fn worker_messages(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    match ToWorker::decode(&text) {
+        Ok(message) => assert_eq!(ToWorker::decode(&message.encode()).ok(), Some(message)),
+        Err(error) => assert_eq!(error.field, "worker"),
+    }
+    match FromWorker::decode(&text) {
+        Ok(message) => assert_eq!(FromWorker::decode(&message.encode()).ok(), Some(message)),
+        Err(error) => assert_eq!(error.field, "worker"),
+    }
+}
+
+fn assert_names_a_field(error: &Error) {
+    assert!(
+        !error.field.is_empty() && !error.message.is_empty(),
+        "an error without a field or a message: {error:?}"
+    );
+}
+
+/// Every number of a result is a number: no NaN or ±∞, which serde_json writes as `null`
+/// (an absent value is an `Option`, `None`). Read off the Debug form, which spells them
+/// `NaN` and `inf`, so that every `f64` of every nested struct is covered.
+fn assert_numbers(result: &impl std::fmt::Debug, what: &str) {
+    let text = format!("{result:?}");
+    let bad = text
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
+        .find(|token| matches!(*token, "NaN" | "inf"));
+    assert!(bad.is_none(), "{what} has {bad:?}: {text}");
+}
