@@ -47,8 +47,11 @@ test-wasm:
 	CHROMEDRIVER=$(CHROMEDRIVER) cargo test --target wasm32-unknown-unknown --tests
 
 # Builds with `trunk build --release`, serves dist/ on loopback, drives headless Chromium
-# with playwright-core; then the Firefox smoke test (firefox-esr with puppeteer-core over
-# WebDriver BiDi) on the same build. Screenshots in target/e2e/.
+# with playwright-core (the soak test among them); then, on the same build, the Firefox
+# smoke test (firefox-esr with puppeteer-core over WebDriver BiDi) and the Lighthouse gate
+# (median of 3 runs, mobile and desktop). Screenshots in target/e2e/, Lighthouse reports
+# in target/lighthouse/.
 e2e:
 	node tests/e2e/default.mjs
 	E2E_SKIP_BUILD=1 node tests/e2e/firefox.mjs
+	E2E_SKIP_BUILD=1 node tests/e2e/lighthouse.mjs

@@ -40,20 +40,10 @@ pub struct Spectrum {
 /// coordinates α_i and the residual β. Data scaled near the ends of the floating-point range
 /// would otherwise give infinities or zeros there and, downstream, bounds of `null`.
 fn check_scale(n: usize, singular_values: &[f64], alpha: &[f64], beta: f64) -> Result<()> {
-    let top = singular_values[0];
-    let fourth = top.powi(4) * n as f64;
+    check_top(n, singular_values[0])?;
     let sum_sq: f64 = singular_values.iter().map(|l| l * l).sum();
-    if !(fourth.is_finite() && sum_sq.is_finite() && top.powi(4) >= f64::MIN_POSITIVE) {
-        return Err(Error::new(
-            "data",
-            format!(
-                "the design matrix's scale is out of range: its largest singular value \
-                 λ₁ = {} makes n·λ₁⁴ = {}, which the bounds need as a finite, normal number; \
-                 rescale the data (e.g. preprocess=standardize or minmax)",
-                short(top),
-                short(fourth)
-            ),
-        ));
+    if !sum_sq.is_finite() {
+        return Err(scale_error(singular_values[0], f64::INFINITY));
     }
     if !(beta.is_finite() && alpha.iter().all(|a| a.is_finite() && (a * a).is_finite())) {
         return Err(Error::new(
@@ -62,6 +52,29 @@ fn check_scale(n: usize, singular_values: &[f64], alpha: &[f64], beta: f64) -> R
         ));
     }
     Ok(())
+}
+
+/// n·λ₁⁴ must be a finite, normal number (the bounds divide by it).
+fn check_top(n: usize, top: f64) -> Result<()> {
+    let fourth = top.powi(4) * n as f64;
+    if fourth.is_finite() && top.powi(4) >= f64::MIN_POSITIVE {
+        Ok(())
+    } else {
+        Err(scale_error(top, fourth))
+    }
+}
+
+fn scale_error(top: f64, fourth: f64) -> Error {
+    Error::new(
+        "data",
+        format!(
+            "the design matrix's scale is out of range: its largest singular value \
+             λ₁ = {} makes n·λ₁⁴ = {}, which the bounds need as a finite, normal number; \
+             rescale the data (e.g. preprocess=standardize or minmax)",
+            short(top),
+            short(fourth)
+        ),
+    )
 }
 
 impl Spectrum {
@@ -78,7 +91,31 @@ impl Spectrum {
                 "the data contain NaN or infinite values",
             ));
         }
-        let svd = a.clone().svd(true, true);
+        // λ₁ is at least the largest |a_ij|: entries that already make n·λ₁⁴ overflow are
+        // refused before the SVD, whose squares would overflow on the way to NaN.
+        let largest = a.amax();
+        if !(largest.powi(4) * n as f64).is_finite() {
+            return Err(Error::new(
+                "data",
+                format!(
+                    "the design matrix's entries are out of range: the largest, |a_ij| = {}, \
+                     makes n·λ₁⁴ ≥ n·|a_ij|⁴ overflow, and the bounds need it finite; rescale \
+                     the data (e.g. preprocess=standardize or minmax)",
+                    short(largest)
+                ),
+            ));
+        }
+        // nalgebra's `svd` panics on a NaN singular value while sorting them: sort after
+        // checking (the same order as `svd`'s otherwise).
+        let mut svd = a.clone().svd_unordered(true, true);
+        if svd.singular_values.iter().any(|s| !s.is_finite()) {
+            return Err(Error::new(
+                "data",
+                "the SVD of the design matrix failed (a singular value is not finite); \
+                 rescale the data (e.g. preprocess=standardize or minmax)",
+            ));
+        }
+        svd.sort_by_singular_values();
         let u = svd.u.as_ref().expect("requested U");
         let vt = svd.v_t.as_ref().expect("requested Vᵀ");
         let mut order: Vec<usize> = (0..svd.singular_values.len()).collect();
@@ -248,6 +285,25 @@ mod tests {
         assert!(close(s.stable_rank(), 10.0 / 9.0, 1e-14));
         // |α_i| = |p_iᵀb|/λ_i: (2/3, 1).
         assert!(close(s.alpha[0].abs(), 2.0 / 3.0, 1e-14) && close(s.alpha[1].abs(), 1.0, 1e-14));
+    }
+
+    #[test]
+    fn entries_whose_squares_overflow_are_refused_before_the_svd() {
+        // Found by fuzzing: an entry of 7.8e150 made nalgebra's SVD panic on a NaN
+        // singular value (the page would have lost its wasm module).
+        let a = DMatrix::from_row_slice(3, 2, &[7.0, 7.8e150, -9.0, -0.6, 888.0, 682.0]);
+        let b = DVector::from_vec(vec![1.0, 2.0, 0.0]);
+        let error = Spectrum::new(&Problem {
+            a,
+            b,
+            name: "t".into(),
+        })
+        .unwrap_err();
+        assert_eq!(error.field, "data");
+        assert!(
+            error.message.contains("7.8e150") && error.message.contains("rescale"),
+            "{error}"
+        );
     }
 
     #[test]

@@ -27,7 +27,7 @@ use crate::report::analysis::{Report, SimReport};
 use crate::report::config::{Basis, Config};
 use crate::report::sweep::Sweep;
 use crate::stats::distributions::FittedLaw;
-use crate::stats::fits::{qq_points, Fits, QqPoint};
+use crate::stats::fits::{qq_points, Fits, QqPoint, QQ_PLOT_POINTS};
 
 /// A drawing area of backend `DB`, spanning the whole plot.
 pub type Area<DB> = DrawingArea<DB, Shift>;
@@ -313,22 +313,39 @@ fn draw_spectrum<DB: DrawingBackend>(area: &Area<DB>, report: &Report, style: &S
     spectrum::draw_spectrum(area, &report.singular_values, style)
 }
 
-/// Most QQ points per sample (the extremes and the body are both kept).
-const QQ_POINTS: usize = 150;
-
 thread_local! {
     /// QQ points already computed, keyed by the law and a hash of the sample: a stable
     /// law's quantiles take a fraction of a second, and the page redraws on every resize.
     static QQ_CACHE: RefCell<Vec<(FittedLaw, u64, Vec<QqPoint>)>> = const { RefCell::new(Vec::new()) };
 }
 
-/// The QQ points of `sample` against `law` (cached; `None` if the law is invalid).
-fn cached_qq_points(sample: &[f64], law: &FittedLaw) -> Option<Vec<QqPoint>> {
+/// Keeps QQ points computed elsewhere (the worker's fit stage) for the plots of `sample`.
+pub fn remember_qq_points(sample: &[f64], law: FittedLaw, points: Vec<QqPoint>) {
+    remember(law, sample_key(sample), points);
+}
+
+fn remember(law: FittedLaw, key: u64, points: Vec<QqPoint>) {
+    QQ_CACHE.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        // Two laws for each of two methods: keep the last few reports' worth.
+        if cache.len() >= 8 {
+            cache.remove(0);
+        }
+        cache.push((law, key, points));
+    });
+}
+
+fn sample_key(sample: &[f64]) -> u64 {
     let mut hasher = DefaultHasher::new();
     for v in sample {
         v.to_bits().hash(&mut hasher);
     }
-    let key = hasher.finish();
+    hasher.finish()
+}
+
+/// The QQ points of `sample` against `law` (cached; `None` if the law is invalid).
+fn cached_qq_points(sample: &[f64], law: &FittedLaw) -> Option<Vec<QqPoint>> {
+    let key = sample_key(sample);
     let hit = QQ_CACHE.with(|cache| {
         cache
             .borrow()
@@ -339,15 +356,8 @@ fn cached_qq_points(sample: &[f64], law: &FittedLaw) -> Option<Vec<QqPoint>> {
     if hit.is_some() {
         return hit;
     }
-    let points = qq_points(sample, law.law().ok()?.as_ref(), QQ_POINTS);
-    QQ_CACHE.with(|cache| {
-        let mut cache = cache.borrow_mut();
-        // Two laws for each of two methods: keep the last few reports' worth.
-        if cache.len() >= 8 {
-            cache.remove(0);
-        }
-        cache.push((*law, key, points.clone()));
-    });
+    let points = qq_points(sample, law.law().ok()?.as_ref(), QQ_PLOT_POINTS);
+    remember(*law, key, points.clone());
     Some(points)
 }
 
@@ -443,6 +453,26 @@ fn draw_loss<DB: DrawingBackend>(area: &Area<DB>, report: &Report, style: &Style
 mod tests {
     use super::*;
     use crate::plots::testing::small_report;
+
+    #[test]
+    fn remembered_qq_points_are_drawn_without_computing_them() {
+        let sample = [0.5, -1.0, 2.0, 3.5];
+        let law = FittedLaw::StudentT {
+            loc: 0.25,
+            scale: 1.5,
+            df: 3.75,
+        };
+        let given = vec![QqPoint {
+            probability: 0.5,
+            empirical: 1.0,
+            fitted: 123.0,
+        }];
+        remember_qq_points(&sample, law, given.clone());
+        assert_eq!(cached_qq_points(&sample, &law), Some(given));
+        // Another sample is computed afresh.
+        let other = cached_qq_points(&[0.5, -1.0, 2.0, 3.0], &law).unwrap();
+        assert_eq!(other.len(), 4);
+    }
 
     #[test]
     fn every_plot_draws_its_axes_and_legend() {

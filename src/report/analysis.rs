@@ -21,7 +21,7 @@ use crate::stats::distributions::FittedLaw;
 use crate::stats::estimators::{
     self, AllEstimates, Center, RunBootstrap, RUN_BOOTSTRAP_LEVEL, RUN_BOOTSTRAP_REPLICATES,
 };
-use crate::stats::fits::{self, Fits};
+use crate::stats::fits::{self, qq_points, Fits, QqPoint, QQ_PLOT_POINTS};
 
 /// The stream index (under the config's seed) whose first word seeds the run bootstrap:
 /// apart from the run indices 0, 1, 2, …, the estimators' permutation stream (u64::MAX)
@@ -328,6 +328,10 @@ pub struct FitStage {
     pub fits: Option<Fits>,
     /// Why the fits are missing, for [`SimReport::notes`].
     pub note: Option<String>,
+    /// The sample's QQ points against the laws the QQ plots show (Student t, α-stable),
+    /// computed here because a stable law's quantiles take a good part of a second: the
+    /// page's thread only draws them.
+    pub qq: Vec<(FittedLaw, Vec<QqPoint>)>,
     /// Milliseconds the fits took.
     pub ms: f64,
 }
@@ -338,10 +342,19 @@ pub fn fit_stage(report: &Report, method: Dynamics, observer: &dyn Observer) -> 
     let sim = report.sim(method)?;
     let t0 = observer.now_ms();
     let (fits, note) = fit_centred(&sim.centred);
+    let qq = fits
+        .iter()
+        .flat_map(|f| [f.student_t.law, f.stable.law])
+        .filter_map(|law| {
+            let points = qq_points(&sim.centred, law.law().ok()?.as_ref(), QQ_PLOT_POINTS);
+            Some((law, points))
+        })
+        .collect();
     Some(FitStage {
         method,
         fits,
         note,
+        qq,
         ms: observer.now_ms() - t0,
     })
 }

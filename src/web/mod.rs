@@ -73,3 +73,10 @@ pub fn start() {
         worker::start();
     }
 }
+
+/// The bytes of this instance's wasm memory, which only grows: `wasmBindings.wasmMemoryBytes()`
+/// in the page. The soak test reads it to show that re-runs do not leak.
+#[wasm_bindgen::prelude::wasm_bindgen(js_name = wasmMemoryBytes)]
+pub fn wasm_memory_bytes() -> f64 {
+    (core::arch::wasm32::memory_size(0) * 65536) as f64
+}

@@ -91,6 +91,13 @@ pub fn start() {
     }
     let config = with_app(|app| app.config.clone()).unwrap_or_default();
     sweep::start(&config);
+    // Everything is laid out: show the app (www/style.css, body.booting).
+    if let Some(body) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.body())
+    {
+        let _ = body.class_list().remove_1("booting");
+    }
 }
 
 fn try_start() -> Result<(), JsValue> {

@@ -65,8 +65,14 @@ pub fn cancel_index(report: &mut Report) {
 /// The note of a cancelled α_SGD stage.
 pub const INDEX_CANCELLED: &str = "α_SGD: cancelled (Run computes it again)";
 
-/// Merges one method's fits into the report on screen.
-pub fn merge(report: &mut Report, stage: FitStage) {
+/// Merges one method's fits into the report on screen, its QQ points into the plots'
+/// cache.
+pub fn merge(report: &mut Report, mut stage: FitStage) {
+    if let Some(sim) = report.sim(stage.method) {
+        for (law, points) in std::mem::take(&mut stage.qq) {
+            crate::plots::page::remember_qq_points(&sim.centred, law, points);
+        }
+    }
     analysis::merge_fits(report, stage);
 }
 

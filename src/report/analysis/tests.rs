@@ -88,6 +88,16 @@ fn fits_merged_later_give_the_same_report() {
     assert!(fit_stage(&staged, Dynamics::Hsgd, &Silent).is_none());
     let stage = fit_stage(&staged, Dynamics::Sgd, &Silent).unwrap();
     assert!(stage.fits.is_some() && stage.ms >= 0.0);
+    // The QQ points the page draws: the sample against its Student t and stable fits.
+    let fits = stage.fits.as_ref().unwrap();
+    let sample = &staged.sgd.as_ref().unwrap().centred;
+    let laws: Vec<FittedLaw> = stage.qq.iter().map(|(law, _)| *law).collect();
+    assert_eq!(laws, [fits.student_t.law, fits.stable.law]);
+    for (law, points) in &stage.qq {
+        let direct = qq_points(sample, law.law().unwrap().as_ref(), QQ_PLOT_POINTS);
+        assert_eq!(points, &direct);
+        assert_eq!(points.len(), sample.len().min(QQ_PLOT_POINTS));
+    }
     merge_fits(&mut staged, stage);
     let prepared = prepare(&config, None).unwrap();
     let stage = index_stage(&config, &prepared, &mut Silent)

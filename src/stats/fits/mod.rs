@@ -37,6 +37,9 @@ use crate::stats::distributions::FittedLaw;
 use crate::Result;
 use serde::{Deserialize, Serialize};
 
+/// Most QQ points per sample in a plot (the extremes and the body are both kept).
+pub const QQ_PLOT_POINTS: usize = 150;
+
 /// All the fits of one sample.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Fits {
