@@ -28,6 +28,20 @@ const DIGITS_CSV_GZ: &[u8] = include_bytes!("../../www/data/digits.csv.gz");
 
 /// Largest n·d accepted for a design matrix (memory budget, stated in the UI and CLI).
 pub const MAX_MATRIX_ENTRIES: usize = 4_000_000;
+/// Largest d accepted: the SVD's V, an orthonormal basis of all of Rᵈ that the decoupling
+/// needs, has d² entries, within the same budget as the matrix.
+pub const MAX_FEATURES: usize = 2_000;
+
+/// The error for d above [`MAX_FEATURES`], about `field`.
+fn too_many_features(field: &str, d: usize) -> Error {
+    Error::new(
+        field,
+        format!(
+            "d = {d} features need a {d}×{d} orthonormal basis (the SVD's V, which the \
+             decoupling uses); at most d = {MAX_FEATURES} fit the memory budget"
+        ),
+    )
+}
 /// How a prescribed spectrum decays (the data kind `spectrum` of [`crate::report::config::DataKind`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -67,6 +81,9 @@ fn check_sizes(n: usize, d: usize) -> Result<()> {
     }
     if d < 1 {
         return Err(Error::new("d", "d must be at least 1"));
+    }
+    if d > MAX_FEATURES {
+        return Err(too_many_features("d", d));
     }
     if n.saturating_mul(d) > MAX_MATRIX_ENTRIES {
         return Err(Error::new(
@@ -249,10 +266,10 @@ impl Problem {
     /// # Errors
     /// `features` outside 1..=2000 (field `features`).
     pub fn digits_random_features(features: usize, seed: u64) -> Result<Problem> {
-        if !(1..=2000).contains(&features) {
+        if !(1..=MAX_FEATURES).contains(&features) {
             return Err(Error::new(
                 "features",
-                "the number of random features must be between 1 and 2000",
+                format!("the number of random features must be between 1 and {MAX_FEATURES}"),
             ));
         }
         let (pixels, b) = digits_table()?;
@@ -331,6 +348,9 @@ impl Problem {
                     n * d
                 ),
             ));
+        }
+        if d > MAX_FEATURES {
+            return Err(too_many_features("csv", d));
         }
         let feature_columns: Vec<usize> = (0..columns).filter(|&j| j != response).collect();
         let mut a = DMatrix::from_fn(n, d, |i, k| table.rows[i][feature_columns[k]]);

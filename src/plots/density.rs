@@ -12,7 +12,8 @@ use plotters::prelude::*;
 
 use super::histogram::Histogram;
 use super::style::{
-    draw_axes, draw_legend, format_tick, linear_axis, log_axis, y_label_area, DrawResult, Style,
+    draw_axes, draw_legend, format_tick, linear_axis, log_axis, y_label_area, DrawResult, Ink,
+    Style,
 };
 use crate::stats::distributions::Law;
 
@@ -166,11 +167,24 @@ where
         &x_tick,
         &|y| format_tick(*y),
     )?;
+    let mut ink = Ink::default();
+    let mut labels = Vec::new();
     let opacity = if bars.len() > 1 { 0.45 } else { 0.75 };
     let swatch = style.px(5.0) as i32;
     for b in bars {
         let h = b.hist;
         let color = b.color;
+        // The bars' tops: a legend above them covers nothing.
+        ink.lines.push(
+            (0..h.counts.len())
+                .flat_map(|i| {
+                    let x0 = h.lo + i as f64 * h.width;
+                    let y = h.density(i).clamp(floor, top);
+                    [(x0, y), (x0 + h.width, y)]
+                })
+                .collect(),
+        );
+        labels.push(b.label);
         chart
             .draw_series(
                 (0..h.counts.len())
@@ -194,6 +208,13 @@ where
     let width = style.px(2.0);
     for c in curves {
         let color = c.color;
+        ink.lines.push(
+            c.points
+                .iter()
+                .map(|&(x, y)| (x, y.clamp(floor, top)))
+                .collect(),
+        );
+        labels.push(c.label.as_str());
         let line = color.stroke_width(width);
         let points = c.points.iter().map(move |&(x, y)| (x, y.clamp(floor, top)));
         let legend = move |(x, y): (i32, i32)| {
@@ -216,7 +237,7 @@ where
                 .legend(legend);
         }
     }
-    draw_legend(chart, SeriesLabelPosition::UpperRight, style)
+    draw_legend(chart, &ink, &labels, SeriesLabelPosition::UpperRight, style)
 }
 
 #[cfg(test)]

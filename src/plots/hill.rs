@@ -9,7 +9,7 @@ use plotters::prelude::*;
 
 use super::style::{
     draw_axes, draw_legend, format_tick, legend_fraction, linear_axis, log_axis, y_label_area,
-    DrawResult, Style, SGD, SGD_INDEX, THEORY,
+    DrawResult, Ink, Style, SGD, SGD_INDEX, THEORY,
 };
 use crate::stats::estimators::HillPoint;
 
@@ -90,7 +90,12 @@ pub fn draw_hill<DB: DrawingBackend>(
         &|y| format_tick(*y),
     )?;
     let swatch = style.px(6.0) as i32;
+    let mut ink = Ink::default();
+    let mut labels = Vec::new();
     if has_band {
+        labels.push(band_label);
+        ink.lines.push(vec![(k_lo, lower), (k_hi, lower)]);
+        ink.lines.push(vec![(k_lo, upper), (k_hi, upper)]);
         chart
             .draw_series(std::iter::once(Rectangle::new(
                 [(k_lo, lower), (k_hi, upper.max(lower + 1e-3 * y_hi))],
@@ -116,6 +121,8 @@ pub fn draw_hill<DB: DrawingBackend>(
             )))?;
         }
         let width = style.px(2.0);
+        labels.push(i.label.as_str());
+        ink.lines.push(vec![(k_lo, i.alpha), (k_hi, i.alpha)]);
         chart
             .draw_series(DashedLineSeries::new(
                 [(k_lo, i.alpha), (k_hi, i.alpha)],
@@ -141,6 +148,11 @@ pub fn draw_hill<DB: DrawingBackend>(
         .rev()
         .map(|p| (p.k as f64, clip(p.alpha - p.std_err)))
         .collect();
+    ink.lines.push(upper_edge.clone());
+    ink.lines.push(lower_edge.clone());
+    ink.lines
+        .push(pts.iter().map(|p| (p.k as f64, clip(p.alpha))).collect());
+    labels.push("Hill α̂(k) ± 1 s.e.");
     upper_edge.extend(lower_edge);
     if upper_edge.len() >= 3 {
         chart.draw_series(std::iter::once(Polygon::new(
@@ -158,7 +170,13 @@ pub fn draw_hill<DB: DrawingBackend>(
         .legend(move |(x, y)| {
             PathElement::new(vec![(x, y), (x + 3 * swatch, y)], SGD.stroke_width(width))
         });
-    draw_legend(&mut chart, SeriesLabelPosition::UpperRight, style)
+    draw_legend(
+        &mut chart,
+        &ink,
+        &labels,
+        SeriesLabelPosition::UpperRight,
+        style,
+    )
 }
 
 #[cfg(test)]

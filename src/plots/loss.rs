@@ -10,8 +10,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::style::{
-    draw_axes, draw_legend, draw_message, format_tick, log_axis, y_label_area, DrawResult, Style,
-    THEORY,
+    draw_axes, draw_legend, draw_message, format_tick, log_axis, y_label_area, DrawResult, Ink,
+    Style, THEORY,
 };
 
 /// The chart coordinates of a loss plot (data → pixel with `CoordTranslate::translate`).
@@ -95,7 +95,11 @@ pub fn draw_loss<DB: DrawingBackend>(
     )?;
     let width = style.px(2.0);
     let swatch = style.px(20.0) as i32;
+    let mut ink = Ink::default();
+    let mut labels: Vec<&str> = Vec::new();
     for (s, points) in series.iter().zip(curves) {
+        ink.lines.push(points.clone());
+        labels.push(s.label.as_str());
         let color = s.color;
         chart
             .draw_series(LineSeries::new(points, color.stroke_width(width)))?
@@ -104,7 +108,10 @@ pub fn draw_loss<DB: DrawingBackend>(
                 PathElement::new(vec![(x, y), (x + swatch, y)], color.stroke_width(width))
             });
     }
-    if let Some(m) = minimum {
+    let minimum_label = minimum.map(|m| format!("minimum f(x*) = {}", format_tick(m)));
+    if let (Some(m), Some(label)) = (minimum, &minimum_label) {
+        ink.lines.push(vec![(0.0, m), (k_max, m)]);
+        labels.push(label.as_str());
         chart
             .draw_series(DashedLineSeries::new(
                 [(0.0, m), (k_max, m)],
@@ -112,12 +119,18 @@ pub fn draw_loss<DB: DrawingBackend>(
                 style.px(4.0),
                 THEORY.stroke_width(width),
             ))?
-            .label(format!("minimum f(x*) = {}", format_tick(m)))
+            .label(label.as_str())
             .legend(move |(x, y)| {
                 PathElement::new(vec![(x, y), (x + swatch, y)], THEORY.stroke_width(width))
             });
     }
-    draw_legend(&mut chart, SeriesLabelPosition::UpperRight, style)?;
+    draw_legend(
+        &mut chart,
+        &ink,
+        &labels,
+        SeriesLabelPosition::UpperRight,
+        style,
+    )?;
     // The chart's own mapping, rebuilt as plotters' ChartBuilder builds it (its log
     // coordinates are not `Clone`): the last pixel row and column inclusive, y upwards.
     let (x, y) = chart.plotting_area().get_pixel_range();

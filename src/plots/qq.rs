@@ -14,7 +14,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::style::{
-    draw_axes, draw_legend, draw_message, format_tick, linear_axis, y_label_area, DrawResult,
+    draw_axes, draw_legend, draw_message, format_tick, linear_axis, y_label_area, DrawResult, Ink,
     Style, THEORY,
 };
 use crate::stats::fits::QqPoint;
@@ -113,7 +113,11 @@ pub fn draw_qq<DB: DrawingBackend>(
     let swatch = style.px(20.0) as i32;
     // y = x over the part of the plot where both coordinates are in range.
     let (lo, hi) = (x_lo.max(y_lo), x_hi.min(y_hi));
+    let mut ink = Ink::default();
+    let mut labels = Vec::new();
     if lo < hi {
+        ink.lines.push(vec![(lo, lo), (hi, hi)]);
+        labels.push("y = x");
         chart
             .draw_series(DashedLineSeries::new(
                 [(lo, lo), (hi, hi)],
@@ -129,6 +133,13 @@ pub fn draw_qq<DB: DrawingBackend>(
     let radius = style.px(2.5);
     for s in series {
         let color = s.color;
+        ink.points.extend(
+            s.points
+                .iter()
+                .filter(|p| finite(p))
+                .map(|p| (p.fitted, p.empirical)),
+        );
+        labels.push(s.label.as_str());
         chart
             .draw_series(
                 s.points
@@ -139,7 +150,13 @@ pub fn draw_qq<DB: DrawingBackend>(
             .label(s.label.as_str())
             .legend(move |(x, y)| Circle::new((x + swatch / 2, y), radius, color.filled()));
     }
-    draw_legend(&mut chart, SeriesLabelPosition::UpperLeft, style)?;
+    draw_legend(
+        &mut chart,
+        &ink,
+        &labels,
+        SeriesLabelPosition::UpperLeft,
+        style,
+    )?;
     Ok(Some(chart.as_coord_spec().clone()))
 }
 

@@ -130,13 +130,101 @@ pub fn draw_corner_note<DB: DrawingBackend>(
     area.draw_text(note, &style.note_font(), corner)
 }
 
-/// Draws a chart's series legend in the common style: a translucent white box with a
-/// grid-coloured border and the note font, at `position`.
-pub fn draw_legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
+/// What a legend must not cover, in data coordinates: scattered points and polylines.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Ink {
+    /// Single marks (a scatter, the corners of bars).
+    pub points: Vec<(f64, f64)>,
+    /// Lines through their vertices (curves, reference lines, edges of bands).
+    pub lines: Vec<Vec<(f64, f64)>>,
+}
+
+/// The corners a legend may take, `preferred` first.
+fn corners(preferred: SeriesLabelPosition) -> Vec<SeriesLabelPosition> {
+    use SeriesLabelPosition::{LowerLeft, LowerRight, UpperLeft, UpperRight};
+    let mut all = vec![preferred];
+    for corner in [UpperRight, UpperLeft, LowerLeft, LowerRight] {
+        if !all
+            .iter()
+            .any(|c| std::mem::discriminant(c) == std::mem::discriminant(&corner))
+        {
+            all.push(corner);
+        }
+    }
+    all
+}
+
+/// The corner of the plotting area where a legend of `labels` covers the fewest marks of
+/// `ink` (sampled every 3 pixels along its lines), `preferred` when it ties: a legend
+/// never sits on the data when a corner is free of them.
+pub fn emptiest_corner<'a, DB: DrawingBackend + 'a, CT: CoordTranslate<From = (f64, f64)>>(
+    chart: &ChartContext<'a, DB, CT>,
+    ink: &Ink,
+    labels: &[&str],
+    preferred: SeriesLabelPosition,
+    style: &Style,
+) -> SeriesLabelPosition {
+    let area = chart.plotting_area();
+    let (xs, ys) = area.get_pixel_range();
+    let coord = chart.as_coord_spec();
+    let font = style.note_font();
+    let widest = labels
+        .iter()
+        .map(|l| text_width(&area.strip_coord_spec(), l, &font, style))
+        .max()
+        .unwrap_or(0) as i32;
+    // plotters' legend: a 30 px swatch column, 10 px margins inside and from the corner.
+    let (width, height) = (
+        widest + style.px(30.0) as i32 + 2 * style.px(10.0) as i32,
+        (labels.len() as f64 * style.font(12.0) * 1.35) as i32 + 2 * style.px(10.0) as i32,
+    );
+    let offset = style.px(10.0) as i32;
+    let mut marks: Vec<(i32, i32)> = ink.points.iter().map(|p| coord.translate(p)).collect();
+    for line in &ink.lines {
+        let pixels: Vec<(i32, i32)> = line.iter().map(|p| coord.translate(p)).collect();
+        for pair in pixels.windows(2) {
+            let ((x0, y0), (x1, y1)) = (pair[0], pair[1]);
+            let steps = ((x1 - x0).abs().max((y1 - y0).abs()) / 3).clamp(1, 2000);
+            marks.extend(
+                (0..=steps).map(|s| (x0 + (x1 - x0) * s / steps, y0 + (y1 - y0) * s / steps)),
+            );
+        }
+        if pixels.len() == 1 {
+            marks.push(pixels[0]);
+        }
+    }
+    let covered = |corner: &SeriesLabelPosition| -> usize {
+        use SeriesLabelPosition::{LowerLeft, LowerRight, UpperLeft};
+        let left = match corner {
+            UpperLeft | LowerLeft => xs.start + offset,
+            _ => xs.end - offset - width,
+        };
+        let top = match corner {
+            LowerLeft | LowerRight => ys.end - offset - height,
+            _ => ys.start + offset,
+        };
+        marks
+            .iter()
+            .filter(|&&(x, y)| x >= left && x <= left + width && y >= top && y <= top + height)
+            .count()
+    };
+    corners(preferred)
+        .into_iter()
+        .min_by_key(covered)
+        .expect("four corners")
+}
+
+/// Draws a chart's series legend in the common style (a translucent white box with a
+/// grid-coloured border and the note font) in the corner [`emptiest_corner`] finds for
+/// `labels` (the legend's texts) against `ink` (what the chart drew).
+pub fn draw_legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate<From = (f64, f64)>>(
     chart: &mut ChartContext<'a, DB, CT>,
-    position: SeriesLabelPosition,
+    ink: &Ink,
+    labels: &[&str],
+    preferred: SeriesLabelPosition,
     style: &Style,
 ) -> DrawResult<(), DB> {
+    let position = emptiest_corner(chart, ink, labels, preferred, style);
     chart
         .configure_series_labels()
         .position(position)
@@ -326,6 +414,41 @@ mod tests {
             y_label_area(&area, &style, &linear_axis(0.0, 6.0), 6, &format, 56.0),
             56
         );
+    }
+
+    #[test]
+    fn the_legend_takes_the_emptiest_corner() {
+        let mut svg = String::new();
+        let area = SVGBackend::with_string(&mut svg, (400, 300)).into_drawing_area();
+        let chart = ChartBuilder::on(&area)
+            .build_cartesian_2d(0.0..10.0, 0.0..10.0)
+            .unwrap();
+        let style = Style::default();
+        let labels = ["a series", "another series"];
+        let position =
+            |ink: &Ink, preferred| emptiest_corner(&chart, ink, &labels, preferred, &style);
+        let is = |got: SeriesLabelPosition, want: SeriesLabelPosition| {
+            std::mem::discriminant(&got) == std::mem::discriminant(&want)
+        };
+        use SeriesLabelPosition::{LowerLeft, LowerRight, UpperLeft, UpperRight};
+        // Nothing drawn: the preferred corner.
+        assert!(is(position(&Ink::default(), LowerLeft), LowerLeft));
+        // A peak in the upper right: the legend moves to the upper left, the next corner
+        // in order, which is empty.
+        let peak = Ink {
+            points: vec![],
+            lines: vec![vec![(5.0, 0.0), (8.0, 9.5), (9.5, 0.0)]],
+        };
+        assert!(is(position(&peak, UpperRight), UpperLeft));
+        // Points everywhere but the lower right.
+        let scatter = Ink {
+            points: (0..100)
+                .map(|i| (0.1 * i as f64, 9.5))
+                .chain((0..50).map(|i| (0.1 * i as f64, 0.5)))
+                .collect(),
+            lines: vec![],
+        };
+        assert!(is(position(&scatter, UpperLeft), LowerRight));
     }
 
     #[test]

@@ -14,7 +14,7 @@ use plotters::prelude::*;
 
 use super::style::{
     draw_axes, draw_legend, format_tick, legend_fraction, linear_axis, log_axis, y_label_area,
-    DrawResult, Style, HSGD, MUTED, SGD, SGD_INDEX, THEORY,
+    DrawResult, Ink, Style, HSGD, MUTED, SGD, SGD_INDEX, THEORY,
 };
 use crate::report::config::{Dynamics, SweepOver};
 use crate::report::sweep::{SweepPlan, SweepPoint};
@@ -230,7 +230,12 @@ pub fn draw_sweep<DB: DrawingBackend>(
     let width = style.px(2.0);
     let swatch = style.px(6.0) as i32;
     let clip = move |y: f64| y.clamp(0.0, y_hi);
+    let mut ink = Ink::default();
+    let mut labels = Vec::new();
     if !curves.is_empty() {
+        ink.lines
+            .push(curves.iter().map(|p| (p.x, clip(p.upper))).collect());
+        labels.push("upper bound η* (diffusion model)");
         chart
             .draw_series(LineSeries::new(
                 curves.iter().map(|p| (p.x, clip(p.upper))),
@@ -249,6 +254,8 @@ pub fn draw_sweep<DB: DrawingBackend>(
             .map(|p| (p.x, clip(p.lower)))
             .collect();
         if proven.len() >= 2 {
+            ink.lines.push(proven.clone());
+            labels.push("lower bound η_* (diffusion model, γ < γ̄)");
             chart
                 .draw_series(DashedLineSeries::new(
                     proven,
@@ -302,12 +309,19 @@ pub fn draw_sweep<DB: DrawingBackend>(
     let size = style.px(4.0) as i32;
     let mut labelled = false;
     for run in &runs {
+        ink.lines
+            .push(run.iter().map(|p| (p.0, clip(p.1))).collect());
+        ink.points.extend(
+            run.iter()
+                .flat_map(|p| [(p.0, clip(p.2)), (p.0, clip(p.3))]),
+        );
         let series = chart.draw_series(LineSeries::new(
             run.iter().map(|p| (p.0, clip(p.1))),
             SGD_INDEX.stroke_width(width),
         ))?;
         if !labelled {
             labelled = true;
+            labels.push("α_SGD ± 95% (SGD's own index)");
             series
                 .label("α_SGD ± 95% (SGD's own index)")
                 .legend(move |(x, y)| {
@@ -352,6 +366,7 @@ pub fn draw_sweep<DB: DrawingBackend>(
     };
     chart.draw_series(roots(true).map(|p| square(p, true)))?;
     if roots(false).next().is_some() {
+        labels.push("α_SGD not converged (K·θ_min small)");
         chart
             .draw_series(roots(false).map(|p| square(p, false)))?
             .label("α_SGD not converged (K·θ_min small)")
@@ -378,6 +393,8 @@ pub fn draw_sweep<DB: DrawingBackend>(
         if at.is_empty() {
             continue;
         }
+        ink.points.extend(&at);
+        labels.push(label);
         let tip = if upward { -2 * size } else { 2 * size };
         let base = if upward { size } else { -size };
         let triangle = move |x: i32, y: i32| {
@@ -419,6 +436,11 @@ pub fn draw_sweep<DB: DrawingBackend>(
         if at.is_empty() {
             continue;
         }
+        for &(x, hill, (lo, hi)) in &at {
+            ink.lines.push(vec![(x, clip(lo)), (x, clip(hi))]);
+            ink.points.push((x, clip(hill)));
+        }
+        labels.push(label);
         let cap = style.px(4.0) as i32;
         let ends = at
             .iter()
@@ -442,7 +464,13 @@ pub fn draw_sweep<DB: DrawingBackend>(
             .label(label)
             .legend(move |(x, y)| Circle::new((x + swatch, y), swatch / 2 + 1, color.filled()));
     }
-    draw_legend(&mut chart, SeriesLabelPosition::UpperRight, style)
+    draw_legend(
+        &mut chart,
+        &ink,
+        &labels,
+        SeriesLabelPosition::UpperRight,
+        style,
+    )
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::style::{
-    draw_axes, draw_legend, format_tick, log_axis, y_label_area, DrawResult, Style, SGD,
+    draw_axes, draw_legend, format_tick, log_axis, y_label_area, DrawResult, Ink, Style, SGD,
 };
 
 /// Most survival points drawn (log-spaced in the rank, so the far tail keeps every point).
@@ -111,6 +111,11 @@ pub fn draw_tail<DB: DrawingBackend>(
         )?
         .label("empirical tail")
         .legend(move |(x, y)| Circle::new((x + 2 * radius as i32, y), radius, SGD.filled()));
+    let mut ink = Ink {
+        points: points.clone(),
+        lines: Vec::new(),
+    };
+    let mut labels = vec!["empirical tail"];
     let (u, s_u) = anchor;
     let width = style.px(2.0);
     let swatch = style.px(20.0) as i32;
@@ -128,6 +133,8 @@ pub fn draw_tail<DB: DrawingBackend>(
                 (end, s_end)
             };
             let pts = vec![(u, s_u), (end, s_end)];
+            ink.lines.push(pts.clone());
+            labels.push(line.label.as_str());
             let color = line.color;
             let legend = move |(x, y): (i32, i32)| {
                 PathElement::new(vec![(x, y), (x + swatch, y)], color.stroke_width(width))
@@ -145,7 +152,13 @@ pub fn draw_tail<DB: DrawingBackend>(
             series.label(line.label.as_str()).legend(legend);
         }
     }
-    draw_legend(&mut chart, SeriesLabelPosition::LowerLeft, style)
+    draw_legend(
+        &mut chart,
+        &ink,
+        &labels,
+        SeriesLabelPosition::LowerLeft,
+        style,
+    )
 }
 
 #[cfg(test)]

@@ -298,3 +298,18 @@ fn csv_quoted_fields_are_read() {
     let p = Problem::from_csv("\"x, first\",y\n\"1\",2\n3,4\n", None, Preprocess::None).unwrap();
     assert_eq!(p.b.as_slice(), &[2.0, 4.0]);
 }
+
+#[test]
+fn more_features_than_the_basis_budget_are_refused() {
+    // n = 2, d = 2,000,000 is within n·d ≤ 4·10⁶, but V (d × d) would need 4·10¹² entries:
+    // the worker would run out of memory instead of saying why.
+    let err = Problem::synthetic(2, 2_000_000, 1).unwrap_err();
+    assert_eq!(err.field, "d");
+    assert!(err.message.contains("at most d = 2000"), "{}", err.message);
+    assert!(Problem::synthetic(2, MAX_FEATURES, 1).is_ok());
+    let row = |v: f64| vec![v.to_string(); MAX_FEATURES + 2].join(",");
+    let csv = format!("{}\n{}\n", row(1.0), row(2.0));
+    let err = Problem::from_csv(&csv, None, Preprocess::None).unwrap_err();
+    assert_eq!(err.field, "csv");
+    assert!(err.message.contains("d = 2001"), "{}", err.message);
+}
