@@ -171,7 +171,8 @@ test('a file dropped on the page becomes the data set', async (browser, url) => 
 test('without a kept file, data=csv asks for the file and the page keeps working', async (browser, url) => {
   const { page, errors, close } = await openPage(browser);
   await page.goto(`${url}?data=csv&runs=200&steps=100`);
-  await page.waitForFunction(() => /choose a CSV file/.test(document.getElementById('err-csv').textContent));
+  // The controls (and #err-csv) are built once the wasm has loaded, after the first paint.
+  await page.waitForFunction(() => /choose a CSV file/.test(document.getElementById('err-csv')?.textContent ?? ''));
   assert(/Fix the marked input/.test(await page.textContent('#status')), 'status without a file');
   let before = await lastJob(page);
   await page.selectOption('#ctl-data', 'synthetic');
@@ -189,7 +190,7 @@ test('without a kept file, data=csv asks for the file and the page keeps working
   assert((await readNumbers(page)).n === 120000, 'rows of the big file');
   await page.reload();
   await page.waitForFunction(() => /big\.csv.*too large to keep.*choose the file again/
-    .test(document.getElementById('err-csv').textContent));
+    .test(document.getElementById('err-csv')?.textContent ?? ''));
   await screenshot(page, 'csv-too-large.png');
   await close();
   return errors;
