@@ -106,32 +106,64 @@ pub fn draw_densities<DB: DrawingBackend>(
         } else {
             (0.1, 1.0)
         };
-        let y_axis = log_axis(floor, top);
-        builder.y_label_area_size(y_label_area(
+        draw_on_axis(
             area,
+            builder,
+            lo..hi,
+            log_axis(floor, top),
+            bars,
+            curves,
+            x_label,
+            (floor, top),
             style,
-            &y_axis,
-            6,
-            &|y| format_tick(*y),
-            56.0,
-        ));
-        let mut chart = builder.build_cartesian_2d(lo..hi, y_axis)?;
-        draw_bars_and_curves(&mut chart, bars, curves, x_label, (floor, top), style)
+        )
     } else {
         // Head room for the legend above the bars.
         let top = if tallest > 0.0 { tallest * 2.2 } else { 1.0 };
-        let y_axis = linear_axis(0.0, top);
-        builder.y_label_area_size(y_label_area(
+        draw_on_axis(
             area,
+            builder,
+            lo..hi,
+            linear_axis(0.0, top),
+            bars,
+            curves,
+            x_label,
+            (0.0, top),
             style,
-            &y_axis,
-            6,
-            &|y| format_tick(*y),
-            56.0,
-        ));
-        let mut chart = builder.build_cartesian_2d(lo..hi, y_axis)?;
-        draw_bars_and_curves(&mut chart, bars, curves, x_label, (0.0, top), style)
+        )
     }
+}
+
+/// The y ticks of the density plot (the label area is measured on the same ones).
+const Y_TICKS: usize = 5;
+
+/// Builds the chart on `y_axis` (log or linear), its y label area fitted to its ticks, and
+/// draws [`draw_bars_and_curves`] on it.
+#[allow(clippy::too_many_arguments)]
+fn draw_on_axis<'a, DB: DrawingBackend + 'a, Y>(
+    area: &'a DrawingArea<DB, Shift>,
+    mut builder: ChartBuilder<'a, '_, DB>,
+    x: std::ops::Range<f64>,
+    y_axis: Y,
+    bars: &[Bars],
+    curves: &[Curve],
+    x_label: &str,
+    range: (f64, f64),
+    style: &Style,
+) -> DrawResult<(), DB>
+where
+    Y: Ranged<ValueType = f64> + ValueFormatter<f64>,
+{
+    builder.y_label_area_size(y_label_area(
+        area,
+        style,
+        &y_axis,
+        Y_TICKS,
+        &|y| format_tick(*y),
+        56.0,
+    ));
+    let mut chart = builder.build_cartesian_2d(x, y_axis)?;
+    draw_bars_and_curves(&mut chart, bars, curves, x_label, range, style)
 }
 
 /// The axes, bars, curves and legend of [`draw_densities`] on a linear or a log y axis
@@ -163,7 +195,7 @@ where
                 "density"
             },
         ),
-        (6, 5),
+        (6, Y_TICKS),
         &x_tick,
         &|y| format_tick(*y),
     )?;
