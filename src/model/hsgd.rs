@@ -46,7 +46,9 @@ use std::ops::Range;
 use crate::error::{Error, Result};
 use crate::model::problem::Problem;
 use crate::model::sgd::{initial_point, square_is_bounded};
-use crate::model::simulation::{check_runs, Record, Simulation, Ticker, CHECK_STEPS};
+use crate::model::simulation::{
+    check_runs, probe_value, Kept, Record, Simulation, Ticker, CHECK_STEPS,
+};
 use crate::model::spectrum::Spectrum;
 use crate::model::step::check_step;
 use crate::rng::{self, Stream, Ziggurat};
@@ -222,6 +224,12 @@ impl Hsgd {
             Simulation::begin(d, &runs, steps, record, true, progress)?;
         let mut kept = Vec::with_capacity(samples.len() * d);
         let mut kept_svd = Vec::with_capacity(samples.len() * d);
+        // The probe in SVD coordinates, w = Vᵀu: uᵀx = uᵀVs = wᵀs costs d, not d².
+        let probe_svd: Vec<f64> = match &record.checkpoints {
+            Some(c) => (0..d).map(|i| dot_plain(self.column(i), &c.probe)).collect(),
+            None => Vec::new(),
+        };
+        let mut probed = Vec::with_capacity(out.checkpoint_steps.len());
         let zig = rng::ziggurat();
         let mut x = vec![0.0; d];
         let mut s = vec![0.0; d];
@@ -249,8 +257,10 @@ impl Hsgd {
 
             let mut next_time = 0;
             let mut next_sample = 0;
+            let mut next_checkpoint = 0;
             kept.clear();
             kept_svd.clear();
+            probed.clear();
             let mut t = 0;
             let mut finished = true;
             loop {
@@ -275,6 +285,11 @@ impl Hsgd {
                     kept_svd.extend_from_slice(&s);
                     next_sample += 1;
                 }
+                if out.checkpoint_steps.get(next_checkpoint) == Some(&t) {
+                    self.svd_coordinates(&y, &null0, t, &mut s);
+                    probed.push(probe_value(&probe_svd, &s));
+                    next_checkpoint += 1;
+                }
                 if t == steps {
                     break;
                 }
@@ -283,6 +298,9 @@ impl Hsgd {
                     end = end.min(out.times[next_time]);
                 }
                 if let Some(&next) = samples.get(next_sample) {
+                    end = end.min(next);
+                }
+                if let Some(&next) = out.checkpoint_steps.get(next_checkpoint) {
                     end = end.min(next);
                 }
                 match self.advance(zig, &mut stream, &mut y, &mut xi, residual2, end - t) {
@@ -298,7 +316,11 @@ impl Hsgd {
             ticker.skip_to((k as u64 + 1) * steps as u64);
             out.record_run(
                 run,
-                finished.then_some((&kept[..], Some(&kept_svd[..]))),
+                finished.then_some(Kept {
+                    iterates: &kept,
+                    svd: Some(&kept_svd),
+                    checkpoints: &probed,
+                }),
                 keep_path.then_some(path),
                 keep_loss.then_some(loss),
             );
@@ -499,7 +521,12 @@ pub fn simulate_euler_maruyama(
         }
         ticker.skip_to((k as u64 + 1) * params.steps as u64);
         let finished = finished && x.iter().all(|v| v.is_finite());
-        out.record_run(run, finished.then_some((&x[..], None)), None, None);
+        let kept = Kept {
+            iterates: &x,
+            svd: None,
+            checkpoints: &[],
+        };
+        out.record_run(run, finished.then_some(kept), None, None);
     }
     ticker.report()?;
     Ok(out)

@@ -36,7 +36,9 @@ use std::sync::OnceLock;
 
 use crate::error::{Error, Result};
 use crate::model::problem::Problem;
-use crate::model::simulation::{Record, Simulation, Ticker, CHECK_STEPS, DIVERGENCE_NORM};
+use crate::model::simulation::{
+    probe_value, Kept, Record, Simulation, Ticker, CHECK_STEPS, DIVERGENCE_NORM,
+};
 use crate::model::step::check_step;
 use crate::rng::{self, Stream};
 
@@ -142,6 +144,11 @@ struct Workspace {
     kept: Vec<f64>,
     /// The steps at which an iterate is kept ([`Record::sample_steps`]).
     samples: Vec<usize>,
+    /// The checkpoint steps and the probe u ([`Record::checkpoints`]; none: empty).
+    checkpoint_steps: Vec<usize>,
+    probe: Vec<f64>,
+    /// The run's uᵀx at the checkpoints so far.
+    probed: Vec<f64>,
 }
 
 impl Sgd {
@@ -251,6 +258,12 @@ impl Sgd {
             residuals: vec![0.0; self.params.batch],
             kept: Vec::with_capacity(kept_len),
             samples,
+            checkpoint_steps: out.checkpoint_steps.clone(),
+            probe: record
+                .checkpoints
+                .as_ref()
+                .map_or_else(Vec::new, |c| c.probe.clone()),
+            probed: Vec::with_capacity(out.checkpoint_steps.len()),
         };
         for (k, run) in runs.clone().enumerate() {
             let keep_path = record.trajectory_run == Some(run);
@@ -274,7 +287,11 @@ impl Sgd {
             ticker.skip_to((k as u64 + 1) * steps as u64);
             out.record_run(
                 run,
-                finished.then_some((&work.kept[..], None)),
+                finished.then_some(Kept {
+                    iterates: &work.kept,
+                    svd: None,
+                    checkpoints: &work.probed,
+                }),
                 keep_path.then_some(path),
                 keep_loss.then_some(loss),
             );
@@ -283,10 +300,11 @@ impl Sgd {
         Ok(out)
     }
 
-    /// One run; x_K is left in `work.x` and x at each of `work.samples` (the last is K) in
-    /// `work.kept`. Returns false if the run diverged. `observe`, when given, sees x at
-    /// every recorded step (only while finite). Stopping at a sample step only splits the
-    /// steps into more segments, which changes no bit of the path.
+    /// One run; x_K is left in `work.x`, x at each of `work.samples` (the last is K) in
+    /// `work.kept` and uᵀx at each checkpoint in `work.probed`. Returns false if the run
+    /// diverged. `observe`, when given, sees x at every recorded step (only while finite).
+    /// Stopping at a sample or checkpoint step only splits the steps into more segments,
+    /// which changes no bit of the path.
     fn run_one(
         &self,
         seed: u64,
@@ -299,6 +317,7 @@ impl Sgd {
         let mut stream = rng::stream(seed, run as u64);
         initial_point(&mut stream, &mut work.x);
         work.kept.clear();
+        work.probed.clear();
         if self.params.batch > 1 && !self.params.replacement {
             work.permutation.clear();
             work.permutation.extend(0..self.n);
@@ -307,6 +326,7 @@ impl Sgd {
         let work_per_step = 2 * (self.params.batch * self.d) as u64;
         let mut next_time = 0;
         let mut next_sample = 0;
+        let mut next_checkpoint = 0;
         let mut k = 0;
         loop {
             if let Some(observe) = observe.as_mut() {
@@ -322,6 +342,10 @@ impl Sgd {
                 work.kept.extend_from_slice(&work.x);
                 next_sample += 1;
             }
+            if work.checkpoint_steps.get(next_checkpoint) == Some(&k) {
+                work.probed.push(probe_value(&work.probe, &work.x));
+                next_checkpoint += 1;
+            }
             if k == steps {
                 break;
             }
@@ -330,6 +354,9 @@ impl Sgd {
                 end = end.min(times[next_time]);
             }
             if let Some(&t) = work.samples.get(next_sample) {
+                end = end.min(t);
+            }
+            if let Some(&t) = work.checkpoint_steps.get(next_checkpoint) {
                 end = end.min(t);
             }
             self.advance(&mut stream, work, end - k);

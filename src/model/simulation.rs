@@ -3,7 +3,9 @@
 //!
 //! - [`Record`]: what to keep besides the final iterates — S iterates per run at
 //!   [`sample_steps`] (after a burn-in), the thinned trajectory of one run and loss curves at
-//!   [`thinned_steps`];
+//!   [`thinned_steps`], and one number per run at each checkpoint ([`Checkpoints`]: a probe
+//!   uᵀx at log-spaced steps, [`checkpoint_steps`]) for watching the law of the inspected
+//!   coordinate evolve at a memory cost of runs × C;
 //! - [`Simulation`]: the kept iterates of the finished runs (runs × d, row-major), the runs
 //!   that diverged, the trajectory and loss curves; runs simulated in parts (workers,
 //!   threads) merge in order into exactly the simulation of all runs;
@@ -42,6 +44,75 @@ pub struct Record {
     /// The steps at which every run's iterate is kept as a sample ([`sample_steps`]):
     /// strictly increasing, the last equal to K. Empty (the default) keeps x_K alone.
     pub samples: Vec<usize>,
+    /// The probe uᵀx of every run at the checkpoint steps, when given.
+    pub checkpoints: Option<Checkpoints>,
+}
+
+/// A probe u (original coordinates, length d) and the steps at which every run records
+/// uᵀx_t: C numbers per run, where keeping the iterates would cost C·d.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Checkpoints {
+    /// Strictly increasing steps, each at most K ([`checkpoint_steps`]).
+    pub steps: Vec<usize>,
+    /// The direction u.
+    pub probe: Vec<f64>,
+}
+
+impl Checkpoints {
+    /// Checks the steps against K and the probe against d.
+    ///
+    /// # Errors
+    /// `"checkpoints"` when the steps do not increase strictly, pass K, or the probe is not
+    /// of length d.
+    pub(crate) fn check(&self, steps: usize, d: usize) -> Result<()> {
+        let increasing = self.steps.windows(2).all(|w| w[0] < w[1]);
+        if !increasing || self.steps.last().is_some_and(|&t| t > steps) {
+            return Err(Error::new(
+                "checkpoints",
+                format!(
+                    "the checkpoint steps must increase strictly and end by K = {steps}; got {:?}",
+                    self.steps
+                ),
+            ));
+        }
+        if self.probe.len() != d {
+            return Err(Error::new(
+                "checkpoints",
+                format!("the probe has {} entries, not d = {d}", self.probe.len()),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// uᵀx, summed in the order every caller uses, so a probe taken during a run and the same
+/// projection of the kept iterate ([`Simulation::project`]) are the same bits.
+pub fn probe_value(u: &[f64], x: &[f64]) -> f64 {
+    x.iter().zip(u).map(|(x, u)| x * u).sum()
+}
+
+/// `count` log-spaced checkpoint steps in 1..=K ending at K: the ideal steps
+/// t_c = round(K^((c+1)/C)), c = 0..C−1, made strictly increasing by moving each at least
+/// one step past its predecessor, then back below its successor from the end (so
+/// t_{C−1} = K). With C clamped to 1..=K, t_c ≥ c + 1 and the steps increase strictly.
+/// K = 0 has none.
+pub fn checkpoint_steps(steps: usize, count: usize) -> Vec<usize> {
+    if steps == 0 || count == 0 {
+        return Vec::new();
+    }
+    let count = count.min(steps);
+    let mut out: Vec<usize> = Vec::with_capacity(count);
+    for c in 0..count {
+        let ideal = (steps as f64).powf((c + 1) as f64 / count as f64).round() as usize;
+        let after = out.last().map_or(1, |&t| t + 1);
+        out.push(ideal.clamp(1, steps).max(after));
+    }
+    let mut next = steps + 1;
+    for t in out.iter_mut().rev() {
+        *t = (*t).min(next - 1);
+        next = *t;
+    }
+    out
 }
 
 impl Default for Record {
@@ -51,6 +122,7 @@ impl Default for Record {
             loss_runs: 4,
             points: 200,
             samples: Vec::new(),
+            checkpoints: None,
         }
     }
 }
@@ -63,6 +135,7 @@ impl Record {
             loss_runs: 0,
             points: 200,
             samples: Vec::new(),
+            checkpoints: None,
         }
     }
 
@@ -173,6 +246,21 @@ pub struct Simulation {
     /// what a worker sends back of its part of a split run, d times less to copy.
     #[serde(default)]
     pub inspected: Option<Vec<f64>>,
+    /// The steps of the checkpoints ([`Record::checkpoints`]; empty when none were asked).
+    #[serde(default)]
+    pub checkpoint_steps: Vec<usize>,
+    /// The probe uᵀx of each finished run at each checkpoint step, run by run
+    /// (`finished.len()` × C, in the order of `finished`).
+    #[serde(default)]
+    pub checkpoint_values: Vec<f64>,
+}
+
+/// What a finished run keeps: its S iterates (original coordinates, and SVD coordinates
+/// when known) and its probe at the checkpoints.
+pub(crate) struct Kept<'a> {
+    pub iterates: &'a [f64],
+    pub svd: Option<&'a [f64]>,
+    pub checkpoints: &'a [f64],
 }
 
 impl Simulation {
@@ -191,6 +279,8 @@ impl Simulation {
             trajectory: None,
             losses: Vec::new(),
             inspected: None,
+            checkpoint_steps: Vec::new(),
+            checkpoint_values: Vec::new(),
         }
     }
 
@@ -211,6 +301,10 @@ impl Simulation {
         let samples = record.sample_steps(steps)?;
         let mut out = Simulation::empty(d, runs.clone(), times, svd);
         out.samples_per_run = samples.len();
+        if let Some(checkpoints) = &record.checkpoints {
+            checkpoints.check(steps, d)?;
+            out.checkpoint_steps = checkpoints.steps.clone();
+        }
         let total = runs.len() as u64 * steps as u64;
         Ok((out, samples, Ticker::new(progress, total)))
     }
@@ -223,24 +317,25 @@ impl Simulation {
         self.inspected = Some(inspected);
     }
 
-    /// Records how run `run` ended: its kept iterates, S rows (original coordinates, and
-    /// SVD coordinates when this simulation keeps them), or `None` when it diverged; its
-    /// thinned trajectory and loss curve when they were recorded. The one place that
-    /// bookkeeping lives, for every integrator.
+    /// Records how run `run` ended: what it kept (S iterates in original coordinates, and
+    /// in SVD coordinates when this simulation keeps them; its probe at the checkpoints),
+    /// or `None` when it diverged; its thinned trajectory and loss curve when they were
+    /// recorded. The one place that bookkeeping lives, for every integrator.
     pub(crate) fn record_run(
         &mut self,
         run: usize,
-        final_iterate: Option<(&[f64], Option<&[f64]>)>,
+        kept: Option<Kept>,
         path: Option<Vec<f64>>,
         loss: Option<Vec<f64>>,
     ) {
-        match final_iterate {
-            Some((x, svd)) => {
+        match kept {
+            Some(kept) => {
                 self.finished.push(run);
-                self.finals.extend_from_slice(x);
-                if let (Some(kept), Some(s)) = (self.finals_svd.as_mut(), svd) {
-                    kept.extend_from_slice(s);
+                self.finals.extend_from_slice(kept.iterates);
+                if let (Some(all), Some(s)) = (self.finals_svd.as_mut(), kept.svd) {
+                    all.extend_from_slice(s);
                 }
+                self.checkpoint_values.extend_from_slice(kept.checkpoints);
             }
             None => self.diverged.push(run),
         }
@@ -275,7 +370,7 @@ impl Simulation {
     pub fn project(&self, u: &[f64]) -> Vec<f64> {
         self.finals
             .chunks_exact(self.d)
-            .map(|x| x.iter().zip(u).map(|(x, u)| x * u).sum())
+            .map(|x| probe_value(u, x))
             .collect()
     }
 
@@ -296,6 +391,7 @@ impl Simulation {
             || next.d != self.d
             || next.times != self.times
             || next.samples_per_run != self.samples_per_run
+            || next.checkpoint_steps != self.checkpoint_steps
         {
             return Err(Error::new(
                 "runs",
@@ -328,12 +424,24 @@ impl Simulation {
                 ))
             }
         }
+        self.checkpoint_values.extend(next.checkpoint_values);
         self.diverged.extend(next.diverged);
         if self.trajectory.is_none() {
             self.trajectory = next.trajectory;
         }
         self.losses.extend(next.losses);
         Ok(())
+    }
+
+    /// The probe of every finished run at checkpoint `c`, in run order.
+    pub fn checkpoint(&self, c: usize) -> Vec<f64> {
+        let count = self.checkpoint_steps.len();
+        self.checkpoint_values
+            .iter()
+            .skip(c)
+            .step_by(count.max(1))
+            .copied()
+            .collect()
     }
 
     /// The mean loss curve: at each recorded step, the mean of f over the tracked runs

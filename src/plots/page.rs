@@ -16,15 +16,17 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::density::{Bars, Curve};
+use super::evolution::{Level, Scale, StepSeries};
 use super::histogram::Histogram;
 use super::index::{index_band, index_tail_line};
 use super::loss::LossSeries;
 use super::qq::QqSeries;
 use super::style::{DrawResult, Style};
 use super::tail::TailLine;
-use super::{density, hill, loss, qq, spectrum, style, sweep, tail};
+use super::style::format_tick;
+use super::{density, evolution, hill, loss, qq, spectrum, style, sweep, tail};
 use crate::report::analysis::{Report, SimReport};
-use crate::report::config::{Basis, Config};
+use crate::report::config::Basis;
 use crate::report::sweep::Sweep;
 use crate::stats::distributions::FittedLaw;
 use crate::stats::fits::{qq_points, Fits, QqPoint, QQ_PLOT_POINTS};
@@ -61,20 +63,30 @@ macro_rules! page_plot {
 }
 
 /// How many plots [`page_plots`] holds.
-pub const PAGE_PLOTS: usize = 7;
+pub const PAGE_PLOTS: usize = 9;
 
 /// The plots of a report, in page order, drawn onto backend `DB`.
 pub const fn page_plots<DB: DrawingBackend>() -> [PagePlot<DB>; PAGE_PLOTS] {
     [
         page_plot!(
             "histogram",
-            "Final iterates: histogram of the inspected coordinate",
+            "Histogram of the inspected coordinate",
             draw_histogram
         ),
         page_plot!(
             "tail",
             "Tail on log-log axes, with the bounds, α_SGD and the Hill slope",
             draw_tail
+        ),
+        page_plot!(
+            "index-evolution",
+            "Tail index against the step, with the bounds and α_SGD",
+            draw_index_evolution
+        ),
+        page_plot!(
+            "variance-evolution",
+            "Variance against the step, with the stationary variance",
+            draw_variance_evolution
         ),
         page_plot!(
             "hill",
@@ -100,6 +112,16 @@ pub const fn page_plots<DB: DrawingBackend>() -> [PagePlot<DB>; PAGE_PLOTS] {
             draw_loss
         ),
     ]
+}
+
+/// Whether the plot `id` shows the timeline's frame (drawn from [`Report::at_frame`]):
+/// the law of the iterates at the frame's step, and the step plots' marker. The others
+/// (the fits' QQ plots, the spectrum, the loss) belong to the whole run.
+pub fn follows_frame(id: &str) -> bool {
+    matches!(
+        id,
+        "histogram" | "tail" | "hill" | "index-evolution" | "variance-evolution"
+    )
 }
 
 /// The id of [`sweep_plot`].
@@ -155,17 +177,22 @@ fn draw_whole_sweep<DB: DrawingBackend>(
 /// Central quantile range the histogram shows (0.5% cut off on each side).
 const HISTOGRAM_CLIP: f64 = 0.005;
 
-/// The axis label of the inspected coordinate (1-based, as in the paper's q₁).
-pub fn coordinate_label(config: &Config) -> String {
+/// The axis label of the inspected coordinate (1-based, as in the paper's q₁), of the
+/// final iterate or, on a timeline frame, of the iterate at its step.
+pub fn coordinate_label(report: &Report) -> String {
+    let config = &report.config;
+    let when = match report.frame_step() {
+        Some(step) if report.config.frame.is_some_and(|c| c + 1 < report.frames()) => {
+            format!("at step {step}")
+        }
+        _ => "of the final iterate".to_string(),
+    };
     match config.basis {
         Basis::Svd => format!(
-            "centred SVD coordinate q{}ᵀx of the final iterate",
+            "centred SVD coordinate q{}ᵀx {when}",
             config.coordinate + 1
         ),
-        Basis::Original => format!(
-            "centred coordinate x{} of the final iterate",
-            config.coordinate + 1
-        ),
+        Basis::Original => format!("centred coordinate x{} {when}", config.coordinate + 1),
     }
 }
 
@@ -244,7 +271,7 @@ fn draw_histogram<DB: DrawingBackend>(
         area,
         &bars,
         &curves,
-        &coordinate_label(&report.config),
+        &coordinate_label(report),
         report.config.log_y,
         style,
     )
@@ -305,6 +332,121 @@ fn draw_hill<DB: DrawingBackend>(area: &Area<DB>, report: &Report, style: &Style
         // plot, the numbers panel says whose bounds these are.
         "bounds [η_*, η*] (hSGD)",
         index_band(report).as_ref(),
+        style,
+    )
+}
+
+/// The largest tail index the timeline's index plot shows: three times the largest
+/// reference level (the bounds, α_SGD), so a nearly Gaussian early checkpoint (Hill 20 or
+/// more) does not flatten the approach to the stationary index.
+const INDEX_CAP_FACTOR: f64 = 3.0;
+
+fn draw_index_evolution<DB: DrawingBackend>(
+    area: &Area<DB>,
+    report: &Report,
+    style: &Style,
+) -> Drawn<DB> {
+    let Some(evolution) = report.evolution() else {
+        return style::draw_message(area, "no checkpoints recorded (checkpoints = 0)", style);
+    };
+    let series: Vec<StepSeries> = methods(report)
+        .into_iter()
+        .filter_map(|(label, sim, color)| {
+            let e = sim.evolution.as_ref()?;
+            let points = e
+                .steps
+                .iter()
+                .zip(&e.hill)
+                .filter_map(|(&t, h)| {
+                    let h = h.as_ref()?;
+                    Some((t as f64, h.alpha?, h.ci))
+                })
+                .collect();
+            Some(StepSeries {
+                label: format!("Hill α̂ ({label})"),
+                color,
+                points,
+            })
+        })
+        .collect();
+    let b = &report.bounds;
+    let mut levels = vec![
+        Level {
+            label: format!("upper bound η* = {:.2} (hSGD)", b.upper),
+            value: b.upper,
+            color: style::THEORY,
+        },
+        Level {
+            label: format!("lower bound η_* = {:.2} (hSGD)", b.lower),
+            value: b.lower,
+            color: style::GAUSSIAN,
+        },
+    ];
+    if let Some(line) = index_tail_line(report) {
+        levels.push(Level {
+            label: line.label,
+            value: line.alpha,
+            color: line.color,
+        });
+    }
+    let levels: Vec<Level> = levels.into_iter().filter(|l| l.value.is_finite()).collect();
+    let cap = levels.iter().map(|l| l.value).fold(2.0, f64::max) * INDEX_CAP_FACTOR;
+    evolution::draw_step_plot(
+        area,
+        &series,
+        &levels,
+        evolution.steps.last().copied().unwrap_or(0),
+        Scale::Linear,
+        "tail index (Hill, 95% interval)",
+        Some(cap),
+        report.frame_step(),
+        style,
+    )
+}
+
+fn draw_variance_evolution<DB: DrawingBackend>(
+    area: &Area<DB>,
+    report: &Report,
+    style: &Style,
+) -> Drawn<DB> {
+    let Some(evolution) = report.evolution() else {
+        return style::draw_message(area, "no checkpoints recorded (checkpoints = 0)", style);
+    };
+    let series: Vec<StepSeries> = methods(report)
+        .into_iter()
+        .filter_map(|(label, sim, color)| {
+            let e = sim.evolution.as_ref()?;
+            let points = e
+                .steps
+                .iter()
+                .zip(&e.variance)
+                .map(|(&t, &v)| (t as f64, v, None))
+                .collect();
+            Some(StepSeries {
+                label: format!("variance ({label})"),
+                color,
+                points,
+            })
+        })
+        .collect();
+    let levels: Vec<Level> = report
+        .theory_variance
+        .map(|v| Level {
+            label: format!("stationary variance {} (hSGD theory)", format_tick(v)),
+            value: v,
+            color: style::THEORY,
+        })
+        .into_iter()
+        .collect();
+    evolution::draw_step_plot(
+        area,
+        &series,
+        &levels,
+        evolution.steps.last().copied().unwrap_or(0),
+        Scale::Log,
+        "variance (log)",
+        None,
+        report.frame_step(),
         style,
     )
 }

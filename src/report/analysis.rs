@@ -15,6 +15,7 @@ use crate::model::pearson::{self, Chi};
 use crate::model::sgd_index::{self, IndexParams, SgdIndex};
 use crate::model::simulation::{Simulation, CANCELLED};
 use crate::report::config::{Basis, Config, Dynamics, Method};
+use crate::report::evolution::Evolution;
 use crate::report::runs::{inspected_coordinate, prepare, simulate, Observer, Prepared};
 use crate::report::verdict::{index_interval, IndexVerdict, Measured, Verdict};
 use crate::stats::distributions::FittedLaw;
@@ -82,6 +83,10 @@ pub struct SimReport {
     /// The verdict against α_SGD as a sentence.
     #[serde(default)]
     pub index_verdict_text: Option<String>,
+    /// The inspected coordinate at the timeline's checkpoints, with its variance and Hill
+    /// index at each ([`Evolution`]); `None` without checkpoints.
+    #[serde(default)]
+    pub evolution: Option<Evolution>,
     /// The steps at which the loss curve was recorded.
     pub loss_steps: Vec<usize>,
     /// f(x) at those steps, averaged over the first few runs.
@@ -116,6 +121,10 @@ pub struct Report {
     /// centred at its mean (MATH.md §2.3); `None` for an original coordinate, a
     /// null-space direction or a law without a finite mean.
     pub theory: Option<FittedLaw>,
+    /// The variance of that law, the limit of the timeline's variance (hSGD's; `None`
+    /// without a theory law or when it is infinite, ν ≤ 2).
+    #[serde(default)]
+    pub theory_variance: Option<f64>,
     /// SGD results, when simulated.
     pub sgd: Option<SimReport>,
     /// hSGD results, when simulated.
@@ -154,6 +163,71 @@ impl Report {
             .into_iter()
             .filter_map(|m| self.sim(m).map(|sim| (m, sim)))
     }
+
+    /// The timeline of the first simulated method that has one (all methods share the
+    /// checkpoint steps).
+    pub fn evolution(&self) -> Option<&Evolution> {
+        self.sims().find_map(|(_, sim)| sim.evolution.as_ref())
+    }
+
+    /// The number of timeline frames: the checkpoints C (0 without a timeline).
+    pub fn frames(&self) -> usize {
+        self.evolution().map_or(0, Evolution::len)
+    }
+
+    /// The step of the frame on screen (`config.frame`), when it is a checkpoint.
+    pub fn frame_step(&self) -> Option<usize> {
+        let evolution = self.evolution()?;
+        evolution.steps.get(self.config.frame?).copied()
+    }
+
+    /// The report as the timeline shows frame `c`, with `config.frame = Some(c)`.
+    ///
+    /// - Before the last frame, each method's sample is its centred values at checkpoint
+    ///   c, with every estimator computed on them (as for the final sample); the fitted
+    ///   laws, run bootstrap and verdicts belong to the final iterates and are left out.
+    /// - The last frame (t_C = K) is this report itself: exactly the final-iterate plots.
+    ///
+    /// `None` when `c` is not a frame.
+    pub fn at_frame(&self, c: usize) -> Option<Report> {
+        let last = self.frames().checked_sub(1)?;
+        if c > last {
+            return None;
+        }
+        let mut frame = self.clone();
+        frame.config.frame = Some(c);
+        if c == last {
+            return Some(frame);
+        }
+        for method in Dynamics::ALL {
+            let Some(sim) = frame.sim_mut(method) else {
+                continue;
+            };
+            let Some(evolution) = sim.evolution.as_ref() else {
+                continue;
+            };
+            let centred = evolution.frame(c).to_vec();
+            sim.mean = evolution.mean[c];
+            sim.estimates = estimators::estimate_all(&centred, frame_k(self, &centred), self.config.seed).ok();
+            sim.centred = centred;
+            sim.samples_per_run = 1;
+            sim.fits = None;
+            sim.bootstrap = None;
+            sim.verdict = None;
+            sim.verdict_runs_needed = None;
+            sim.verdict_text = None;
+            sim.index_verdict = None;
+            sim.index_verdict_runs_needed = None;
+            sim.index_verdict_text = None;
+        }
+        Some(frame)
+    }
+}
+
+/// The config's `hill_k` when it fits a frame's sample (2 ≤ k < its size), as the
+/// timeline's Hill series takes it; else the automatic choice.
+fn frame_k(report: &Report, sample: &[f64]) -> Option<usize> {
+    report.config.hill_k.filter(|&k| k >= 2 && k < sample.len())
 }
 
 /// The estimators and fitted laws of one sample (`hsgd estimate`).
@@ -452,6 +526,7 @@ fn assemble(
         stable_rank: prepared.spectrum.stable_rank(),
         min_loss: Some(prepared.spectrum.min_loss(config.delta)).filter(|f| f.is_finite()),
         theory: theory_law(config, prepared),
+        theory_variance: theory_variance(config, prepared),
         bounds,
         sgd,
         hsgd,
@@ -597,6 +672,7 @@ fn analyse(
         index_verdict: None,
         index_verdict_runs_needed: None,
         index_verdict_text: None,
+        evolution: Evolution::of(simulation, config.hill_k),
         loss_steps: simulation.times.clone(),
         loss: simulation.mean_loss(),
         notes,
@@ -680,6 +756,22 @@ pub fn theory_law(config: &Config, prepared: &Prepared) -> Option<FittedLaw> {
         a: c.scale.abs(),
         lambda: -c.scale * c.mu,
     })
+}
+
+/// The variance of [`theory_law`]: Var Y_i = scale²·(E Z² − μ²) with
+/// E Z² = (μ² + φ)/(1 − φ) (MATH.md §2.3), finite when φ < 1 (ν > 2).
+pub fn theory_variance(config: &Config, prepared: &Prepared) -> Option<f64> {
+    if config.basis != Basis::Svd || config.coordinate >= prepared.spectrum.rank() {
+        return None;
+    }
+    let coefficients =
+        pearson::coefficients(&prepared.spectrum, config.gamma, config.batch, config.delta).ok()?;
+    let c = coefficients.get(config.coordinate)?;
+    if c.chi != Chi::One {
+        return None;
+    }
+    let second = c.second_moment_z()?;
+    Some(c.scale * c.scale * (second - c.mu * c.mu)).filter(|v| v.is_finite())
 }
 
 #[cfg(test)]

@@ -178,6 +178,10 @@ pub struct Config {
     /// Steps K₀ before the first kept iterate (a burn-in, so the kept iterates are near
     /// stationarity); with S = 1 it has no effect.
     pub burn_in: usize,
+    /// Checkpoints C of the timeline: every run records the inspected coordinate at C
+    /// log-spaced steps ending at K ([`Config::checkpoint_steps`]), so the page can show
+    /// the law of the iterates forming step by step (memory runs × C); 0 records none.
+    pub checkpoints: usize,
     /// hSGD sub-steps per SGD step (h = 1/substeps).
     pub substeps: usize,
     /// SGD batches drawn with replacement (the paper's analysis) instead of without
@@ -197,6 +201,9 @@ pub struct Config {
     pub sweep_runs: usize,
     /// display only: the histogram's y axis is logarithmic
     pub log_y: bool,
+    /// Display only: the timeline's frame on screen (0-based index of the checkpoint);
+    /// `None` shows the final iterates.
+    pub frame: Option<usize>,
     /// Display only: the compact view for an iframe (`embed=1` in the URL).
     pub embed: bool,
 }
@@ -230,6 +237,7 @@ impl Default for Config {
             seed: 1,
             samples_per_run: 1,
             burn_in: 0,
+            checkpoints: 40,
             substeps: 10,
             replacement: false,
             basis: Basis::Svd,
@@ -239,10 +247,14 @@ impl Default for Config {
             sweep_points: 8,
             sweep_runs: 500,
             log_y: false,
+            frame: None,
             embed: false,
         }
     }
 }
+
+/// Most checkpoints of the timeline.
+pub const MAX_CHECKPOINTS: usize = 200;
 
 /// Largest runs × d kept as final iterates.
 pub const MAX_ITERATE_ENTRIES: usize = 20_000_000;
@@ -271,6 +283,12 @@ impl Config {
     /// the last t_{S−1} = K (see [`crate::model::simulation::sample_steps`]). `[K]` when S = 1.
     pub fn sample_steps(&self) -> Vec<usize> {
         crate::model::simulation::sample_steps(self.steps, self.burn_in, self.samples_per_run)
+    }
+
+    /// The timeline's checkpoint steps: C log-spaced steps in 1..=K ending at K (see
+    /// [`crate::model::simulation::checkpoint_steps`]); empty when C = 0.
+    pub fn checkpoint_steps(&self) -> Vec<usize> {
+        crate::model::simulation::checkpoint_steps(self.steps, self.checkpoints)
     }
 
     /// The number of values the tail estimators see when every run finishes: runs · S.
@@ -354,6 +372,19 @@ impl Config {
                     "samples per run must be at most K − burn-in = {} (one kept iterate per \
                      step at most)",
                     self.steps - self.burn_in
+                )
+            },
+        )?;
+        check(self.checkpoints <= MAX_CHECKPOINTS, "checkpoints", || {
+            format!("checkpoints must be between 0 (none) and {MAX_CHECKPOINTS}")
+        })?;
+        check(
+            self.runs.saturating_mul(self.checkpoints) <= MAX_ITERATE_ENTRIES,
+            "checkpoints",
+            || {
+                format!(
+                    "runs × checkpoints exceeds the memory budget of {MAX_ITERATE_ENTRIES} \
+                     stored values; use fewer checkpoints"
                 )
             },
         )?;

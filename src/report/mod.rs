@@ -5,6 +5,8 @@
 //!   CLI's help;
 //! - [`analysis`]: Config → Problem → Spectrum → simulation → estimates and fits →
 //!   [`analysis::Report`];
+//! - [`evolution`]: the inspected coordinate at the timeline's checkpoints, with its
+//!   variance and Hill index at each;
 //! - [`runs`]: the problem, its SVD and bounds, and the simulated runs of a config;
 //! - [`verdict`]: where a measured index lies relative to the bounds and to α_SGD;
 //! - [`sweep`]: the bounds as curves over γ, B or δ with measured points.
@@ -14,6 +16,7 @@
 pub mod analysis;
 pub mod config;
 pub mod controls;
+pub mod evolution;
 pub mod runs;
 pub mod sweep;
 pub mod verdict;

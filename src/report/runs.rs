@@ -9,7 +9,7 @@ use crate::model::bounds::BoundsModel;
 use crate::model::hsgd::{Coupling, Hsgd, HsgdParams};
 use crate::model::problem::Problem;
 use crate::model::sgd::{Sgd, SgdParams};
-use crate::model::simulation::{Record, Simulation, CANCELLED};
+use crate::model::simulation::{Checkpoints, Record, Simulation, CANCELLED};
 use crate::model::spectrum::Spectrum;
 use crate::report::config::{
     Basis, Config, DataKind, Dynamics, SpectrumShape, MAX_ITERATE_ENTRIES, MAX_WORK,
@@ -183,9 +183,14 @@ fn simulate_runs(
     runs: std::ops::Range<usize>,
     progress: &mut dyn FnMut(u64, u64) -> bool,
 ) -> Result<Simulation> {
+    let checkpoints = (config.checkpoints > 0).then(|| Checkpoints {
+        steps: config.checkpoint_steps(),
+        probe: probe(config, prepared),
+    });
     let record = Record {
         trajectory_run: None,
         samples: config.sample_steps(),
+        checkpoints,
         ..Record::default()
     };
     let result = if method == Dynamics::Sgd {
@@ -249,6 +254,24 @@ pub fn simulate_part(
     Ok(simulation)
 }
 
+/// The direction u whose uᵀx is the inspected coordinate: q_i (SVD basis) or e_i.
+pub fn probe(config: &Config, prepared: &Prepared) -> Vec<f64> {
+    match config.basis {
+        Basis::Svd => prepared
+            .spectrum
+            .v
+            .column(config.coordinate)
+            .iter()
+            .copied()
+            .collect(),
+        Basis::Original => {
+            let mut e = vec![0.0; prepared.problem.d()];
+            e[config.coordinate] = 1.0;
+            e
+        }
+    }
+}
+
 /// The inspected coordinate of every finished run: q_iᵀx (SVD basis) or x_i.
 pub fn inspected_coordinate(
     config: &Config,
@@ -261,16 +284,7 @@ pub fn inspected_coordinate(
     match config.basis {
         Basis::Svd => match simulation.svd_coordinate(config.coordinate) {
             Some(values) => values,
-            None => {
-                let q: Vec<f64> = prepared
-                    .spectrum
-                    .v
-                    .column(config.coordinate)
-                    .iter()
-                    .copied()
-                    .collect();
-                simulation.project(&q)
-            }
+            None => simulation.project(&probe(config, prepared)),
         },
         Basis::Original => simulation
             .finals

@@ -152,10 +152,11 @@ pub fn point_seed(seed: u64, index: usize) -> u64 {
 }
 
 /// The config a sweep point simulates before its swept field is set: `runs` =
-/// `sweep_runs`.
+/// `sweep_runs`, and no timeline (a point's only number is its final Hill index).
 fn base_config(config: &Config) -> Config {
     let mut base = config.clone();
     base.runs = config.sweep_runs;
+    base.checkpoints = 0;
     base
 }
 

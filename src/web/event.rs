@@ -1,6 +1,6 @@
 //! What the page's controllers tell the page app: the few things that happen in a
 //! controller (a file read, the γ slider dragged, a timer, a split run's reply, the sweep
-//! form) and change the app's state. A controller [`emit`]s an [`Event`]; the app, which
+//! form, the timeline) and change the app's state. A controller [`emit`]s an [`Event`]; the app, which
 //! [`install`]s its handler at start, turns it into a state change. So events go up
 //! through this leaf module and state comes down as arguments: no controller calls the
 //! app or another controller.
@@ -32,6 +32,12 @@ pub enum Event {
     },
     /// Run sweep was pressed: sweep the page's current config.
     SweepRequested,
+    /// The timeline was scrubbed to this frame (a checkpoint index).
+    Frame(usize),
+    /// The timeline's step buttons: this many frames on (negative: back).
+    FrameStep(isize),
+    /// The timeline is playing and the next frame is due.
+    FrameTick,
 }
 
 type Handler = Rc<dyn Fn(Event)>;

@@ -9,7 +9,6 @@
 //! The buttons carry `data-download` (what) and, for plots, `data-plot` (which), so one
 //! click listener serves them all. Every browser call's failure becomes a message.
 
-use plotters::prelude::SVGBackend;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{
@@ -17,7 +16,7 @@ use web_sys::{
 };
 
 use super::numbers::numbers;
-use crate::plots::{page_plots, plot_svg, SVG_SIZE};
+use crate::plots::{follows_frame, plot_names, plot_svg, SVG_SIZE};
 use crate::report::analysis::Report;
 use crate::report::config::Config;
 
@@ -163,11 +162,13 @@ pub fn download_button(event: &Event) -> Option<Element> {
 }
 
 /// Downloads what `button` (a [`download_button`]) names for `shown`: the report on
-/// screen and the wall time the page waited for it.
+/// screen and the wall time the page waited for it; a plot that follows the timeline
+/// ([`follows_frame`]) is drawn from `frame`, the report of the frame on screen, when given.
 pub fn on_click(
     document: &Document,
     button: &Element,
     shown: Option<(&Report, f64)>,
+    frame: Option<&Report>,
 ) -> Result<(), String> {
     let what = button.get_attribute("data-download").unwrap_or_default();
     let Some((report, wall_ms)) = shown else {
@@ -196,11 +197,15 @@ pub fn on_click(
         "png" | "svg" => {
             let id = button.get_attribute("data-plot").unwrap_or_default();
             // Any backend's table names the plots; SVG's is the one downloads draw with.
-            let title = page_plots::<SVGBackend>()
-                .iter()
-                .find(|p| p.id == id)
-                .map(|p| p.title)
+            let title = plot_names()
+                .into_iter()
+                .find(|p| p.0 == id)
+                .map(|p| p.1)
                 .ok_or_else(|| format!("there is no plot “{id}”"))?;
+            let report = match frame {
+                Some(frame) if follows_frame(&id) => frame,
+                _ => report,
+            };
             let canvas = canvas(document, &id);
             let name = format!("hsgd-{id}-{stem}.{what}");
             if what == "png" {

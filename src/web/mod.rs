@@ -13,7 +13,8 @@
 //!   controls, the γ slider, automatic re-runs, divergence), [`upload`] (the user's CSV),
 //!   [`embed`] (the compact view for an iframe, `embed=1`), [`split`] (the main run's runs
 //!   split across a pool), [`sweep`] (the sweep section, whose points run on a pool;
-//!   [`sweep_table`]: its table).
+//!   [`sweep_table`]: its table), [`timeline`] (play, step and scrub through the
+//!   checkpoints).
 //! - the page app's parts: [`main_worker`] (the page's own worker's life cycle),
 //!   [`status`] (status line, progress bar, busy state), [`form`] (forms built from the
 //!   control table, field errors).
@@ -59,6 +60,7 @@ pub mod sweep;
 pub mod sweep_table;
 #[cfg(test)]
 pub(crate) mod test_support;
+pub mod timeline;
 pub mod upload;
 pub mod worker;
 pub mod workers;

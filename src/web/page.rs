@@ -33,8 +33,9 @@ use super::protocol::{FromWorker, ToWorker};
 use super::stages::{self, Pending};
 use super::status;
 use super::workers::{now_ms, worker_error_detail};
-use super::{embed, split, sweep, upload};
+use super::{embed, split, sweep, timeline, upload};
 use crate::report::analysis::Report;
+use crate::plots::follows_frame;
 use crate::report::config::{Config, Dynamics};
 use crate::report::controls::{control, placed_in, Control, Kind, Place};
 
@@ -42,6 +43,9 @@ use crate::report::controls::{control, placed_in, Control, Kind, Place};
 struct Shown {
     report: Report,
     wall_ms: f64,
+    /// The report as the timeline's frame on screen shows it ([`Report::at_frame`]);
+    /// `None` without a timeline.
+    frame: Option<Report>,
 }
 
 /// The page's state.
@@ -119,6 +123,7 @@ fn try_start() -> Result<(), JsValue> {
     upload::build(&document)?;
     live::build(&document)?;
     embed::build(&document, &config);
+    timeline::build(&document)?;
     listen(&document, "controls", "submit", |event| {
         event.prevent_default();
         with_app(request_run);
@@ -204,6 +209,21 @@ fn on_event(event: Event) {
             sweep::field_edited(&key, &text, taken.then_some(&app.config));
         }
         Event::SweepRequested => sweep::run(&app.config, upload::text_for(&app.config)),
+        Event::Frame(frame) => show_frame(app, frame),
+        Event::FrameStep(by) => {
+            let to = current_frame(app).saturating_add_signed(by);
+            show_frame(app, to);
+        }
+        Event::FrameTick => {
+            let last = frames(app).saturating_sub(1);
+            let current = current_frame(app);
+            // Play from the start when the last frame is on screen; stop on reaching it.
+            let next = if current >= last { 0 } else { current + 1 };
+            show_frame(app, next);
+            if next >= last {
+                timeline::stop();
+            }
+        }
     });
 }
 
@@ -371,6 +391,7 @@ fn show_general_error(document: &Document, message: &str) {
 /// superseded (its replies become stale).
 fn request_run(app: &mut App) {
     live::cancel_rerun();
+    timeline::stop();
     app.run_when_drawn = false;
     if !show_input_errors(app) {
         return;
@@ -467,6 +488,7 @@ fn cancel_stages(app: &mut App) {
         }
         stages::cancel_index(&mut shown.report);
     }
+    refresh_frame(app);
     app.pending = Pending::default();
     set_running_ui(app, false);
     set_progress(app, 0, 1);
@@ -537,7 +559,9 @@ fn handle_reply(app: &mut App, message: FromWorker) {
             app.shown = Some(Shown {
                 report: *report,
                 wall_ms,
+                frame: None,
             });
+            refresh_frame(app);
             // Plots before the numbers and the explanation: the canvases' boxes and the
             // legends' text are measured while the page's layout is still clean; the new
             // panels are laid out once, in the next frame.
@@ -555,6 +579,7 @@ fn handle_reply(app: &mut App, message: FromWorker) {
             if let Some(shown) = app.shown.as_mut() {
                 stages::merge(&mut shown.report, *stage);
             }
+            refresh_frame(app);
             app.pending.fits -= 1;
             redraw(app);
             show_numbers(app);
@@ -567,6 +592,7 @@ fn handle_reply(app: &mut App, message: FromWorker) {
             if let Some(shown) = app.shown.as_mut() {
                 stages::merge_index(&mut shown.report, *stage);
             }
+            refresh_frame(app);
             app.pending.index = false;
             app.pending.index_progress = None;
             set_running_ui(app, false);
@@ -662,7 +688,8 @@ fn show_numbers(app: &App) {
 /// A click on a download button (see [`super::export`]).
 fn on_download_click(app: &mut App, button: &web_sys::Element) {
     let shown = app.shown.as_ref().map(|s| (&s.report, s.wall_ms));
-    if let Err(e) = super::export::on_click(&app.document, button, shown) {
+    let frame = app.shown.as_ref().and_then(|s| s.frame.as_ref());
+    if let Err(e) = super::export::on_click(&app.document, button, shown, frame) {
         show_general_error(&app.document, &format!("Download failed: {e}"));
     }
 }
@@ -677,10 +704,19 @@ fn on_log_y(app: &mut App, log_y: bool) {
 
 /// Draws every plot for the report on screen (after a run, and on resize).
 fn redraw(app: &mut App) {
+    draw_plots(app, |_| true);
+}
+
+/// Draws the plots `which` selects by id: those that follow the timeline's frame from the
+/// frame's report, the others from the whole report.
+fn draw_plots(app: &mut App, which: impl Fn(&str) -> bool) {
     // Display options follow the page, not the config the report was run with (log y
     // may have been toggled during the run).
     if let Some(shown) = &mut app.shown {
         shown.report.config.log_y = app.config.log_y;
+        if let Some(frame) = &mut shown.frame {
+            frame.config.log_y = app.config.log_y;
+        }
     }
     let Some(shown) = &app.shown else {
         return;
@@ -688,6 +724,7 @@ fn redraw(app: &mut App) {
     // All boxes first: one layout, not one per canvas.
     let canvases: Vec<_> = PLOTS
         .iter()
+        .filter(|plot| which(plot.id))
         .filter_map(|plot| {
             element(&app.document, &format!("plot-{}", plot.id))
                 .and_then(|e| e.dyn_into::<HtmlCanvasElement>().ok())
@@ -695,11 +732,117 @@ fn redraw(app: &mut App) {
         })
         .collect();
     for (plot, canvas) in canvases {
-        if let Err(e) = canvas.draw(|area, style| (plot.draw)(area, &shown.report, style)) {
+        let report = match &shown.frame {
+            Some(frame) if follows_frame(plot.id) => frame,
+            _ => &shown.report,
+        };
+        if let Err(e) = canvas.draw(|area, style| (plot.draw)(area, report, style)) {
             show_general_error(
                 &app.document,
                 &format!("The plot “{}” failed: {e}", plot.title),
             );
         }
     }
+}
+
+/// The number of timeline frames of the report on screen (0 without one).
+fn frames(app: &App) -> usize {
+    app.shown.as_ref().map_or(0, |s| s.report.frames())
+}
+
+/// The frame on screen: the config's, or the last (the final iterates).
+fn current_frame(app: &App) -> usize {
+    let last = frames(app).saturating_sub(1);
+    app.config.frame.map_or(last, |c| c.min(last))
+}
+
+/// Shows timeline frame `frame` (clamped to the last): the config and the URL remember
+/// it (the last frame is the default, so it is not written), and the plots that follow
+/// the frame are redrawn.
+fn show_frame(app: &mut App, frame: usize) {
+    let last = frames(app).saturating_sub(1);
+    let frame = frame.min(last);
+    if app.config.frame.map_or(last, |c| c.min(last)) == frame && app.shown.as_ref().is_some_and(|s| s.frame.is_some()) {
+        return;
+    }
+    app.config.frame = (frame < last).then_some(frame);
+    write_url(&app.config);
+    refresh_frame(app);
+    draw_plots(app, follows_frame);
+    stages::mark(&format!("hsgd-frame-{frame}"));
+}
+
+/// Recomputes the frame report of the report on screen for the config's frame, and the
+/// timeline's controls and label.
+fn refresh_frame(app: &mut App) {
+    let current = current_frame(app);
+    let Some(shown) = app.shown.as_mut() else {
+        return;
+    };
+    shown.frame = shown.report.at_frame(current);
+    let label = frame_label(&shown.report, current);
+    timeline::show(&app.document, shown.report.frames(), current, &label);
+    if let Some(canvas) = element(&app.document, "plot-index-evolution") {
+        let _ = canvas.set_attribute("aria-label", &index_evolution_text(&shown.report));
+    }
+}
+
+/// What the tail-index-against-step plot shows, in words (its canvas's label): how many
+/// checkpoints have an index, and where it starts and ends, for each method.
+fn index_evolution_text(report: &Report) -> String {
+    let parts: Vec<String> = report
+        .sims()
+        .filter_map(|(method, sim)| {
+            let e = sim.evolution.as_ref()?;
+            let points: Vec<(usize, f64)> = e
+                .steps
+                .iter()
+                .zip(&e.hill)
+                .filter_map(|(&t, h)| Some((t, h.as_ref()?.alpha?)))
+                .collect();
+            let (first, last) = (points.first()?, points.last()?);
+            Some(format!(
+                "{}: Hill tail index at {} checkpoints, {:.2} at step {} to {:.2} at step {}",
+                method.label(),
+                points.len(),
+                first.1,
+                first.0,
+                last.1,
+                last.0
+            ))
+        })
+        .collect();
+    if parts.is_empty() {
+        "Tail index against the step: no checkpoints recorded".into()
+    } else {
+        format!("Tail index against the step. {}", parts.join("; "))
+    }
+}
+
+/// The timeline's label for frame `c`: its step and Hill's index there (with interval)
+/// for each method.
+fn frame_label(report: &Report, c: usize) -> String {
+    let Some(evolution) = report.evolution() else {
+        return "no checkpoints recorded".into();
+    };
+    let frames = evolution.len();
+    let step = evolution.steps.get(c).copied().unwrap_or(0);
+    let when = if c + 1 >= frames {
+        format!("final iterates, step {step}")
+    } else {
+        format!("step {step} of {}", evolution.steps.last().copied().unwrap_or(0))
+    };
+    let hill: Vec<String> = report
+        .sims()
+        .filter_map(|(method, sim)| {
+            let h = sim.evolution.as_ref()?.hill.get(c)?.as_ref()?;
+            let text = match (h.alpha, h.ci) {
+                (Some(a), Some((lo, hi))) => format!("{a:.2} [{lo:.2}, {hi:.2}]"),
+                (Some(a), None) => format!("{a:.2}"),
+                _ => "no power-law tail".into(),
+            };
+            Some(format!("{}: Hill {text}", method.label()))
+        })
+        .collect();
+    format!("Frame {} of {frames}: {when}. {}", c + 1, hill.join("; "))
 }

@@ -340,3 +340,39 @@ fn batch_larger_than_n_is_an_error() {
     config.batch = 11;
     assert_eq!(run(&config, None, &mut Silent).unwrap_err().field, "batch");
 }
+
+/// The theory's stationary variance (closed form in the Pearson coefficients) equals
+/// ∫ y² p(y) dy of the theory law's density by quadrature (y = s·tan u maps ℝ onto
+/// (−π/2, π/2)); the law is centred, so that is its variance.
+#[test]
+fn theory_variance_is_the_second_moment_of_the_theory_density() {
+    use crate::stats::quadrature::integrate;
+    let config = Config {
+        gamma: 0.3,
+        ..Config::default()
+    };
+    let prepared = prepare(&config, None).unwrap();
+    let law = theory_law(&config, &prepared).unwrap().law().unwrap();
+    let variance = theory_variance(&config, &prepared).unwrap();
+    let s = variance.sqrt();
+    let half = std::f64::consts::FRAC_PI_2;
+    let moment = |p: i32| {
+        integrate(
+            |u: f64| {
+                let y = s * libm::tan(u);
+                let jacobian = s / libm::cos(u).powi(2);
+                y.powi(p) * law.pdf(y) * jacobian
+            },
+            -half,
+            half,
+            1e-12,
+        )
+    };
+    assert!((moment(0) - 1.0).abs() < 1e-8, "mass {}", moment(0));
+    assert!(moment(1).abs() < 1e-8 * s, "mean {}", moment(1));
+    let quadrature = moment(2);
+    assert!(
+        (quadrature - variance).abs() < 1e-7 * variance,
+        "closed form {variance}, quadrature {quadrature}"
+    );
+}
