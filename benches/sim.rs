@@ -9,6 +9,8 @@
 //! - hSGD coordinate updates per second for d = 64 and d = 200 (r = d).
 //! - α_SGD (`sgd_index`) for the default page and for the digits at γ = 0.1
 //!   (`cargo bench --bench sim -- sgd_index`).
+//! - the timeline's checkpoints: the default run with 40 and with none
+//!   (`cargo bench --bench sim -- checkpoints`).
 
 // Native only: criterion is a native dev-dependency, and `cargo clippy --target
 // wasm32-unknown-unknown --all-targets` (make test) compiles this bench too.
@@ -236,7 +238,39 @@ mod native {
         group.finish();
     }
 
-    criterion_group!(benches, sgd_digits, hsgd_updates, sgd_index);
+    /// The default page's run (2000 runs, K = 1000, the estimators and the run bootstrap,
+    /// without the fits) with the timeline's 40 checkpoints and without: what recording
+    /// them and measuring Hill and the variance at each costs
+    /// (`cargo bench --bench sim -- checkpoints`). One thread, as in one worker.
+    fn checkpoints(c: &mut Criterion) {
+        use hsgd::report::analysis;
+        use hsgd::report::config::Config;
+        use hsgd::report::runs::Silent;
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .unwrap();
+        let mut group = c.benchmark_group("checkpoints");
+        group.sample_size(10);
+        group.measurement_time(Duration::from_secs(10));
+        for checkpoints in [0, 40] {
+            let config = Config {
+                checkpoints,
+                ..Config::default()
+            };
+            group.bench_function(format!("default run, {checkpoints} checkpoints"), |bench| {
+                bench.iter(|| {
+                    pool.install(|| {
+                        let report = analysis::run_without_fits(&config, None, &mut Silent);
+                        black_box(report.unwrap().sgd.unwrap().mean)
+                    })
+                })
+            });
+        }
+        group.finish();
+    }
+
+    criterion_group!(benches, sgd_digits, hsgd_updates, sgd_index, checkpoints);
 
     pub fn main() {
         if std::env::var_os("HSGD_CPU_TIME").is_some() {

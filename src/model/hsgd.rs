@@ -226,7 +226,9 @@ impl Hsgd {
         let mut kept_svd = Vec::with_capacity(samples.len() * d);
         // The probe in SVD coordinates, w = Vᵀu: uᵀx = uᵀVs = wᵀs costs d, not d².
         let probe_svd: Vec<f64> = match &record.checkpoints {
-            Some(c) => (0..d).map(|i| dot_plain(self.column(i), &c.probe)).collect(),
+            Some(c) => (0..d)
+                .map(|i| dot_plain(self.column(i), &c.probe))
+                .collect(),
             None => Vec::new(),
         };
         let mut probed = Vec::with_capacity(out.checkpoint_steps.len());

@@ -103,7 +103,7 @@ pub fn checkpoint_steps(steps: usize, count: usize) -> Vec<usize> {
     let count = count.min(steps);
     let mut out: Vec<usize> = Vec::with_capacity(count);
     for c in 0..count {
-        let ideal = (steps as f64).powf((c + 1) as f64 / count as f64).round() as usize;
+        let ideal = libm::round(libm::pow(steps as f64, (c + 1) as f64 / count as f64)) as usize;
         let after = out.last().map_or(1, |&t| t + 1);
         out.push(ideal.clamp(1, steps).max(after));
     }
@@ -534,5 +534,38 @@ pub(crate) mod testing {
         let m = values.iter().sum::<f64>() / n;
         let var = values.iter().map(|v| (v - m).powi(2)).sum::<f64>() / (n - 1.0);
         (m, (var / n).sqrt())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn checkpoint_steps_are_log_spaced_strictly_increasing_and_end_at_k() {
+        for (steps, count) in [
+            (1000, 40),
+            (10_000, 40),
+            (50, 40),
+            (40, 40),
+            (7, 40),
+            (1, 3),
+        ] {
+            let t = checkpoint_steps(steps, count);
+            assert_eq!(t.len(), count.min(steps), "K = {steps}, C = {count}");
+            assert_eq!(*t.last().unwrap(), steps);
+            assert!(t[0] >= 1);
+            assert!(t.windows(2).all(|w| w[0] < w[1]), "{t:?}");
+        }
+        // Where the ideal log-spaced steps are whole and distinct they are kept:
+        // K = 10⁴, C = 4 gives 10, 100, 1000, 10⁴.
+        assert_eq!(checkpoint_steps(10_000, 4), vec![10, 100, 1000, 10_000]);
+        // K = 1000, C = 40: ratio 10^(3/40) ≈ 1.189; the late steps are the ideal ones.
+        let t = checkpoint_steps(1000, 40);
+        for (c, &step) in t.iter().enumerate().skip(20) {
+            let ideal = libm::round(libm::pow(1000.0, (c + 1) as f64 / 40.0)) as usize;
+            assert_eq!(step, ideal, "c = {c}");
+        }
+        assert!(checkpoint_steps(0, 5).is_empty() && checkpoint_steps(100, 0).is_empty());
     }
 }

@@ -20,8 +20,19 @@ pub struct StepSeries {
     pub label: String,
     /// The marks' colour.
     pub color: RGBColor,
-    /// (step, value, interval) at each checkpoint where the value exists.
-    pub points: Vec<(f64, f64, Option<(f64, f64)>)>,
+    /// The checkpoints where the value exists.
+    pub points: Vec<StepPoint>,
+}
+
+/// A value at a checkpoint.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct StepPoint {
+    /// The step t.
+    pub step: f64,
+    /// The value there.
+    pub value: f64,
+    /// Its 95% interval, when it has one.
+    pub interval: Option<(f64, f64)>,
 }
 
 /// A horizontal reference level.
@@ -63,7 +74,7 @@ pub fn draw_step_plot<DB: DrawingBackend>(
     let values = || {
         series
             .iter()
-            .flat_map(|s| s.points.iter().map(|p| p.1))
+            .flat_map(|s| s.points.iter().map(|p| p.value))
             .chain(levels.iter().map(|l| l.value))
             .filter(|v| v.is_finite() && (scale == Scale::Linear || *v > 0.0))
     };
@@ -79,12 +90,30 @@ pub fn draw_step_plot<DB: DrawingBackend>(
             let hi = y_max * 1.15;
             let lo = (y_min - 0.1 * (hi - y_min)).max(0.0);
             let lo = if lo < hi { lo } else { hi - 1.0 };
-            draw_on(area, x_axis, linear_axis(lo, hi), series, levels, (y_title, hi), marker, style)
+            draw_on(
+                area,
+                x_axis,
+                linear_axis(lo, hi),
+                series,
+                levels,
+                (y_title, hi),
+                marker,
+                style,
+            )
         }
         Scale::Log => {
             let lo = y_min / 1.5;
             let hi = y_max * 3.0;
-            draw_on(area, x_axis, log_axis(lo, hi), series, levels, (y_title, hi), marker, style)
+            draw_on(
+                area,
+                x_axis,
+                log_axis(lo, hi),
+                series,
+                levels,
+                (y_title, hi),
+                marker,
+                style,
+            )
         }
     }
 }
@@ -113,14 +142,7 @@ where
         .margin_top(style.px(16.0))
         .margin_right(style.px(20.0))
         .x_label_area_size(style.px(44.0))
-        .y_label_area_size(y_label_area(
-            area,
-            style,
-            &y,
-            5,
-            &|v| format_tick(*v),
-            56.0,
-        ))
+        .y_label_area_size(y_label_area(area, style, &y, 5, &|v| format_tick(*v), 56.0))
         .build_cartesian_2d(x, y)?;
     draw_axes(
         &mut chart,
@@ -161,10 +183,14 @@ where
     }
     for s in series {
         let color = s.color;
-        let capped: Vec<(f64, f64)> = s.points.iter().map(|p| (p.0, p.1.min(y_top))).collect();
-        for &(t, _, interval) in &s.points {
-            if let Some((lo, hi)) = interval {
-                let bar = vec![(t, lo.min(y_top)), (t, hi.min(y_top))];
+        let capped: Vec<(f64, f64)> = s
+            .points
+            .iter()
+            .map(|p| (p.step, p.value.min(y_top)))
+            .collect();
+        for p in &s.points {
+            if let Some((lo, hi)) = p.interval {
+                let bar = vec![(p.step, lo.min(y_top)), (p.step, hi.min(y_top))];
                 ink.lines.push(bar.clone());
                 chart.draw_series(LineSeries::new(bar, color.mix(0.5).stroke_width(width)))?;
             }
@@ -193,13 +219,17 @@ where
     )
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::plots::style::{HSGD, SGD, THEORY};
 
-    fn render(series: &[StepSeries], levels: &[Level], scale: Scale, marker: Option<usize>) -> String {
+    fn render(
+        series: &[StepSeries],
+        levels: &[Level],
+        scale: Scale,
+        marker: Option<usize>,
+    ) -> String {
         let mut svg = String::new();
         {
             let area = SVGBackend::with_string(&mut svg, (640, 400)).into_drawing_area();
@@ -229,10 +259,14 @@ mod tests {
 
     #[test]
     fn every_checkpoint_is_a_mark_with_its_bar_and_the_levels_are_drawn() {
-        let points: Vec<(f64, f64, Option<(f64, f64)>)> = [1.0, 10.0, 100.0, 1000.0]
+        let points: Vec<StepPoint> = [1.0, 10.0, 100.0, 1000.0]
             .iter()
             .zip([30.0, 8.0, 4.0, 3.0])
-            .map(|(&t, a)| (t, a, Some((a - 0.5, a + 0.5))))
+            .map(|(&step, value)| StepPoint {
+                step,
+                value,
+                interval: Some((value - 0.5, value + 0.5)),
+            })
             .collect();
         let series = [
             StepSeries {
@@ -255,7 +289,12 @@ mod tests {
         // One mark per point plus the legend's swatch.
         assert_eq!(circles(&svg, "#2563EB"), 5, "{svg}");
         assert_eq!(circles(&svg, "#EA580C"), 4);
-        for text in ["Hill (SGD)", "upper bound η* = 2.96", "step t (log)", "tail index"] {
+        for text in [
+            "Hill (SGD)",
+            "upper bound η* = 2.96",
+            "step t (log)",
+            "tail index",
+        ] {
             assert!(svg.contains(text), "missing {text}");
         }
         // The marker is a line in the muted colour.

@@ -35,8 +35,8 @@ pub use histogram::{draw_histogram, Histogram};
 pub use index::{index_band, index_legend, index_tail_line, shown_index};
 pub use loss::{draw_loss, LossSeries};
 pub use page::{
-    follows_frame, page_plots, plot_names, plot_svg, sweep_plot, sweep_svg, PagePlot,
-    PAGE_PLOTS, SVG_SIZE, SWEEP_ID,
+    follows_frame, page_plots, plot_names, plot_svg, sweep_plot, sweep_svg, PagePlot, PAGE_PLOTS,
+    SVG_SIZE, SWEEP_ID,
 };
 pub use qq::{draw_qq, QqSeries};
 pub use spectrum::draw_spectrum;

@@ -16,14 +16,14 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::density::{Bars, Curve};
-use super::evolution::{Level, Scale, StepSeries};
+use super::evolution::{Level, Scale, StepPoint, StepSeries};
 use super::histogram::Histogram;
 use super::index::{index_band, index_tail_line};
 use super::loss::LossSeries;
 use super::qq::QqSeries;
+use super::style::format_tick;
 use super::style::{DrawResult, Style};
 use super::tail::TailLine;
-use super::style::format_tick;
 use super::{density, evolution, hill, loss, qq, spectrum, style, sweep, tail};
 use crate::report::analysis::{Report, SimReport};
 use crate::report::config::Basis;
@@ -188,10 +188,7 @@ pub fn coordinate_label(report: &Report) -> String {
         _ => "of the final iterate".to_string(),
     };
     match config.basis {
-        Basis::Svd => format!(
-            "centred SVD coordinate q{}ᵀx {when}",
-            config.coordinate + 1
-        ),
+        Basis::Svd => format!("centred SVD coordinate q{}ᵀx {when}", config.coordinate + 1),
         Basis::Original => format!("centred coordinate x{} {when}", config.coordinate + 1),
     }
 }
@@ -359,7 +356,11 @@ fn draw_index_evolution<DB: DrawingBackend>(
                 .zip(&e.hill)
                 .filter_map(|(&t, h)| {
                     let h = h.as_ref()?;
-                    Some((t as f64, h.alpha?, h.ci))
+                    Some(StepPoint {
+                        step: t as f64,
+                        value: h.alpha?,
+                        interval: h.ci,
+                    })
                 })
                 .collect();
             Some(StepSeries {
@@ -420,7 +421,11 @@ fn draw_variance_evolution<DB: DrawingBackend>(
                 .steps
                 .iter()
                 .zip(&e.variance)
-                .map(|(&t, &v)| (t as f64, v, None))
+                .map(|(&t, &v)| StepPoint {
+                    step: t as f64,
+                    value: v,
+                    interval: None,
+                })
                 .collect();
             Some(StepSeries {
                 label: format!("variance ({label})"),
@@ -432,7 +437,7 @@ fn draw_variance_evolution<DB: DrawingBackend>(
     let levels: Vec<Level> = report
         .theory_variance
         .map(|v| Level {
-            label: format!("stationary variance {} (hSGD theory)", format_tick(v)),
+            label: format!("stationary variance {} (hSGD theory)", three_digits(v)),
             value: v,
             color: style::THEORY,
         })
@@ -449,6 +454,15 @@ fn draw_variance_evolution<DB: DrawingBackend>(
         report.frame_step(),
         style,
     )
+}
+
+/// `v` to three significant digits in fixed notation (36.2, 0.0123, 1234).
+fn three_digits(v: f64) -> String {
+    if v == 0.0 || !v.is_finite() {
+        return format_tick(v);
+    }
+    let decimals = (2 - libm::floor(libm::log10(v.abs())) as i32).max(0) as usize;
+    format!("{v:.decimals$}")
 }
 
 fn draw_spectrum<DB: DrawingBackend>(area: &Area<DB>, report: &Report, style: &Style) -> Drawn<DB> {
@@ -624,6 +638,8 @@ mod tests {
                 "centred SVD coordinate q1ᵀx of the final iterate",
             ),
             ("tail", "upper bound η* = "),
+            ("index-evolution", "Hill α̂ (hSGD)"),
+            ("variance-evolution", "stationary variance"),
             ("hill", "bounds [η_*, η*] (hSGD)"),
             ("qq-t", "hSGD, ν = "),
             ("qq-stable", "SGD, α = "),
@@ -638,6 +654,37 @@ mod tests {
             assert!(svg.contains(text), "{id} lacks “{text}”: {svg}");
             assert!(svg.matches("<text").count() >= 4, "{id}: {svg}");
         }
+    }
+
+    #[test]
+    fn a_frame_draws_the_iterates_at_its_step_and_the_last_frame_is_the_final_report() {
+        let report = small_report();
+        let frames = report.frames();
+        assert!(frames >= 20, "{frames} checkpoints");
+        let first = report.at_frame(0).unwrap();
+        let step = report.evolution().unwrap().steps[0];
+        let svg = plot_svg("histogram", &first, SVG_SIZE).unwrap();
+        assert!(svg.contains(&format!("q1ᵀx at step {step}")), "{svg}");
+        // The frame's sample and Hill index are the checkpoint's.
+        let sgd = first.sgd.as_ref().unwrap();
+        let evolution = report.sgd.as_ref().unwrap().evolution.as_ref().unwrap();
+        assert_eq!(sgd.centred, evolution.frame(0));
+        assert_eq!(
+            sgd.estimates.as_ref().map(|e| e.hill.alpha),
+            evolution.hill[0].as_ref().map(|h| h.alpha)
+        );
+        assert!(sgd.fits.is_none() && sgd.verdict.is_none());
+        // The last frame draws exactly the final report's plots.
+        let last = report.at_frame(frames - 1).unwrap();
+        for id in ["histogram", "tail", "hill"] {
+            assert_eq!(
+                plot_svg(id, &last, SVG_SIZE),
+                plot_svg(id, report, SVG_SIZE),
+                "{id}"
+            );
+        }
+        assert!(report.at_frame(frames).is_none());
+        assert!(follows_frame("histogram") && !follows_frame("qq-t"));
     }
 
     #[test]

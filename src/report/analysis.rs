@@ -208,7 +208,8 @@ impl Report {
             };
             let centred = evolution.frame(c).to_vec();
             sim.mean = evolution.mean[c];
-            sim.estimates = estimators::estimate_all(&centred, frame_k(self, &centred), self.config.seed).ok();
+            sim.estimates =
+                estimators::estimate_all(&centred, frame_k(self, &centred), self.config.seed).ok();
             sim.centred = centred;
             sim.samples_per_run = 1;
             sim.fits = None;

@@ -156,6 +156,12 @@ pub const CONTROLS: &[Control] = &[
         Kind::Whole,
     ),
     row(
+        "checkpoints",
+        "timeline checkpoints C",
+        "log-spaced steps each run records for the timeline; 0 = none",
+        Kind::Whole,
+    ),
+    row(
         "substeps",
         "hSGD sub-steps",
         "SDE steps per SGD step",
@@ -227,6 +233,15 @@ pub const CONTROLS: &[Control] = &[
             Kind::Flag,
         ),
         Place::PlotOption,
+    ),
+    placed(
+        row(
+            "frame",
+            "timeline frame",
+            "the checkpoint on screen, 0-based; auto = the final iterates (display only)",
+            Kind::Whole,
+        ),
+        Place::UrlOnly,
     ),
     placed(
         row(

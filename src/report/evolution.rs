@@ -107,9 +107,9 @@ fn hill_with_interval(centred: &[f64], hill_k: Option<usize>) -> Option<TailEsti
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::simulation::{checkpoint_steps, Checkpoints, Record};
-    use crate::model::sgd::{Sgd, SgdParams};
     use crate::model::problem::Problem;
+    use crate::model::sgd::{Sgd, SgdParams};
+    use crate::model::simulation::{checkpoint_steps, Checkpoints, Record};
 
     fn simulate(checkpoints: usize, runs: usize) -> (Simulation, Vec<f64>) {
         let (_, sim, probe) = simulate_with(checkpoints, runs, false);

@@ -34,8 +34,8 @@ use super::stages::{self, Pending};
 use super::status;
 use super::workers::{now_ms, worker_error_detail};
 use super::{embed, split, sweep, timeline, upload};
-use crate::report::analysis::Report;
 use crate::plots::follows_frame;
+use crate::report::analysis::Report;
 use crate::report::config::{Config, Dynamics};
 use crate::report::controls::{control, placed_in, Control, Kind, Place};
 
@@ -762,7 +762,9 @@ fn current_frame(app: &App) -> usize {
 fn show_frame(app: &mut App, frame: usize) {
     let last = frames(app).saturating_sub(1);
     let frame = frame.min(last);
-    if app.config.frame.map_or(last, |c| c.min(last)) == frame && app.shown.as_ref().is_some_and(|s| s.frame.is_some()) {
+    if app.config.frame.map_or(last, |c| c.min(last)) == frame
+        && app.shown.as_ref().is_some_and(|s| s.frame.is_some())
+    {
         return;
     }
     app.config.frame = (frame < last).then_some(frame);
@@ -830,7 +832,10 @@ fn frame_label(report: &Report, c: usize) -> String {
     let when = if c + 1 >= frames {
         format!("final iterates, step {step}")
     } else {
-        format!("step {step} of {}", evolution.steps.last().copied().unwrap_or(0))
+        format!(
+            "step {step} of {}",
+            evolution.steps.last().copied().unwrap_or(0)
+        )
     };
     let hill: Vec<String> = report
         .sims()

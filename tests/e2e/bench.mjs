@@ -17,6 +17,10 @@
 // 3. the paper's digits experiment (1000 runs × 10⁴ steps, B = 1, γ = 0.1) opened by URL:
 //    navigation → plots, and the worker's own timing of the SGD simulation;
 // 4. the size of dist/*.wasm: raw, gzip -9 and brotli (quality 11), via node:zlib;
+// 5. the timeline: one scrub frame (the scrubber's `input` event handled, the frame's
+//    plots redrawn, timed inside the page; and to the end of the next painted frame), on
+//    the default page; and what the 40 checkpoints cost the default run: open → plots and
+//    γ change → plots with `checkpoints=0` and with the default 40;
 // 0. first, the machine's speed: the native CLI on a fixed SGD workload (calibrate()).
 // Prints one line per measurement and a JSON summary last. Numbers go in BENCHMARKS.md.
 import { execFileSync } from 'node:child_process';
@@ -26,6 +30,10 @@ import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
 import { buildPage, launch, openPage, readNumbers, root, serveDist } from './harness.mjs';
 
 const REPEATS = Number(process.env.BENCH_REPEATS) || 3;
+// BENCH_ONLY=timeline (a comma-separated list of open, digits, timeline, size) runs only
+// those parts.
+const ONLY = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',') : null;
+const runs = (part) => !ONLY || ONLY.includes(part);
 const DEFAULT_TIMEOUT = 120000;
 
 /** Waits for the mark `name` and returns its startTime (ms since navigation start). */
@@ -172,6 +180,65 @@ async function digits(browser, url, summary) {
   summary.digits_simulation_ms = line('digits 1000×10⁴: SGD simulation in the worker', sim);
 }
 
+/** Scrubs to `frame` (its `input` event, as a drag does); returns [handled, painted] ms. */
+function scrubTo(page, frame) {
+  return page.evaluate((frame) => new Promise((done) => {
+    const scrub = document.getElementById('tl-scrub');
+    scrub.value = String(frame);
+    const t0 = performance.now();
+    scrub.dispatchEvent(new Event('input', { bubbles: true }));
+    const handled = performance.now() - t0;
+    requestAnimationFrame(() => setTimeout(() => done([handled, performance.now() - t0])));
+  }), frame);
+}
+
+async function timeline(browser, url, summary) {
+  const handled = [];
+  const painted = [];
+  for (let pass = 0; pass < REPEATS; pass++) {
+    const { page, errors, close } = await openPage(browser);
+    await page.goto(url);
+    await markTime(page, 'hsgd-index-job-1');
+    const frames = await page.evaluate(() => Number(document.getElementById('tl-scrub').max) + 1);
+    // Every frame once, in a shuffled order (as a drag back and forth visits them).
+    const order = [...Array(frames).keys()].sort((a, b) => ((a * 7919) % frames) - ((b * 7919) % frames));
+    for (const frame of order) {
+      const [h, p] = await scrubTo(page, frame);
+      handled.push(h);
+      painted.push(p);
+    }
+    if (errors.length) console.log(`console errors: ${errors.join('; ')}`);
+    await close();
+  }
+  summary.scrub_frame_ms = line('timeline: one scrub frame (handled, plots redrawn)', handled);
+  summary.scrub_painted_ms = line('timeline: one scrub frame to the next painted frame', painted);
+  for (const checkpoints of [0, 40]) {
+    const open = [];
+    const worker = [];
+    const rerun = [];
+    for (let pass = 0; pass < REPEATS; pass++) {
+      const { page, errors, close } = await openPage(browser);
+      await page.goto(`${url}?checkpoints=${checkpoints}`);
+      open.push(await markTime(page, 'hsgd-plots-job-1'));
+      worker.push((await readNumbers(page)).wall_ms);
+      await markTime(page, 'hsgd-index-job-1');
+      let gamma = 0.7;
+      for (let k = 0; k < 3; k++) {
+        gamma = gamma === 0.7 ? 0.72 : 0.7;
+        const job = (await currentJob(page)) + 1;
+        const t0 = await moveGammaSlider(page, gamma, job);
+        rerun.push(await markTime(page, `hsgd-plots-job-${job}`) - t0);
+        await markTime(page, `hsgd-index-job-${job}`);
+      }
+      if (errors.length) console.log(`console errors: ${errors.join('; ')}`);
+      await close();
+    }
+    summary[`checkpoints_${checkpoints}_open_ms`] = line(`checkpoints=${checkpoints}: open → first plots`, open);
+    summary[`checkpoints_${checkpoints}_worker_ms`] = line(`checkpoints=${checkpoints}: first job posted → report`, worker);
+    summary[`checkpoints_${checkpoints}_rerun_ms`] = line(`checkpoints=${checkpoints}: γ change → plots`, rerun);
+  }
+}
+
 function wasmSizes(summary) {
   const dist = path.join(root, 'dist');
   summary.wasm = {};
@@ -217,9 +284,10 @@ async function main() {
   const summary = { repeats: REPEATS };
   try {
     calibrate(summary);
-    wasmSizes(summary);
-    await openAndRerun(browser, server.url, summary);
-    await digits(browser, server.url, summary);
+    if (runs('size')) wasmSizes(summary);
+    if (runs('open')) await openAndRerun(browser, server.url, summary);
+    if (runs('digits')) await digits(browser, server.url, summary);
+    if (runs('timeline')) await timeline(browser, server.url, summary);
   } finally {
     await browser.close();
     server.stop();

@@ -492,6 +492,9 @@ fn run(query: &str, csv: Option<&PathBuf>, brief: bool) -> Result<Value, Error> 
                 if let Some(Value::Object(est)) = sim.get_mut("estimates") {
                     est.remove("hill_plot");
                 }
+                if let Some(Value::Object(evolution)) = sim.get_mut("evolution") {
+                    evolution.remove("centred");
+                }
             }
         }
     }

@@ -253,3 +253,57 @@ fn divergence_and_cancel_and_bad_input() {
         "coupling"
     );
 }
+
+/// Checkpoints split the steps into more segments, which changes no bit of a run; the
+/// probe at each checkpoint is uᵀx there, read off the trajectory at the same steps, and
+/// the last checkpoint is uᵀx_K of the kept final iterate.
+#[test]
+fn checkpoints_record_the_probe_without_changing_the_runs() {
+    use crate::model::simulation::{checkpoint_steps, probe_value, Checkpoints};
+    let problem = Problem::synthetic(30, 6, 4).unwrap();
+    let spectrum = Spectrum::new(&problem).unwrap();
+    let p = params(0.2, 0.1, 60, 2);
+    let probe = vec![0.1, -0.4, 0.2, 0.7, 0.0, 0.5];
+    let steps = checkpoint_steps(60, 12);
+    let plain = Record {
+        trajectory_run: Some(2),
+        loss_runs: 0,
+        points: 60,
+        ..Record::default()
+    };
+    let with = Record {
+        checkpoints: Some(Checkpoints {
+            steps: steps.clone(),
+            probe: probe.clone(),
+        }),
+        ..plain.clone()
+    };
+    let a = simulate(&spectrum, &p, 9, 0..3, &plain, &mut quiet()).unwrap();
+    let b = simulate(&spectrum, &p, 9, 0..3, &with, &mut quiet()).unwrap();
+    assert_eq!(a.finals, b.finals);
+    assert_eq!(a.trajectory, b.trajectory);
+    assert_eq!(b.checkpoint_steps, steps);
+    assert_eq!(b.checkpoint_values.len(), 3 * steps.len());
+    // Run 2's trajectory holds x at every step (points = K): uᵀx there is the probe.
+    let path = &b.trajectory.as_ref().unwrap().points;
+    let run2 = &b.checkpoint_values[2 * steps.len()..];
+    for (&t, &value) in steps.iter().zip(run2) {
+        let x = &path[t * 6..(t + 1) * 6];
+        let expected = probe_value(&probe, x);
+        assert!(
+            (value - expected).abs() < 1e-12,
+            "t = {t}: {value} vs {expected}"
+        );
+    }
+    let last = probe_value(&probe, b.final_iterate(2));
+    assert!((run2[steps.len() - 1] - last).abs() < 1e-12);
+    // A probe of another length, or steps past K, are refused naming the field.
+    let mut bad = with.clone();
+    bad.checkpoints.as_mut().unwrap().probe.pop();
+    let err = simulate(&spectrum, &p, 9, 0..1, &bad, &mut quiet()).unwrap_err();
+    assert_eq!(err.field, "checkpoints");
+    let mut bad = with;
+    bad.checkpoints.as_mut().unwrap().steps = vec![10, 61];
+    let err = simulate(&spectrum, &p, 9, 0..1, &bad, &mut quiet()).unwrap_err();
+    assert_eq!(err.field, "checkpoints");
+}
