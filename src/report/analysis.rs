@@ -209,7 +209,7 @@ impl Report {
             let centred = evolution.frame(c).to_vec();
             sim.mean = evolution.mean[c];
             sim.estimates =
-                estimators::estimate_all(&centred, frame_k(self, &centred), self.config.seed).ok();
+                estimators::estimate_all(&centred, evolution.k, self.config.seed).ok();
             sim.centred = centred;
             sim.samples_per_run = 1;
             sim.fits = None;
@@ -223,12 +223,6 @@ impl Report {
         }
         Some(frame)
     }
-}
-
-/// The config's `hill_k` when it fits a frame's sample (2 ≤ k < its size), as the
-/// timeline's Hill series takes it; else the automatic choice.
-fn frame_k(report: &Report, sample: &[f64]) -> Option<usize> {
-    report.config.hill_k.filter(|&k| k >= 2 && k < sample.len())
 }
 
 /// The estimators and fitted laws of one sample (`hsgd estimate`).
@@ -656,6 +650,7 @@ fn analyse(
     };
     let t1 = observer.now_ms();
     timings.insert(format!("{method} estimators"), t1 - t0);
+    let evolution = Evolution::of(simulation, estimates.as_ref().and_then(|e| e.hill.k));
     // The fits are added by the caller (now, or later: see `run_without_fits`).
     let mut report = SimReport {
         method,
@@ -673,7 +668,7 @@ fn analyse(
         index_verdict: None,
         index_verdict_runs_needed: None,
         index_verdict_text: None,
-        evolution: Evolution::of(simulation, config.hill_k),
+        evolution,
         loss_steps: simulation.times.clone(),
         loss: simulation.mean_loss(),
         notes,

@@ -9,10 +9,13 @@
 //!   draw (with S = 1 the last checkpoint's values are the final iterates' centred
 //!   sample);
 //! - the mean m_c and the variance s_c² = (1/(R − 1)) Σ_r (v_r − m_c)²;
-//! - Hill's index on both tails about the median, k chosen as for the final iterates (the
-//!   config's `hill_k` when it fits the sample, else Clauset–Shalizi–Newman), with the
-//!   asymptotic 95% interval α̂ ± 1.96·α̂/√k. The runs are independent, one value each,
-//!   so no run bootstrap is needed here (unlike the final sample with S > 1).
+//! - Hill's index on both tails about the median at one k for every checkpoint: the k of
+//!   the final sample (the config's `hill_k`, or the Clauset–Shalizi–Newman choice),
+//!   scaled by R/N when the final sample holds N = R·S values, so the estimates at the
+//!   different steps use the same share of the runs and compare; with the asymptotic 95%
+//!   interval α̂ ± 1.96·α̂/√k. The runs are independent, one value each, so no run
+//!   bootstrap is needed here (unlike the final sample with S > 1). (A KS choice of k at
+//!   each checkpoint would also cost more than the rest of the timeline.)
 //!
 //! Against the step these show the variance rising to its stationary limit and the
 //! index falling towards the tail index of the stationary law.
@@ -32,6 +35,8 @@ pub struct Evolution {
     pub steps: Vec<usize>,
     /// The finished runs R: values per checkpoint.
     pub runs: usize,
+    /// Hill's k at every checkpoint (`None`: no k fits the sample, Hill is left out).
+    pub k: Option<usize>,
     /// The values centred at their checkpoint's mean, checkpoint by checkpoint:
     /// `centred[c·R .. (c+1)·R]` is checkpoint c, in run order.
     pub centred: Vec<f64>,
@@ -45,17 +50,23 @@ pub struct Evolution {
 }
 
 impl Evolution {
-    /// The timeline of `simulation`'s checkpoints, with Hill at `hill_k` where it fits;
-    /// `None` when no checkpoints were recorded or fewer than two runs finished.
-    pub fn of(simulation: &Simulation, hill_k: Option<usize>) -> Option<Evolution> {
+    /// The timeline of `simulation`'s checkpoints, with Hill at the final sample's k
+    /// `final_k` (of `simulation`'s R·S kept values) scaled to the R runs; `None` when no
+    /// checkpoints were recorded or fewer than two runs finished.
+    pub fn of(simulation: &Simulation, final_k: Option<usize>) -> Option<Evolution> {
         let count = simulation.checkpoint_steps.len();
         let runs = simulation.finished.len();
         if count == 0 || runs < 2 || simulation.checkpoint_values.len() != runs * count {
             return None;
         }
+        let samples = simulation.samples_per_run.max(1);
+        let k = final_k
+            .map(|k| (k as f64 / samples as f64).round() as usize)
+            .filter(|&k| k >= 2 && k < runs);
         let mut evolution = Evolution {
             steps: simulation.checkpoint_steps.clone(),
             runs,
+            k,
             centred: Vec::with_capacity(runs * count),
             mean: Vec::with_capacity(count),
             variance: Vec::with_capacity(count),
@@ -66,7 +77,7 @@ impl Evolution {
             let mean = values.iter().sum::<f64>() / runs as f64;
             let centred: Vec<f64> = values.iter().map(|v| v - mean).collect();
             let variance = centred.iter().map(|v| v * v).sum::<f64>() / (runs - 1) as f64;
-            evolution.hill.push(hill_with_interval(&centred, hill_k));
+            evolution.hill.push(k.and_then(|k| hill_with_interval(&centred, k)));
             evolution.mean.push(mean);
             evolution.variance.push(variance);
             evolution.centred.extend(centred);
@@ -92,12 +103,10 @@ impl Evolution {
     }
 }
 
-/// Hill on both tails of `centred` at `hill_k` (when 2 ≤ k < the sample's size, else
-/// the CSN choice), with `ci` the asymptotic 95% interval α̂ ± 1.96·se, se = α̂/√k, cut at
-/// 0 below.
-fn hill_with_interval(centred: &[f64], hill_k: Option<usize>) -> Option<TailEstimate> {
-    let k = hill_k.filter(|&k| k >= 2 && k < centred.len());
-    let mut estimate = estimators::hill_tail(centred, Tail::Both, k).ok()?;
+/// Hill on both tails of `centred` at k, with `ci` the asymptotic 95% interval
+/// α̂ ± 1.96·se, se = α̂/√k, cut at 0 below.
+fn hill_with_interval(centred: &[f64], k: usize) -> Option<TailEstimate> {
+    let mut estimate = estimators::hill_tail(centred, Tail::Both, Some(k)).ok()?;
     if let (Some(alpha), Some(se)) = (estimate.alpha, estimate.std_err) {
         estimate.ci = Some(((alpha - Z_95 * se).max(0.0), alpha + Z_95 * se));
     }
@@ -149,7 +158,8 @@ mod tests {
     #[test]
     fn last_checkpoint_is_the_final_iterate_and_summaries_match_their_definitions() {
         let (sim, probe) = simulate(12, 400);
-        let evolution = Evolution::of(&sim, None).unwrap();
+        let evolution = Evolution::of(&sim, Some(40)).unwrap();
+        assert_eq!(evolution.k, Some(40));
         assert_eq!(evolution.len(), 12);
         assert_eq!(*evolution.steps.last().unwrap(), 300);
         // The last checkpoint is uᵀx_K of every run, bit for bit.
@@ -166,11 +176,25 @@ mod tests {
             assert!((var - evolution.variance[c]).abs() <= 1e-12 * var);
             let hill = evolution.hill[c].as_ref().unwrap();
             let (lo, hi) = hill.ci.unwrap();
-            let (alpha, k) = (hill.alpha.unwrap(), hill.k.unwrap() as f64);
+            assert_eq!(hill.k, Some(40));
+            // Hill's definition at k = 40 on |x − median|, sorted descending.
+            let mut sorted = frame.to_vec();
+            sorted.sort_by(f64::total_cmp);
+            let median = 0.5 * (sorted[199] + sorted[200]);
+            let mut tail: Vec<f64> = frame.iter().map(|v| (v - median).abs()).collect();
+            tail.sort_by(|a, b| b.total_cmp(a));
+            let mean_log = tail[..40].iter().map(|v| v.ln()).sum::<f64>() / 40.0;
+            let expected = 1.0 / (mean_log - tail[40].ln());
+            let (alpha, k) = (hill.alpha.unwrap(), 40.0_f64);
+            assert!((alpha - expected).abs() < 1e-9 * expected, "{alpha} vs {expected}");
             assert!((hi - alpha - Z_95 * alpha / k.sqrt()).abs() < 1e-12);
             assert!(lo <= alpha && alpha <= hi);
         }
         assert!(evolution.frame(12).is_empty());
+        // No k that fits the runs: no Hill, the rest stays.
+        let without = Evolution::of(&sim, Some(400)).unwrap();
+        assert!(without.k.is_none() && without.hill.iter().all(Option::is_none));
+        assert_eq!(without.variance, evolution.variance);
     }
 
     #[test]
@@ -180,6 +204,7 @@ mod tests {
         // solution): each checkpoint's mean must lie within 4 standard errors of uᵀE x_t.
         let (problem, sim, probe) = simulate_with(12, 2000, true);
         let evolution = Evolution::of(&sim, None).unwrap();
+        assert!(evolution.k.is_none());
         let n = problem.n() as f64;
         let h = problem.a.transpose() * &problem.a / n;
         let x_star = h
