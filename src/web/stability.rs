@@ -20,6 +20,10 @@ fn same_data(config: &Config, report: &Report, csv: Option<(usize, usize)>) -> b
     if r.data != config.data {
         return false;
     }
+    let drawn = matches!(config.data, DataKind::Synthetic | DataKind::DigitsRf);
+    if drawn && r.data_rng != config.data_rng {
+        return false;
+    }
     match config.data {
         DataKind::Synthetic => (r.n, r.d, r.data_seed) == (config.n, config.d, config.data_seed),
         DataKind::Spectrum => {

@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 
 use crate::input::read_text;
 use hsgd::report::analysis;
-use hsgd::report::config::{Config, DataKind, Dynamics, Preprocess, SpectrumShape};
+use hsgd::report::config::{Config, DataKind, DataRng, Dynamics, Preprocess, SpectrumShape};
 use hsgd::report::runs::{self, Observer};
 use hsgd::stats::estimators::Center;
 use hsgd::Error;
@@ -256,6 +256,12 @@ enum PreprocessArg {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+enum DataRngArg {
+    Xoshiro,
+    Numpy,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 enum ShapeArg {
     PowerLaw,
     Condition,
@@ -278,6 +284,10 @@ struct DataArgs {
     /// seed of the runs and this one the seed of the data.
     #[arg(long = "data-seed")]
     data_seed: Option<u64>,
+    /// Generator of the data: `xoshiro` (this crate's) or `numpy` (numpy's legacy
+    /// stream, `np.random.seed`, which draws the paper's exact 𝒳 and 𝒵; MATH.md §5.2).
+    #[arg(long = "data-rng", value_enum)]
+    data_rng: Option<DataRngArg>,
     /// Prescribed spectrum: power-law decay or a condition number.
     #[arg(long, value_enum)]
     shape: Option<ShapeArg>,
@@ -320,6 +330,12 @@ impl DataArgs {
         }
         if let Some(seed) = self.data_seed {
             config.data_seed = seed;
+        }
+        if let Some(rng) = self.data_rng {
+            config.data_rng = match rng {
+                DataRngArg::Xoshiro => DataRng::Xoshiro,
+                DataRngArg::Numpy => DataRng::Numpy,
+            };
         }
         if let Some(shape) = self.shape {
             config.shape = match shape {
