@@ -703,7 +703,9 @@ mod tests {
         assert!(Config::from_query("data_rng=numpy&data=digits-rf")
             .validate()
             .is_ok());
-        assert!(Config::from_query("data_seed=4294967296").validate().is_ok());
+        assert!(Config::from_query("data_seed=4294967296")
+            .validate()
+            .is_ok());
     }
 
     #[test]

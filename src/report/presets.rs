@@ -117,7 +117,11 @@ mod tests {
             let work = config.simulation_work(prepared.problem.d());
             assert!(work <= 5e9, "{}: {work:e} operations", p.key);
             assert_eq!(preset(p.key), Some(p));
-            assert!(!p.name.is_empty() && !p.description.contains("  "), "{}", p.key);
+            assert!(
+                !p.name.is_empty() && !p.description.contains("  "),
+                "{}",
+                p.key
+            );
         }
         assert_eq!(preset("nonsense"), None);
     }
@@ -134,7 +138,11 @@ mod tests {
             assert_eq!((config.runs, config.batch, config.delta), (1000, 1, 0.0));
             let prepared = prepare(&config, None).unwrap();
             let bounds = &prepared.bounds;
-            assert_eq!(format!("{:.2}", prepared.spectrum.lambda_1()), lambda_1, "{key}");
+            assert_eq!(
+                format!("{:.2}", prepared.spectrum.lambda_1()),
+                lambda_1,
+                "{key}"
+            );
             assert_eq!(format!("{:.3}", bounds.upper()), upper, "{key}");
             assert_eq!(format!("{:.3}", bounds.lower()), lower, "{key}");
             assert!(bounds.lower_valid(), "{key}");

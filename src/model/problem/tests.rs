@@ -329,7 +329,10 @@ fn assert_matches_numpy(problem: &Problem, expected: &serde_json::Value) {
     let (n, d) = (problem.n(), problem.d());
     assert_eq!(
         (n as u64, d as u64),
-        (expected["n"].as_u64().unwrap(), expected["d"].as_u64().unwrap())
+        (
+            expected["n"].as_u64().unwrap(),
+            expected["d"].as_u64().unwrap()
+        )
     );
     let close = |got: f64, want: f64, what: &str| {
         assert!(
@@ -353,7 +356,11 @@ fn assert_matches_numpy(problem: &Problem, expected: &serde_json::Value) {
     let s = sorted_singular_values(&problem.a);
     let lambda_1 = expected["lambda_1"].as_f64().unwrap();
     let sum_sq = expected["sum_lambda_sq"].as_f64().unwrap();
-    assert!((s[0] / lambda_1 - 1.0).abs() < 1e-11, "λ_1 {} vs {lambda_1}", s[0]);
+    assert!(
+        (s[0] / lambda_1 - 1.0).abs() < 1e-11,
+        "λ_1 {} vs {lambda_1}",
+        s[0]
+    );
     let got_sum_sq: f64 = s.iter().map(|x| x * x).sum();
     assert!((got_sum_sq / sum_sq - 1.0).abs() < 1e-11);
 }
@@ -408,7 +415,9 @@ fn numpy_seeds_beyond_32_bits_name_the_data_seed() {
     );
     assert!(Problem::synthetic_numpy(10, 2, too_big - 1).is_ok());
     assert_eq!(
-        Problem::digits_random_features_numpy(0, 1).unwrap_err().field,
+        Problem::digits_random_features_numpy(0, 1)
+            .unwrap_err()
+            .field,
         "features"
     );
 }
