@@ -36,7 +36,7 @@ impl Preset {
 pub const PRESETS: &[Preset] = &[
     Preset {
         key: "fig1-x",
-        name: "Figure 1: synthetic 𝒳",
+        name: "Fig. 1 𝒳: synthetic",
         description: "The paper's synthetic data (2000 × 200, numpy seed 1), γ = 0.02, \
                       B = 1, K = 1000, 1000 runs: η* = 2.955, η_* = 2.909",
         query: "data=synthetic&n=2000&d=200&data_seed=1&data_rng=numpy&gamma=0.02&batch=1\
@@ -44,14 +44,14 @@ pub const PRESETS: &[Preset] = &[
     },
     Preset {
         key: "fig1-y",
-        name: "Figure 1: digits 𝒴",
+        name: "Fig. 1 𝒴: digits",
         description: "The paper's digits (1797 × 64), γ = 0.1, B = 1, K = 10⁴, 1000 runs: \
                       η* = 2.913, η_* = 2.477",
         query: "data=digits&gamma=0.1&batch=1&delta=0&steps=10000&runs=1000",
     },
     Preset {
         key: "fig1-z",
-        name: "Figure 1: random features 𝒵",
+        name: "Fig. 1 𝒵: random features",
         description: "The paper's random ReLU features of the digits (200, numpy seed 1), \
                       γ = 0.2, B = 1, K = 10⁴, 1000 runs: η* = 3.056, η_* = 2.702",
         query: "data=digits-rf&features=200&data_seed=1&data_rng=numpy&gamma=0.2&batch=1\
