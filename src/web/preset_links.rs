@@ -49,6 +49,9 @@ mod tests {
         assert!(marked.contains(r#"data-preset="fig1-x" title"#));
         let at = marked.find("aria-current").unwrap();
         let start = marked[..at].rfind("<a ").unwrap();
-        assert!(marked[start..at].contains("data-preset=\"fig1-x\""), "{marked}");
+        assert!(
+            marked[start..at].contains("data-preset=\"fig1-x\""),
+            "{marked}"
+        );
     }
 }
