@@ -75,8 +75,9 @@ pub const PRESETS: &[Preset] = &[
         key: "gsz21",
         name: "GSZ21 synthetic",
         description: "Gürbüzbalaban, Şimşekli & Zhu's setting (n = 10⁴, d = 100, K = 1000, \
-                      1600 runs, B = 1) at their smallest step γ = 0.02: on this page's \
-                      min-max data (γh_1 ≈ 0.53) their larger steps diverge",
+                      1600 runs, B = 1) at the smallest step of their grid, γ = 0.02: on this \
+                      page's min-max data SGD's variance is finite only for γ < 0.072, and \
+                      their grid goes to 0.2",
         query: "data=synthetic&n=10000&d=100&gamma=0.02&batch=1&steps=1000&runs=1600",
     },
     Preset {
@@ -97,6 +98,7 @@ pub fn preset(key: &str) -> Option<&'static Preset> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::discrete::SecondMomentMap;
     use crate::report::runs::prepare;
 
     #[test]
@@ -124,6 +126,33 @@ mod tests {
             );
         }
         assert_eq!(preset("nonsense"), None);
+    }
+
+    #[test]
+    fn the_descriptions_state_the_thresholds_the_model_computes() {
+        // SGD's own variance threshold (α_SGD = 2, MATH.md §4.3) of the heavy-tail preset,
+        // and the GSZ21 preset's stability limit γ₂ = γ̄ (δ = 0, MATH.md §3.2).
+        let heavy = preset("sgd-heavy-tail").unwrap();
+        let config = heavy.config();
+        let prepared = prepare(&config, None).unwrap();
+        let map = SecondMomentMap::new(
+            &prepared.problem,
+            &prepared.spectrum,
+            config.batch,
+            config.delta,
+            config.replacement,
+        )
+        .unwrap();
+        let threshold = map.threshold().unwrap();
+        assert!(config.gamma < threshold && threshold < config.gamma + 0.01);
+        assert!(heavy.description.contains(&format!("γ = {threshold:.3}")));
+        let gsz = preset("gsz21").unwrap();
+        let prepared = prepare(&gsz.config(), None).unwrap();
+        let limit = prepared.bounds.gamma_2();
+        assert!(
+            gsz.description.contains(&format!("γ < {limit:.3}")),
+            "γ₂ = {limit}"
+        );
     }
 
     #[test]
