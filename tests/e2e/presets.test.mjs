@@ -48,7 +48,12 @@ test('the presets row links every preset and Enter on one opens and runs it', as
   assert(box.y + box.height <= form.y, `presets row ${JSON.stringify(box)} overlaps the controls`);
   assert(box.height < 90, `presets row is ${box.height} px tall at 1280 px`);
   await page.locator('#presets').screenshot({ path: path.join(shotDir, 'presets-desktop.png') });
-  // The keyboard: Tab reaches the links (they are the first focusable items of the app).
+  // The keyboard: Tab from the header's link reaches the first preset; Enter on a
+  // focused preset opens it.
+  await page.focus('.top a');
+  await page.keyboard.press('Tab');
+  const focused = await page.evaluate(() => document.activeElement?.dataset?.preset);
+  assert(focused === 'fig1-x', `Tab after the header lands on ${focused}`);
   await page.focus('a.preset[data-preset="sgd-heavy-tail"]');
   await Promise.all([page.waitForURL(/gamma=0\.745/), page.keyboard.press('Enter')]);
   const status = await waitForRun(page);
