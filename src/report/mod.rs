@@ -15,7 +15,7 @@
 pub mod analysis;
 pub mod config;
 pub mod controls;
-pub mod runs;
 pub mod presets;
+pub mod runs;
 pub mod sweep;
 pub mod verdict;
