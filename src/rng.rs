@@ -20,6 +20,8 @@ use std::sync::OnceLock;
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
+pub mod numpy;
+
 /// The generator used everywhere in the core.
 pub type Stream = Xoshiro256PlusPlus;
 

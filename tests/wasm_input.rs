@@ -20,9 +20,10 @@ wasm_bindgen_test_configure!(run_in_browser);
 fn controls_shown_per_data_set() {
     let mut c = Config::default();
     assert!(relevant("n", &c) && relevant("data_seed", &c) && !relevant("features", &c));
+    assert!(relevant("data_rng", &c));
     assert!(!relevant("csv", &c) && !relevant("response", &c) && !relevant("substeps", &c));
     c.data = DataKind::Spectrum;
-    assert!(relevant("decay", &c) && !relevant("condition", &c));
+    assert!(relevant("decay", &c) && !relevant("condition", &c) && !relevant("data_rng", &c));
     c.shape = SpectrumShape::Condition;
     assert!(!relevant("decay", &c) && relevant("condition", &c));
     c.data = DataKind::Csv;

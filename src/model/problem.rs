@@ -4,14 +4,17 @@
 //! objective is f(x) = (1/2n)|Ax − b|² + (δ/2)|x|², δ in project units (MATH.md §0).
 //!
 //! Data sets:
-//! - [`Problem::synthetic`], 𝒳 (MATH.md §5.2), as in the authors' code: entries of A
-//!   i.i.d. N(0, 1), x₀ ~ 3·N(0, I_d), b = A x₀ + 3·N(0, I_n), then A is min-max
-//!   normalised over the whole matrix (after b is drawn).
+//! - [`Problem::synthetic`], 𝒳 (MATH.md §5.2): entries of A i.i.d. N(0, 1),
+//!   x₀ ~ 3·N(0, I_d), b = A x₀ + 3·N(0, I_n), then A is min-max normalised over the
+//!   whole matrix (after b is drawn, so b is planted on the raw A).
+//! - [`Problem::synthetic_numpy`]: 𝒳 exactly as the authors drew it with numpy's legacy
+//!   stream, where A is min-max normalised first and b planted on the normalised A.
 //! - [`Problem::with_spectrum`]: A = U diag(λ) Vᵀ with Haar-random orthonormal U (n×r),
 //!   V (d×r), r = min(n, d), and a prescribed spectrum (power law or geometric).
 //! - [`Problem::digits`], 𝒴: the bundled scikit-learn digits, global min-max of the 64
 //!   pixel columns, b = 0.1·label.
-//! - [`Problem::digits_random_features`], 𝒵: min-max(σ(𝒴W/√64)) with a shifted ReLU σ.
+//! - [`Problem::digits_random_features`], 𝒵: min-max(σ(𝒴W/√64)) with a shifted ReLU σ;
+//!   [`Problem::digits_random_features_numpy`] draws W from numpy's legacy stream.
 //! - [`Problem::from_csv`]: a user's table, with optional preprocessing.
 
 use std::io::Read;
@@ -21,6 +24,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::rng;
+use crate::rng::numpy::NumpyLegacy;
 
 /// The bundled digits data (MATH.md §5.2; `www/data/README.md`): 1797 rows, 64 pixel
 /// counts 0..16, then the label 0..9; no header.
@@ -50,6 +54,30 @@ pub enum SpectrumShape {
     PowerLaw,
     /// λ_i geometric from λ_1 down to λ_1 / condition.
     Condition,
+}
+
+/// Which generator draws the random data (synthetic 𝒳 and the random-feature weights).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DataRng {
+    /// The crate's own stream ([`rng::stream`]`(seed, 0)`, Xoshiro256++).
+    Xoshiro,
+    /// numpy's legacy stream (`np.random.seed(seed)`; MATH.md §5.2), which reproduces
+    /// the paper's matrices: λ_1 = 319.831317 (𝒳) and 93.485640 (𝒵) with seed 1.
+    Numpy,
+}
+
+/// numpy's legacy seed is a 32-bit integer: the error for a larger `data_seed`.
+fn numpy_seed(seed: u64) -> Result<u32> {
+    u32::try_from(seed).map_err(|_| {
+        Error::new(
+            "data_seed",
+            format!(
+                "numpy's legacy generator takes a seed between 0 and {}; {seed} is too large",
+                u32::MAX
+            ),
+        )
+    })
 }
 
 /// Preprocessing of a user's CSV (digits always use the paper's global min-max).
@@ -125,6 +153,28 @@ fn random_orthonormal(rows: usize, cols: usize, stream: &mut rng::Stream) -> DMa
     q
 }
 
+fn check_features(features: usize) -> Result<()> {
+    if (1..=MAX_FEATURES).contains(&features) {
+        Ok(())
+    } else {
+        Err(Error::new(
+            "features",
+            format!("the number of random features must be between 1 and {MAX_FEATURES}"),
+        ))
+    }
+}
+
+/// 𝒵 = min-max(σ(D·W/8)) for the weights `w` (64 × `features`, row by row) on the digits'
+/// pixels (MATH.md §5.2), b = 0.1·label.
+fn random_features(w: &[f64], features: usize, name: String) -> Result<Problem> {
+    let (pixels, b) = digits_table()?;
+    let w = DMatrix::from_row_slice(64, features, w) / 8.0;
+    let mut a = pixels * w;
+    a.apply(|z| *z = shifted_relu(*z));
+    minmax_in_place(&mut a);
+    Ok(Problem { a, b, name })
+}
+
 /// The shifted, rescaled ReLU of the random-features data (MATH.md §5.2, [C]):
 /// σ(z) = (max(z, 0) − 1/(2π)) / (½ − 1/(2π)).
 fn shifted_relu(z: f64) -> f64 {
@@ -160,6 +210,28 @@ impl Problem {
             a,
             b,
             name: format!("synthetic {n}×{d}, seed {seed}"),
+        })
+    }
+
+    /// The synthetic problem 𝒳 exactly as the authors' code draws it (MATH.md §5.2):
+    /// `np.random.seed(seed)`; A = randn(n, d) filled row by row; A ← (A − min A)/(max A
+    /// − min A); x₀ = 3·randn(d); b = A x₀ + 3·randn(n). With n = 2000, d = 200, seed 1
+    /// this is the paper's matrix, λ_1 = 319.831317.
+    ///
+    /// # Errors
+    /// Bad sizes (as [`Problem::synthetic`]); a seed of 2³² or more (field `data_seed`).
+    pub fn synthetic_numpy(n: usize, d: usize, seed: u64) -> Result<Problem> {
+        check_sizes(n, d)?;
+        let mut rng = NumpyLegacy::new(numpy_seed(seed)?);
+        let mut a = DMatrix::from_row_slice(n, d, &rng.normals(n * d));
+        minmax_in_place(&mut a);
+        let x0 = DVector::from_vec(rng.normals(d)) * 3.0;
+        let noise = DVector::from_vec(rng.normals(n)) * 3.0;
+        let b = &a * x0 + noise;
+        Ok(Problem {
+            a,
+            b,
+            name: format!("synthetic {n}×{d}, numpy seed {seed}"),
         })
     }
 
@@ -261,30 +333,38 @@ impl Problem {
     /// The authors apply W to the raw pixels (0..16) rather than to 𝒴 = pixels/16; since σ
     /// is positively homogeneous up to an affine map and the final min-max removes affine
     /// maps, both give the same matrix. MATH.md §5.3's λ_1 = 93.49 comes from numpy's W
-    /// (seed 1), which this crate does not reproduce.
+    /// (seed 1): [`Problem::digits_random_features_numpy`] draws that one.
     ///
     /// # Errors
     /// `features` outside 1..=2000 (field `features`).
     pub fn digits_random_features(features: usize, seed: u64) -> Result<Problem> {
-        if !(1..=MAX_FEATURES).contains(&features) {
-            return Err(Error::new(
-                "features",
-                format!("the number of random features must be between 1 and {MAX_FEATURES}"),
-            ));
-        }
-        let (pixels, b) = digits_table()?;
+        check_features(features)?;
         let mut stream = rng::stream(seed, 0);
         let mut w = vec![0.0; 64 * features];
         rng::fill_standard_normal(&mut stream, &mut w);
-        let w = DMatrix::from_row_slice(64, features, &w) / 8.0;
-        let mut a = pixels * w;
-        a.apply(|z| *z = shifted_relu(*z));
-        minmax_in_place(&mut a);
-        Ok(Problem {
-            a,
-            b,
-            name: format!("digits random features (1797×{features}, seed {seed})"),
-        })
+        random_features(
+            &w,
+            features,
+            format!("digits random features (1797×{features}, seed {seed})"),
+        )
+    }
+
+    /// The random-features data 𝒵 with W drawn as the authors' code draws it (MATH.md
+    /// §5.2): `np.random.seed(seed)`; W = randn(64, features) filled row by row; then as
+    /// [`Problem::digits_random_features`]. With 200 features and seed 1 this is the
+    /// paper's matrix, λ_1 = 93.485640.
+    ///
+    /// # Errors
+    /// `features` outside 1..=2000 (field `features`); a seed of 2³² or more (field
+    /// `data_seed`).
+    pub fn digits_random_features_numpy(features: usize, seed: u64) -> Result<Problem> {
+        check_features(features)?;
+        let w = NumpyLegacy::new(numpy_seed(seed)?).normals(64 * features);
+        random_features(
+            &w,
+            features,
+            format!("digits random features (1797×{features}, numpy seed {seed})"),
+        )
     }
 
     /// A problem from the text of a CSV file.

@@ -11,7 +11,7 @@
 use serde::{Deserialize, Serialize};
 
 // The data's settings are the model's own types, named here beside the other settings.
-pub use crate::model::problem::{Preprocess, SpectrumShape, MAX_MATRIX_ENTRIES};
+pub use crate::model::problem::{DataRng, Preprocess, SpectrumShape, MAX_MATRIX_ENTRIES};
 
 use crate::error::{Error, Result};
 
@@ -142,6 +142,10 @@ pub struct Config {
     pub d: usize,
     /// Seed of the synthetic data (and of the random-feature weights).
     pub data_seed: u64,
+    /// Generator of the synthetic data and the random-feature weights: the crate's own
+    /// (`xoshiro`) or numpy's legacy stream (`numpy`), which draws the paper's exact
+    /// matrices (MATH.md §5.2).
+    pub data_rng: DataRng,
     /// Shape of a prescribed spectrum.
     pub shape: SpectrumShape,
     /// Power-law exponent of a prescribed spectrum.
@@ -222,6 +226,7 @@ impl Default for Config {
             n: 500,
             d: 10,
             data_seed: 1,
+            data_rng: DataRng::Xoshiro,
             shape: SpectrumShape::PowerLaw,
             decay: 1.0,
             condition: 100.0,
@@ -324,6 +329,19 @@ impl Config {
                     )
                 },
             )?;
+        }
+        if self.data_rng == DataRng::Numpy {
+            check(self.data != DataKind::Spectrum, "data_rng", || {
+                "numpy's stream draws the synthetic and random-features data only; the \
+                 prescribed spectrum uses data_rng=xoshiro"
+                    .into()
+            })?;
+            check(self.data_seed <= u64::from(u32::MAX), "data_seed", || {
+                format!(
+                    "numpy's legacy generator takes a seed between 0 and {}",
+                    u32::MAX
+                )
+            })?;
         }
         if self.data == DataKind::Spectrum {
             check(self.decay.is_finite() && self.decay >= 0.0, "decay", || {
@@ -701,6 +719,24 @@ mod tests {
         assert_eq!(c.simulation_work(7), 10.0 * 100.0 * 8.0 * 5.0 * 7.0);
         c.method = Method::Both;
         assert_eq!(c.simulation_work(7), 10.0 * 100.0 * (6.0 + 40.0) * 7.0);
+    }
+
+    #[test]
+    fn data_rng_reads_from_the_link_and_is_validated() {
+        let c = Config::from_query("data_rng=numpy&data_seed=7");
+        assert_eq!(c.data_rng, DataRng::Numpy);
+        assert!(c.validate().is_ok());
+        assert_eq!(Config::from_query(&c.to_query()), c);
+        assert_eq!(Config::default().data_rng, DataRng::Xoshiro);
+        let field = |query: &str| Config::from_query(query).validate().unwrap_err().field;
+        assert_eq!(field("data_rng=numpy&data_seed=4294967296"), "data_seed");
+        assert_eq!(field("data_rng=numpy&data=spectrum"), "data_rng");
+        assert!(Config::from_query("data_rng=numpy&data=digits-rf")
+            .validate()
+            .is_ok());
+        assert!(Config::from_query("data_seed=4294967296")
+            .validate()
+            .is_ok());
     }
 
     #[test]

@@ -116,6 +116,12 @@ pub const CONTROLS: &[Control] = &[
         Kind::Whole,
     ),
     row(
+        "data_rng",
+        "data generator",
+        "numpy: the paper's own draws",
+        Kind::Choice(&[("xoshiro", "this page's"), ("numpy", "numpy legacy")]),
+    ),
+    row(
         "response",
         "response column",
         "0-based; auto = the last",

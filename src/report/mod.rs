@@ -9,6 +9,7 @@
 //!   variance and Hill index at each;
 //! - [`runs`]: the problem, its SVD and bounds, and the simulated runs of a config;
 //! - [`verdict`]: where a measured index lies relative to the bounds and to α_SGD;
+//! - [`presets`]: named experiments, each a URL query;
 //! - [`sweep`]: the bounds as curves over γ, B or δ with measured points.
 //!
 //! Uses [`crate::model`] and [`crate::stats`]; knows nothing of plots or the web.
@@ -17,6 +18,7 @@ pub mod analysis;
 pub mod config;
 pub mod controls;
 pub mod evolution;
+pub mod presets;
 pub mod runs;
 pub mod sweep;
 pub mod verdict;

@@ -12,7 +12,7 @@ use crate::model::sgd::{Sgd, SgdParams};
 use crate::model::simulation::{Checkpoints, Record, Simulation, CANCELLED};
 use crate::model::spectrum::Spectrum;
 use crate::report::config::{
-    Basis, Config, DataKind, Dynamics, SpectrumShape, MAX_ITERATE_ENTRIES, MAX_WORK,
+    Basis, Config, DataKind, DataRng, Dynamics, SpectrumShape, MAX_ITERATE_ENTRIES, MAX_WORK,
 };
 
 /// Receives progress and supplies the time; returning `false` from [`Observer::progress`]
@@ -39,7 +39,10 @@ impl Observer for Silent {
 /// Builds the problem a config describes (`csv` holds the text of a user's CSV).
 pub fn build_problem(config: &Config, csv: Option<&str>) -> Result<Problem> {
     match config.data {
-        DataKind::Synthetic => Problem::synthetic(config.n, config.d, config.data_seed),
+        DataKind::Synthetic => match config.data_rng {
+            DataRng::Xoshiro => Problem::synthetic(config.n, config.d, config.data_seed),
+            DataRng::Numpy => Problem::synthetic_numpy(config.n, config.d, config.data_seed),
+        },
         DataKind::Spectrum => {
             let parameter = match config.shape {
                 SpectrumShape::PowerLaw => config.decay,
@@ -54,7 +57,12 @@ pub fn build_problem(config: &Config, csv: Option<&str>) -> Result<Problem> {
             )
         }
         DataKind::Digits => Problem::digits(),
-        DataKind::DigitsRf => Problem::digits_random_features(config.features, config.data_seed),
+        DataKind::DigitsRf => match config.data_rng {
+            DataRng::Xoshiro => Problem::digits_random_features(config.features, config.data_seed),
+            DataRng::Numpy => {
+                Problem::digits_random_features_numpy(config.features, config.data_seed)
+            }
+        },
         DataKind::Csv => match csv {
             Some(text) => Problem::from_csv(text, config.response, config.preprocess),
             None => Err(Error::new("csv", "choose a CSV file first")),

@@ -55,6 +55,7 @@ pub fn relevant(key: &str, config: &Config) -> bool {
     let shown = match key {
         "n" | "d" => synthetic,
         "data_seed" => synthetic || config.data == DataKind::DigitsRf,
+        "data_rng" => matches!(config.data, DataKind::Synthetic | DataKind::DigitsRf),
         "shape" => spectrum,
         "decay" => spectrum && config.shape == SpectrumShape::PowerLaw,
         "condition" => spectrum && config.shape == SpectrumShape::Condition,

@@ -22,7 +22,8 @@
 //! - the panels, plain Rust built natively too: [`numbers`] (the numbers panel's rows) and
 //!   [`panel`] (its HTML), [`explain`] (the explanation under the plots, MathML written
 //!   with [`mathml`]), [`cost`] (a job's estimated time, the budget note),
-//!   [`stability`] (γ against the stability limit, the divergence note), [`format`]
+//!   [`stability`] (γ against the stability limit, the divergence note),
+//!   [`preset_links`] (the presets row, one link per preset's URL query), [`format`]
 //!   (numbers, sizes and times as the page writes them, HTML escaping).
 //! - [`plots`]: the plot table of [`crate::plots::page`] drawn onto canvases with
 //!   plotters-canvas ([`canvas`]: its text measured without a page layout); [`export`]: downloads
@@ -51,6 +52,7 @@ pub mod page;
 pub mod panel;
 pub mod plots;
 pub mod pool;
+pub mod preset_links;
 pub mod protocol;
 pub mod split;
 pub mod stability;

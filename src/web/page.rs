@@ -118,6 +118,9 @@ fn try_start() -> Result<(), JsValue> {
         );
     }
 
+    if let Some(row) = element(&document, "preset-links") {
+        row.set_inner_html(&super::preset_links::html(&config));
+    }
     form::build(&document, "fields", experiment(), &config)?;
     build_plots(&document, &config)?;
     upload::build(&document)?;

@@ -20,6 +20,10 @@ fn same_data(config: &Config, report: &Report, csv: Option<(usize, usize)>) -> b
     if r.data != config.data {
         return false;
     }
+    let drawn = matches!(config.data, DataKind::Synthetic | DataKind::DigitsRf);
+    if drawn && r.data_rng != config.data_rng {
+        return false;
+    }
     match config.data {
         DataKind::Synthetic => (r.n, r.d, r.data_seed) == (config.n, config.d, config.data_seed),
         DataKind::Spectrum => {
@@ -93,4 +97,25 @@ pub fn divergence_note(
         _ => {}
     }
     (!sentences.is_empty()).then(|| sentences.join(" "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::config::{DataRng, Method};
+    use crate::web::test_support::small_report;
+
+    #[test]
+    fn the_limit_is_known_only_for_the_reports_own_data() {
+        let report = small_report(Method::Both);
+        let config = report.config.clone();
+        assert!(stability_limit(&config, Some(&report), None).is_some());
+        // Another generator draws other data, whose limit the report does not know.
+        let mut numpy = config.clone();
+        numpy.data_rng = DataRng::Numpy;
+        assert!(stability_limit(&numpy, Some(&report), None).is_none());
+        let mut seed = config;
+        seed.data_seed += 1;
+        assert!(stability_limit(&seed, Some(&report), None).is_none());
+    }
 }

@@ -9,9 +9,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde_json::{json, Value};
 
 use crate::input::read_text;
-use hsgd::report::analysis;
-use hsgd::report::config::{Config, DataKind, Dynamics, Preprocess, SpectrumShape};
+use hsgd::report::config::{Config, DataKind, DataRng, Dynamics, Preprocess, SpectrumShape};
 use hsgd::report::runs::{self, Observer};
+use hsgd::report::{analysis, presets};
 use hsgd::stats::estimators::Center;
 use hsgd::Error;
 
@@ -82,10 +82,12 @@ enum Command {
         center: Center,
     },
     /// Everything the page shows, as JSON: the page's URL query (the part after `?`)
-    /// reproduces its numbers exactly, e.g. `hsgd run 'data=digits&gamma=0.1&runs=1000'`.
+    /// reproduces its numbers exactly, e.g. `hsgd run 'data=digits&gamma=0.1&runs=1000'`;
+    /// a preset's name (`hsgd presets`) runs its query, e.g. `hsgd run fig1-y`.
     #[command(after_long_help = hsgd::report::controls::query_help())]
     Run {
-        /// The page's URL query; empty for the page's default experiment.
+        /// The page's URL query, or a preset's name; empty for the page's default
+        /// experiment.
         #[arg(default_value = "")]
         query: String,
         /// A CSV file, when the query says `data=csv`.
@@ -95,6 +97,9 @@ enum Command {
         #[arg(long)]
         brief: bool,
     },
+    /// The page's presets as JSON: each one's name, what it shows and its URL query
+    /// (`hsgd run <name>` or `hsgd run '<query>'` runs it).
+    Presets,
     /// SGD's own tail index α_SGD (MATH.md §4.3): the Kesten–Goldie exponent of discrete
     /// SGD, the root of Λ(s) = lim (1/k) log E|M_k⋯M_1 u|^s, by population Monte Carlo,
     /// with the exact anchors Λ(2) = log ρ(T) and the γ at which α_SGD = 2.
@@ -256,6 +261,12 @@ enum PreprocessArg {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+enum DataRngArg {
+    Xoshiro,
+    Numpy,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 enum ShapeArg {
     PowerLaw,
     Condition,
@@ -278,6 +289,10 @@ struct DataArgs {
     /// seed of the runs and this one the seed of the data.
     #[arg(long = "data-seed")]
     data_seed: Option<u64>,
+    /// Generator of the data: `xoshiro` (this crate's) or `numpy` (numpy's legacy
+    /// stream, `np.random.seed`, which draws the paper's exact 𝒳 and 𝒵; MATH.md §5.2).
+    #[arg(long = "data-rng", value_enum)]
+    data_rng: Option<DataRngArg>,
     /// Prescribed spectrum: power-law decay or a condition number.
     #[arg(long, value_enum)]
     shape: Option<ShapeArg>,
@@ -320,6 +335,12 @@ impl DataArgs {
         }
         if let Some(seed) = self.data_seed {
             config.data_seed = seed;
+        }
+        if let Some(rng) = self.data_rng {
+            config.data_rng = match rng {
+                DataRngArg::Xoshiro => DataRng::Xoshiro,
+                DataRngArg::Numpy => DataRng::Numpy,
+            };
         }
         if let Some(shape) = self.shape {
             config.shape = match shape {
@@ -468,7 +489,9 @@ fn simulate(
 /// The page's query as a config. A value that does not parse is an error about its key
 /// (the page would ignore it and keep the default; a script should not); an unknown key is
 /// a warning on stderr.
+/// The config of a page's URL query, or of a preset's name (`hsgd run fig1-x`).
 fn query_config(query: &str) -> Result<Config, Error> {
+    let query = presets::preset(query).map_or(query, |p| p.query);
     let (config, notes) = Config::parse_query(query);
     for note in &notes {
         if note.known_key {
@@ -477,6 +500,20 @@ fn query_config(query: &str) -> Result<Config, Error> {
         eprintln!("hsgd: warning: {}", note.message());
     }
     Ok(config)
+}
+
+fn presets_json() -> Value {
+    presets::PRESETS
+        .iter()
+        .map(|p| {
+            json!({
+                "key": p.key,
+                "name": p.name,
+                "description": p.description,
+                "query": p.query,
+            })
+        })
+        .collect()
 }
 
 fn run(query: &str, csv: Option<&PathBuf>, brief: bool) -> Result<Value, Error> {
@@ -595,6 +632,7 @@ pub fn main() -> ExitCode {
             seed,
             center,
         } => crate::estimate::estimate(input, column.as_deref(), *center, *k, *seed),
+        Command::Presets => Ok(presets_json()),
         Command::Run { query, csv, brief } => run(query, csv.as_ref(), *brief),
         Command::Sweep { query, csv } => sweep(query, csv.as_ref()),
         Command::Plot {

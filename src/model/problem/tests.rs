@@ -313,3 +313,111 @@ fn more_features_than_the_basis_budget_are_refused() {
     assert_eq!(err.field, "csv");
     assert!(err.message.contains("d = 2001"), "{}", err.message);
 }
+
+/// One data set of `tests/fixtures/numpy_legacy.json` (numpy drawing the data as the
+/// authors' notebooks do; `tests/fixtures/numpy_legacy.py`) against `problem`: the first
+/// and last entries of A and b exactly up to rounding, λ_1 and Σλ_i² to 1e-11.
+fn assert_matches_numpy(problem: &Problem, expected: &serde_json::Value) {
+    let numbers = |key: &str| -> Vec<f64> {
+        expected[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_f64().unwrap())
+            .collect()
+    };
+    let (n, d) = (problem.n(), problem.d());
+    assert_eq!(
+        (n as u64, d as u64),
+        (
+            expected["n"].as_u64().unwrap(),
+            expected["d"].as_u64().unwrap()
+        )
+    );
+    let close = |got: f64, want: f64, what: &str| {
+        assert!(
+            (got - want).abs() <= 1e-12 * want.abs().max(1.0),
+            "{}: {what} {got} vs numpy {want}",
+            problem.name
+        );
+    };
+    for (j, want) in numbers("a_first_row").into_iter().enumerate() {
+        close(problem.a[(0, j)], want, "A[0, j]");
+    }
+    for (j, want) in numbers("a_last_row").into_iter().enumerate() {
+        close(problem.a[(n - 1, d - 5 + j)], want, "A[n−1, j]");
+    }
+    for (i, want) in numbers("b_first").into_iter().enumerate() {
+        close(problem.b[i], want, "b_i");
+    }
+    for (i, want) in numbers("b_last").into_iter().enumerate() {
+        close(problem.b[n - 5 + i], want, "b_{n−5+i}");
+    }
+    let s = sorted_singular_values(&problem.a);
+    let lambda_1 = expected["lambda_1"].as_f64().unwrap();
+    let sum_sq = expected["sum_lambda_sq"].as_f64().unwrap();
+    assert!(
+        (s[0] / lambda_1 - 1.0).abs() < 1e-11,
+        "λ_1 {} vs {lambda_1}",
+        s[0]
+    );
+    let got_sum_sq: f64 = s.iter().map(|x| x * x).sum();
+    assert!((got_sum_sq / sum_sq - 1.0).abs() < 1e-11);
+}
+
+fn numpy_fixture() -> serde_json::Value {
+    serde_json::from_str(include_str!("../../../tests/fixtures/numpy_legacy.json")).unwrap()
+}
+
+#[test]
+fn synthetic_numpy_is_the_authors_matrix() {
+    let fixture = numpy_fixture();
+    for case in fixture["synthetic"].as_array().unwrap() {
+        let (n, d) = (case["n"].as_u64().unwrap(), case["d"].as_u64().unwrap());
+        let seed = case["seed"].as_u64().unwrap();
+        let p = Problem::synthetic_numpy(n as usize, d as usize, seed).unwrap();
+        assert_matches_numpy(&p, case);
+    }
+    // The paper's 𝒳 (MATH.md §5.2): λ_1 = 319.831317 to the stated digits.
+    let p = Problem::synthetic_numpy(2000, 200, 1).unwrap();
+    let top = sorted_singular_values(&p.a)[0];
+    assert_eq!(format!("{top:.6}"), "319.831317");
+}
+
+#[test]
+fn random_features_numpy_are_the_authors_matrix() {
+    let fixture = numpy_fixture();
+    for case in fixture["random_features"].as_array().unwrap() {
+        let features = case["d"].as_u64().unwrap() as usize;
+        let seed = case["seed"].as_u64().unwrap();
+        let p = Problem::digits_random_features_numpy(features, seed).unwrap();
+        assert_matches_numpy(&p, case);
+        assert_eq!(p.b, Problem::digits().unwrap().b);
+    }
+    // The paper's 𝒵 (MATH.md §5.2): λ_1 = 93.485640 to the stated digits.
+    let p = Problem::digits_random_features_numpy(200, 1).unwrap();
+    let top = sorted_singular_values(&p.a)[0];
+    assert_eq!(format!("{top:.6}"), "93.485640");
+}
+
+#[test]
+fn numpy_seeds_beyond_32_bits_name_the_data_seed() {
+    let too_big = 1u64 << 32;
+    assert_eq!(
+        Problem::synthetic_numpy(10, 2, too_big).unwrap_err().field,
+        "data_seed"
+    );
+    assert_eq!(
+        Problem::digits_random_features_numpy(10, too_big)
+            .unwrap_err()
+            .field,
+        "data_seed"
+    );
+    assert!(Problem::synthetic_numpy(10, 2, too_big - 1).is_ok());
+    assert_eq!(
+        Problem::digits_random_features_numpy(0, 1)
+            .unwrap_err()
+            .field,
+        "features"
+    );
+}
