@@ -244,8 +244,8 @@ mod native {
     /// (`cargo bench --bench sim -- checkpoints`). One thread, as in one worker.
     fn checkpoints(c: &mut Criterion) {
         use hsgd::report::analysis;
-        use hsgd::report::config::Config;
-        use hsgd::report::runs::Silent;
+        use hsgd::report::config::{Config, Dynamics};
+        use hsgd::report::runs::{self, Silent};
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(1)
             .build()
@@ -258,6 +258,25 @@ mod native {
                 checkpoints,
                 ..Config::default()
             };
+            let prepared = runs::prepare(&config, None).unwrap();
+            group.bench_function(
+                format!("default SGD simulation, {checkpoints} checkpoints"),
+                |bench| {
+                    bench.iter(|| {
+                        pool.install(|| {
+                            let sim = runs::simulate(
+                                &config,
+                                &prepared,
+                                Dynamics::Sgd,
+                                0,
+                                1,
+                                &mut Silent,
+                            );
+                            black_box(sim.unwrap().finished.len())
+                        })
+                    })
+                },
+            );
             group.bench_function(format!("default run, {checkpoints} checkpoints"), |bench| {
                 bench.iter(|| {
                     pool.install(|| {

@@ -289,7 +289,7 @@ impl Hsgd {
                 }
                 if out.checkpoint_steps.get(next_checkpoint) == Some(&t) {
                     self.svd_coordinates(&y, &null0, t, &mut s);
-                    probed.push(probe_value(&probe_svd, &s));
+                    probed.push(probe_value(&probe_svd, &s) as f32);
                     next_checkpoint += 1;
                 }
                 if t == steps {

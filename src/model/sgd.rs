@@ -148,7 +148,7 @@ struct Workspace {
     checkpoint_steps: Vec<usize>,
     probe: Vec<f64>,
     /// The run's uᵀx at the checkpoints so far.
-    probed: Vec<f64>,
+    probed: Vec<f32>,
 }
 
 impl Sgd {
@@ -343,7 +343,7 @@ impl Sgd {
                 next_sample += 1;
             }
             if work.checkpoint_steps.get(next_checkpoint) == Some(&k) {
-                work.probed.push(probe_value(&work.probe, &work.x));
+                work.probed.push(probe_value(&work.probe, &work.x) as f32);
                 next_checkpoint += 1;
             }
             if k == steps {

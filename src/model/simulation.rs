@@ -49,7 +49,9 @@ pub struct Record {
 }
 
 /// A probe u (original coordinates, length d) and the steps at which every run records
-/// uᵀx_t: C numbers per run, where keeping the iterates would cost C·d.
+/// uᵀx_t: C numbers per run, where keeping the iterates would cost C·d. They are kept in
+/// single precision (7 digits), the same on every path (natively, in one worker, split
+/// across several), so every number computed from them agrees everywhere.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Checkpoints {
     /// Strictly increasing steps, each at most K ([`checkpoint_steps`]).
@@ -250,9 +252,12 @@ pub struct Simulation {
     #[serde(default)]
     pub checkpoint_steps: Vec<usize>,
     /// The probe uᵀx of each finished run at each checkpoint step, run by run
-    /// (`finished.len()` × C, in the order of `finished`).
+    /// (`finished.len()` × C, in the order of `finished`), in single precision: the
+    /// timeline draws them and measures them (variance, Hill) to far fewer digits, and the
+    /// page's workers send R·C of them twice per run, where half the text is half the
+    /// time ([`Checkpoints`]).
     #[serde(default)]
-    pub checkpoint_values: Vec<f64>,
+    pub checkpoint_values: Vec<f32>,
 }
 
 /// What a finished run keeps: its S iterates (original coordinates, and SVD coordinates
@@ -260,7 +265,7 @@ pub struct Simulation {
 pub(crate) struct Kept<'a> {
     pub iterates: &'a [f64],
     pub svd: Option<&'a [f64]>,
-    pub checkpoints: &'a [f64],
+    pub checkpoints: &'a [f32],
 }
 
 impl Simulation {
@@ -440,7 +445,7 @@ impl Simulation {
             .iter()
             .skip(c)
             .step_by(count.max(1))
-            .copied()
+            .map(|&v| f64::from(v))
             .collect()
     }
 

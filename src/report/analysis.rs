@@ -206,10 +206,9 @@ impl Report {
             let Some(evolution) = sim.evolution.as_ref() else {
                 continue;
             };
-            let centred = evolution.frame(c).to_vec();
+            let centred = evolution.frame(c);
             sim.mean = evolution.mean[c];
-            sim.estimates =
-                estimators::estimate_all(&centred, evolution.k, self.config.seed).ok();
+            sim.estimates = estimators::estimate_all(&centred, evolution.k, self.config.seed).ok();
             sim.centred = centred;
             sim.samples_per_run = 1;
             sim.fits = None;

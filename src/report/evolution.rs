@@ -38,8 +38,9 @@ pub struct Evolution {
     /// Hill's k at every checkpoint (`None`: no k fits the sample, Hill is left out).
     pub k: Option<usize>,
     /// The values centred at their checkpoint's mean, checkpoint by checkpoint:
-    /// `centred[c·R .. (c+1)·R]` is checkpoint c, in run order.
-    pub centred: Vec<f64>,
+    /// `centred[c·R .. (c+1)·R]` is checkpoint c, in run order; single precision, as
+    /// recorded.
+    pub centred: Vec<f32>,
     /// The mean m_c at each checkpoint.
     pub mean: Vec<f64>,
     /// The variance s_c² at each checkpoint.
@@ -75,9 +76,14 @@ impl Evolution {
         for c in 0..count {
             let values = simulation.checkpoint(c);
             let mean = values.iter().sum::<f64>() / runs as f64;
-            let centred: Vec<f64> = values.iter().map(|v| v - mean).collect();
-            let variance = centred.iter().map(|v| v * v).sum::<f64>() / (runs - 1) as f64;
-            evolution.hill.push(k.and_then(|k| hill_with_interval(&centred, k)));
+            // Rounded as stored, so the frame the page draws and the numbers measured on
+            // it are the same values.
+            let centred: Vec<f32> = values.iter().map(|v| (v - mean) as f32).collect();
+            let wide: Vec<f64> = centred.iter().map(|&v| f64::from(v)).collect();
+            let variance = wide.iter().map(|v| v * v).sum::<f64>() / (runs - 1) as f64;
+            evolution
+                .hill
+                .push(k.and_then(|k| hill_with_interval(&wide, k)));
             evolution.mean.push(mean);
             evolution.variance.push(variance);
             evolution.centred.extend(centred);
@@ -96,10 +102,13 @@ impl Evolution {
     }
 
     /// The centred values at checkpoint `c` (empty past the last).
-    pub fn frame(&self, c: usize) -> &[f64] {
+    pub fn frame(&self, c: usize) -> Vec<f64> {
         self.centred
             .get(c * self.runs..(c + 1) * self.runs)
             .unwrap_or(&[])
+            .iter()
+            .map(|&v| f64::from(v))
+            .collect()
     }
 }
 
@@ -162,16 +171,24 @@ mod tests {
         assert_eq!(evolution.k, Some(40));
         assert_eq!(evolution.len(), 12);
         assert_eq!(*evolution.steps.last().unwrap(), 300);
-        // The last checkpoint is uᵀx_K of every run, bit for bit.
-        let finals = sim.project(&probe);
+        // The last checkpoint is uᵀx_K of every run, in single precision.
+        let finals: Vec<f64> = sim
+            .project(&probe)
+            .iter()
+            .map(|&v| f64::from(v as f32))
+            .collect();
         let mean = finals.iter().sum::<f64>() / finals.len() as f64;
-        let centred: Vec<f64> = finals.iter().map(|v| v - mean).collect();
-        assert_eq!(evolution.frame(11), &centred[..]);
+        let centred: Vec<f64> = finals
+            .iter()
+            .map(|v| f64::from((v - mean) as f32))
+            .collect();
+        assert_eq!(evolution.frame(11), centred);
         for c in [0, 5, 11] {
             let frame = evolution.frame(c);
             assert_eq!(frame.len(), 400);
             let m: f64 = frame.iter().sum::<f64>() / 400.0;
-            assert!(m.abs() < 1e-12, "frame {c} is centred: {m}");
+            let sd = evolution.variance[c].sqrt();
+            assert!(m.abs() < 1e-6 * sd, "frame {c} is centred: {m}");
             let var = frame.iter().map(|v| v * v).sum::<f64>() / 399.0;
             assert!((var - evolution.variance[c]).abs() <= 1e-12 * var);
             let hill = evolution.hill[c].as_ref().unwrap();
@@ -183,10 +200,13 @@ mod tests {
             let median = 0.5 * (sorted[199] + sorted[200]);
             let mut tail: Vec<f64> = frame.iter().map(|v| (v - median).abs()).collect();
             tail.sort_by(|a, b| b.total_cmp(a));
-            let mean_log = tail[..40].iter().map(|v| v.ln()).sum::<f64>() / 40.0;
-            let expected = 1.0 / (mean_log - tail[40].ln());
+            let mean_log = tail[..40].iter().map(|&v| libm::log(v)).sum::<f64>() / 40.0;
+            let expected = 1.0 / (mean_log - libm::log(tail[40]));
             let (alpha, k) = (hill.alpha.unwrap(), 40.0_f64);
-            assert!((alpha - expected).abs() < 1e-9 * expected, "{alpha} vs {expected}");
+            assert!(
+                (alpha - expected).abs() < 1e-9 * expected,
+                "{alpha} vs {expected}"
+            );
             assert!((hi - alpha - Z_95 * alpha / k.sqrt()).abs() < 1e-12);
             assert!(lo <= alpha && alpha <= hi);
         }

@@ -216,6 +216,8 @@ async function timeline(browser, url, summary) {
     const open = [];
     const worker = [];
     const rerun = [];
+    const rerunWorker = [];
+    const rerunSim = [];
     for (let pass = 0; pass < REPEATS; pass++) {
       const { page, errors, close } = await openPage(browser);
       await page.goto(`${url}?checkpoints=${checkpoints}`);
@@ -228,6 +230,9 @@ async function timeline(browser, url, summary) {
         const job = (await currentJob(page)) + 1;
         const t0 = await moveGammaSlider(page, gamma, job);
         rerun.push(await markTime(page, `hsgd-plots-job-${job}`) - t0);
+        const n = await readNumbers(page);
+        rerunWorker.push(n.wall_ms);
+        rerunSim.push(n.time_sgd_simulation);
         await markTime(page, `hsgd-index-job-${job}`);
       }
       if (errors.length) console.log(`console errors: ${errors.join('; ')}`);
@@ -236,6 +241,10 @@ async function timeline(browser, url, summary) {
     summary[`checkpoints_${checkpoints}_open_ms`] = line(`checkpoints=${checkpoints}: open → first plots`, open);
     summary[`checkpoints_${checkpoints}_worker_ms`] = line(`checkpoints=${checkpoints}: first job posted → report`, worker);
     summary[`checkpoints_${checkpoints}_rerun_ms`] = line(`checkpoints=${checkpoints}: γ change → plots`, rerun);
+    summary[`checkpoints_${checkpoints}_rerun_worker_ms`] = line(
+      `checkpoints=${checkpoints}: re-run posted → report received`, rerunWorker);
+    summary[`checkpoints_${checkpoints}_rerun_sim_ms`] = line(
+      `checkpoints=${checkpoints}: re-run SGD simulation (workers)`, rerunSim);
   }
 }
 
