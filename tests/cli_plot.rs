@@ -44,6 +44,25 @@ const TEXTS: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "index-evolution",
+        &[
+            "step t (log)",
+            "tail index (Hill, 95% interval)",
+            "Hill α̂ (SGD)",
+            "Hill α̂ (hSGD)",
+            "upper bound η* = ",
+        ],
+    ),
+    (
+        "variance-evolution",
+        &[
+            "step t (log)",
+            "variance (log)",
+            "variance (SGD)",
+            "stationary variance ",
+        ],
+    ),
+    (
         "hill",
         &[
             "Hill tail index α̂",
@@ -203,7 +222,7 @@ fn unknown_names_and_bad_queries_are_errors_with_exit_status_two() {
             &["plot", "violin", QUERY, "--out", out],
             &[
                 "there is no plot “violin”",
-                "histogram, tail, hill",
+                "histogram, tail, index-evolution, variance-evolution, hill",
                 "sweep",
             ],
         ),
