@@ -13,7 +13,7 @@ use plotters::prelude::*;
 use super::histogram::Histogram;
 use super::style::{
     draw_axes, draw_legend, format_tick, linear_axis, log_axis, y_label_area, DrawResult, Ink,
-    Style,
+    LegendEntry, Mark, Style,
 };
 use crate::stats::distributions::Law;
 
@@ -90,7 +90,7 @@ pub fn draw_densities<DB: DrawingBackend>(
     let mut builder = ChartBuilder::on(area);
     builder
         .margin(style.px(10.0))
-        .margin_top(style.px(22.0))
+        .margin_top(style.margin_top(22.0))
         .x_label_area_size(style.px(44.0));
     if log_y {
         let smallest = bars
@@ -216,7 +216,7 @@ where
                 })
                 .collect(),
         );
-        labels.push(b.label);
+        labels.push(LegendEntry::new(b.label, color, Mark::Fill(opacity)));
         chart
             .draw_series(
                 (0..h.counts.len())
@@ -246,7 +246,8 @@ where
                 .map(|&(x, y)| (x, y.clamp(floor, top)))
                 .collect(),
         );
-        labels.push(c.label.as_str());
+        let mark = if c.dashed { Mark::Dashed } else { Mark::Line };
+        labels.push(LegendEntry::new(c.label.as_str(), color, mark));
         let line = color.stroke_width(width);
         let points = c.points.iter().map(move |&(x, y)| (x, y.clamp(floor, top)));
         let legend = move |(x, y): (i32, i32)| {

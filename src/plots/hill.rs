@@ -9,7 +9,7 @@ use plotters::prelude::*;
 
 use super::style::{
     draw_axes, draw_legend, format_tick, legend_fraction, linear_axis, log_axis, y_label_area,
-    DrawResult, Ink, Style, SGD, SGD_INDEX, THEORY,
+    DrawResult, Ink, LegendEntry, Mark, Style, SGD, SGD_INDEX, THEORY,
 };
 use crate::stats::estimators::HillPoint;
 
@@ -70,7 +70,7 @@ pub fn draw_hill<DB: DrawingBackend>(
     };
     let mut chart = ChartBuilder::on(area)
         .margin(style.px(10.0))
-        .margin_top(style.px(16.0))
+        .margin_top(style.margin_top(16.0))
         .x_label_area_size(style.px(44.0))
         .y_label_area_size(y_label_area(
             area,
@@ -93,7 +93,7 @@ pub fn draw_hill<DB: DrawingBackend>(
     let mut ink = Ink::default();
     let mut labels = Vec::new();
     if has_band {
-        labels.push(band_label);
+        labels.push(LegendEntry::new(band_label, THEORY, Mark::Fill(0.18)));
         ink.lines.push(vec![(k_lo, lower), (k_hi, lower)]);
         ink.lines.push(vec![(k_lo, upper), (k_hi, upper)]);
         chart
@@ -121,7 +121,7 @@ pub fn draw_hill<DB: DrawingBackend>(
             )))?;
         }
         let width = style.px(2.0);
-        labels.push(i.label.as_str());
+        labels.push(LegendEntry::new(i.label.as_str(), SGD_INDEX, Mark::Dashed));
         ink.lines.push(vec![(k_lo, i.alpha), (k_hi, i.alpha)]);
         chart
             .draw_series(DashedLineSeries::new(
@@ -152,7 +152,7 @@ pub fn draw_hill<DB: DrawingBackend>(
     ink.lines.push(lower_edge.clone());
     ink.lines
         .push(pts.iter().map(|p| (p.k as f64, clip(p.alpha))).collect());
-    labels.push("Hill α̂(k) ± 1 s.e.");
+    labels.push(LegendEntry::new("Hill α̂(k) ± 1 s.e.", SGD, Mark::Line));
     upper_edge.extend(lower_edge);
     if upper_edge.len() >= 3 {
         chart.draw_series(std::iter::once(Polygon::new(
