@@ -496,20 +496,21 @@ pub fn draw_legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate<From = (f64, 
         let plotting = chart.plotting_area();
         let (xs, ys) = plotting.get_pixel_range();
         let marks = ink_pixels(chart.as_coord_spec(), ink);
-        // The whole drawing area's pixels are the backend's: draw relative to its origin.
-        let root = plotting.strip_coord_spec();
-        let (x0, y0) = (xs.start, ys.start);
-        let drawn = draw_band_legend(
-            &root,
+        // The band's own area: the plotting area grown upwards over it (plotters clips a
+        // shape to the area it is drawn on).
+        let band = style.legend_band as i32;
+        let band_area = plotting.strip_coord_spec().margin(-band, 0, 0, 0);
+        let (left, top, width, height) = draw_band_legend(
+            &band_area,
             entries,
             0..xs.end - xs.start,
-            -(style.px(3.0) as i32),
+            band - style.px(3.0) as i32,
             style,
         )?;
-        let (left, top, width, height) = drawn;
-        style
-            .legend_covered
-            .set(covered(&marks, (left + x0, top + y0, width, height)));
+        style.legend_covered.set(covered(
+            &marks,
+            (left + xs.start, top + ys.start - band, width, height),
+        ));
         return Ok(());
     }
     let (position, _, cover) = corner_and_cover(chart, ink, &labels, preferred, style);
@@ -835,6 +836,22 @@ mod tests {
             "label at y = {} (plot top {plot_top})",
             ys[0]
         );
+        // Its swatch too: the one dot above the plotting area (plotters clips a shape to the
+        // area it is drawn on, so a swatch drawn on the plotting area would sit on its top).
+        let dots_above = svg
+            .split("<circle")
+            .skip(1)
+            .filter_map(|c| {
+                c.split(" cy=\"")
+                    .nth(1)?
+                    .split('"')
+                    .next()?
+                    .parse::<f64>()
+                    .ok()
+            })
+            .filter(|&cy| cy < plot_top - 2.0)
+            .count();
+        assert_eq!(dots_above, 1, "{svg}");
         let mut kept = None;
         svg_document(size, |area| {
             kept = Some(draw_with_legend_room(area, &Style::default(), |a, s| {
