@@ -69,6 +69,8 @@ pub struct Bars<'a> {
 /// that floor run along it) and leaves the top half of its decades for the legend, which
 /// shows the tails: a power law is a straight line only on log-log axes, but log y alone
 /// already separates a Gaussian's parabola from a heavy tail's slow decay.
+/// When the legend has a band of its own above the plot ([`Style::legend_band`]), the
+/// axis keeps only a little air above the bars.
 pub fn draw_densities<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     bars: &[Bars],
@@ -101,8 +103,14 @@ pub fn draw_densities<DB: DrawingBackend>(
         let (floor, top) = if smallest.is_finite() && tallest > 0.0 {
             let floor = 0.5 * smallest;
             // Bars fill the lower half of the decades: top = tallest·(tallest/floor), and
-            // at least a decade above the tallest for the legend.
-            (floor, tallest * (tallest / floor).max(10.0))
+            // at least a decade above the tallest for the legend; with a band of its own
+            // above the plot, the legend needs none of them (a factor 2 of air).
+            let room = if style.legend_band > 0 {
+                2.0
+            } else {
+                (tallest / floor).max(10.0)
+            };
+            (floor, tallest * room)
         } else {
             (0.1, 1.0)
         };
@@ -118,8 +126,10 @@ pub fn draw_densities<DB: DrawingBackend>(
             style,
         )
     } else {
-        // Head room for the legend above the bars.
-        let top = if tallest > 0.0 { tallest * 2.2 } else { 1.0 };
+        // Head room for the legend above the bars (only a little air when the legend has
+        // a band of its own above the plot).
+        let head = if style.legend_band > 0 { 1.15 } else { 2.2 };
+        let top = if tallest > 0.0 { tallest * head } else { 1.0 };
         draw_on_axis(
             area,
             builder,

@@ -62,7 +62,12 @@ pub fn draw_hill<DB: DrawingBackend>(
     }
     let entries = 1 + usize::from(has_band) + usize::from(index.is_some());
     let reserved = style.px(10.0) + style.px(16.0) + style.px(44.0);
-    let strip = legend_fraction(area.dim_in_pixel().1, reserved, entries, style);
+    // With a band of its own above the plot, the legend needs no strip inside.
+    let strip = if style.legend_band > 0 {
+        0.0
+    } else {
+        legend_fraction(area.dim_in_pixel().1, reserved, entries, style)
+    };
     let y_hi = if y_hi > 0.0 {
         y_hi * 1.08 / (1.0 - strip)
     } else {

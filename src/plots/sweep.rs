@@ -204,7 +204,12 @@ pub fn draw_sweep<DB: DrawingBackend>(
         + usize::from(has(Dynamics::Sgd))
         + usize::from(has(Dynamics::Hsgd));
     let reserved = style.px(10.0) + style.px(16.0) + style.px(44.0);
-    let strip = legend_fraction(area.dim_in_pixel().1, reserved, entries, style);
+    // With a band of its own above the plot, the legend needs no strip inside.
+    let strip = if style.legend_band > 0 {
+        0.0
+    } else {
+        legend_fraction(area.dim_in_pixel().1, reserved, entries, style)
+    };
     let y_hi = y_data * 1.05 / (1.0 - strip);
     let mut chart = ChartBuilder::on(area)
         .margin(style.px(10.0))
