@@ -11,9 +11,9 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::histogram::Histogram;
+use super::legend::{draw_legend, Ink, LegendEntry, Mark};
 use super::style::{
-    draw_axes, draw_legend, format_tick, linear_axis, log_axis, y_label_area, DrawResult, Ink,
-    LegendEntry, Mark, Style,
+    draw_axes, format_tick, linear_axis, log_axis, y_label_area, DrawResult, Style,
 };
 use crate::stats::distributions::Law;
 

@@ -7,9 +7,10 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use super::legend::{draw_legend, Ink, LegendEntry, Mark};
 use super::style::{
-    draw_axes, draw_legend, format_tick, legend_fraction, linear_axis, log_axis, y_label_area,
-    DrawResult, Ink, LegendEntry, Mark, Style, SGD, SGD_INDEX, THEORY,
+    draw_axes, format_tick, legend_fraction, linear_axis, log_axis, y_label_area, DrawResult,
+    Style, SGD, SGD_INDEX, THEORY,
 };
 use crate::stats::estimators::HillPoint;
 

@@ -9,9 +9,9 @@ use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use super::legend::{draw_legend, Ink, LegendEntry, Mark};
 use super::style::{
-    draw_axes, draw_legend, draw_message, format_tick, log_axis, y_label_area, DrawResult, Ink,
-    LegendEntry, Mark, Style, THEORY,
+    draw_axes, draw_message, format_tick, log_axis, y_label_area, DrawResult, Style, THEORY,
 };
 
 /// The chart coordinates of a loss plot (data → pixel with `CoordTranslate::translate`).

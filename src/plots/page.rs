@@ -22,7 +22,7 @@ use super::loss::LossSeries;
 use super::qq::QqSeries;
 use super::style::{DrawResult, Style};
 use super::tail::TailLine;
-use super::{density, hill, loss, qq, spectrum, style, sweep, tail};
+use super::{density, hill, legend, loss, qq, spectrum, style, sweep, tail};
 use crate::report::analysis::{Report, SimReport};
 use crate::report::config::{Basis, Config};
 use crate::report::sweep::Sweep;
@@ -126,10 +126,10 @@ pub fn plot_names() -> Vec<(&'static str, &'static str)> {
 pub const SVG_SIZE: (u32, u32) = (800, 500);
 
 /// The plot `id` of [`page_plots`] drawn for `report` into an SVG document of `size`
-/// pixels (scale 1), its legend off the data ([`style::svg_with_legend_room`]): the page's
+/// pixels (scale 1), its legend off the data ([`legend::svg_with_legend_room`]): the page's
 /// SVG download and `hsgd plot`.
 pub fn plot_svg(id: &str, report: &Report, size: (u32, u32)) -> Result<String, String> {
-    style::svg_with_legend_room(size, |area, style| {
+    legend::svg_with_legend_room(size, |area, style| {
         let plot = page_plots()
             .into_iter()
             .find(|p| p.id == id)
@@ -140,7 +140,7 @@ pub fn plot_svg(id: &str, report: &Report, size: (u32, u32)) -> Result<String, S
 
 /// [`sweep_plot`] drawn for `sweep` into an SVG document of `size` pixels (scale 1).
 pub fn sweep_svg(sweep: &Sweep, size: (u32, u32)) -> Result<String, String> {
-    style::svg_with_legend_room(size, |area, style| (sweep_plot().draw)(area, sweep, style))
+    legend::svg_with_legend_room(size, |area, style| (sweep_plot().draw)(area, sweep, style))
 }
 
 fn draw_whole_sweep<DB: DrawingBackend>(
@@ -489,6 +489,8 @@ mod tests {
         ];
         let ids: Vec<&str> = page_plots::<SVGBackend>().iter().map(|p| p.id).collect();
         assert_eq!(ids, expected.map(|e| e.0));
+        // The names `panels=` and `hide=` take for them.
+        assert_eq!(ids, crate::report::config::PLOT_PANELS);
         for (id, text) in expected {
             let svg = plot_svg(id, small_report(), SVG_SIZE).unwrap();
             assert!(svg.contains(r#"width="800""#), "{id}");
@@ -510,7 +512,7 @@ mod tests {
             for (i, id) in crate::report::config::PLOT_PANELS.iter().enumerate() {
                 let mut kept = None;
                 style::svg_document(size, |area| {
-                    let drawn = style::draw_with_legend_room(area, &Style::new(scale), |a, s| {
+                    let drawn = legend::draw_with_legend_room(area, &Style::new(scale), |a, s| {
                         (page_plots()[i].draw)(a, small_report(), s)
                     })?;
                     kept = Some(drawn);

@@ -12,9 +12,10 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use super::legend::{draw_legend, Ink, LegendEntry, Mark};
 use super::style::{
-    draw_axes, draw_legend, format_tick, legend_fraction, linear_axis, log_axis, y_label_area,
-    DrawResult, Ink, LegendEntry, Mark, Style, HSGD, MUTED, SGD, SGD_INDEX, THEORY,
+    draw_axes, format_tick, legend_fraction, linear_axis, log_axis, y_label_area, DrawResult,
+    Style, HSGD, MUTED, SGD, SGD_INDEX, THEORY,
 };
 use crate::report::config::{Dynamics, SweepOver};
 use crate::report::sweep::{SweepPlan, SweepPoint};

@@ -6,10 +6,8 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::style::{
-    draw_axes, draw_legend, format_tick, log_axis, y_label_area, DrawResult, Ink, LegendEntry,
-    Mark, Style, SGD,
-};
+use super::legend::{draw_legend, Ink, LegendEntry, Mark};
+use super::style::{draw_axes, format_tick, log_axis, y_label_area, DrawResult, Style, SGD};
 
 /// Most survival points drawn (log-spaced in the rank, so the far tail keeps every point).
 const MAX_POINTS: usize = 400;

@@ -7,6 +7,8 @@
 //! the field they belong to, so the page can show the message next to that control.
 //!
 //! Units follow MATH.md §0: `delta` is this project's ridge coefficient (the paper's δ / n).
+//! Over 700 lines: the struct, its checks and its URL form (with what a link's ignored
+//! pairs say) are one idea, and their tests sit beside them.
 
 use serde::{Deserialize, Serialize};
 
@@ -14,6 +16,9 @@ use serde::{Deserialize, Serialize};
 pub use crate::model::problem::{Preprocess, SpectrumShape, MAX_MATRIX_ENTRIES};
 
 use crate::error::{Error, Result};
+
+// The display-only lists `hide` and `panels` hold, and the names they take.
+pub use crate::report::display::{Names, PANELS, PLOT_PANELS};
 
 /// Which data set the problem is built from (MATH.md §5.2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -206,88 +211,6 @@ pub struct Config {
     /// Display only: the plots the embedded view shows, in this order (`panels=tail,qq-t`;
     /// names from [`PLOT_PANELS`]); empty: its usual plots.
     pub panels: Names,
-}
-
-/// The plots of the page, by their ids (`plot-<id>` on the page, `hsgd plot <id>`): the
-/// names `panels=` takes.
-pub const PLOT_PANELS: &[&str] = &[
-    "histogram",
-    "tail",
-    "hill",
-    "qq-t",
-    "qq-stable",
-    "spectrum",
-    "loss",
-];
-
-/// Every panel of the page `hide=` can name besides the controls: the plots
-/// ([`PLOT_PANELS`]), the numbers, the explanation of the model, the sweep section and
-/// the "copy embed code" button.
-pub const PANELS: &[&str] = &[
-    "histogram",
-    "tail",
-    "hill",
-    "qq-t",
-    "qq-stable",
-    "spectrum",
-    "loss",
-    "numbers",
-    "explain",
-    "sweep",
-    "embed-code",
-];
-
-/// A list of names, written comma-separated in a URL (`batch,sweep`); an empty list is
-/// left out of the URL.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(from = "Option<String>", into = "Option<String>")]
-pub struct Names(Vec<String>);
-
-impl Names {
-    /// The names of a comma-separated `text`, blanks around them dropped, each kept once.
-    pub fn parse(text: &str) -> Names {
-        let mut names: Vec<String> = Vec::new();
-        for name in text.split(',').map(str::trim).filter(|n| !n.is_empty()) {
-            if !names.iter().any(|n| n == name) {
-                names.push(name.to_string());
-            }
-        }
-        Names(names)
-    }
-
-    /// The names, in order.
-    pub fn names(&self) -> &[String] {
-        &self.0
-    }
-
-    /// Whether `name` is in the list.
-    pub fn contains(&self, name: &str) -> bool {
-        self.0.iter().any(|n| n == name)
-    }
-
-    /// Whether the list is empty.
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    /// Drops the names `known` rejects; returns them, in order.
-    fn retain_known(&mut self, known: impl Fn(&str) -> bool) -> Vec<String> {
-        let (kept, dropped) = self.0.drain(..).partition(|n| known(n));
-        self.0 = kept;
-        dropped
-    }
-}
-
-impl From<Option<String>> for Names {
-    fn from(text: Option<String>) -> Names {
-        text.as_deref().map(Names::parse).unwrap_or_default()
-    }
-}
-
-impl From<Names> for Option<String> {
-    fn from(names: Names) -> Option<String> {
-        (!names.is_empty()).then(|| names.0.join(","))
-    }
 }
 
 impl Default for Config {
@@ -520,9 +443,9 @@ impl Config {
             }
             // A list keeps the names the page has and says which it dropped.
             let dropped = match key.as_str() {
-                "hide" => config.hide.retain_known(|name| {
-                    PANELS.contains(&name) || crate::report::controls::control(name).is_some()
-                }),
+                "hide" => config
+                    .hide
+                    .retain_known(|name| PANELS.contains(&name) || known.get(name).is_some()),
                 "panels" => config
                     .panels
                     .retain_known(|name| PLOT_PANELS.contains(&name)),
@@ -778,72 +701,6 @@ mod tests {
         assert!(c.set("embed", "true") && c.embed);
         assert!(!c.set("embed", "2"));
         assert!(!Config::default().embed);
-    }
-
-    #[test]
-    fn hide_and_panels_survive_the_link() {
-        let mut c = Config::default();
-        c.hide = Names::parse("batch, sweep,batch,numbers");
-        c.panels = Names::parse("tail,histogram");
-        c.embed = true;
-        assert_eq!(c.hide.names(), ["batch", "sweep", "numbers"]);
-        let q = c.to_query();
-        assert!(
-            q.ends_with("&hide=batch,sweep,numbers&panels=tail,histogram"),
-            "{q}"
-        );
-        assert_eq!(Config::parse_query(&q), (c.clone(), vec![]));
-        // The order of panels is kept: it is the embed's order.
-        assert_eq!(c.panels.names(), ["tail", "histogram"]);
-        // Empty lists stay out of the link, and `hide=` reads as empty.
-        let q = Config::default().to_query();
-        assert!(!q.contains("hide") && !q.contains("panels"), "{q}");
-        assert_eq!(
-            Config::parse_query("hide=&panels="),
-            (Config::default(), vec![])
-        );
-    }
-
-    #[test]
-    fn every_control_key_and_panel_can_be_hidden() {
-        for c in crate::report::controls::CONTROLS {
-            let (config, notes) = Config::parse_query(&format!("hide={}", c.key));
-            assert!(notes.is_empty() && config.hide.contains(c.key), "{}", c.key);
-        }
-        let all = PANELS.join(",");
-        let (config, notes) = Config::parse_query(&format!("hide={all}"));
-        assert!(notes.is_empty());
-        assert_eq!(config.hide.names(), PANELS);
-        // The plots are panels, and the plots are the page's.
-        let ids: Vec<&str> = crate::plots::page_plots::<plotters::prelude::SVGBackend>()
-            .iter()
-            .map(|p| p.id)
-            .collect();
-        assert_eq!(ids, PLOT_PANELS);
-        assert!(PLOT_PANELS.iter().all(|p| PANELS.contains(p)));
-    }
-
-    #[test]
-    fn unknown_names_are_dropped_with_a_note_and_the_others_kept() {
-        let (config, notes) =
-            Config::parse_query("hide=batch,chalkboard,gamma&panels=qq-t,numbers,tail&runs=9");
-        assert_eq!(config.hide.names(), ["batch", "gamma"]);
-        // The numbers are a panel but no plot: an embed shows plots.
-        assert_eq!(config.panels.names(), ["qq-t", "tail"]);
-        assert_eq!(config.runs, 9);
-        let said: Vec<(&str, &str)> = notes
-            .iter()
-            .map(|n| (n.key.as_str(), n.value.as_str()))
-            .collect();
-        assert_eq!(said, [("hide", "chalkboard"), ("panels", "numbers")]);
-        assert!(notes.iter().all(|n| n.known_key && n.unknown_name));
-        assert_eq!(
-            notes[0].message(),
-            "hide names no control or panel of the page: 'chalkboard' was ignored"
-        );
-        assert!(notes[1]
-            .message()
-            .starts_with("panels names no plot of the page"));
     }
 
     #[test]

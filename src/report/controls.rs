@@ -396,6 +396,21 @@ mod tests {
     }
 
     #[test]
+    fn every_control_key_and_panel_can_be_hidden() {
+        for c in CONTROLS {
+            let (config, notes) = Config::parse_query(&format!("hide={}", c.key));
+            assert!(notes.is_empty() && config.hide.contains(c.key), "{}", c.key);
+        }
+        let all = crate::report::config::PANELS.join(",");
+        let (config, notes) = Config::parse_query(&format!("hide={all}"));
+        assert!(notes.is_empty());
+        assert_eq!(config.hide.names(), crate::report::config::PANELS);
+        assert!(crate::report::config::PLOT_PANELS
+            .iter()
+            .all(|p| crate::report::config::PANELS.contains(p)));
+    }
+
+    #[test]
     fn the_help_names_every_key_with_its_default() {
         let help = query_help();
         for c in CONTROLS {

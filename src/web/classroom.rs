@@ -21,9 +21,10 @@ use super::embed_code::embed_snippet;
 use crate::report::config::{Config, PANELS, PLOT_PANELS};
 
 /// Hides what `config.hide` names and, outside the embedded view, adds the "copy embed
-/// code" button under Run (hidden too when `hide` names `embed-code`). Call once every
-/// control and panel exists and before the page is shown.
-pub fn build(document: &Document, config: &Config) {
+/// code" button under Run (hidden too when `hide` names `embed-code`); returns whether it
+/// added the button. Call once every control and panel exists and before the page is
+/// shown.
+pub fn build(document: &Document, config: &Config) -> bool {
     if !config.embed {
         if let Some(actions) = document.query_selector("#controls .actions").ok().flatten() {
             let _ = actions.insert_adjacent_html(
@@ -37,6 +38,7 @@ pub fn build(document: &Document, config: &Config) {
             element.set_hidden(true);
         }
     }
+    !config.embed
 }
 
 /// What hiding `name` hides: a panel, or a control with what belongs to it.

@@ -91,30 +91,18 @@ pub fn start() {
     }
     let config = with_app(|app| app.config.clone()).unwrap_or_default();
     sweep::start(&config);
-    start_classroom(&config);
-    // Everything is laid out: show the app (www/style.css, body.booting).
-    if let Some(body) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.body())
-    {
-        let _ = body.class_list().remove_1("booting");
-    }
-}
-
-/// `hide=` and the "copy embed code" button ([`classroom`]), once every control and panel
-/// exists (the sweep's too).
-fn start_classroom(config: &Config) {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };
-    classroom::build(&document, config);
-    if document.get_element_by_id("copy-embed").is_some() {
-        let listening = listen(&document, "copy-embed", "click", |_| {
+    // `hide=` and the "copy embed code" button, once every control and panel exists.
+    if classroom::build(&document, &config) {
+        let _ = listen(&document, "copy-embed", "click", |_| {
             with_app(|app| classroom::copy_embed_code(&app.document, &app.config));
         });
-        if let Err(e) = listening {
-            web_sys::console::error_2(&"hsgd: the embed-code button".into(), &e);
-        }
+    }
+    // Everything is laid out: show the app (www/style.css, body.booting).
+    if let Some(body) = document.body() {
+        let _ = body.class_list().remove_1("booting");
     }
 }
 

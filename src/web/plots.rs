@@ -9,7 +9,7 @@ use plotters::prelude::*;
 use web_sys::HtmlCanvasElement;
 
 use super::canvas::MeasuredCanvas;
-use crate::plots::style::draw_with_legend_room;
+use crate::plots::legend::draw_with_legend_room;
 use crate::plots::Style;
 use crate::report::config::Config;
 
