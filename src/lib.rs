@@ -39,6 +39,7 @@ pub mod web;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod web {
     pub mod cost;
+    pub mod embed_code;
     pub mod explain;
     pub mod format;
     pub mod mathml;

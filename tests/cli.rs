@@ -476,6 +476,38 @@ fn a_query_value_that_does_not_parse_is_refused_and_an_unknown_key_warned_of() {
 }
 
 #[test]
+fn the_page_s_display_lists_are_taken_and_an_unknown_name_only_warned_of() {
+    // hide= and panels= change only what the page shows: the CLI runs the same numbers.
+    let plain = hsgd(&["run", "runs=20&steps=10", "--brief"]);
+    let classroom = hsgd(&[
+        "run",
+        "runs=20&steps=10&hide=batch,sweep&panels=tail,histogram",
+        "--brief",
+    ]);
+    assert!(plain.status.success() && classroom.status.success());
+    assert!(
+        classroom.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&classroom.stderr)
+    );
+    let numbers = |out: &std::process::Output| {
+        let mut v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let obj = v.as_object_mut().unwrap();
+        obj.remove("config");
+        obj.remove("timings_ms");
+        v
+    };
+    assert_eq!(numbers(&plain), numbers(&classroom));
+    let out = hsgd(&["run", "runs=20&steps=10&hide=batch,chalkboard", "--brief"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("warning: hide names no control or panel of the page: 'chalkboard'"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn estimate_measures_the_tails_from_the_chosen_center() {
     // A positive Pareto sample, x = u^(−1/2.5) (index 2.5), from a fixed generator.
     let mut state: u64 = 2024;

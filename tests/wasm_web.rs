@@ -173,13 +173,13 @@ fn a_canvas_that_is_not_laid_out_is_skipped() {
         .unwrap()
         .dyn_into()
         .unwrap();
-    let mut called = false;
+    let called = std::cell::Cell::new(false);
     draw_on_canvas(&detached, |_, _| {
-        called = true;
+        called.set(true);
         Ok(())
     })
     .unwrap();
-    assert!(!called);
+    assert!(!called.get());
 }
 
 #[wasm_bindgen_test]

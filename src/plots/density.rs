@@ -11,9 +11,9 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::histogram::Histogram;
+use super::legend::{draw_legend, Ink, LegendEntry, Mark};
 use super::style::{
-    draw_axes, draw_legend, format_tick, linear_axis, log_axis, y_label_area, DrawResult, Ink,
-    Style,
+    draw_axes, format_tick, linear_axis, log_axis, y_label_area, DrawResult, Style,
 };
 use crate::stats::distributions::Law;
 
@@ -69,6 +69,8 @@ pub struct Bars<'a> {
 /// that floor run along it) and leaves the top half of its decades for the legend, which
 /// shows the tails: a power law is a straight line only on log-log axes, but log y alone
 /// already separates a Gaussian's parabola from a heavy tail's slow decay.
+/// When the legend has a band of its own above the plot ([`Style::legend_band`]), the
+/// axis keeps only a little air above the bars.
 pub fn draw_densities<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     bars: &[Bars],
@@ -90,7 +92,7 @@ pub fn draw_densities<DB: DrawingBackend>(
     let mut builder = ChartBuilder::on(area);
     builder
         .margin(style.px(10.0))
-        .margin_top(style.px(22.0))
+        .margin_top(style.margin_top(22.0))
         .x_label_area_size(style.px(44.0));
     if log_y {
         let smallest = bars
@@ -101,8 +103,14 @@ pub fn draw_densities<DB: DrawingBackend>(
         let (floor, top) = if smallest.is_finite() && tallest > 0.0 {
             let floor = 0.5 * smallest;
             // Bars fill the lower half of the decades: top = tallest·(tallest/floor), and
-            // at least a decade above the tallest for the legend.
-            (floor, tallest * (tallest / floor).max(10.0))
+            // at least a decade above the tallest for the legend; with a band of its own
+            // above the plot, the legend needs none of them (a factor 2 of air).
+            let room = if style.legend_band > 0 {
+                2.0
+            } else {
+                (tallest / floor).max(10.0)
+            };
+            (floor, tallest * room)
         } else {
             (0.1, 1.0)
         };
@@ -118,8 +126,10 @@ pub fn draw_densities<DB: DrawingBackend>(
             style,
         )
     } else {
-        // Head room for the legend above the bars.
-        let top = if tallest > 0.0 { tallest * 2.2 } else { 1.0 };
+        // Head room for the legend above the bars (only a little air when the legend has
+        // a band of its own above the plot).
+        let head = if style.legend_band > 0 { 1.15 } else { 2.2 };
+        let top = if tallest > 0.0 { tallest * head } else { 1.0 };
         draw_on_axis(
             area,
             builder,
@@ -216,7 +226,7 @@ where
                 })
                 .collect(),
         );
-        labels.push(b.label);
+        labels.push(LegendEntry::new(b.label, color, Mark::Fill(opacity)));
         chart
             .draw_series(
                 (0..h.counts.len())
@@ -246,7 +256,8 @@ where
                 .map(|&(x, y)| (x, y.clamp(floor, top)))
                 .collect(),
         );
-        labels.push(c.label.as_str());
+        let mark = if c.dashed { Mark::Dashed } else { Mark::Line };
+        labels.push(LegendEntry::new(c.label.as_str(), color, mark));
         let line = color.stroke_width(width);
         let points = c.points.iter().map(move |&(x, y)| (x, y.clamp(floor, top)));
         let legend = move |(x, y): (i32, i32)| {

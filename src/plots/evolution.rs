@@ -8,9 +8,10 @@ use plotters::coord::ranged1d::ValueFormatter;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use super::legend::{draw_legend, Ink, LegendEntry, Mark};
 use super::style::{
-    draw_axes, draw_legend, draw_message, format_tick, linear_axis, log_axis, y_label_area,
-    DrawResult, Ink, Style, MUTED,
+    draw_axes, draw_message, format_tick, linear_axis, log_axis, y_label_area, DrawResult, Style,
+    MUTED,
 };
 
 /// One method's values at the checkpoints.
@@ -139,7 +140,7 @@ where
     let (x_lo, x_hi) = (x.range().start, x.range().end);
     let mut chart = ChartBuilder::on(area)
         .margin(style.px(10.0))
-        .margin_top(style.px(16.0))
+        .margin_top(style.margin_top(16.0))
         .margin_right(style.px(20.0))
         .x_label_area_size(style.px(44.0))
         .y_label_area_size(y_label_area(area, style, &y, 5, &|v| format_tick(*v), 56.0))
@@ -156,7 +157,7 @@ where
     let swatch = style.px(20.0) as i32;
     let radius = style.px(3.0) as i32;
     let mut ink = Ink::default();
-    let mut labels: Vec<&str> = Vec::new();
+    let mut labels: Vec<LegendEntry> = Vec::new();
     if let Some(step) = marker {
         let t = step as f64;
         chart.draw_series(LineSeries::new(
@@ -167,7 +168,7 @@ where
     for level in levels {
         let line = vec![(x_lo, level.value), (x_hi, level.value)];
         ink.lines.push(line.clone());
-        labels.push(level.label.as_str());
+        labels.push(LegendEntry::new(&level.label, level.color, Mark::Dashed));
         let color = level.color;
         chart
             .draw_series(DashedLineSeries::new(
@@ -196,7 +197,7 @@ where
             }
         }
         ink.lines.push(capped.clone());
-        labels.push(s.label.as_str());
+        labels.push(LegendEntry::new(&s.label, s.color, Mark::Dot));
         chart.draw_series(LineSeries::new(
             capped.clone(),
             color.mix(0.6).stroke_width(style.px(1.0)),

@@ -7,9 +7,10 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use super::legend::{draw_legend, Ink, LegendEntry, Mark};
 use super::style::{
-    draw_axes, draw_legend, format_tick, legend_fraction, linear_axis, log_axis, y_label_area,
-    DrawResult, Ink, Style, SGD, SGD_INDEX, THEORY,
+    draw_axes, format_tick, legend_fraction, linear_axis, log_axis, y_label_area, DrawResult,
+    Style, SGD, SGD_INDEX, THEORY,
 };
 use crate::stats::estimators::HillPoint;
 
@@ -62,7 +63,12 @@ pub fn draw_hill<DB: DrawingBackend>(
     }
     let entries = 1 + usize::from(has_band) + usize::from(index.is_some());
     let reserved = style.px(10.0) + style.px(16.0) + style.px(44.0);
-    let strip = legend_fraction(area.dim_in_pixel().1, reserved, entries, style);
+    // With a band of its own above the plot, the legend needs no strip inside.
+    let strip = if style.legend_band > 0 {
+        0.0
+    } else {
+        legend_fraction(area.dim_in_pixel().1, reserved, entries, style)
+    };
     let y_hi = if y_hi > 0.0 {
         y_hi * 1.08 / (1.0 - strip)
     } else {
@@ -70,7 +76,7 @@ pub fn draw_hill<DB: DrawingBackend>(
     };
     let mut chart = ChartBuilder::on(area)
         .margin(style.px(10.0))
-        .margin_top(style.px(16.0))
+        .margin_top(style.margin_top(16.0))
         .x_label_area_size(style.px(44.0))
         .y_label_area_size(y_label_area(
             area,
@@ -93,7 +99,7 @@ pub fn draw_hill<DB: DrawingBackend>(
     let mut ink = Ink::default();
     let mut labels = Vec::new();
     if has_band {
-        labels.push(band_label);
+        labels.push(LegendEntry::new(band_label, THEORY, Mark::Fill(0.18)));
         ink.lines.push(vec![(k_lo, lower), (k_hi, lower)]);
         ink.lines.push(vec![(k_lo, upper), (k_hi, upper)]);
         chart
@@ -121,7 +127,7 @@ pub fn draw_hill<DB: DrawingBackend>(
             )))?;
         }
         let width = style.px(2.0);
-        labels.push(i.label.as_str());
+        labels.push(LegendEntry::new(i.label.as_str(), SGD_INDEX, Mark::Dashed));
         ink.lines.push(vec![(k_lo, i.alpha), (k_hi, i.alpha)]);
         chart
             .draw_series(DashedLineSeries::new(
@@ -152,7 +158,7 @@ pub fn draw_hill<DB: DrawingBackend>(
     ink.lines.push(lower_edge.clone());
     ink.lines
         .push(pts.iter().map(|p| (p.k as f64, clip(p.alpha))).collect());
-    labels.push("Hill α̂(k) ± 1 s.e.");
+    labels.push(LegendEntry::new("Hill α̂(k) ± 1 s.e.", SGD, Mark::Line));
     upper_edge.extend(lower_edge);
     if upper_edge.len() >= 3 {
         chart.draw_series(std::iter::once(Polygon::new(

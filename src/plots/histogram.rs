@@ -240,7 +240,7 @@ mod tests {
         let mut values: Vec<f64> = (0..200).map(f64::from).collect();
         values.push(1e6);
         let h = Histogram::new(&values, 0.01).unwrap();
-        let svg = render(&h, &Style { scale: 2.0 });
+        let svg = render(&h, &Style::new(2.0));
         assert!(
             svg.contains("of 201 values outside the range shown"),
             "{svg}"

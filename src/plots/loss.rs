@@ -9,9 +9,9 @@ use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use super::legend::{draw_legend, Ink, LegendEntry, Mark};
 use super::style::{
-    draw_axes, draw_legend, draw_message, format_tick, log_axis, y_label_area, DrawResult, Ink,
-    Style, THEORY,
+    draw_axes, draw_message, format_tick, log_axis, y_label_area, DrawResult, Style, THEORY,
 };
 
 /// The chart coordinates of a loss plot (data → pixel with `CoordTranslate::translate`).
@@ -72,7 +72,7 @@ pub fn draw_loss<DB: DrawingBackend>(
     let k_max = if k_max > 0.0 { k_max } else { 1.0 };
     let mut chart = ChartBuilder::on(area)
         .margin(style.px(10.0))
-        .margin_top(style.px(16.0))
+        .margin_top(style.margin_top(16.0))
         // Room for the last step's tick label, centred on the right edge.
         .margin_right(style.px(20.0))
         .x_label_area_size(style.px(44.0))
@@ -96,11 +96,11 @@ pub fn draw_loss<DB: DrawingBackend>(
     let width = style.px(2.0);
     let swatch = style.px(20.0) as i32;
     let mut ink = Ink::default();
-    let mut labels: Vec<&str> = Vec::new();
+    let mut labels = Vec::new();
     for (s, points) in series.iter().zip(curves) {
         ink.lines.push(points.clone());
-        labels.push(s.label.as_str());
         let color = s.color;
+        labels.push(LegendEntry::new(s.label.as_str(), color, Mark::Line));
         chart
             .draw_series(LineSeries::new(points, color.stroke_width(width)))?
             .label(s.label.as_str())
@@ -111,7 +111,7 @@ pub fn draw_loss<DB: DrawingBackend>(
     let minimum_label = minimum.map(|m| format!("minimum f(x*) = {}", format_tick(m)));
     if let (Some(m), Some(label)) = (minimum, &minimum_label) {
         ink.lines.push(vec![(0.0, m), (k_max, m)]);
-        labels.push(label.as_str());
+        labels.push(LegendEntry::new(label.as_str(), THEORY, Mark::Dashed));
         chart
             .draw_series(DashedLineSeries::new(
                 [(0.0, m), (k_max, m)],

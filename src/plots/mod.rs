@@ -19,6 +19,7 @@ pub mod evolution;
 pub mod hill;
 pub mod histogram;
 pub mod index;
+pub mod legend;
 pub mod loss;
 pub mod page;
 pub mod qq;
@@ -33,6 +34,7 @@ pub use density::{density_curve, draw_densities, Bars, Curve};
 pub use hill::{draw_hill, IndexBand};
 pub use histogram::{draw_histogram, Histogram};
 pub use index::{index_band, index_legend, index_tail_line, shown_index};
+pub use legend::{draw_legend, draw_with_legend_room, svg_with_legend_room, LegendEntry, Mark};
 pub use loss::{draw_loss, LossSeries};
 pub use page::{
     follows_frame, page_plots, plot_names, plot_svg, sweep_plot, sweep_svg, PagePlot, PAGE_PLOTS,
@@ -41,9 +43,9 @@ pub use page::{
 pub use qq::{draw_qq, QqSeries};
 pub use spectrum::draw_spectrum;
 pub use style::{
-    draw_axes, draw_corner_note, draw_legend, draw_message, format_tick, legend_fraction, log_axis,
-    log_ticks, svg_document, DrawResult, Style, SvgArea, GAUSSIAN, GRID, HSGD, MUTED, SGD,
-    SGD_INDEX, SKEW_T, STABLE, STUDENT_T, TEXT, THEORY,
+    draw_axes, draw_corner_note, draw_message, format_tick, legend_fraction, log_axis, log_ticks,
+    svg_document, DrawResult, Style, SvgArea, GAUSSIAN, GRID, HSGD, MUTED, SGD, SGD_INDEX, SKEW_T,
+    STABLE, STUDENT_T, TEXT, THEORY,
 };
 pub use sweep::draw_sweep;
 pub use tail::{draw_tail, survival_points, TailLine};

@@ -24,7 +24,7 @@ use super::qq::QqSeries;
 use super::style::format_tick;
 use super::style::{DrawResult, Style};
 use super::tail::TailLine;
-use super::{density, evolution, hill, loss, qq, spectrum, style, sweep, tail};
+use super::{density, evolution, hill, legend, loss, qq, spectrum, style, sweep, tail};
 use crate::report::analysis::{Report, SimReport};
 use crate::report::config::Basis;
 use crate::report::sweep::Sweep;
@@ -148,22 +148,21 @@ pub fn plot_names() -> Vec<(&'static str, &'static str)> {
 pub const SVG_SIZE: (u32, u32) = (800, 500);
 
 /// The plot `id` of [`page_plots`] drawn for `report` into an SVG document of `size`
-/// pixels (scale 1): the page's SVG download and `hsgd plot`.
+/// pixels (scale 1), its legend off the data ([`legend::svg_with_legend_room`]): the page's
+/// SVG download and `hsgd plot`.
 pub fn plot_svg(id: &str, report: &Report, size: (u32, u32)) -> Result<String, String> {
-    style::svg_document(size, |area| {
+    legend::svg_with_legend_room(size, |area, style| {
         let plot = page_plots()
             .into_iter()
             .find(|p| p.id == id)
             .ok_or_else(|| format!("there is no plot “{id}”"))?;
-        (plot.draw)(area, report, &Style::default())
+        (plot.draw)(area, report, style)
     })
 }
 
 /// [`sweep_plot`] drawn for `sweep` into an SVG document of `size` pixels (scale 1).
 pub fn sweep_svg(sweep: &Sweep, size: (u32, u32)) -> Result<String, String> {
-    style::svg_document(size, |area| {
-        (sweep_plot().draw)(area, sweep, &Style::default())
-    })
+    legend::svg_with_legend_room(size, |area, style| (sweep_plot().draw)(area, sweep, style))
 }
 
 fn draw_whole_sweep<DB: DrawingBackend>(
@@ -648,6 +647,8 @@ mod tests {
         ];
         let ids: Vec<&str> = page_plots::<SVGBackend>().iter().map(|p| p.id).collect();
         assert_eq!(ids, expected.map(|e| e.0));
+        // The names `panels=` and `hide=` take for them.
+        assert_eq!(ids, crate::report::config::PLOT_PANELS);
         for (id, text) in expected {
             let svg = plot_svg(id, small_report(), SVG_SIZE).unwrap();
             assert!(svg.contains(r#"width="800""#), "{id}");
@@ -685,6 +686,37 @@ mod tests {
         }
         assert!(report.at_frame(frames).is_none());
         assert!(follows_frame("histogram") && !follows_frame("qq-t"));
+    }
+
+    #[test]
+    fn no_legend_covers_data_on_a_phone_or_a_desktop() {
+        // The page's canvases: about 350 × 219 CSS pixels on a 390 px phone (at 2 and 3
+        // device pixels each), 600 × 375 on a desktop, and the SVG download's size.
+        for (size, scale) in [
+            ((700, 438), 2.0),
+            ((1050, 657), 3.0),
+            ((600, 375), 1.0),
+            (SVG_SIZE, 1.0),
+        ] {
+            for (i, id) in crate::report::config::PLOT_PANELS.iter().enumerate() {
+                let mut kept = None;
+                style::svg_document(size, |area| {
+                    let drawn = legend::draw_with_legend_room(area, &Style::new(scale), |a, s| {
+                        (page_plots()[i].draw)(a, small_report(), s)
+                    })?;
+                    kept = Some(drawn);
+                    Ok::<(), String>(())
+                })
+                .unwrap();
+                let kept = kept.unwrap();
+                assert_eq!(
+                    kept.legend_covered.get(),
+                    0,
+                    "the legend of {id} covers data at {size:?} (band {})",
+                    kept.legend_band
+                );
+            }
+        }
     }
 
     #[test]

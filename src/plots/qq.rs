@@ -13,9 +13,9 @@ use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use super::legend::{draw_legend, Ink, LegendEntry, Mark};
 use super::style::{
-    draw_axes, draw_legend, draw_message, format_tick, linear_axis, y_label_area, DrawResult, Ink,
-    Style, THEORY,
+    draw_axes, draw_message, format_tick, linear_axis, y_label_area, DrawResult, Style, THEORY,
 };
 use crate::stats::fits::QqPoint;
 
@@ -90,7 +90,7 @@ pub fn draw_qq<DB: DrawingBackend>(
     };
     let mut chart = ChartBuilder::on(area)
         .margin(style.px(10.0))
-        .margin_top(style.px(16.0))
+        .margin_top(style.margin_top(16.0))
         .x_label_area_size(style.px(44.0))
         .y_label_area_size(y_label_area(
             area,
@@ -117,7 +117,7 @@ pub fn draw_qq<DB: DrawingBackend>(
     let mut labels = Vec::new();
     if lo < hi {
         ink.lines.push(vec![(lo, lo), (hi, hi)]);
-        labels.push("y = x");
+        labels.push(LegendEntry::new("y = x", THEORY, Mark::Dashed));
         chart
             .draw_series(DashedLineSeries::new(
                 [(lo, lo), (hi, hi)],
@@ -139,7 +139,7 @@ pub fn draw_qq<DB: DrawingBackend>(
                 .filter(|p| finite(p))
                 .map(|p| (p.fitted, p.empirical)),
         );
-        labels.push(s.label.as_str());
+        labels.push(LegendEntry::new(s.label.as_str(), color, Mark::Dot));
         chart
             .draw_series(
                 s.points

@@ -1,6 +1,9 @@
 //! What every plot shares: the style (sizes scaled to the device, the palette), the axes
-//! with their ticks on linear and log scales, legends, and messages drawn in place of a
+//! with their ticks on linear and log scales, the legend strip's height (the legends
+//! themselves: [`crate::plots::legend`]), and messages drawn in place of a
 //! plot; and SVG documents for downloads, `hsgd plot` and the tests.
+
+use std::cell::Cell;
 
 use plotters::coord::combinators::{LogCoord, WithKeyPoints};
 use plotters::coord::ranged1d::{BoldPoints, ValueFormatter};
@@ -30,20 +33,59 @@ pub fn svg_document<E: std::fmt::Display>(
     Ok(svg)
 }
 
-/// Device-dependent sizes of a plot.
-#[derive(Clone, Copy, Debug, PartialEq)]
+/// Device-dependent sizes of a plot, and where its legend goes.
+///
+/// A legend sits in the corner of the plotting area with the fewest data under it
+/// ([`crate::plots::legend::emptiest_corner`]); when every corner has data, it needs a band of its own above
+/// the plotting area. A plot is then drawn twice
+/// ([`crate::plots::legend::draw_with_legend_room`]): the first
+/// drawing finds the band's height ([`Style::legend_band_wanted`]), the second reserves it
+/// ([`Style::legend_band`], which each plot adds to its top margin).
+#[derive(Clone, Debug, PartialEq)]
 pub struct Style {
     /// Device pixels per CSS pixel (the page's `devicePixelRatio`; 1 for SVG).
     pub scale: f64,
+    /// Device pixels the chart leaves free above its plotting area for the legend (0: the
+    /// legend goes inside, in a corner).
+    pub legend_band: u32,
+    /// Set by [`crate::plots::legend::draw_legend`]: the band the legend needs when no corner is free of data
+    /// (0 when one is, or when a band was reserved).
+    pub legend_band_wanted: Cell<u32>,
+    /// Set by [`crate::plots::legend::draw_legend`]: the marks of the data the drawn legend's box covers.
+    pub legend_covered: Cell<usize>,
 }
 
 impl Default for Style {
     fn default() -> Self {
-        Style { scale: 1.0 }
+        Style::new(1.0)
     }
 }
 
 impl Style {
+    /// The style of a device with `scale` device pixels per CSS pixel, its legends inside.
+    pub fn new(scale: f64) -> Style {
+        Style {
+            scale,
+            legend_band: 0,
+            legend_band_wanted: Cell::new(0),
+            legend_covered: Cell::new(0),
+        }
+    }
+
+    /// This style with `band` device pixels reserved above the plotting area.
+    pub(crate) fn with_band(&self, band: u32) -> Style {
+        Style {
+            legend_band: band,
+            ..Style::new(self.scale)
+        }
+    }
+
+    /// The top margin of a chart whose own is `css` CSS pixels: that plus the legend's
+    /// band.
+    pub fn margin_top(&self, css: f64) -> u32 {
+        self.px(css) + self.legend_band
+    }
+
     /// A length of `css` CSS pixels in device pixels (at least 1).
     pub fn px(&self, css: f64) -> u32 {
         (css * self.scale).round().max(1.0) as u32
@@ -130,110 +172,6 @@ pub fn draw_corner_note<DB: DrawingBackend>(
     area.draw_text(note, &style.note_font(), corner)
 }
 
-/// What a legend must not cover, in data coordinates: scattered points and polylines.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Ink {
-    /// Single marks (a scatter, the corners of bars).
-    pub points: Vec<(f64, f64)>,
-    /// Lines through their vertices (curves, reference lines, edges of bands).
-    pub lines: Vec<Vec<(f64, f64)>>,
-}
-
-/// The corners a legend may take, `preferred` first.
-fn corners(preferred: SeriesLabelPosition) -> Vec<SeriesLabelPosition> {
-    use SeriesLabelPosition::{LowerLeft, LowerRight, UpperLeft, UpperRight};
-    let mut all = vec![preferred];
-    for corner in [UpperRight, UpperLeft, LowerLeft, LowerRight] {
-        if !all
-            .iter()
-            .any(|c| std::mem::discriminant(c) == std::mem::discriminant(&corner))
-        {
-            all.push(corner);
-        }
-    }
-    all
-}
-
-/// The corner of the plotting area where a legend of `labels` covers the fewest marks of
-/// `ink` (sampled every 3 pixels along its lines), `preferred` when it ties: a legend
-/// never sits on the data when a corner is free of them.
-pub fn emptiest_corner<'a, DB: DrawingBackend + 'a, CT: CoordTranslate<From = (f64, f64)>>(
-    chart: &ChartContext<'a, DB, CT>,
-    ink: &Ink,
-    labels: &[&str],
-    preferred: SeriesLabelPosition,
-    style: &Style,
-) -> SeriesLabelPosition {
-    let area = chart.plotting_area();
-    let (xs, ys) = area.get_pixel_range();
-    let coord = chart.as_coord_spec();
-    let font = style.note_font();
-    let widest = labels
-        .iter()
-        .map(|l| text_width(&area.strip_coord_spec(), l, &font, style))
-        .max()
-        .unwrap_or(0) as i32;
-    // plotters' legend: a 30 px swatch column, 10 px margins inside and from the corner.
-    let (width, height) = (
-        widest + style.px(30.0) as i32 + 2 * style.px(10.0) as i32,
-        (labels.len() as f64 * style.font(12.0) * 1.35) as i32 + 2 * style.px(10.0) as i32,
-    );
-    let offset = style.px(10.0) as i32;
-    let mut marks: Vec<(i32, i32)> = ink.points.iter().map(|p| coord.translate(p)).collect();
-    for line in &ink.lines {
-        let pixels: Vec<(i32, i32)> = line.iter().map(|p| coord.translate(p)).collect();
-        for pair in pixels.windows(2) {
-            let ((x0, y0), (x1, y1)) = (pair[0], pair[1]);
-            let steps = ((x1 - x0).abs().max((y1 - y0).abs()) / 3).clamp(1, 2000);
-            marks.extend(
-                (0..=steps).map(|s| (x0 + (x1 - x0) * s / steps, y0 + (y1 - y0) * s / steps)),
-            );
-        }
-        if pixels.len() == 1 {
-            marks.push(pixels[0]);
-        }
-    }
-    let covered = |corner: &SeriesLabelPosition| -> usize {
-        use SeriesLabelPosition::{LowerLeft, LowerRight, UpperLeft};
-        let left = match corner {
-            UpperLeft | LowerLeft => xs.start + offset,
-            _ => xs.end - offset - width,
-        };
-        let top = match corner {
-            LowerLeft | LowerRight => ys.end - offset - height,
-            _ => ys.start + offset,
-        };
-        marks
-            .iter()
-            .filter(|&&(x, y)| x >= left && x <= left + width && y >= top && y <= top + height)
-            .count()
-    };
-    corners(preferred)
-        .into_iter()
-        .min_by_key(covered)
-        .expect("four corners")
-}
-
-/// Draws a chart's series legend in the common style (a translucent white box with a
-/// grid-coloured border and the note font) in the corner [`emptiest_corner`] finds for
-/// `labels` (the legend's texts) against `ink` (what the chart drew).
-pub fn draw_legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate<From = (f64, f64)>>(
-    chart: &mut ChartContext<'a, DB, CT>,
-    ink: &Ink,
-    labels: &[&str],
-    preferred: SeriesLabelPosition,
-    style: &Style,
-) -> DrawResult<(), DB> {
-    let position = emptiest_corner(chart, ink, labels, preferred, style);
-    chart
-        .configure_series_labels()
-        .position(position)
-        .background_style(WHITE.mix(0.85))
-        .border_style(GRID)
-        .label_font(style.note_font())
-        .draw()
-}
-
 /// The axes every plot draws: a light grid, the axis titles, about `ticks` labels per
 /// axis written by `x_tick` / `y_tick`, in the style's font.
 pub fn draw_axes<'a, DB, X, Y>(
@@ -291,7 +229,7 @@ pub fn y_label_area<DB: DrawingBackend, Y: Ranged<ValueType = f64>>(
 /// The width of `text` as the backend measures it; where it cannot (the SVG backend has no
 /// fonts, the viewer's browser has them), 0.64 em a character: DejaVu Sans's digit, the
 /// widest of the common sans-serif faces.
-fn text_width<DB: DrawingBackend>(
+pub(crate) fn text_width<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     text: &str,
     font: &TextStyle,
@@ -417,41 +355,6 @@ mod tests {
     }
 
     #[test]
-    fn the_legend_takes_the_emptiest_corner() {
-        let mut svg = String::new();
-        let area = SVGBackend::with_string(&mut svg, (400, 300)).into_drawing_area();
-        let chart = ChartBuilder::on(&area)
-            .build_cartesian_2d(0.0..10.0, 0.0..10.0)
-            .unwrap();
-        let style = Style::default();
-        let labels = ["a series", "another series"];
-        let position =
-            |ink: &Ink, preferred| emptiest_corner(&chart, ink, &labels, preferred, &style);
-        let is = |got: SeriesLabelPosition, want: SeriesLabelPosition| {
-            std::mem::discriminant(&got) == std::mem::discriminant(&want)
-        };
-        use SeriesLabelPosition::{LowerLeft, LowerRight, UpperLeft, UpperRight};
-        // Nothing drawn: the preferred corner.
-        assert!(is(position(&Ink::default(), LowerLeft), LowerLeft));
-        // A peak in the upper right: the legend moves to the upper left, the next corner
-        // in order, which is empty.
-        let peak = Ink {
-            points: vec![],
-            lines: vec![vec![(5.0, 0.0), (8.0, 9.5), (9.5, 0.0)]],
-        };
-        assert!(is(position(&peak, UpperRight), UpperLeft));
-        // Points everywhere but the lower right.
-        let scatter = Ink {
-            points: (0..100)
-                .map(|i| (0.1 * i as f64, 9.5))
-                .chain((0..50).map(|i| (0.1 * i as f64, 0.5)))
-                .collect(),
-            lines: vec![],
-        };
-        assert!(is(position(&scatter, UpperLeft), LowerRight));
-    }
-
-    #[test]
     fn tick_labels_are_short() {
         assert_eq!(format_tick(0.0), "0");
         assert_eq!(format_tick(1.5), "1.5");
@@ -472,13 +375,13 @@ mod tests {
         assert_eq!(legend_fraction(100, 90, 8, &style), 0.6);
         assert_eq!(legend_fraction(10, 90, 1, &style), 0.6);
         // Twice the pixel density: the same fraction.
-        let retina = legend_fraction(800, 120, 4, &Style { scale: 2.0 });
+        let retina = legend_fraction(800, 120, 4, &Style::new(2.0));
         assert!((retina - four).abs() < 0.05, "{retina} {four}");
     }
 
     #[test]
     fn style_scales_lengths() {
-        let s = Style { scale: 2.0 };
+        let s = Style::new(2.0);
         assert_eq!(s.px(3.0), 6);
         assert_eq!(s.font(13.0), 26.0);
         assert_eq!(Style::default().px(0.1), 1);

@@ -12,9 +12,10 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use super::legend::{draw_legend, Ink, LegendEntry, Mark};
 use super::style::{
-    draw_axes, draw_legend, format_tick, legend_fraction, linear_axis, log_axis, y_label_area,
-    DrawResult, Ink, Style, HSGD, MUTED, SGD, SGD_INDEX, THEORY,
+    draw_axes, format_tick, legend_fraction, linear_axis, log_axis, y_label_area, DrawResult,
+    Style, HSGD, MUTED, SGD, SGD_INDEX, THEORY,
 };
 use crate::report::config::{Dynamics, SweepOver};
 use crate::report::sweep::{SweepPlan, SweepPoint};
@@ -204,11 +205,16 @@ pub fn draw_sweep<DB: DrawingBackend>(
         + usize::from(has(Dynamics::Sgd))
         + usize::from(has(Dynamics::Hsgd));
     let reserved = style.px(10.0) + style.px(16.0) + style.px(44.0);
-    let strip = legend_fraction(area.dim_in_pixel().1, reserved, entries, style);
+    // With a band of its own above the plot, the legend needs no strip inside.
+    let strip = if style.legend_band > 0 {
+        0.0
+    } else {
+        legend_fraction(area.dim_in_pixel().1, reserved, entries, style)
+    };
     let y_hi = y_data * 1.05 / (1.0 - strip);
     let mut chart = ChartBuilder::on(area)
         .margin(style.px(10.0))
-        .margin_top(style.px(16.0))
+        .margin_top(style.margin_top(16.0))
         .x_label_area_size(style.px(44.0))
         .y_label_area_size(y_label_area(
             area,
@@ -235,7 +241,11 @@ pub fn draw_sweep<DB: DrawingBackend>(
     if !curves.is_empty() {
         ink.lines
             .push(curves.iter().map(|p| (p.x, clip(p.upper))).collect());
-        labels.push("upper bound η* (diffusion model)");
+        labels.push(LegendEntry::new(
+            "upper bound η* (diffusion model)",
+            THEORY,
+            Mark::Line,
+        ));
         chart
             .draw_series(LineSeries::new(
                 curves.iter().map(|p| (p.x, clip(p.upper))),
@@ -255,7 +265,11 @@ pub fn draw_sweep<DB: DrawingBackend>(
             .collect();
         if proven.len() >= 2 {
             ink.lines.push(proven.clone());
-            labels.push("lower bound η_* (diffusion model, γ < γ̄)");
+            labels.push(LegendEntry::new(
+                "lower bound η_* (diffusion model, γ < γ̄)",
+                THEORY,
+                Mark::Dashed,
+            ));
             chart
                 .draw_series(DashedLineSeries::new(
                     proven,
@@ -321,7 +335,11 @@ pub fn draw_sweep<DB: DrawingBackend>(
         ))?;
         if !labelled {
             labelled = true;
-            labels.push("α_SGD ± 95% (SGD's own index)");
+            labels.push(LegendEntry::new(
+                "α_SGD ± 95% (SGD's own index)",
+                SGD_INDEX,
+                Mark::Line,
+            ));
             series
                 .label("α_SGD ± 95% (SGD's own index)")
                 .legend(move |(x, y)| {
@@ -366,7 +384,11 @@ pub fn draw_sweep<DB: DrawingBackend>(
     };
     chart.draw_series(roots(true).map(|p| square(p, true)))?;
     if roots(false).next().is_some() {
-        labels.push("α_SGD not converged (K·θ_min small)");
+        labels.push(LegendEntry::new(
+            "α_SGD not converged (K·θ_min small)",
+            SGD_INDEX,
+            Mark::Outline,
+        ));
         chart
             .draw_series(roots(false).map(|p| square(p, false)))?
             .label("α_SGD not converged (K·θ_min small)")
@@ -394,7 +416,7 @@ pub fn draw_sweep<DB: DrawingBackend>(
             continue;
         }
         ink.points.extend(&at);
-        labels.push(label);
+        labels.push(LegendEntry::new(label, SGD_INDEX, Mark::Triangle(upward)));
         let tip = if upward { -2 * size } else { 2 * size };
         let base = if upward { size } else { -size };
         let triangle = move |x: i32, y: i32| {
@@ -440,7 +462,7 @@ pub fn draw_sweep<DB: DrawingBackend>(
             ink.lines.push(vec![(x, clip(lo)), (x, clip(hi))]);
             ink.points.push((x, clip(hill)));
         }
-        labels.push(label);
+        labels.push(LegendEntry::new(label, color, Mark::Dot));
         let cap = style.px(4.0) as i32;
         let ends = at
             .iter()

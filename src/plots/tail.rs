@@ -6,9 +6,8 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::style::{
-    draw_axes, draw_legend, format_tick, log_axis, y_label_area, DrawResult, Ink, Style, SGD,
-};
+use super::legend::{draw_legend, Ink, LegendEntry, Mark};
+use super::style::{draw_axes, format_tick, log_axis, y_label_area, DrawResult, Style, SGD};
 
 /// Most survival points drawn (log-spaced in the rank, so the far tail keeps every point).
 const MAX_POINTS: usize = 400;
@@ -83,7 +82,7 @@ pub fn draw_tail<DB: DrawingBackend>(
     let y_axis = log_axis(y_lo, 0.6);
     let mut chart = ChartBuilder::on(area)
         .margin(style.px(10.0))
-        .margin_top(style.px(16.0))
+        .margin_top(style.margin_top(16.0))
         .x_label_area_size(style.px(44.0))
         .y_label_area_size(y_label_area(
             area,
@@ -115,7 +114,7 @@ pub fn draw_tail<DB: DrawingBackend>(
         points: points.clone(),
         lines: Vec::new(),
     };
-    let mut labels = vec!["empirical tail"];
+    let mut labels = vec![LegendEntry::new("empirical tail", SGD, Mark::Dot)];
     let (u, s_u) = anchor;
     let width = style.px(2.0);
     let swatch = style.px(20.0) as i32;
@@ -134,8 +133,13 @@ pub fn draw_tail<DB: DrawingBackend>(
             };
             let pts = vec![(u, s_u), (end, s_end)];
             ink.lines.push(pts.clone());
-            labels.push(line.label.as_str());
             let color = line.color;
+            let mark = if line.dashed {
+                Mark::Dashed
+            } else {
+                Mark::Line
+            };
+            labels.push(LegendEntry::new(line.label.as_str(), color, mark));
             let legend = move |(x, y): (i32, i32)| {
                 PathElement::new(vec![(x, y), (x + swatch, y)], color.stroke_width(width))
             };

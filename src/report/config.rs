@@ -7,6 +7,8 @@
 //! the field they belong to, so the page can show the message next to that control.
 //!
 //! Units follow MATH.md §0: `delta` is this project's ridge coefficient (the paper's δ / n).
+//! Over 700 lines: the struct, its checks and its URL form (with what a link's ignored
+//! pairs say) are one idea, and their tests sit beside them.
 
 use serde::{Deserialize, Serialize};
 
@@ -14,6 +16,9 @@ use serde::{Deserialize, Serialize};
 pub use crate::model::problem::{DataRng, Preprocess, SpectrumShape, MAX_MATRIX_ENTRIES};
 
 use crate::error::{Error, Result};
+
+// The display-only lists `hide` and `panels` hold, and the names they take.
+pub use crate::report::display::{Names, PANELS, PLOT_PANELS};
 
 /// Which data set the problem is built from (MATH.md §5.2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -210,6 +215,13 @@ pub struct Config {
     pub frame: Option<usize>,
     /// Display only: the compact view for an iframe (`embed=1` in the URL).
     pub embed: bool,
+    /// Display only: the controls (by key) and panels ([`PANELS`]) the page hides, for a
+    /// classroom or an embed (`hide=batch,sweep`). A hidden control still applies its
+    /// value; `sweep` names the sweep section (its controls go with it).
+    pub hide: Names,
+    /// Display only: the plots the embedded view shows, in this order (`panels=tail,qq-t`;
+    /// names from [`PLOT_PANELS`]); empty: its usual plots.
+    pub panels: Names,
 }
 
 impl Default for Config {
@@ -254,6 +266,8 @@ impl Default for Config {
             log_y: false,
             frame: None,
             embed: false,
+            hide: Names::default(),
+            panels: Names::default(),
         }
     }
 }
@@ -472,8 +486,26 @@ impl Config {
                     known_key: known.get(&key).is_some(),
                     key,
                     value,
+                    unknown_name: false,
                 });
+                continue;
             }
+            // A list keeps the names the page has and says which it dropped.
+            let dropped = match key.as_str() {
+                "hide" => config
+                    .hide
+                    .retain_known(|name| PANELS.contains(&name) || known.get(name).is_some()),
+                "panels" => config
+                    .panels
+                    .retain_known(|name| PLOT_PANELS.contains(&name)),
+                _ => Vec::new(),
+            };
+            notes.extend(dropped.into_iter().map(|name| QueryNote {
+                key: key.clone(),
+                value: name,
+                known_key: true,
+                unknown_name: true,
+            }));
         }
         (config, notes)
     }
@@ -517,6 +549,10 @@ pub struct QueryNote {
     pub value: String,
     /// The key is a setting, and it was its value that did not parse.
     pub known_key: bool,
+    /// The key is a list of names (`hide`, `panels`) and `value` one of its names that
+    /// names nothing; the list's other names were taken.
+    #[serde(default)]
+    pub unknown_name: bool,
 }
 
 impl QueryNote {
@@ -528,7 +564,17 @@ impl QueryNote {
         } else {
             ""
         };
-        if self.known_key && self.value.is_empty() {
+        if self.unknown_name {
+            let what = if self.key == "panels" {
+                "plot"
+            } else {
+                "control or panel"
+            };
+            format!(
+                "{} names no {what} of the page: '{shown}{ellipsis}' was ignored",
+                self.key
+            )
+        } else if self.known_key && self.value.is_empty() {
             format!(
                 "{} has no value; it was ignored and the default kept",
                 self.key

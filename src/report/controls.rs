@@ -22,6 +22,8 @@ pub enum Kind {
     Choice(&'static [(&'static str, &'static str)]),
     /// On or off: `1` or `0`, `true` or `false`.
     Flag,
+    /// Names separated by commas (`batch,sweep`); empty by default.
+    Names,
 }
 
 /// Where the page lets the user set a field.
@@ -258,6 +260,24 @@ pub const CONTROLS: &[Control] = &[
         ),
         Place::UrlOnly,
     ),
+    placed(
+        row(
+            "hide",
+            "hidden controls and panels",
+            "keys of controls and names of panels the page hides, e.g. batch,sweep (display only)",
+            Kind::Names,
+        ),
+        Place::UrlOnly,
+    ),
+    placed(
+        row(
+            "panels",
+            "embedded plots",
+            "the plots the embedded view shows, in order, e.g. tail,qq-t (display only)",
+            Kind::Names,
+        ),
+        Place::UrlOnly,
+    ),
 ];
 
 /// The row of the field `key`.
@@ -302,6 +322,16 @@ pub fn query_help() -> String {
             Kind::Whole => "a whole number".to_string(),
             Kind::Number => "a number".to_string(),
             Kind::Flag => "1 or 0".to_string(),
+            Kind::Names if c.key == "panels" => {
+                format!(
+                    "names from {}",
+                    crate::report::config::PLOT_PANELS.join(", ")
+                )
+            }
+            Kind::Names => format!(
+                "keys above and panels from {}",
+                crate::report::config::PANELS.join(", ")
+            ),
             Kind::Choice(choices) => choices
                 .iter()
                 .map(|&(value, label)| {
@@ -315,6 +345,7 @@ pub fn query_help() -> String {
                 .join(", "),
         };
         let default = match (c.kind, defaults.get(c.key).and_then(Value::as_str)) {
+            (Kind::Names, _) => "none",
             (Kind::Flag, Some("true")) => "1",
             (Kind::Flag, Some("false")) => "0",
             (_, default) => default.unwrap_or(""),
@@ -379,9 +410,25 @@ mod tests {
                 Kind::Number => value.is_f64(),
                 Kind::Choice(choices) => choices.iter().any(|&(v, _)| value.as_str() == Some(v)),
                 Kind::Flag => value.is_boolean(),
+                Kind::Names => value.is_null(),
             };
             assert!(fits, "{}: {:?} for {value}", c.key, c.kind);
         }
+    }
+
+    #[test]
+    fn every_control_key_and_panel_can_be_hidden() {
+        for c in CONTROLS {
+            let (config, notes) = Config::parse_query(&format!("hide={}", c.key));
+            assert!(notes.is_empty() && config.hide.contains(c.key), "{}", c.key);
+        }
+        let all = crate::report::config::PANELS.join(",");
+        let (config, notes) = Config::parse_query(&format!("hide={all}"));
+        assert!(notes.is_empty());
+        assert_eq!(config.hide.names(), crate::report::config::PANELS);
+        assert!(crate::report::config::PLOT_PANELS
+            .iter()
+            .all(|p| crate::report::config::PANELS.contains(p)));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! From a user's settings to what the page, the CLI and the exports print.
 //!
 //! - [`config`]: the one struct of every setting, read from and written to the URL;
+//! - [`display`]: the lists of names of its display-only settings `hide=` and `panels=`;
 //! - [`controls`]: each setting's label, hint and values, for the page's forms and the
 //!   CLI's help;
 //! - [`analysis`]: Config → Problem → Spectrum → simulation → estimates and fits →
@@ -17,6 +18,7 @@
 pub mod analysis;
 pub mod config;
 pub mod controls;
+pub mod display;
 pub mod evolution;
 pub mod presets;
 pub mod runs;

@@ -1,7 +1,7 @@
 //! The embedded view: with `embed=1` in the URL ([`Config::embed`]) the page is
 //! a compact figure for an iframe in a blog post or a course page: no header or long
 //! texts, only the γ slider and box, the batch size, Run, and the main plots
-//! ([`EMBED_PLOTS`]), with a small link that opens the full page on the same settings.
+//! ([`EMBED_PLOTS`], or those `panels=` names, in its order), with a small link that opens the full page on the same settings.
 //! The styles are in `www/style.css` under `body.embed`; which controls stay is decided
 //! with the other controls' relevance, on the live side of the form.
 
@@ -12,6 +12,16 @@ use crate::report::config::Config;
 
 /// The plots the embedded view keeps (ids of [`super::plots::PLOTS`]).
 pub const EMBED_PLOTS: &[&str] = &["histogram", "tail"];
+
+/// The plots the embedded view shows, in order: `panels=` ([`Config::panels`]), else
+/// [`EMBED_PLOTS`].
+pub fn shown_plots(config: &Config) -> Vec<&str> {
+    if config.panels.is_empty() {
+        EMBED_PLOTS.to_vec()
+    } else {
+        config.panels.names().iter().map(String::as_str).collect()
+    }
+}
 
 /// Marks the page as embedded (or not) and adds the "open in hsgd" link; call once the
 /// controls and plots exist.
@@ -29,13 +39,19 @@ pub fn build(document: &Document, config: &Config) {
             r#"<a id="open-full" class="open-full" target="_blank" rel="noopener" title="the full page with every control, on these settings">open in hsgd ↗</a>"#,
         );
     }
+    let shown = shown_plots(config);
     for plot in super::plots::PLOTS {
         let figure = document
             .get_element_by_id(&format!("plot-{}", plot.id))
             .and_then(|e| e.closest("figure").ok().flatten())
             .and_then(|e| e.dyn_into::<HtmlElement>().ok());
         if let Some(figure) = figure {
-            figure.set_hidden(!EMBED_PLOTS.contains(&plot.id));
+            let place = shown.iter().position(|&id| id == plot.id);
+            figure.set_hidden(place.is_none());
+            if let Some(place) = place {
+                // The grid lays the figures out in the order `panels=` gives.
+                let _ = figure.set_attribute("style", &format!("order: {place}"));
+            }
         }
     }
     update(document, config);

@@ -34,7 +34,7 @@ fn input_mode(kind: Kind) -> &'static str {
     match kind {
         Kind::Whole => "numeric",
         Kind::Number => "decimal",
-        Kind::Choice(_) | Kind::Flag => "",
+        Kind::Choice(_) | Kind::Flag | Kind::Names => "",
     }
 }
 

@@ -48,7 +48,7 @@ pub struct Input<'a> {
 }
 
 /// Whether the control `key` matters for `config` (the others are hidden, their values
-/// kept). The compact embedded view keeps only γ and B.
+/// kept). The compact embedded view keeps only γ and B, and `hide=` hides any.
 pub fn relevant(key: &str, config: &Config) -> bool {
     let synthetic = matches!(config.data, DataKind::Synthetic | DataKind::Spectrum);
     let spectrum = config.data == DataKind::Spectrum;
@@ -64,7 +64,8 @@ pub fn relevant(key: &str, config: &Config) -> bool {
         "substeps" => config.method != Method::Sgd,
         _ => true,
     };
-    shown && (!config.embed || matches!(key, "gamma" | "batch"))
+    // `hide=` hides a control whatever it is (super::classroom).
+    shown && !config.hide.contains(key) && (!config.embed || matches!(key, "gamma" | "batch"))
 }
 
 /// Shows the relevant controls and hides the others (their values stay in the config).

@@ -11,7 +11,8 @@
 //!   [`event`]s.
 //! - the controllers, which never call the app or each other: [`live`] (relevant
 //!   controls, the γ slider, automatic re-runs, divergence), [`upload`] (the user's CSV),
-//!   [`embed`] (the compact view for an iframe, `embed=1`), [`split`] (the main run's runs
+//!   [`embed`] (the compact view for an iframe, `embed=1`), [`classroom`] (`hide=`,
+//!   `panels=`, the "copy embed code" button; [`embed_code`]: its snippet), [`split`] (the main run's runs
 //!   split across a pool), [`sweep`] (the sweep section, whose points run on a pool;
 //!   [`sweep_table`]: its table), [`timeline`] (play, step and scrub through the
 //!   checkpoints).
@@ -36,9 +37,11 @@
 //!   id, text, listeners, timers).
 
 pub mod canvas;
+pub mod classroom;
 pub mod cost;
 pub mod dom;
 pub mod embed;
+pub mod embed_code;
 pub mod event;
 pub mod explain;
 pub mod export;

@@ -33,7 +33,7 @@ use super::protocol::{FromWorker, ToWorker};
 use super::stages::{self, Pending};
 use super::status;
 use super::workers::{now_ms, worker_error_detail};
-use super::{embed, split, sweep, timeline, upload};
+use super::{classroom, embed, split, sweep, timeline, upload};
 use crate::plots::follows_frame;
 use crate::report::analysis::Report;
 use crate::report::config::{Config, Dynamics};
@@ -95,11 +95,17 @@ pub fn start() {
     }
     let config = with_app(|app| app.config.clone()).unwrap_or_default();
     sweep::start(&config);
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    // `hide=` and the "copy embed code" button, once every control and panel exists.
+    if classroom::build(&document, &config) {
+        let _ = listen(&document, "copy-embed", "click", |_| {
+            with_app(|app| classroom::copy_embed_code(&app.document, &app.config));
+        });
+    }
     // Everything is laid out: show the app (www/style.css, body.booting).
-    if let Some(body) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.body())
-    {
+    if let Some(body) = document.body() {
         let _ = body.class_list().remove_1("booting");
     }
 }

@@ -9,6 +9,7 @@ use plotters::prelude::*;
 use web_sys::HtmlCanvasElement;
 
 use super::canvas::MeasuredCanvas;
+use crate::plots::legend::draw_with_legend_room;
 use crate::plots::Style;
 use crate::report::config::Config;
 
@@ -56,10 +57,7 @@ impl SizedCanvas {
 
     /// Sizes the canvas to its CSS box times `devicePixelRatio` (sharp on high-density
     /// screens), clears it and runs `draw`. Does nothing while the canvas is not laid out.
-    pub fn draw(
-        &self,
-        draw: impl FnOnce(&Area, &Style) -> Result<(), String>,
-    ) -> Result<(), String> {
+    pub fn draw(&self, draw: impl Fn(&Area, &Style) -> Result<(), String>) -> Result<(), String> {
         let scale = web_sys::window()
             .map_or(1.0, |w| w.device_pixel_ratio())
             .max(1.0);
@@ -83,7 +81,8 @@ impl SizedCanvas {
             MeasuredCanvas::new(&self.canvas).ok_or("this browser gives no 2D canvas context")?;
         let area = backend.into_drawing_area();
         area.fill(&WHITE).map_err(|e| e.to_string())?;
-        draw(&area, &Style { scale })?;
+        // Twice when the legend needs a band of its own (`draw_with_legend_room`).
+        draw_with_legend_room(&area, &Style::new(scale), |area, style| draw(area, style))?;
         area.present().map_err(|e| e.to_string())
     }
 }
@@ -91,7 +90,7 @@ impl SizedCanvas {
 /// Sizes `canvas` and draws on it ([`SizedCanvas::draw`]).
 pub fn draw_on_canvas(
     canvas: &HtmlCanvasElement,
-    draw: impl FnOnce(&Area, &Style) -> Result<(), String>,
+    draw: impl Fn(&Area, &Style) -> Result<(), String>,
 ) -> Result<(), String> {
     SizedCanvas::measure(canvas.clone()).draw(draw)
 }

@@ -488,13 +488,14 @@ fn simulate(
 
 /// The page's query as a config. A value that does not parse is an error about its key
 /// (the page would ignore it and keep the default; a script should not); an unknown key is
-/// a warning on stderr.
-/// The config of a page's URL query, or of a preset's name (`hsgd run fig1-x`).
+/// a warning on stderr, and so is a name of `hide` or `panels` the page does not have (they
+/// only change what the page shows). A preset's name stands for its query
+/// (`hsgd run fig1-x`).
 fn query_config(query: &str) -> Result<Config, Error> {
     let query = presets::preset(query).map_or(query, |p| p.query);
     let (config, notes) = Config::parse_query(query);
     for note in &notes {
-        if note.known_key {
+        if note.known_key && !note.unknown_name {
             return Err(Error::new(note.key.clone(), note.message()));
         }
         eprintln!("hsgd: warning: {}", note.message());
