@@ -44,6 +44,7 @@ pub mod web {
     pub mod mathml;
     pub mod numbers;
     pub mod panel;
+    pub mod pearson_note;
     pub mod protocol;
     pub mod stability;
     pub mod sweep_table;

@@ -20,7 +20,7 @@
 //! - [`event`]: what the controllers send up to the app.
 //! - the panels, plain Rust built natively too: [`numbers`] (the numbers panel's rows) and
 //!   [`panel`] (its HTML), [`explain`] (the explanation under the plots, MathML written
-//!   with [`mathml`]), [`cost`] (a job's estimated time, the budget note),
+//!   with [`mathml`]), [`pearson_note`] (what the histogram's Pearson curve is), [`cost`] (a job's estimated time, the budget note),
 //!   [`stability`] (γ against the stability limit, the divergence note), [`format`]
 //!   (numbers, sizes and times as the page writes them, HTML escaping).
 //! - [`plots`]: the plot table of [`crate::plots::page`] drawn onto canvases with
@@ -48,6 +48,7 @@ pub mod mathml;
 pub mod numbers;
 pub mod page;
 pub mod panel;
+pub mod pearson_note;
 pub mod plots;
 pub mod pool;
 pub mod protocol;

@@ -9,6 +9,7 @@ use super::format::{escape, format_value};
 use super::numbers::{sections, FitRow, Number, Section};
 use crate::report::analysis::Report;
 use crate::report::config::Dynamics;
+use crate::report::convex_order::{ConvexOrder, MeanInterval};
 
 /// `data-value="…"` with the shortest text that parses back to exactly `v`.
 fn value_attribute(name: &str, v: f64) -> String {
@@ -82,6 +83,71 @@ fn fits_html(method: Dynamics, rows: &[FitRow]) -> String {
     html
 }
 
+/// A mean ± its interval's half-width, the exact mean and interval as attributes.
+fn interval_cell(key: &str, m: &MeanInterval) -> String {
+    format!(
+        r#"<td data-key="{key}"{}{}{}>{} ± {}</td>"#,
+        value_attribute("value", m.mean),
+        value_attribute("lo", m.lo),
+        value_attribute("hi", m.hi),
+        escape(&format_value(m.mean)),
+        escape(&format_value(m.hi - m.mean)),
+    )
+}
+
+/// Theorem 3.1's table: per order p, E|Y|^p of hSGD and of the independent diffusion with
+/// their intervals, the stationary value and what the paired difference says.
+fn convex_order_html(c: &ConvexOrder) -> String {
+    let mut html = format!(
+        r#"<div class="fits-scroll" role="region" tabindex="0" aria-label="Theorem 3.1 measured"><table class="fits convex-order" data-runs="{runs}"><caption>Theorem 3.1 measured: E|Y|<sup>p</sup> of coordinate {i} at step K, for p in [1, η), η = {eta}</caption><thead><tr><th scope="col">p</th><th scope="col">hSGD</th><th scope="col">independent</th><th scope="col">stationary</th><th scope="col">hSGD ≥ independent?</th></tr></thead><tbody>"#,
+        runs = c.runs,
+        i = c.coordinate,
+        eta = escape(&format_value(c.tail_index)),
+    );
+    for (k, m) in c.moments.iter().enumerate() {
+        let key = |what: &str| format!("convex_{k}_{what}");
+        let stationary = match m.stationary {
+            Some(v) => cell(&key("stationary"), v),
+            None => format!(r#"<td data-key="{}">—</td>"#, key("stationary")),
+        };
+        let heavy = if m.heavy { "*" } else { "" };
+        html.push_str(&format!(
+            r#"<tr data-order="{order}"><th scope="row" data-key="{pk}" data-value="{p}">{pt}{heavy}</th>{hsgd}{ind}{stationary}<td data-key="{dk}"{dv}{dlo}{dhi}>{text}</td></tr>"#,
+            order = m.order.key(),
+            pk = key("p"),
+            p = m.p,
+            pt = escape(&format_value(m.p)),
+            hsgd = interval_cell(&key("hsgd"), &m.hsgd),
+            ind = interval_cell(&key("independent"), &m.independent),
+            dk = key("difference"),
+            dv = value_attribute("value", m.difference.mean),
+            dlo = value_attribute("lo", m.difference.lo),
+            dhi = value_attribute("hi", m.difference.hi),
+            text = escape(m.order.text()),
+        ));
+    }
+    html.push_str(&format!(
+        "</tbody></table></div><p class=\"num-note\">Y = q{q}ᵀ(x − x*) of {runs} runs; the independent Pearson diffusion of this coordinate alone is simulated with the same γ, h and K from the same initial points (MATH.md §3.1: E g(Zᵢ) ≥ E g(Ẑᵢ) for convex g, here g = |·|<sup>p</sup>); the stationary column is its limit K → ∞. ± is a {interval}.{heavy}{diverged}</p>",
+        q = c.coordinate + 1,
+        runs = c.runs,
+        interval = escape(&c.interval),
+        heavy = if c.moments.iter().any(|m| m.heavy) {
+            " * p > η/2: the stationary variance of |Y|<sup>p</sup> is infinite, so the interval is too narrow near stationarity."
+        } else {
+            ""
+        },
+        diverged = if c.independent_diverged > 0 {
+            format!(" {} runs of the independent diffusion diverged and are left out.", c.independent_diverged)
+        } else {
+            String::new()
+        },
+    ));
+    for note in &c.notes {
+        html.push_str(&format!(r#"<p class="num-note">{}</p>"#, escape(note)));
+    }
+    html
+}
+
 fn section_html(s: &Section) -> String {
     let mut html = format!(
         r#"<section class="num-group" data-group="{id}"><h3>{title}</h3><dl class="num-list">"#,
@@ -105,6 +171,9 @@ fn section_html(s: &Section) -> String {
     }
     if let (Some(method), false) = (s.method, s.fits.is_empty()) {
         html.push_str(&fits_html(method, &s.fits));
+    }
+    if let Some(c) = &s.convex_order {
+        html.push_str(&convex_order_html(c));
     }
     html.push_str("</section>");
     html
