@@ -229,7 +229,8 @@ mod tests {
             }
         }
         assert_eq!(html.matches(r#"data-best="true""#).count(), 2);
-        assert_eq!(html.matches("<table").count(), 2);
+        // The two fits tables and Theorem 3.1's.
+        assert_eq!(html.matches("<table").count(), 3);
         assert_eq!(
             html.matches(r#"<div class="num-methods" data-count="2">"#)
                 .count(),
@@ -241,6 +242,32 @@ mod tests {
             html.matches("</section>").count()
         );
         assert_eq!(html.matches("<div").count(), html.matches("</div>").count());
+    }
+
+    #[test]
+    fn theorem_3_1_is_a_table_in_the_hsgd_section_only() {
+        let report = small_report(Method::Both);
+        let order = report.convex_order.clone().expect("hSGD in the SVD basis");
+        let html = panel_html(&report, 0.0);
+        assert_eq!(html.matches("table class=\"fits convex-order\"").count(), 1);
+        let hsgd = &html[html.find(r#"data-group="hsgd""#).unwrap()..];
+        assert!(hsgd.contains("convex-order"));
+        for (k, m) in order.moments.iter().enumerate() {
+            let cell = format!(
+                r#"data-key="convex_{k}_hsgd" data-value="{}" data-lo="{}" data-hi="{}""#,
+                m.hsgd.mean, m.hsgd.lo, m.hsgd.hi
+            );
+            assert!(html.contains(&cell), "missing {cell}");
+            assert!(html.contains(&format!(r#"data-key="convex_{k}_p" data-value="{}""#, m.p)));
+            assert!(html.contains(&format!(r#"<tr data-order="{}">"#, m.order.key())));
+        }
+        let pearson = report.pearson.as_ref().unwrap();
+        assert!(html.contains(&format!(
+            r#"data-key="k_theta" data-value="{}""#,
+            pearson.k_theta
+        )));
+        let sgd_only = panel_html(&small_report(Method::Sgd), 0.0);
+        assert!(!sgd_only.contains("convex-order"));
     }
 
     #[test]

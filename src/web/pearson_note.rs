@@ -35,3 +35,29 @@ pub fn pearson_note_html(report: &Report) -> String {
         text = escape(&p.explanation),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::config::{Basis, Method};
+    use crate::web::test_support::small_report;
+
+    #[test]
+    fn the_note_gives_k_theta_and_points_to_the_measurement() {
+        let report = small_report(Method::Both);
+        let p = report.pearson.clone().unwrap();
+        let html = pearson_note_html(&report);
+        assert!(html.contains(&format!(r#"data-key="k_theta" data-value="{}""#, p.k_theta)));
+        assert!(html.contains(&escape(&p.explanation)));
+        assert!(html.contains("Measured here"));
+        // An SGD-only report (small_report keeps the hSGD run's measurement).
+        let mut sgd = small_report(Method::Sgd);
+        (sgd.convex_order, sgd.convex_order_note) = (None, None);
+        let sgd = pearson_note_html(&sgd);
+        assert!(sgd.contains("Run hSGD"));
+        let mut original = small_report(Method::Sgd);
+        original.config.basis = Basis::Original;
+        original.pearson = None;
+        assert_eq!(pearson_note_html(&original), "");
+    }
+}
