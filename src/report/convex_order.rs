@@ -191,7 +191,7 @@ pub struct ConvexOrder {
 /// quarter of the range away from η so the stationary value is finite and computable; with
 /// a light tail (η ≥ 5) they are 1, 2, 3, 4. Empty when η ≤ 1.
 pub fn moment_orders(tail_index: f64) -> Vec<f64> {
-    if !(tail_index > 1.0) {
+    if tail_index.is_nan() || tail_index <= 1.0 {
         return Vec::new();
     }
     let top = tail_index.min(MAX_ORDER);
@@ -315,8 +315,8 @@ pub fn convex_order(
     let law = c.law_y().ok();
     let mut moments = Vec::new();
     for p in moment_orders(eta) {
-        let a: Vec<f64> = pairs.iter().map(|(y, _)| y.abs().powf(p)).collect();
-        let b: Vec<f64> = pairs.iter().map(|(_, z)| z.abs().powf(p)).collect();
+        let a: Vec<f64> = pairs.iter().map(|(y, _)| libm::pow(y.abs(), p)).collect();
+        let b: Vec<f64> = pairs.iter().map(|(_, z)| libm::pow(z.abs(), p)).collect();
         let diff: Vec<f64> = a.iter().zip(&b).map(|(a, b)| a - b).collect();
         let (Some(hsgd), Some(independent), Some(difference)) = (
             MeanInterval::of(&a),
