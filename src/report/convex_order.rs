@@ -138,9 +138,9 @@ impl Order {
     /// Short text for the table.
     pub fn text(self) -> &'static str {
         match self {
-            Order::Holds => "holds (hSGD larger)",
-            Order::WithinInterval => "holds within the interval",
-            Order::Violated => "violated",
+            Order::Holds => "✓ strictly",
+            Order::WithinInterval => "✓ within ±",
+            Order::Violated => "✗ violated",
         }
     }
 }
@@ -198,6 +198,17 @@ pub fn moment_orders(tail_index: f64) -> Vec<f64> {
     (0..4).map(|k| 1.0 + k as f64 * (top - 1.0) / 4.0).collect()
 }
 
+/// A number in a sentence: four significant digits when of everyday size (θ = 0.2591,
+/// K·θ = 77.73, 1805), else [`short`]'s scientific form.
+pub fn sig4(x: f64) -> String {
+    if x.is_finite() && x != 0.0 && (1e-3..1e6).contains(&x.abs()) {
+        let decimals = (3.0 - libm::floor(libm::log10(x.abs()))).max(0.0) as usize;
+        format!("{x:.decimals$}")
+    } else {
+        short(x)
+    }
+}
+
 /// The coefficients of the inspected coordinate's diffusion, when the config inspects an
 /// SVD direction that has one.
 fn inspected_coefficients(config: &Config, prepared: &Prepared) -> Option<PearsonCoefficients> {
@@ -221,21 +232,21 @@ pub fn inspected_pearson(config: &Config, prepared: &Prepared) -> Option<Inspect
         format!(
             "(b) time: after K = {} steps, K·θ = {} ≥ {}, so the coordinate has relaxed to its stationary law and time is not the reason here",
             config.steps,
-            short(k_theta),
+            sig4(k_theta),
             MIXED_K_THETA
         )
     } else {
         format!(
             "(b) time: after K = {} steps, K·θ = {} < {}: the coordinate is far from stationary (its law still carries the initial point's), so no histogram at step K should match the curve",
             config.steps,
-            short(k_theta),
+            sig4(k_theta),
             MIXED_K_THETA
         )
     };
     let sgd = if config.method != Method::Hsgd {
         format!(
             " The SGD histogram is a third process: hSGD is its small-step model, coarse when θ per step is not small (θ = {} here; MATH.md §5.4).",
-            short(c.theta)
+            sig4(c.theta)
         )
     } else {
         String::new()
@@ -243,8 +254,8 @@ pub fn inspected_pearson(config: &Config, prepared: &Prepared) -> Option<Inspect
     let explanation = format!(
         "The curve is the stationary law of the independent Pearson diffusion of coordinate {i} (q{q}ᵀx; MATH.md §2.2 eq. 8, dẐ = −θ(Ẑ − μ)dt + √(2θφ(Ẑ² + χ))dB, θ = {theta} per step, tail index ν = {nu}). It can differ from the histograms for two reasons. (a) Theorem 3.1: from the same start, this independent diffusion is smaller in convex order than hSGD's coupled coordinate, whose noise sees all coordinates (E g(Zᵢ) ≥ E g(Ẑᵢ) for every convex g, at every time), so hSGD is wider. {time}.{sgd}",
         q = i + 1,
-        theta = short(c.theta),
-        nu = short(c.nu()),
+        theta = sig4(c.theta),
+        nu = sig4(c.nu()),
     );
     Some(InspectedPearson {
         coordinate: i,
@@ -338,7 +349,7 @@ pub fn convex_order(
     if moments.is_empty() {
         return Err(format!(
             "no order p in [1, η) with finite moments (η = {})",
-            short(eta)
+            sig4(eta)
         ));
     }
     let h = 1.0 / config.substeps as f64;
@@ -348,8 +359,8 @@ pub fn convex_order(
         notes.push(format!(
             "At h = 1/{} the Euler chains are coarse for this coordinate (θh = {}, 2θφh = {}; MATH.md §4.1 asks for ≤ {}): both columns are those of the discretised chains, whose law at large K can differ from the stationary Pearson value; raise hSGD sub-steps to approach it.",
             config.substeps,
-            short(drift_step),
-            short(noise_step),
+            sig4(drift_step),
+            sig4(noise_step),
             STEP_GUIDANCE
         ));
     }
@@ -357,7 +368,7 @@ pub fn convex_order(
     if k_theta < MIXED_K_THETA {
         notes.push(format!(
             "K·θ = {} < {}: the coordinate is far from stationary at step K, so both columns lie far from the stationary one.",
-            short(k_theta),
+            sig4(k_theta),
             MIXED_K_THETA
         ));
     }

@@ -16,6 +16,16 @@ fn orders_are_convex_and_below_the_tail_index() {
 }
 
 #[test]
+fn numbers_in_sentences_have_four_significant_digits() {
+    assert_eq!(sig4(0.259_114), "0.2591");
+    assert_eq!(sig4(77.733), "77.73");
+    assert_eq!(sig4(1804.507), "1805");
+    assert_eq!(sig4(8.718_8), "8.719");
+    assert_eq!(sig4(2.5e-5), "2.5e-5");
+    assert_eq!(sig4(0.0), "0");
+}
+
+#[test]
 fn mean_intervals_and_orders() {
     // Values 1, 2, 3, 4: mean 2.5, sd² = 5/3, se = √(5/12).
     let m = MeanInterval::of(&[1.0, 2.0, 3.0, 4.0]).unwrap();
@@ -114,5 +124,5 @@ fn without_svd_or_hsgd_there_is_a_note_or_nothing() {
     let pearson = report.pearson.unwrap();
     assert!(pearson
         .explanation
-        .contains(&format!("K·θ = {}", short(pearson.k_theta))));
+        .contains(&format!("K·θ = {}", sig4(pearson.k_theta))));
 }
