@@ -99,7 +99,7 @@ fn interval_cell(key: &str, m: &MeanInterval) -> String {
 /// their intervals, the stationary value and what the paired difference says.
 fn convex_order_html(c: &ConvexOrder) -> String {
     let mut html = format!(
-        r#"<div class="fits-scroll" role="region" tabindex="0" aria-label="Theorem 3.1 measured"><table class="convex-order" data-runs="{runs}"><caption>Theorem 3.1: E|Y|<sup>p</sup> of coordinate {i} at step K (η = {eta})</caption><thead><tr><th scope="col">p</th><th scope="col">hSGD</th><th scope="col">indep.</th><th scope="col">stationary</th><th scope="col">hSGD ≥ indep.</th></tr></thead><tbody>"#,
+        r#"<div class="convex-scroll" role="region" tabindex="0" aria-label="Theorem 3.1 measured"><table class="convex-order" data-runs="{runs}"><caption>Theorem 3.1: E|Y|<sup>p</sup> of coordinate {i} at step K (η = {eta})</caption><thead><tr><th scope="col">p</th><th scope="col">hSGD</th><th scope="col">indep.</th><th scope="col">stationary</th><th scope="col">hSGD ≥ indep.</th></tr></thead><tbody>"#,
         runs = c.runs,
         i = c.coordinate,
         eta = escape(&format_value(c.tail_index)),
