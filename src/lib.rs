@@ -45,6 +45,7 @@ pub mod web {
     pub mod mathml;
     pub mod numbers;
     pub mod panel;
+    pub mod pearson_note;
     pub mod preset_links;
     pub mod protocol;
     pub mod stability;

@@ -428,6 +428,71 @@ impl Hsgd {
     }
 }
 
+impl Hsgd {
+    /// Coordinate `i` alone of the independent Pearson diffusions (eq. (8), the
+    /// [`Coupling::Independent`] sub-step restricted to one coordinate): Y_i at step K of
+    /// each run in `runs`, `None` for a run that diverged. Run r starts where the hSGD run r
+    /// starts (its initial point x₀ from `rng::stream(seed, r)`, Y_i(0) = q_iᵀx₀ + α_i),
+    /// so the two are compared from the same Z_0 as Theorem 3.1 asks; its normals come from
+    /// `rng::stream(noise_seed, r)`. The same exponential-Euler scheme and h = 1/substeps as
+    /// [`Hsgd::simulate`], at O(1) per sub-step instead of O(r) (plus O(d) for the initial
+    /// point).
+    ///
+    /// # Errors
+    /// `i` not below the rank r (field `coordinate`).
+    pub fn independent_coordinate(
+        &self,
+        i: usize,
+        seed: u64,
+        noise_seed: u64,
+        runs: &[usize],
+    ) -> Result<Vec<Option<f64>>> {
+        if i >= self.r {
+            return Err(Error::new(
+                "coordinate",
+                format!(
+                    "coordinate {i} is not an SVD direction with a Pearson diffusion (rank {})",
+                    self.r
+                ),
+            ));
+        }
+        let zig = rng::ziggurat();
+        let (m, e, g, l2) = (self.mean[i], self.decay[i], self.noise[i], self.lambda2[i]);
+        let mut x = vec![0.0; self.d];
+        let mut out = Vec::with_capacity(runs.len());
+        // Four runs at a time: each run keeps its own stream and order of draws (the
+        // numbers do not depend on the grouping), and the four independent chains hide the
+        // latency of the square root of one.
+        for group in runs.chunks(LANES) {
+            let mut y = [0.0; LANES];
+            let mut noise: [Stream; LANES] = std::array::from_fn(|l| {
+                rng::stream(noise_seed, group.get(l).copied().unwrap_or(0) as u64)
+            });
+            let mut bounded = [true; LANES];
+            for (l, &run) in group.iter().enumerate() {
+                initial_point(&mut rng::stream(seed, run as u64), &mut x);
+                y[l] = dot_plain(self.column(i), &x) + self.alpha[i];
+            }
+            for _ in 0..self.params.steps {
+                for _ in 0..self.params.substeps {
+                    for l in 0..group.len() {
+                        let own = l2 * y[l] * y[l] + self.beta;
+                        y[l] = m + e * (y[l] - m) + g * own.sqrt() * zig.sample(&mut noise[l]);
+                    }
+                }
+                for l in 0..group.len() {
+                    bounded[l] &= square_is_bounded(l2 * y[l] * y[l] + self.beta);
+                }
+            }
+            out.extend((0..group.len()).map(|l| bounded[l].then_some(y[l])));
+        }
+        Ok(out)
+    }
+}
+
+/// Runs integrated side by side by [`Hsgd::independent_coordinate`].
+const LANES: usize = 4;
+
 /// aᵀx, summed left to right.
 fn dot_plain(a: &[f64], x: &[f64]) -> f64 {
     a.iter().zip(x).map(|(a, x)| a * x).sum()

@@ -14,7 +14,9 @@ use crate::model::bounds::Bounds;
 use crate::model::pearson::{self, Chi};
 use crate::model::sgd_index::{self, IndexParams, SgdIndex};
 use crate::model::simulation::{Simulation, CANCELLED};
+use crate::report::config::Dynamics::Hsgd;
 use crate::report::config::{Basis, Config, Dynamics, Method};
+use crate::report::convex_order::{self, ConvexOrder, InspectedPearson};
 use crate::report::evolution::Evolution;
 use crate::report::runs::{inspected_coordinate, prepare, simulate, Observer, Prepared};
 use crate::report::verdict::{index_interval, IndexVerdict, Measured, Verdict};
@@ -136,6 +138,17 @@ pub struct Report {
     /// Why `sgd_index` is missing although SGD was simulated.
     #[serde(default)]
     pub sgd_index_note: Option<String>,
+    /// The inspected SVD coordinate's Pearson diffusion: θ_i, K·θ_i and why the `theory`
+    /// curve can differ from the histograms (MATH.md §2.2, §3.1); `None` as for `theory`.
+    #[serde(default)]
+    pub pearson: Option<InspectedPearson>,
+    /// Theorem 3.1 measured on the inspected coordinate: E|Y_i|^p of hSGD against the
+    /// independent Pearson diffusion, when hSGD was simulated in the SVD basis.
+    #[serde(default)]
+    pub convex_order: Option<ConvexOrder>,
+    /// Why `convex_order` is missing although hSGD was simulated.
+    #[serde(default)]
+    pub convex_order_note: Option<String>,
     /// Milliseconds each stage took.
     pub timings_ms: BTreeMap<String, f64>,
 }
@@ -462,6 +475,7 @@ fn run_staged(
     let methods = config.method.dynamics();
     let mut sgd = None;
     let mut hsgd = None;
+    let mut measured_order = None;
     for (index, method) in methods.iter().enumerate() {
         let start = observer.now_ms();
         let simulation = simulate(config, &prepared, *method, index, methods.len(), observer)?;
@@ -476,6 +490,15 @@ fn run_staged(
             &mut timings,
             observer,
         )?;
+        if *method == Hsgd {
+            measured_order = Some(measure_order(
+                config,
+                &prepared,
+                &simulation,
+                &mut timings,
+                observer,
+            ));
+        }
         let report = if with_fits {
             let t_fits = observer.now_ms();
             let mut report = report;
@@ -493,6 +516,7 @@ fn run_staged(
         }
     }
     let mut report = assemble(config, &prepared, bounds, sgd, hsgd, timings);
+    (report.convex_order, report.convex_order_note) = measured_order.unwrap_or((None, None));
     if with_fits {
         if let Some(stage) = index_stage(config, &prepared, observer)? {
             merge_index(&mut report, stage);
@@ -521,6 +545,9 @@ fn assemble(
         min_loss: Some(prepared.spectrum.min_loss(config.delta)).filter(|f| f.is_finite()),
         theory: theory_law(config, prepared),
         theory_variance: theory_variance(config, prepared),
+        pearson: convex_order::inspected_pearson(config, prepared),
+        convex_order: None,
+        convex_order_note: None,
         bounds,
         sgd,
         hsgd,
@@ -561,7 +588,17 @@ pub fn report_from_simulations(
         ));
     }
     let (mut sgd, mut hsgd) = (None, None);
+    let mut measured_order = None;
     for (method, simulation) in methods.iter().zip(&simulations) {
+        if *method == Hsgd {
+            measured_order = Some(measure_order(
+                config,
+                &prepared,
+                simulation,
+                &mut timings,
+                observer,
+            ));
+        }
         let report = analyse(
             config,
             &prepared,
@@ -576,7 +613,25 @@ pub fn report_from_simulations(
             Dynamics::Hsgd => hsgd = Some(report),
         }
     }
-    Ok(assemble(config, &prepared, bounds, sgd, hsgd, timings))
+    let mut report = assemble(config, &prepared, bounds, sgd, hsgd, timings);
+    (report.convex_order, report.convex_order_note) = measured_order.unwrap_or((None, None));
+    Ok(report)
+}
+
+/// Theorem 3.1 on hSGD's `simulation` ([`convex_order::for_method`]), timed as
+/// "hsgd convex order".
+fn measure_order(
+    config: &Config,
+    prepared: &Prepared,
+    simulation: &Simulation,
+    timings: &mut BTreeMap<String, f64>,
+    observer: &mut dyn Observer,
+) -> (Option<ConvexOrder>, Option<String>) {
+    let t0 = observer.now_ms();
+    let values = inspected_coordinate(config, prepared, simulation);
+    let measured = convex_order::for_method(config, prepared, Hsgd, simulation, &values);
+    timings.insert(format!("{Hsgd} convex order"), observer.now_ms() - t0);
+    measured
 }
 
 fn analyse(

@@ -11,13 +11,15 @@
 //! - [`runs`]: the problem, its SVD and bounds, and the simulated runs of a config;
 //! - [`verdict`]: where a measured index lies relative to the bounds and to α_SGD;
 //! - [`presets`]: named experiments, each a URL query;
-//! - [`sweep`]: the bounds as curves over γ, B or δ with measured points.
+//! - [`sweep`]: the bounds as curves over γ, B or δ with measured points;
+//! - [`convex_order`]: what the theory's Pearson curve is, K·θ_i, and Theorem 3.1 measured.
 //!
 //! Uses [`crate::model`] and [`crate::stats`]; knows nothing of plots or the web.
 
 pub mod analysis;
 pub mod config;
 pub mod controls;
+pub mod convex_order;
 pub mod display;
 pub mod evolution;
 pub mod presets;

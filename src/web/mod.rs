@@ -22,10 +22,10 @@
 //! - [`event`]: what the controllers send up to the app.
 //! - the panels, plain Rust built natively too: [`numbers`] (the numbers panel's rows) and
 //!   [`panel`] (its HTML), [`explain`] (the explanation under the plots, MathML written
-//!   with [`mathml`]), [`cost`] (a job's estimated time, the budget note),
-//!   [`stability`] (γ against the stability limit, the divergence note),
-//!   [`preset_links`] (the presets row, one link per preset's URL query), [`format`]
-//!   (numbers, sizes and times as the page writes them, HTML escaping).
+//!   with [`mathml`]), [`pearson_note`] (what the histogram's Pearson curve is), [`cost`]
+//!   (a job's estimated time, the budget note), [`stability`] (γ against the stability
+//!   limit, the divergence note), [`preset_links`] (the presets row, one link per preset's
+//!   URL query), [`format`] (numbers, sizes and times as the page writes them, HTML escaping).
 //! - [`plots`]: the plot table of [`crate::plots::page`] drawn onto canvases with
 //!   plotters-canvas ([`canvas`]: its text measured without a page layout); [`export`]: downloads
 //!   of the plots (PNG, SVG) and the results (JSON, CSV).
@@ -53,6 +53,7 @@ pub mod mathml;
 pub mod numbers;
 pub mod page;
 pub mod panel;
+pub mod pearson_note;
 pub mod plots;
 pub mod pool;
 pub mod preset_links;

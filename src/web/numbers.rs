@@ -18,6 +18,8 @@
 //! index beside the bounds, with inside/above/below); per method the prefix `sgd_` or `hsgd_`
 //! before `runs`, `diverged`, `mean`, `hill`, `hill_right`, `hill_left`, `pickands`,
 //! `moment`, `stable_index`, `verdict`, and the fit cells `<m>_fit_<law>_<loglik|aic|ks|ks_p|tail>`;
+//! the theory row `k_theta` (K·θ_i of the inspected coordinate) and, in the hSGD section,
+//! the Theorem 3.1 table's cells `convex_<k>_<p|hsgd|independent|difference|stationary>`;
 //! the timing rows `time_<stage>` and `wall_ms`.
 //!
 //! The module is plain Rust (no DOM), so it builds and is tested natively; the `panel`
@@ -27,6 +29,7 @@ use super::format::{format_ms, format_value};
 use crate::model::sgd_index::{SgdIndex, MIXING_TARGET};
 use crate::report::analysis::{Report, SimReport};
 use crate::report::config::{Basis, Dynamics};
+use crate::report::convex_order::{ConvexOrder, MIXED_K_THETA};
 use crate::report::verdict::Verdict;
 use crate::report::verdict::Z_95;
 use crate::stats::distributions::FittedLaw;
@@ -123,6 +126,8 @@ pub struct Section {
     pub notes: Vec<String>,
     /// The fitted laws (simulated methods only).
     pub fits: Vec<FitRow>,
+    /// Theorem 3.1 measured (the hSGD section only): the moments table.
+    pub convex_order: Option<ConvexOrder>,
 }
 
 impl Section {
@@ -135,6 +140,7 @@ impl Section {
             absent: Vec::new(),
             notes: Vec::new(),
             fits: Vec::new(),
+            convex_order: None,
         }
     }
 }
@@ -250,6 +256,24 @@ fn theory_section(report: &Report) -> Section {
                 format_value(nu),
             ));
         }
+    }
+    if let Some(pearson) = &report.pearson {
+        let state = if pearson.stationary {
+            "stationary at K"
+        } else {
+            "not stationary"
+        };
+        let mut row = Number::value(
+            "k_theta",
+            &format!(
+                "K·θ of coordinate {} (≥ {MIXED_K_THETA}: stationary)",
+                pearson.coordinate
+            ),
+            pearson.k_theta,
+            format!("{}: {state}", format_value(pearson.k_theta)),
+        );
+        row.details.push(("theta", pearson.theta));
+        s.rows.push(row);
     }
     // The measured indices stand beside the bounds (the full rows are in the method's
     // section).
@@ -666,11 +690,14 @@ fn timings_section(report: &Report, wall_ms: f64) -> Section {
 /// The sections of the numbers panel for `report`; `wall_ms` is the time the page waited.
 pub fn sections(report: &Report, wall_ms: f64) -> Vec<Section> {
     let mut all = vec![data_section(report), theory_section(report)];
-    all.extend(
-        report
-            .sims()
-            .map(|(method, sim)| method_section(method, sim)),
-    );
+    all.extend(report.sims().map(|(method, sim)| {
+        let mut s = method_section(method, sim);
+        if method == Dynamics::Hsgd {
+            s.convex_order = report.convex_order.clone();
+            s.notes.extend(report.convex_order_note.iter().cloned());
+        }
+        s
+    }));
     all.push(timings_section(report, wall_ms));
     all
 }

@@ -692,6 +692,9 @@ fn show_numbers(app: &App) {
     if let Some(explain) = element(&app.document, "explain") {
         explain.set_inner_html(&super::explain::explanation_html(&shown.report));
     }
+    if let Some(note) = element(&app.document, "pearson-note") {
+        note.set_inner_html(&super::pearson_note::pearson_note_html(&shown.report));
+    }
 }
 
 /// A click on a download button (see [`super::export`]).

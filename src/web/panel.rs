@@ -9,6 +9,7 @@ use super::format::{escape, format_value};
 use super::numbers::{sections, FitRow, Number, Section};
 use crate::report::analysis::Report;
 use crate::report::config::Dynamics;
+use crate::report::convex_order::{ConvexOrder, MeanInterval};
 
 /// `data-value="…"` with the shortest text that parses back to exactly `v`.
 fn value_attribute(name: &str, v: f64) -> String {
@@ -82,6 +83,71 @@ fn fits_html(method: Dynamics, rows: &[FitRow]) -> String {
     html
 }
 
+/// A mean ± its interval's half-width, the exact mean and interval as attributes.
+fn interval_cell(key: &str, m: &MeanInterval) -> String {
+    format!(
+        r#"<td data-key="{key}"{}{}{}>{} ± {}</td>"#,
+        value_attribute("value", m.mean),
+        value_attribute("lo", m.lo),
+        value_attribute("hi", m.hi),
+        escape(&format_value(m.mean)),
+        escape(&format_value(m.hi - m.mean)),
+    )
+}
+
+/// Theorem 3.1's table: per order p, E|Y|^p of hSGD and of the independent diffusion with
+/// their intervals, the stationary value and what the paired difference says.
+fn convex_order_html(c: &ConvexOrder) -> String {
+    let mut html = format!(
+        r#"<div class="convex-scroll" role="region" tabindex="0" aria-label="Theorem 3.1 measured"><table class="convex-order" data-runs="{runs}"><caption>Theorem 3.1: E|Y|<sup>p</sup> of coordinate {i} at step K (η = {eta})</caption><thead><tr><th scope="col">p</th><th scope="col">hSGD</th><th scope="col">indep.</th><th scope="col">stationary</th><th scope="col">hSGD ≥ indep.</th></tr></thead><tbody>"#,
+        runs = c.runs,
+        i = c.coordinate,
+        eta = escape(&format_value(c.tail_index)),
+    );
+    for (k, m) in c.moments.iter().enumerate() {
+        let key = |what: &str| format!("convex_{k}_{what}");
+        let stationary = match m.stationary {
+            Some(v) => cell(&key("stationary"), v),
+            None => format!(r#"<td data-key="{}">—</td>"#, key("stationary")),
+        };
+        let heavy = if m.heavy { "*" } else { "" };
+        html.push_str(&format!(
+            r#"<tr data-order="{order}"><th scope="row" data-key="{pk}" data-value="{p}">{pt}{heavy}</th>{hsgd}{ind}{stationary}<td data-key="{dk}"{dv}{dlo}{dhi}>{text}</td></tr>"#,
+            order = m.order.key(),
+            pk = key("p"),
+            p = m.p,
+            pt = escape(&format_value(m.p)),
+            hsgd = interval_cell(&key("hsgd"), &m.hsgd),
+            ind = interval_cell(&key("independent"), &m.independent),
+            dk = key("difference"),
+            dv = value_attribute("value", m.difference.mean),
+            dlo = value_attribute("lo", m.difference.lo),
+            dhi = value_attribute("hi", m.difference.hi),
+            text = escape(m.order.text()),
+        ));
+    }
+    html.push_str(&format!(
+        "</tbody></table></div><p class=\"num-note\">Y = q{q}ᵀ(x − x*) of {runs} runs, p from 1 (|y|<sup>p</sup> convex) to below η (finite stationary moment); indep.: the independent Pearson diffusion of this coordinate alone, simulated with the same γ, h and K from the same initial points (MATH.md §3.1: E g(Zᵢ) ≥ E g(Ẑᵢ) for convex g, here g = |·|<sup>p</sup>); the stationary column is its limit K → ∞. ± is a {interval}.{heavy}{diverged}</p>",
+        q = c.coordinate + 1,
+        runs = c.runs,
+        interval = escape(&c.interval),
+        heavy = if c.moments.iter().any(|m| m.heavy) {
+            " * p > η/2: the stationary variance of |Y|<sup>p</sup> is infinite, so the interval is too narrow near stationarity."
+        } else {
+            ""
+        },
+        diverged = if c.independent_diverged > 0 {
+            format!(" {} runs of the independent diffusion diverged and are left out.", c.independent_diverged)
+        } else {
+            String::new()
+        },
+    ));
+    for note in &c.notes {
+        html.push_str(&format!(r#"<p class="num-note">{}</p>"#, escape(note)));
+    }
+    html
+}
+
 fn section_html(s: &Section) -> String {
     let mut html = format!(
         r#"<section class="num-group" data-group="{id}"><h3>{title}</h3><dl class="num-list">"#,
@@ -105,6 +171,9 @@ fn section_html(s: &Section) -> String {
     }
     if let (Some(method), false) = (s.method, s.fits.is_empty()) {
         html.push_str(&fits_html(method, &s.fits));
+    }
+    if let Some(c) = &s.convex_order {
+        html.push_str(&convex_order_html(c));
     }
     html.push_str("</section>");
     html
@@ -160,7 +229,8 @@ mod tests {
             }
         }
         assert_eq!(html.matches(r#"data-best="true""#).count(), 2);
-        assert_eq!(html.matches("<table").count(), 2);
+        // The two fits tables and Theorem 3.1's.
+        assert_eq!(html.matches("<table").count(), 3);
         assert_eq!(
             html.matches(r#"<div class="num-methods" data-count="2">"#)
                 .count(),
@@ -172,6 +242,32 @@ mod tests {
             html.matches("</section>").count()
         );
         assert_eq!(html.matches("<div").count(), html.matches("</div>").count());
+    }
+
+    #[test]
+    fn theorem_3_1_is_a_table_in_the_hsgd_section_only() {
+        let report = small_report(Method::Both);
+        let order = report.convex_order.clone().expect("hSGD in the SVD basis");
+        let html = panel_html(&report, 0.0);
+        assert_eq!(html.matches("table class=\"convex-order\"").count(), 1);
+        let hsgd = &html[html.find(r#"data-group="hsgd""#).unwrap()..];
+        assert!(hsgd.contains("convex-order"));
+        for (k, m) in order.moments.iter().enumerate() {
+            let cell = format!(
+                r#"data-key="convex_{k}_hsgd" data-value="{}" data-lo="{}" data-hi="{}""#,
+                m.hsgd.mean, m.hsgd.lo, m.hsgd.hi
+            );
+            assert!(html.contains(&cell), "missing {cell}");
+            assert!(html.contains(&format!(r#"data-key="convex_{k}_p" data-value="{}""#, m.p)));
+            assert!(html.contains(&format!(r#"<tr data-order="{}">"#, m.order.key())));
+        }
+        let pearson = report.pearson.as_ref().unwrap();
+        assert!(html.contains(&format!(
+            r#"data-key="k_theta" data-value="{}""#,
+            pearson.k_theta
+        )));
+        let sgd_only = panel_html(&small_report(Method::Sgd), 0.0);
+        assert!(!sgd_only.contains("convex-order"));
     }
 
     #[test]

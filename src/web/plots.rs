@@ -25,7 +25,8 @@ pub type PagePlot = crate::plots::PagePlot<MeasuredCanvas>;
 pub const PLOTS: &[PagePlot] = &crate::plots::page_plots::<MeasuredCanvas>();
 
 /// The markup under a plot's canvas: its display options (the histogram's log y
-/// checkbox, `name="log_y"`, checked from `config`) and its download buttons.
+/// checkbox, `name="log_y"`, checked from `config`) and its download buttons; under the
+/// histogram, the empty `#pearson-note` that [`super::pearson_note`] fills.
 pub fn figure_tools(id: &str, config: &Config) -> String {
     let options = if id == "histogram" {
         let checked = if config.log_y { " checked" } else { "" };
@@ -34,8 +35,14 @@ pub fn figure_tools(id: &str, config: &Config) -> String {
     } else {
         String::new()
     };
+    // The histogram's Pearson curve is explained in text beside it, filled with the report.
+    let note = if id == "histogram" {
+        r#"<p class="plot-note" id="pearson-note"></p>"#
+    } else {
+        ""
+    };
     format!(
-        r#"<div class="plot-tools">{options}{}</div>"#,
+        r#"<div class="plot-tools">{options}{}</div>{note}"#,
         super::export::plot_buttons(id)
     )
 }
