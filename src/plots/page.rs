@@ -6,7 +6,9 @@
 //! rather than a report, so it is a sibling entry, [`sweep_plot`].
 //!
 //! Adding a plot to the page is one entry in [`page_plots`]: a function
-//! `fn(&Area<DB>, &Report, &Style) -> DrawResult<(), DB>` named by `page_plot!`.
+//! `fn(&Area<DB>, &Report, &Style) -> DrawResult<(), DB>` named by `page_plot!`. The file
+//! runs past 700 lines because each of the nine plots has its adapter from the report here,
+//! next to the table that names it.
 
 use std::cell::RefCell;
 use std::collections::hash_map::DefaultHasher;

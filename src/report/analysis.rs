@@ -4,6 +4,8 @@
 //!
 //! The core has no clock and no I/O: time and progress go through an [`Observer`] that the
 //! caller supplies (the CLI uses `std::time::Instant`, the worker `performance.now()`).
+//! Over 700 lines: the report's types and its stages (report, fits, α_SGD, timeline
+//! frames) are kept in one place so that every consumer reads one definition.
 
 use std::collections::BTreeMap;
 

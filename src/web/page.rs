@@ -4,7 +4,7 @@
 //! in a handler here that borrows the state. The controllers (the live side of the form,
 //! the CSV upload, the split run, the sweep section, the embedded view) get the state
 //! handed down as arguments and send what happens on their side up as events, so none of
-//! them calls back here.
+//! them calls back here. (Hence its 860 lines: every change of the state is here.)
 //!
 //! A job: Run (or an automatic re-run) validates the input and posts the job with a new
 //! generation id, to the split run's pool when it takes it, else to the page's own worker

@@ -376,3 +376,63 @@ fn theory_variance_is_the_second_moment_of_the_theory_density() {
         "closed form {variance}, quadrature {quadrature}"
     );
 }
+
+/// The report carries Theorem 3.1's measurement (the same numbers as measuring it on the
+/// report's own simulation) and K·θ of the inspected coordinate.
+#[test]
+fn the_report_carries_the_convex_order_measurement() {
+    use crate::report::config::{DataKind, SpectrumShape};
+    use crate::report::runs::{inspected_coordinate, simulate};
+    let mut config = Config {
+        data: DataKind::Spectrum,
+        shape: SpectrumShape::Condition,
+        condition: 1.0,
+        n: 200,
+        d: 4,
+        method: Method::Hsgd,
+        runs: 300,
+        steps: 200,
+        substeps: 10,
+        ..Config::default()
+    };
+    config.gamma = 0.5 * prepare(&config, None).unwrap().bounds.summary().gamma_2;
+    let prepared = prepare(&config, None).unwrap();
+    let simulation = simulate(&config, &prepared, Dynamics::Hsgd, 0, 1, &mut Silent).unwrap();
+    let values = inspected_coordinate(&config, &prepared, &simulation);
+    let order = crate::report::convex_order::convex_order(&config, &prepared, &simulation, &values)
+        .unwrap();
+    let report = run_without_fits(&config, None, &mut Silent).unwrap();
+    assert_eq!(report.convex_order.as_ref(), Some(&order));
+    assert!(report.convex_order_note.is_none());
+    let pearson = report.pearson.unwrap();
+    assert_eq!(pearson.k_theta, config.steps as f64 * pearson.theta);
+}
+
+#[test]
+fn without_svd_or_hsgd_there_is_a_note_or_nothing() {
+    let config = Config {
+        n: 100,
+        d: 5,
+        runs: 20,
+        steps: 50,
+        substeps: 2,
+        method: Method::Both,
+        basis: Basis::Original,
+        ..Config::default()
+    };
+    let report = run_without_fits(&config, None, &mut Silent).unwrap();
+    assert!(report.convex_order.is_none() && report.pearson.is_none());
+    assert!(report.convex_order_note.unwrap().contains("SVD basis"));
+    let sgd_only = Config {
+        method: Method::Sgd,
+        basis: Basis::Svd,
+        ..config
+    };
+    let report = run_without_fits(&sgd_only, None, &mut Silent).unwrap();
+    assert!(report.convex_order.is_none() && report.convex_order_note.is_none());
+    let pearson = report.pearson.unwrap();
+    assert!(pearson.explanation.contains(&format!(
+        "K·θ = {}",
+        crate::report::convex_order::sig4(pearson.k_theta)
+    )));
+}
