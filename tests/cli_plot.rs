@@ -415,3 +415,33 @@ fn check_text(text: &str) -> Result<(), String> {
     }
     Ok(())
 }
+
+/// A link at a timeline frame draws that frame, as the page does: the histogram of the
+/// iterates at the first checkpoint's step (step 1 with the default checkpoints).
+#[test]
+fn a_frame_in_the_query_draws_that_frame() {
+    let out = scratch("frame0.svg");
+    let query = format!("{QUERY}&frame=0");
+    let output = finished(hsgd(&[
+        "plot",
+        "histogram",
+        &query,
+        "--out",
+        out.to_str().unwrap(),
+    ]));
+    assert!(output.status.success(), "{output:?}");
+    let svg = std::fs::read_to_string(&out).unwrap();
+    assert!(svg.contains("q1ᵀx at step 1"), "{svg}");
+    // Past the last frame: the final iterates.
+    let query = format!("{QUERY}&frame=999");
+    let output = finished(hsgd(&[
+        "plot",
+        "histogram",
+        &query,
+        "--out",
+        out.to_str().unwrap(),
+    ]));
+    assert!(output.status.success(), "{output:?}");
+    let svg = std::fs::read_to_string(&out).unwrap();
+    assert!(svg.contains("q1ᵀx of the final iterate"), "{svg}");
+}

@@ -47,7 +47,7 @@ use crate::error::{Error, Result};
 use crate::model::problem::Problem;
 use crate::model::sgd::{initial_point, square_is_bounded};
 use crate::model::simulation::{
-    check_runs, probe_value, Kept, Record, Simulation, Ticker, CHECK_STEPS,
+    check_runs, probe_value, single, Kept, Record, Simulation, Ticker, CHECK_STEPS,
 };
 use crate::model::spectrum::Spectrum;
 use crate::model::step::check_step;
@@ -289,7 +289,7 @@ impl Hsgd {
                 }
                 if out.checkpoint_steps.get(next_checkpoint) == Some(&t) {
                     self.svd_coordinates(&y, &null0, t, &mut s);
-                    probed.push(probe_value(&probe_svd, &s) as f32);
+                    probed.push(single(probe_value(&probe_svd, &s)));
                     next_checkpoint += 1;
                 }
                 if t == steps {

@@ -37,7 +37,7 @@ use std::sync::OnceLock;
 use crate::error::{Error, Result};
 use crate::model::problem::Problem;
 use crate::model::simulation::{
-    probe_value, Kept, Record, Simulation, Ticker, CHECK_STEPS, DIVERGENCE_NORM,
+    probe_value, single, Kept, Record, Simulation, Ticker, CHECK_STEPS, DIVERGENCE_NORM,
 };
 use crate::model::step::check_step;
 use crate::rng::{self, Stream};
@@ -343,7 +343,7 @@ impl Sgd {
                 next_sample += 1;
             }
             if work.checkpoint_steps.get(next_checkpoint) == Some(&k) {
-                work.probed.push(probe_value(&work.probe, &work.x) as f32);
+                work.probed.push(single(probe_value(&work.probe, &work.x)));
                 next_checkpoint += 1;
             }
             if k == steps {

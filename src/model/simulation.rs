@@ -87,10 +87,18 @@ impl Checkpoints {
     }
 }
 
-/// uᵀx, summed in the order every caller uses, so a probe taken during a run and the same
-/// projection of the kept iterate ([`Simulation::project`]) are the same bits.
+/// uᵀx, summed in the order every caller uses, so SGD's probe taken during a run and the
+/// same projection of its kept iterate ([`Simulation::project`]) are the same bits (hSGD
+/// probes its SVD coordinates, wᵀs with w = Vᵀu: equal to rounding).
 pub fn probe_value(u: &[f64], x: &[f64]) -> f64 {
     x.iter().zip(u).map(|(x, u)| x * u).sum()
+}
+
+/// A probe as a checkpoint keeps it: in single precision, saturated at ±f32::MAX (a run
+/// still below [`DIVERGENCE_NORM`] can be far beyond f32's range; the timeline refuses such
+/// values, [`crate::report::evolution`]).
+pub(crate) fn single(v: f64) -> f32 {
+    (v as f32).clamp(-f32::MAX, f32::MAX)
 }
 
 /// `count` log-spaced checkpoint steps in 1..=K ending at K: the ideal steps

@@ -79,7 +79,7 @@ pub fn draw_step_plot<DB: DrawingBackend>(
             .chain(levels.iter().map(|l| l.value))
             .filter(|v| v.is_finite() && (scale == Scale::Linear || *v > 0.0))
     };
-    if series.iter().all(|s| s.points.is_empty()) || last_step < 2 {
+    if values().next().is_none() || last_step < 2 {
         return draw_message(area, "no checkpoints recorded", style);
     }
     let cap = y_cap.unwrap_or(f64::INFINITY);

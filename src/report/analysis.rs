@@ -218,12 +218,20 @@ impl Report {
             let Some(sim) = frame.sim_mut(method) else {
                 continue;
             };
-            let Some(evolution) = sim.evolution.as_ref() else {
+            // A method without this checkpoint shows nothing rather than its final
+            // iterates beside the other method's step.
+            let checkpoint = sim
+                .evolution
+                .as_ref()
+                .and_then(|e| Some((e.frame(c), *e.mean.get(c)?, e.k)));
+            let Some((centred, mean, k)) = checkpoint else {
+                sim.centred = Vec::new();
+                sim.estimates = None;
+                sim.fits = None;
                 continue;
             };
-            let centred = evolution.frame(c);
-            sim.mean = evolution.mean[c];
-            sim.estimates = estimators::estimate_all(&centred, evolution.k, self.config.seed).ok();
+            sim.mean = mean;
+            sim.estimates = estimators::estimate_all(&centred, k, self.config.seed).ok();
             sim.centred = centred;
             sim.samples_per_run = 1;
             sim.fits = None;
@@ -707,6 +715,13 @@ fn analyse(
     let t1 = observer.now_ms();
     timings.insert(format!("{method} estimators"), t1 - t0);
     let evolution = Evolution::of(simulation, estimates.as_ref().and_then(|e| e.hill.k));
+    if !Evolution::representable(simulation) {
+        notes.push(format!(
+            "timeline: some runs reach values beyond {:e}, which the timeline does not keep; \
+             it is left out (a smaller γ keeps the runs in range)",
+            crate::report::evolution::LARGEST_VALUE
+        ));
+    }
     // The fits are added by the caller (now, or later: see `run_without_fits`).
     let mut report = SimReport {
         method,

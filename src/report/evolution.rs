@@ -19,11 +19,19 @@
 //!
 //! Against the step these show the variance rising to its stationary limit and the
 //! index falling towards the tail index of the stationary law.
+//!
+//! The values are kept in single precision. A run can finish (|x| ≤ 1e100) with values far
+//! beyond that range; when any checkpoint holds a value above [`LARGEST_VALUE`] there is no
+//! timeline (and the report says why), rather than infinities in it.
 
 use serde::{Deserialize, Serialize};
 
 use crate::model::simulation::Simulation;
 use crate::stats::estimators::{self, Tail, TailEstimate};
+
+/// The largest |value| the timeline takes: far below f32's 3.4e38, so that the centred
+/// values stay finite too.
+pub const LARGEST_VALUE: f32 = 1e37;
 
 /// The standard normal quantile of the 95% intervals.
 const Z_95: f64 = 1.959_963_984_540_054;
@@ -60,6 +68,9 @@ impl Evolution {
         if count == 0 || runs < 2 || simulation.checkpoint_values.len() != runs * count {
             return None;
         }
+        if !Evolution::representable(simulation) {
+            return None;
+        }
         let samples = simulation.samples_per_run.max(1);
         let k = final_k
             .map(|k| (k as f64 / samples as f64).round() as usize)
@@ -89,6 +100,15 @@ impl Evolution {
             evolution.centred.extend(centred);
         }
         Some(evolution)
+    }
+
+    /// Whether every checkpoint value of `simulation` is within [`LARGEST_VALUE`] (else it
+    /// has no timeline).
+    pub fn representable(simulation: &Simulation) -> bool {
+        simulation
+            .checkpoint_values
+            .iter()
+            .all(|v| v.abs() <= LARGEST_VALUE)
     }
 
     /// The number of checkpoints C.
@@ -240,6 +260,17 @@ mod tests {
             let z = (evolution.mean[c] - expected) / se;
             assert!(z.abs() < 4.0, "checkpoint {c} (t = {t}): z = {z}");
         }
+    }
+
+    #[test]
+    fn values_beyond_single_precision_leave_no_timeline() {
+        let (mut sim, _) = simulate(6, 50);
+        assert!(Evolution::of(&sim, Some(10)).is_some());
+        // A run at 1e60 (finished: below the divergence norm) saturates when recorded.
+        sim.checkpoint_values[7] = crate::model::simulation::single(1e60);
+        assert_eq!(sim.checkpoint_values[7], f32::MAX);
+        assert!(!Evolution::representable(&sim));
+        assert!(Evolution::of(&sim, Some(10)).is_none());
     }
 
     #[test]

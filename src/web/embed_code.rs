@@ -17,6 +17,8 @@ pub fn embed_url(page: &str, config: &Config) -> String {
     let base = page.split(['?', '#']).next().unwrap_or(page);
     let mut embedded = config.clone();
     embedded.embed = true;
+    // The embedded view has no timeline to step back with: it shows the final iterates.
+    embedded.frame = None;
     format!("{base}?{}", embedded.to_query())
 }
 

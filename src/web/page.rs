@@ -4,7 +4,7 @@
 //! in a handler here that borrows the state. The controllers (the live side of the form,
 //! the CSV upload, the split run, the sweep section, the embedded view) get the state
 //! handed down as arguments and send what happens on their side up as events, so none of
-//! them calls back here. (Hence its 860 lines: every change of the state is here.)
+//! them calls back here. (Hence its many lines: every change of the state is here.)
 //!
 //! A job: Run (or an automatic re-run) validates the input and posts the job with a new
 //! generation id, to the split run's pool when it takes it, else to the page's own worker
@@ -790,6 +790,17 @@ fn show_frame(app: &mut App, frame: usize) {
 /// timeline's controls and label.
 fn refresh_frame(app: &mut App) {
     let current = current_frame(app);
+    // A frame past this report's last (a re-run with fewer checkpoints) is its last: the
+    // default, which the link leaves out.
+    if app.shown.is_some()
+        && app
+            .config
+            .frame
+            .is_some_and(|c| c >= frames(app).saturating_sub(1))
+    {
+        app.config.frame = None;
+        write_url(&app.config);
+    }
     let Some(shown) = app.shown.as_mut() else {
         return;
     };
@@ -849,10 +860,17 @@ fn frame_label(report: &Report, c: usize) -> String {
             evolution.steps.last().copied().unwrap_or(0)
         )
     };
+    let last = c + 1 >= frames;
     let hill: Vec<String> = report
         .sims()
         .filter_map(|(method, sim)| {
-            let h = sim.evolution.as_ref()?.hill.get(c)?.as_ref()?;
+            // The last frame is the final sample (R·S values when S > 1), as the plots and
+            // the numbers panel show it.
+            let h = if last {
+                &sim.estimates.as_ref()?.hill
+            } else {
+                sim.evolution.as_ref()?.hill.get(c)?.as_ref()?
+            };
             let text = match (h.alpha, h.ci) {
                 (Some(a), Some((lo, hi))) => format!("{a:.2} [{lo:.2}, {hi:.2}]"),
                 (Some(a), None) => format!("{a:.2}"),

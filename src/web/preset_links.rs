@@ -14,7 +14,7 @@ pub fn html(current: &Config) -> String {
     PRESETS
         .iter()
         .map(|p| {
-            let here = if p.config() == *current {
+            let here = if same_experiment(&p.config(), current) {
                 r#" aria-current="page""#
             } else {
                 ""
@@ -28,6 +28,20 @@ pub fn html(current: &Config) -> String {
             )
         })
         .collect()
+}
+
+/// Whether `a` and `b` run the same experiment: equal but for the display-only settings
+/// (the timeline's frame, log y, the classroom lists, the embedded view).
+fn same_experiment(a: &Config, b: &Config) -> bool {
+    let plain = |c: &Config| Config {
+        frame: None,
+        log_y: false,
+        embed: false,
+        hide: Default::default(),
+        panels: Default::default(),
+        ..c.clone()
+    };
+    plain(a) == plain(b)
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, HtmlButtonElement, HtmlInputElement, KeyboardEvent};
 
-use super::dom::{element, listen, set_text};
+use super::dom::{after_ms, element, listen, set_text};
 use super::event::{emit, Event};
 
 /// Milliseconds a frame stays on screen while playing.
@@ -25,9 +25,11 @@ pub const FRAME_MS: i32 = 250;
 /// frames change four times less often.
 pub const REDUCED_MOTION_FRAME_MS: i32 = 1000;
 
+/// The interval timer while playing and the callback it calls (dropped when it stops).
+type Playing = (i32, Closure<dyn FnMut()>);
+
 thread_local! {
-    /// The interval timer while playing.
-    static PLAYING: RefCell<Option<i32>> = const { RefCell::new(None) };
+    static PLAYING: RefCell<Option<Playing>> = const { RefCell::new(None) };
 }
 
 fn scrubber(document: &Document) -> Option<HtmlInputElement> {
@@ -108,11 +110,12 @@ fn play() {
     let tick = Closure::<dyn FnMut()>::new(|| {
         emit(Event::FrameTick);
     });
-    let handle = window
+    let Ok(handle) = window
         .set_interval_with_callback_and_timeout_and_arguments_0(tick.as_ref().unchecked_ref(), ms)
-        .ok();
-    tick.forget();
-    PLAYING.with(|p| *p.borrow_mut() = handle);
+    else {
+        return;
+    };
+    PLAYING.with(|p| *p.borrow_mut() = Some((handle, tick)));
     if let Some(document) = window.document() {
         show_playing(&document, true);
     }
@@ -121,9 +124,12 @@ fn play() {
 
 /// Stops playing (nothing when not playing).
 pub fn stop() {
-    let Some(handle) = PLAYING.with(|p| p.borrow_mut().take()) else {
+    let Some((handle, tick)) = PLAYING.with(|p| p.borrow_mut().take()) else {
         return;
     };
+    // The tick itself may be what stops it (the last frame reached): drop its closure in
+    // a later task, not while it runs.
+    after_ms(0, move || drop(tick));
     if let Some(window) = web_sys::window() {
         window.clear_interval_with_handle(handle);
         if let Some(document) = window.document() {
@@ -136,6 +142,11 @@ fn show_playing(document: &Document, playing: bool) {
     if let Some(play) = button(document, "tl-play") {
         play.set_text_content(Some(if playing { "Pause" } else { "Play" }));
         let _ = play.set_attribute("aria-pressed", if playing { "true" } else { "false" });
+    }
+    // A frame every 250 ms would flood a screen reader: the label is announced again only
+    // when the timeline stops.
+    if let Some(label) = element(document, "tl-label") {
+        let _ = label.set_attribute("aria-live", if playing { "off" } else { "polite" });
     }
 }
 

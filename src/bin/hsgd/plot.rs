@@ -7,7 +7,7 @@ use std::path::Path;
 
 use serde_json::{json, Value};
 
-use hsgd::plots::{plot_names, plot_svg, sweep_svg, SWEEP_ID};
+use hsgd::plots::{follows_frame, plot_names, plot_svg, sweep_svg, SWEEP_ID};
 use hsgd::report::analysis;
 use hsgd::report::config::Config;
 use hsgd::report::runs::Observer;
@@ -53,7 +53,13 @@ pub fn plot(
         sweep_svg(&sweep, size)
     } else {
         let report = analysis::run(&config, csv, observer)?;
-        plot_svg(id, &report, size)
+        // A link at a timeline frame draws that frame, as the page does.
+        let last = report.frames().saturating_sub(1);
+        let frame = match config.frame {
+            Some(c) if follows_frame(id) => report.at_frame(c.min(last)),
+            _ => None,
+        };
+        plot_svg(id, frame.as_ref().unwrap_or(&report), size)
     }
     .map_err(|e| Error::new("plot", format!("the plot “{title}” failed: {e}")))?;
     std::fs::write(out, svg)
