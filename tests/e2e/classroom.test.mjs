@@ -92,8 +92,9 @@ test('a classroom view at desktop and phone width', async (browser, url) => {
     assert(await page.isVisible('#ctl-gamma') && await page.isVisible('#ctl-runs'), 'γ or R hidden');
     assert(await page.isHidden('.explain-panel'), 'the explanation shows');
     const plots = await shownPlots(page);
-    assert(JSON.stringify(plots) === JSON.stringify(['histogram', 'tail', 'hill', 'qq-t']),
-      `plots shown: ${plots}`);
+    assert(JSON.stringify(plots) === JSON.stringify(
+      ['histogram', 'tail', 'index-evolution', 'variance-evolution', 'hill', 'qq-t']),
+    `plots shown: ${plots}`);
     const wide = await page.evaluate(() => document.documentElement.scrollWidth);
     assert(wide <= width, `the page is ${wide} px wide at ${width}`);
     console.log(`   ${width} px: ${await screenshot(page, name)}`);
