@@ -27,7 +27,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::model::simulation::Simulation;
-use crate::stats::estimators::{self, Tail, TailEstimate};
+use crate::stats::estimators::{self, TailEstimate};
 
 /// The largest |value| the timeline takes: far below f32's 3.4e38, so that the centred
 /// values stay finite too.
@@ -135,7 +135,7 @@ impl Evolution {
 /// Hill on both tails of `centred` at k, with `ci` the asymptotic 95% interval
 /// α̂ ± 1.96·se, se = α̂/√k, cut at 0 below.
 fn hill_with_interval(centred: &[f64], k: usize) -> Option<TailEstimate> {
-    let mut estimate = estimators::hill_tail(centred, Tail::Both, Some(k)).ok()?;
+    let mut estimate = estimators::hill_both_at(centred, k).ok()?;
     if let (Some(alpha), Some(se)) = (estimate.alpha, estimate.std_err) {
         estimate.ci = Some(((alpha - Z_95 * se).max(0.0), alpha + Z_95 * se));
     }

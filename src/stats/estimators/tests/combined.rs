@@ -231,3 +231,26 @@ fn run_bootstrap_rejects_bad_input_by_field() {
     // A k beyond the resample's tail is clamped, not an error.
     assert!(run_bootstrap(&x, 1, 10_000, 50, 0.95, 1).is_ok());
 }
+
+/// The O(N) Hill at a given k is the full estimator's, bit for bit: odd and even sizes,
+/// values equal to the median, ties below the top, and the errors of a bad k or a tied top.
+#[test]
+fn hill_both_at_equals_the_sorted_estimate() {
+    let mut stream = crate::rng::stream(11, 0);
+    for n in [25, 200, 201, 2000] {
+        let mut sample = signed_pareto(2.5, n, &mut stream);
+        sample[3] = sample[4];
+        for k in [2, 10, n / 4, n - 3] {
+            let fast = hill_both_at(&sample, k).unwrap();
+            let sorted = hill_tail(&sample, Tail::Both, Some(k)).unwrap();
+            assert_eq!(fast, sorted, "n = {n}, k = {k}");
+            let all = estimate_all(&sample, Some(k), 1).unwrap();
+            assert_eq!(fast.alpha, all.hill.alpha, "n = {n}, k = {k}");
+        }
+        assert_eq!(hill_both_at(&sample, n).unwrap_err().field, "hill_k");
+        assert_eq!(hill_both_at(&sample, 1).unwrap_err().field, "hill_k");
+    }
+    let tied = [5.0, -5.0, 5.0, -5.0, 0.1, 0.2, 0.3];
+    assert_eq!(hill_both_at(&tied, 3).unwrap_err().field, "sample");
+    assert!(hill_both_at(&[1.0, f64::NAN, 2.0], 2).is_err());
+}
