@@ -47,7 +47,9 @@ pub struct Evolution {
     pub k: Option<usize>,
     /// The values centred at their checkpoint's mean, checkpoint by checkpoint:
     /// `centred[c·R .. (c+1)·R]` is checkpoint c, in run order; single precision, as
-    /// recorded.
+    /// recorded (in JSON, the base64 of their bytes:
+    /// [`crate::model::simulation::packed_f32`]).
+    #[serde(with = "crate::model::simulation::packed_f32")]
     pub centred: Vec<f32>,
     /// The mean m_c at each checkpoint.
     pub mean: Vec<f64>,
