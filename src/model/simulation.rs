@@ -591,7 +591,15 @@ mod tests {
     fn packed_values_round_trip_bit_for_bit_and_bad_text_is_an_error() {
         #[derive(serde::Serialize, serde::Deserialize, PartialEq, Debug)]
         struct Wrapped(#[serde(with = "packed_f32")] Vec<f32>);
-        let values = vec![0.0, -0.0, 1.5, -3.25e-30, f32::MAX, f32::MIN_POSITIVE, 1e-45];
+        let values = vec![
+            0.0,
+            -0.0,
+            1.5,
+            -3.25e-30,
+            f32::MAX,
+            f32::MIN_POSITIVE,
+            1e-45,
+        ];
         let text = serde_json::to_string(&Wrapped(values.clone())).unwrap();
         // 7 values, 28 bytes: 40 base64 characters in quotes.
         assert_eq!(text.len(), 42, "{text}");
@@ -601,7 +609,10 @@ mod tests {
         assert!(serde_json::from_str::<Wrapped>("\"AAA=\"").is_err()); // 2 bytes
         assert!(serde_json::from_str::<Wrapped>("\"not base64!\"").is_err());
         assert!(serde_json::from_str::<Wrapped>("[1.0]").is_err());
-        assert_eq!(serde_json::from_str::<Wrapped>("\"\"").unwrap().0, Vec::<f32>::new());
+        assert_eq!(
+            serde_json::from_str::<Wrapped>("\"\"").unwrap().0,
+            Vec::<f32>::new()
+        );
     }
 
     #[test]
