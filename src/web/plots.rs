@@ -35,9 +35,11 @@ pub fn figure_tools(id: &str, config: &Config) -> String {
     } else {
         String::new()
     };
-    // The histogram's Pearson curve is explained in text beside it, filled with the report.
+    // The histogram's Pearson curve is explained in text beside it, filled with the report:
+    // folded under a one-line summary that is there from the start, so the text arriving
+    // with the first report neither moves the page nor is its largest paint.
     let note = if id == "histogram" {
-        r#"<p class="plot-note" id="pearson-note"></p>"#
+        r#"<details class="plot-note"><summary>Why the dashed Pearson curve can differ from the histogram</summary><p id="pearson-note"></p></details>"#
     } else {
         ""
     };

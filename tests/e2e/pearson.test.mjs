@@ -19,6 +19,9 @@ const QUERY = `?method=both&n=200&d=20&runs=400&steps=${STEPS}&gamma=0.05`;
 function readNote(page) {
   return page.evaluate(() => {
     const note = document.getElementById('pearson-note');
+    // Folded under its summary until opened: open it to read and measure it.
+    const details = note?.closest('details');
+    if (details) details.open = true;
     const span = note?.querySelector('[data-key="k_theta"]');
     const box = note?.getBoundingClientRect();
     return note && {
