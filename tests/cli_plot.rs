@@ -421,27 +421,18 @@ fn check_text(text: &str) -> Result<(), String> {
 #[test]
 fn a_frame_in_the_query_draws_that_frame() {
     let out = scratch("frame0.svg");
-    let query = format!("{QUERY}&frame=0");
-    let output = finished(hsgd(&[
-        "plot",
-        "histogram",
-        &query,
-        "--out",
-        out.to_str().unwrap(),
-    ]));
-    assert!(output.status.success(), "{output:?}");
-    let svg = std::fs::read_to_string(&out).unwrap();
-    assert!(svg.contains("q1ᵀx at step 1"), "{svg}");
-    // Past the last frame: the final iterates.
-    let query = format!("{QUERY}&frame=999");
-    let output = finished(hsgd(&[
-        "plot",
-        "histogram",
-        &query,
-        "--out",
-        out.to_str().unwrap(),
-    ]));
-    assert!(output.status.success(), "{output:?}");
-    let svg = std::fs::read_to_string(&out).unwrap();
-    assert!(svg.contains("q1ᵀx of the final iterate"), "{svg}");
+    // Frame 0, and past the last frame (the final iterates).
+    for (frame, label) in [(0, "q1ᵀx at step 1"), (999, "q1ᵀx of the final iterate")] {
+        let query = format!("{QUERY}&frame={frame}");
+        let output = finished(hsgd(&[
+            "plot",
+            "histogram",
+            &query,
+            "--out",
+            out.to_str().unwrap(),
+        ]));
+        assert!(output.status.success(), "{output:?}");
+        let svg = std::fs::read_to_string(&out).unwrap();
+        assert!(svg.contains(label), "frame {frame}: {svg}");
+    }
 }

@@ -29,6 +29,7 @@ use super::tail::TailLine;
 use super::{density, evolution, hill, legend, loss, qq, spectrum, style, sweep, tail};
 use crate::report::analysis::{Report, SimReport};
 use crate::report::config::Basis;
+use crate::report::evolution::Evolution;
 use crate::report::sweep::Sweep;
 use crate::stats::distributions::FittedLaw;
 use crate::stats::fits::{qq_points, Fits, QqPoint, QQ_PLOT_POINTS};
@@ -339,6 +340,36 @@ fn draw_hill<DB: DrawingBackend>(area: &Area<DB>, report: &Report, style: &Style
 /// more) does not flatten the approach to the stationary index.
 const INDEX_CAP_FACTOR: f64 = 3.0;
 
+/// One series per simulated method with a timeline, labelled "`name` (method)": at each
+/// checkpoint c, the value and interval `at` reads off its evolution (none: no mark).
+fn step_series(
+    report: &Report,
+    name: &str,
+    at: impl Fn(&Evolution, usize) -> Option<(f64, Option<(f64, f64)>)>,
+) -> Vec<StepSeries> {
+    methods(report)
+        .into_iter()
+        .filter_map(|(label, sim, color)| {
+            let e = sim.evolution.as_ref()?;
+            let points = (0..e.len())
+                .filter_map(|c| {
+                    let (value, interval) = at(e, c)?;
+                    Some(StepPoint {
+                        step: e.steps[c] as f64,
+                        value,
+                        interval,
+                    })
+                })
+                .collect();
+            Some(StepSeries {
+                label: format!("{name} ({label})"),
+                color,
+                points,
+            })
+        })
+        .collect()
+}
+
 fn draw_index_evolution<DB: DrawingBackend>(
     area: &Area<DB>,
     report: &Report,
@@ -347,30 +378,10 @@ fn draw_index_evolution<DB: DrawingBackend>(
     let Some(evolution) = report.evolution() else {
         return style::draw_message(area, "no checkpoints recorded (checkpoints = 0)", style);
     };
-    let series: Vec<StepSeries> = methods(report)
-        .into_iter()
-        .filter_map(|(label, sim, color)| {
-            let e = sim.evolution.as_ref()?;
-            let points = e
-                .steps
-                .iter()
-                .zip(&e.hill)
-                .filter_map(|(&t, h)| {
-                    let h = h.as_ref()?;
-                    Some(StepPoint {
-                        step: t as f64,
-                        value: h.alpha?,
-                        interval: h.ci,
-                    })
-                })
-                .collect();
-            Some(StepSeries {
-                label: format!("Hill α̂ ({label})"),
-                color,
-                points,
-            })
-        })
-        .collect();
+    let series = step_series(report, "Hill α̂", |e, c| {
+        let h = e.hill[c].as_ref()?;
+        Some((h.alpha?, h.ci))
+    });
     let b = &report.bounds;
     let mut levels = vec![
         Level {
@@ -414,27 +425,7 @@ fn draw_variance_evolution<DB: DrawingBackend>(
     let Some(evolution) = report.evolution() else {
         return style::draw_message(area, "no checkpoints recorded (checkpoints = 0)", style);
     };
-    let series: Vec<StepSeries> = methods(report)
-        .into_iter()
-        .filter_map(|(label, sim, color)| {
-            let e = sim.evolution.as_ref()?;
-            let points = e
-                .steps
-                .iter()
-                .zip(&e.variance)
-                .map(|(&t, &v)| StepPoint {
-                    step: t as f64,
-                    value: v,
-                    interval: None,
-                })
-                .collect();
-            Some(StepSeries {
-                label: format!("variance ({label})"),
-                color,
-                points,
-            })
-        })
-        .collect();
+    let series = step_series(report, "variance", |e, c| Some((e.variance[c], None)));
     let levels: Vec<Level> = report
         .theory_variance
         .map(|v| Level {

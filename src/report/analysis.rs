@@ -13,11 +13,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{short, short_fixed, Error, Result};
 use crate::model::bounds::Bounds;
-use crate::model::pearson::{self, Chi};
+use crate::model::pearson::{Chi, PearsonCoefficients};
 use crate::model::sgd_index::{self, IndexParams, SgdIndex};
 use crate::model::simulation::{Simulation, CANCELLED};
 use crate::report::config::Dynamics::Hsgd;
-use crate::report::config::{Basis, Config, Dynamics, Method};
+use crate::report::config::{Config, Dynamics, Method};
 use crate::report::convex_order::{self, ConvexOrder, InspectedPearson};
 use crate::report::evolution::Evolution;
 use crate::report::runs::{inspected_coordinate, prepare, simulate, Observer, Prepared};
@@ -807,15 +807,7 @@ impl SimReport {
 /// (MATH.md §2.3): Y_i = scale·Z_i with Z_i ~ PIV(m = (ν+1)/2, v = −μ(ν−1), a = 1, 0);
 /// shifting by −scale·μ makes the mean zero, like the centred sample.
 pub fn theory_law(config: &Config, prepared: &Prepared) -> Option<FittedLaw> {
-    if config.basis != Basis::Svd || config.coordinate >= prepared.spectrum.rank() {
-        return None;
-    }
-    let coefficients =
-        pearson::coefficients(&prepared.spectrum, config.gamma, config.batch, config.delta).ok()?;
-    let c = coefficients.get(config.coordinate)?;
-    if c.chi != Chi::One {
-        return None;
-    }
+    let c = theory_coefficients(config, prepared)?;
     let nu = c.nu();
     Some(FittedLaw::PearsonIV {
         m: 0.5 * (nu + 1.0),
@@ -825,18 +817,16 @@ pub fn theory_law(config: &Config, prepared: &Prepared) -> Option<FittedLaw> {
     })
 }
 
+/// The coefficients behind [`theory_law`] and [`theory_variance`]: the inspected SVD
+/// coordinate's diffusion, when it has one with χ = 1 (a Pearson IV law).
+fn theory_coefficients(config: &Config, prepared: &Prepared) -> Option<PearsonCoefficients> {
+    convex_order::inspected_coefficients(config, prepared).filter(|c| c.chi == Chi::One)
+}
+
 /// The variance of [`theory_law`]: Var Y_i = scale²·(E Z² − μ²) with
 /// E Z² = (μ² + φ)/(1 − φ) (MATH.md §2.3), finite when φ < 1 (ν > 2).
 pub fn theory_variance(config: &Config, prepared: &Prepared) -> Option<f64> {
-    if config.basis != Basis::Svd || config.coordinate >= prepared.spectrum.rank() {
-        return None;
-    }
-    let coefficients =
-        pearson::coefficients(&prepared.spectrum, config.gamma, config.batch, config.delta).ok()?;
-    let c = coefficients.get(config.coordinate)?;
-    if c.chi != Chi::One {
-        return None;
-    }
+    let c = theory_coefficients(config, prepared)?;
     let second = c.second_moment_z()?;
     Some(c.scale * c.scale * (second - c.mu * c.mu)).filter(|v| v.is_finite())
 }

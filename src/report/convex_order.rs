@@ -211,7 +211,10 @@ pub fn sig4(x: f64) -> String {
 
 /// The coefficients of the inspected coordinate's diffusion, when the config inspects an
 /// SVD direction that has one.
-fn inspected_coefficients(config: &Config, prepared: &Prepared) -> Option<PearsonCoefficients> {
+pub(crate) fn inspected_coefficients(
+    config: &Config,
+    prepared: &Prepared,
+) -> Option<PearsonCoefficients> {
     if config.basis != Basis::Svd || config.coordinate >= prepared.spectrum.rank() {
         return None;
     }

@@ -774,9 +774,7 @@ fn current_frame(app: &App) -> usize {
 fn show_frame(app: &mut App, frame: usize) {
     let last = frames(app).saturating_sub(1);
     let frame = frame.min(last);
-    if app.config.frame.map_or(last, |c| c.min(last)) == frame
-        && app.shown.as_ref().is_some_and(|s| s.frame.is_some())
-    {
+    if current_frame(app) == frame && app.shown.as_ref().is_some_and(|s| s.frame.is_some()) {
         return;
     }
     app.config.frame = (frame < last).then_some(frame);

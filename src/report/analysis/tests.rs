@@ -1,4 +1,5 @@
 use super::*;
+use crate::report::config::Basis;
 use crate::report::runs::{simulate_part, split_runs, Silent};
 use crate::report::verdict::*;
 
