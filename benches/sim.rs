@@ -18,43 +18,18 @@
 mod native {
 
     use std::hint::black_box;
-    use std::io::Read;
     use std::time::Duration;
 
     use criterion::{criterion_group, Criterion, Throughput};
     use hsgd::model::hsgd::{Coupling, Hsgd, HsgdParams};
-    use hsgd::model::problem::{minmax_in_place, Problem};
+    use hsgd::model::problem::Problem;
     use hsgd::model::sgd::{self, SgdParams};
     use hsgd::model::simulation::Record;
     use hsgd::model::spectrum::Spectrum;
-    use nalgebra::{DMatrix, DVector};
 
-    /// The digits from `www/data/digits.csv.gz` (64 pixels then the label per line).
+    /// The bundled digits (global min-max, b = 0.1·label).
     fn digits() -> Option<Problem> {
-        let file = std::fs::File::open("www/data/digits.csv.gz").ok()?;
-        let mut text = String::new();
-        flate2::read::GzDecoder::new(file)
-            .read_to_string(&mut text)
-            .ok()?;
-        let mut entries = Vec::new();
-        let mut labels = Vec::new();
-        for line in text.lines().filter(|l| !l.trim().is_empty()) {
-            let values: Vec<f64> = line
-                .split(',')
-                .map(|v| v.trim().parse().ok())
-                .collect::<Option<_>>()?;
-            let (pixels, label) = values.split_at(64);
-            entries.extend_from_slice(pixels);
-            labels.push(0.1 * label[0]);
-        }
-        let n = labels.len();
-        let mut a = DMatrix::from_row_slice(n, 64, &entries);
-        minmax_in_place(&mut a);
-        Some(Problem {
-            a,
-            b: DVector::from_vec(labels),
-            name: "digits".into(),
-        })
+        Problem::digits().ok()
     }
 
     fn sgd_digits(c: &mut Criterion) {

@@ -193,7 +193,7 @@ fn worker_sends_the_report_first_then_the_fits_then_alpha_sgd() {
         csv: None,
     };
     let mut sent = Vec::new();
-    worker::handle_staged(&request.encode(), &mut |m| {
+    worker::handle_staged(request.encode().into(), &mut |m| {
         sent.push(FromWorker::decode(&m.encode()).unwrap())
     });
     sent.retain(|m| !matches!(m, FromWorker::Progress { .. }));
@@ -230,11 +230,13 @@ fn worker_sends_the_report_first_then_the_fits_then_alpha_sgd() {
         csv: None,
     };
     let mut sent = Vec::new();
-    worker::handle_staged(&request.encode(), &mut |m| sent.push(m.clone()));
+    worker::handle_staged(request.encode().into(), &mut |m| sent.push(m.clone()));
     assert!(!sent.iter().any(|m| matches!(m, FromWorker::Index { .. })));
     assert!(sent.iter().any(|m| matches!(m, FromWorker::Fits { .. })));
     // A malformed request is one error.
     let mut errors = Vec::new();
-    worker::handle_staged("garbage", &mut |m| errors.push(m.clone()));
+    worker::handle_staged(String::from("garbage").into(), &mut |m| {
+        errors.push(m.clone())
+    });
     assert!(matches!(&errors[..], [FromWorker::Error { .. }]));
 }

@@ -17,8 +17,6 @@
 //!   [`Problem::digits_random_features_numpy`] draws W from numpy's legacy stream.
 //! - [`Problem::from_csv`]: a user's table, with optional preprocessing.
 
-use std::io::Read;
-
 use nalgebra::{DMatrix, DVector};
 use serde::{Deserialize, Serialize};
 
@@ -26,9 +24,12 @@ use crate::error::{Error, Result};
 use crate::rng;
 use crate::rng::numpy::NumpyLegacy;
 
-/// The bundled digits data (MATH.md §5.2; `www/data/README.md`): 1797 rows, 64 pixel
-/// counts 0..16, then the label 0..9; no header.
-const DIGITS_CSV_GZ: &[u8] = include_bytes!("../../www/data/digits.csv.gz");
+/// The bundled digits data (MATH.md §5.2; `www/data/digits.csv.gz`, decoded by `build.rs`):
+/// 1797 rows of 65 bytes, the 64 pixel counts 0..16 then the label 0..9.
+const DIGITS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/digits.bin"));
+
+/// Bytes per row of [`DIGITS`].
+const DIGITS_COLUMNS: usize = 65;
 
 /// Largest n·d accepted for a design matrix (memory budget, stated in the UI and CLI).
 pub const MAX_MATRIX_ENTRIES: usize = 4_000_000;
@@ -514,7 +515,7 @@ impl Table {
     }
 }
 
-/// Reads a CSV of numbers (the one reader of the page, the CLI and the bundled digits):
+/// Reads a CSV of numbers (the one reader of the page and the CLI):
 /// an optional header line (any field not a number), `#` comment lines, blank lines
 /// skipped, fields trimmed.
 ///
@@ -602,25 +603,16 @@ fn read_table(text: &str) -> Result<Table> {
 
 /// The digits pixels (1797 × 64, global min-max) and b = 0.1·label.
 fn digits_table() -> Result<(DMatrix<f64>, DVector<f64>)> {
-    let mut text = String::new();
-    flate2::read::GzDecoder::new(DIGITS_CSV_GZ)
-        .read_to_string(&mut text)
-        .map_err(|e| {
-            Error::new(
-                "data",
-                format!("the bundled digits data cannot be read: {e}"),
-            )
-        })?;
-    let table = parse_csv(&text)?;
-    if table.columns != 65 || table.header.is_some() {
+    if DIGITS.is_empty() || !DIGITS.len().is_multiple_of(DIGITS_COLUMNS) {
         return Err(Error::new(
             "data",
             "the bundled digits data do not have 64 pixel columns and a label",
         ));
     }
-    let n = table.rows.len();
-    let mut a = DMatrix::from_fn(n, 64, |i, j| table.rows[i][j]);
-    let b = DVector::from_fn(n, |i, _| 0.1 * table.rows[i][64]);
+    let n = DIGITS.len() / DIGITS_COLUMNS;
+    let value = |i: usize, j: usize| f64::from(DIGITS[i * DIGITS_COLUMNS + j]);
+    let mut a = DMatrix::from_fn(n, 64, value);
+    let b = DVector::from_fn(n, |i, _| 0.1 * value(i, 64));
     minmax_in_place(&mut a);
     Ok((a, b))
 }

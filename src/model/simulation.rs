@@ -17,6 +17,8 @@ use std::ops::Range;
 
 use crate::error::{Error, Result};
 
+pub mod packed_f32;
+
 /// A run is declared diverged when |x| exceeds this (or x is not finite).
 pub const DIVERGENCE_NORM: f64 = 1e100;
 
@@ -266,39 +268,6 @@ pub struct Simulation {
     /// base64 of their bytes ([`packed_f32`]).
     #[serde(default, with = "packed_f32")]
     pub checkpoint_values: Vec<f32>,
-}
-
-/// A `Vec<f32>` in JSON as the base64 text of its little-endian bytes: 5⅓ characters a
-/// value instead of about 11, and no decimal printing or parsing. The page's workers send
-/// the timeline's R·C values three times per run (to the page, back to a worker, and in
-/// the report), where the decimal text cost as much as the rest of a re-run.
-pub mod packed_f32 {
-    use base64::engine::general_purpose::STANDARD;
-    use base64::Engine;
-    use serde::de::Error as _;
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    /// Writes `values` as base64 text.
-    pub fn serialize<S: Serializer>(values: &[f32], serializer: S) -> Result<S::Ok, S::Error> {
-        let bytes: Vec<u8> = values.iter().flat_map(|v| v.to_le_bytes()).collect();
-        serializer.serialize_str(&STANDARD.encode(bytes))
-    }
-
-    /// Reads base64 text of a whole number of f32s.
-    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<f32>, D::Error> {
-        let text = std::borrow::Cow::<str>::deserialize(deserializer)?;
-        let bytes = STANDARD.decode(text.as_bytes()).map_err(D::Error::custom)?;
-        if bytes.len() % 4 != 0 {
-            return Err(D::Error::custom(format!(
-                "{} bytes are not a whole number of f32 values",
-                bytes.len()
-            )));
-        }
-        Ok(bytes
-            .chunks_exact(4)
-            .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-            .collect())
-    }
 }
 
 /// What a finished run keeps: its S iterates (original coordinates, and SVD coordinates
@@ -586,34 +555,6 @@ pub(crate) mod testing {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn packed_values_round_trip_bit_for_bit_and_bad_text_is_an_error() {
-        #[derive(serde::Serialize, serde::Deserialize, PartialEq, Debug)]
-        struct Wrapped(#[serde(with = "packed_f32")] Vec<f32>);
-        let values = vec![
-            0.0,
-            -0.0,
-            1.5,
-            -3.25e-30,
-            f32::MAX,
-            f32::MIN_POSITIVE,
-            1e-45,
-        ];
-        let text = serde_json::to_string(&Wrapped(values.clone())).unwrap();
-        // 7 values, 28 bytes: 40 base64 characters in quotes.
-        assert_eq!(text.len(), 42, "{text}");
-        let back: Wrapped = serde_json::from_str(&text).unwrap();
-        let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
-        assert_eq!(bits(&back.0), bits(&values));
-        assert!(serde_json::from_str::<Wrapped>("\"AAA=\"").is_err()); // 2 bytes
-        assert!(serde_json::from_str::<Wrapped>("\"not base64!\"").is_err());
-        assert!(serde_json::from_str::<Wrapped>("[1.0]").is_err());
-        assert_eq!(
-            serde_json::from_str::<Wrapped>("\"\"").unwrap().0,
-            Vec::<f32>::new()
-        );
-    }
 
     #[test]
     fn checkpoint_steps_are_log_spaced_strictly_increasing_and_end_at_k() {

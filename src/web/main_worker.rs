@@ -93,8 +93,7 @@ impl MainWorker {
     /// There is no worker, or the browser refused the message.
     pub fn post(&self, message: &ToWorker) -> Result<(), String> {
         match &self.worker {
-            Some(worker) => worker
-                .post_message(&JsValue::from_str(&message.encode()))
+            Some(worker) => super::workers::post_to_worker(worker, &message.seal())
                 .map_err(|e| format!("{e:?}")),
             None => Err("there is no worker".into()),
         }

@@ -104,6 +104,7 @@ pub fn start() {
             with_app(|app| classroom::copy_embed_code(&app.document, &app.config));
         });
     }
+    super::workers::release_early_workers();
     // Everything is laid out: show the app (www/style.css, body.booting).
     if let Some(body) = document.body() {
         let _ = body.class_list().remove_1("booting");
@@ -114,6 +115,7 @@ fn try_start() -> Result<(), JsValue> {
     let window = web_sys::window().ok_or("no window")?;
     let document = window.document().ok_or("no document")?;
     let (config, notes) = Config::parse_query(&window.location().search()?);
+    super::split::start_early(&config);
     if !notes.is_empty() {
         // Said once, at load: the link asked for something the page could not use.
         let said: Vec<String> = notes.iter().map(|n| n.message()).collect();
@@ -510,8 +512,7 @@ fn on_worker_message(app: &mut App, event: &MessageEvent) {
     if !app.worker.sent(event) {
         return;
     }
-    let text = event.data().as_string().unwrap_or_default();
-    let message = match FromWorker::decode(&text) {
+    let message = match FromWorker::open(super::workers::received(event)) {
         Ok(m) => m,
         Err(e) => return finish_with_error(app, &e.field, &e.message),
     };

@@ -1,20 +1,25 @@
 //! A pool of module Web Workers (DESIGN.md, Worker protocol: "several workers split the
-//! runs or the sweep points"): N workers loading the same `./worker.js`, each usable once
-//! it has posted `Ready`; a queue of independent tasks handed to idle workers one at a time;
+//! runs or the sweep points"): N workers loading the same `./worker.js`; a queue of
+//! independent tasks handed to idle workers one at a time, from the moment a worker is
+//! started (its script holds a task until its wasm is instantiated, so a job does not wait
+//! for the page to hear `Ready`);
 //! cancel by terminating the busy workers and starting fresh ones (or, for a pool
 //! [`Pool::with_standby`], handing the place to a worker already loaded); crash recovery
 //! by replacing one worker.
 //!
-//! The pool moves text and knows nothing of jobs: its owner tags each message with a
+//! The pool moves messages and knows nothing of jobs: its owner tags each message with a
 //! generation id, decodes the replies and tells the pool when a worker is ready, finished
 //! or broken ([`Pool::ready`], [`Pool::finished`], [`Pool::replace`]). The workers start
-//! lazily, on the first [`Pool::submit`], so a page that never sweeps loads no extra wasm.
+//! lazily, on the first [`Pool::submit`] (or [`Pool::start`], when the owner knows a job
+//! is coming), so a page that never sweeps loads no extra wasm.
 
 use std::collections::VecDeque;
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Event, MessageEvent, Worker};
+
+use super::protocol::Envelope;
 
 /// The most workers a pool starts (the machines this page targets have few cores, and
 /// each worker holds its own copy of the wasm memory).
@@ -27,8 +32,8 @@ const MAX_RESTARTS: u32 = 2;
 pub struct Task {
     /// The owner's id of the task (e.g. the sweep point's index).
     pub id: usize,
-    /// The JSON text posted to the worker.
-    pub message: String,
+    /// The message posted to the worker.
+    pub message: Envelope,
 }
 
 struct Slot {
@@ -184,23 +189,29 @@ impl Pool {
         Ok(())
     }
 
-    /// Hands queued tasks to idle ready workers. A task that cannot be posted goes back
-    /// to the queue and the error is returned.
+    /// Hands queued tasks to idle workers, loaded or still loading. A task that cannot be
+    /// posted goes back to the queue and the error is returned.
     fn dispatch(&mut self) -> Result<(), String> {
         for slot in &mut self.slots {
-            if !slot.ready || slot.task.is_some() {
+            if slot.task.is_some() {
                 continue;
             }
             let (Some(worker), Some(task)) = (&slot.worker, self.queue.pop_front()) else {
                 continue;
             };
-            if let Err(e) = worker.post_message(&JsValue::from_str(&task.message)) {
+            if let Err(e) = super::workers::post_to_worker(worker, &task.message) {
                 self.queue.push_front(task);
                 return Err(format!("could not reach a worker: {e:?}"));
             }
             slot.task = Some(task);
         }
         Ok(())
+    }
+
+    /// Starts the workers before the first task, so that they load while the page lays
+    /// itself out.
+    pub fn start(&mut self) -> Result<(), String> {
+        self.fill()
     }
 
     /// Replaces the queue with `tasks` (running tasks go on; their owner drops the stale

@@ -1,5 +1,6 @@
 //! Messages between the page and its worker (DESIGN.md, Worker protocol), sent as JSON
-//! strings. Every reply about a job carries that job's id (its generation); the page drops
+//! text with binary buffers beside it ([`Envelope`]: the timeline's f32 values, which
+//! would otherwise be most of the text). Every reply about a job carries that job's id (its generation); the page drops
 //! replies whose id is not the current one, so a cancelled or superseded job can never
 //! overwrite newer results.
 //!
@@ -9,7 +10,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
-use crate::model::simulation::Simulation;
+use crate::model::simulation::{packed_f32, Simulation};
 use crate::report::analysis::{FitStage, IndexStage, Report};
 use crate::report::config::{Config, Dynamics};
 use crate::report::sweep::{SweepPlan, SweepPoint};
@@ -154,6 +155,43 @@ pub enum FromWorker {
     },
 }
 
+/// A message as it is posted: its JSON text and the f32 buffers the text refers to by
+/// index ([`packed_f32::detached`]). The page transfers the buffers, so R·C timeline
+/// values cross between threads as bytes, not as text to print and parse.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Envelope {
+    /// The message as JSON.
+    pub text: String,
+    /// The packed vectors, in the order of their indices in `text`.
+    pub buffers: Vec<Vec<f32>>,
+}
+
+impl From<String> for Envelope {
+    /// A message of text alone (its packed vectors, if any, as base64).
+    fn from(text: String) -> Envelope {
+        Envelope {
+            text,
+            buffers: Vec::new(),
+        }
+    }
+}
+
+/// Writes `message` as an [`Envelope`].
+fn seal<T: Serialize>(message: &T) -> Result<Envelope, serde_json::Error> {
+    let (text, buffers) = packed_f32::detached(|| serde_json::to_string(message));
+    Ok(Envelope {
+        text: text?,
+        buffers,
+    })
+}
+
+/// Reads a message from an [`Envelope`]; `to` names the direction for the error.
+fn open<T: for<'de> Deserialize<'de>>(envelope: Envelope, to: &str) -> Result<T, Error> {
+    let Envelope { text, buffers } = envelope;
+    packed_f32::attached(buffers, || serde_json::from_str(&text))
+        .map_err(|e| Error::new("worker", format!("malformed message {to}: {e}")))
+}
+
 impl ToWorker {
     /// The job the request belongs to.
     pub fn job(&self) -> u32 {
@@ -166,37 +204,59 @@ impl ToWorker {
         }
     }
 
-    /// The message as JSON text.
+    /// The message as JSON text alone.
     pub fn encode(&self) -> String {
         serde_json::to_string(self).expect("messages serialise")
     }
 
+    /// The message as posted: JSON text and its buffers.
+    pub fn seal(&self) -> Envelope {
+        seal(self).expect("messages serialise")
+    }
+
     /// Reads a message; a malformed one is an error about the `worker` field.
     pub fn decode(text: &str) -> Result<ToWorker, Error> {
-        serde_json::from_str(text)
-            .map_err(|e| Error::new("worker", format!("malformed message to the worker: {e}")))
+        ToWorker::open(text.to_owned().into())
+    }
+
+    /// Reads a posted message ([`ToWorker::seal`]).
+    pub fn open(envelope: Envelope) -> Result<ToWorker, Error> {
+        open(envelope, "to the worker")
     }
 }
 
 impl FromWorker {
-    /// The message as JSON text.
+    /// The message as JSON text alone.
     pub fn encode(&self) -> String {
-        serde_json::to_string(self).unwrap_or_else(|e| {
-            // A report that cannot be written (it should not happen) still reaches the
-            // page, as an error.
-            let error = FromWorker::Error {
-                job: self.job().unwrap_or(0),
-                field: "worker".into(),
-                message: format!("the worker could not send its results: {e}"),
-            };
-            serde_json::to_string(&error).expect("an error message serialises")
-        })
+        serde_json::to_string(self).unwrap_or_else(|e| self.unsendable(e).text)
+    }
+
+    /// The message as posted: JSON text and its buffers.
+    pub fn seal(&self) -> Envelope {
+        seal(self).unwrap_or_else(|e| self.unsendable(e))
+    }
+
+    /// A report that cannot be written (it should not happen) still reaches the page, as
+    /// an error.
+    fn unsendable(&self, e: serde_json::Error) -> Envelope {
+        let error = FromWorker::Error {
+            job: self.job().unwrap_or(0),
+            field: "worker".into(),
+            message: format!("the worker could not send its results: {e}"),
+        };
+        serde_json::to_string(&error)
+            .expect("an error message serialises")
+            .into()
     }
 
     /// Reads a message; a malformed one is an error about the `worker` field.
     pub fn decode(text: &str) -> Result<FromWorker, Error> {
-        serde_json::from_str(text)
-            .map_err(|e| Error::new("worker", format!("malformed message from the worker: {e}")))
+        FromWorker::open(text.to_owned().into())
+    }
+
+    /// Reads a posted message ([`FromWorker::seal`]).
+    pub fn open(envelope: Envelope) -> Result<FromWorker, Error> {
+        open(envelope, "from the worker")
     }
 
     /// The job a reply belongs to (`None` for `Ready` and `Panic`).

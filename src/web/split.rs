@@ -109,6 +109,22 @@ pub fn takes(config: &Config) -> bool {
     workers >= 2 && config.runs >= 2 * workers
 }
 
+/// Starts the pool's workers now when the first job, of `config`, will be split
+/// ([`takes`]): a worker's start (its thread, script and wasm instance) then overlaps the
+/// page's own start instead of delaying the job.
+pub fn start_early(config: &Config) {
+    if !takes(config) {
+        return;
+    }
+    SPLIT.with(|cell| {
+        if let Ok(mut slot) = cell.try_borrow_mut() {
+            // A worker that cannot start now is started again, and its failure reported,
+            // when the job is posted.
+            let _ = slot.get_or_insert_with(new_app).pool.start();
+        }
+    });
+}
+
 /// Takes job `job` of the page when splitting helps ([`takes`]); false leaves it to the
 /// page's own worker. Called by the page only.
 pub fn post(job: u32, config: &Config, csv: Option<&str>) -> bool {
@@ -153,7 +169,7 @@ pub fn post(job: u32, config: &Config, csv: Option<&str>) -> bool {
                 };
                 tasks.push(Task {
                     id: m * app.parts.len() + p,
-                    message: message.encode(),
+                    message: message.seal(),
                 });
             }
         }
@@ -211,8 +227,7 @@ fn on_message(app: &mut SplitApp, event: &MessageEvent) -> Vec<FromWorker> {
     let Some(slot) = app.pool.slot_of(event) else {
         return Vec::new();
     };
-    let text = event.data().as_string().unwrap_or_default();
-    let message = match FromWorker::decode(&text) {
+    let message = match FromWorker::open(super::workers::received(event)) {
         Ok(m) => m,
         Err(e) => return fail(app, e.message),
     };
@@ -379,7 +394,7 @@ fn on_part(app: &mut SplitApp, id: usize, part: Simulation) -> Vec<FromWorker> {
     };
     let task = Task {
         id: ANALYSE_TASK,
-        message: message.encode(),
+        message: message.seal(),
     };
     match app.pool.submit(vec![task]) {
         Ok(()) => Vec::new(),

@@ -222,7 +222,7 @@ fn start_sweep(app: &mut SweepApp, config: Config, csv: Option<String>) {
     };
     let task = Task {
         id: PLAN_TASK,
-        message: message.encode(),
+        message: message.seal(),
     };
     if let Err(e) = app.pool.submit(vec![task]) {
         stop_with_error(app, "worker", &e);
@@ -265,8 +265,7 @@ fn on_message(app: &mut SweepApp, event: &MessageEvent) {
     let Some(slot) = app.pool.slot_of(event) else {
         return;
     };
-    let text = event.data().as_string().unwrap_or_default();
-    let message = match FromWorker::decode(&text) {
+    let message = match FromWorker::open(super::workers::received(event)) {
         Ok(m) => m,
         Err(e) => return stop_with_error(app, &e.field, &e.message),
     };
@@ -386,7 +385,7 @@ fn on_plan(app: &mut SweepApp, plan: SweepPlan) {
                 csv: app.csv.clone(),
                 index,
             }
-            .encode(),
+            .seal(),
         })
         .collect();
     app.points = vec![None; count];

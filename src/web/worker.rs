@@ -9,7 +9,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
-use super::protocol::{FromWorker, ToWorker};
+use super::protocol::{Envelope, FromWorker, ToWorker};
 use crate::report::analysis;
 use crate::report::config::{Config, Dynamics};
 use crate::report::runs::{prepare, simulate_part, Observer, Prepared};
@@ -88,7 +88,7 @@ fn scope() -> DedicatedWorkerGlobalScope {
 }
 
 fn post(message: &FromWorker) {
-    if let Err(e) = scope().post_message(&JsValue::from_str(&message.encode())) {
+    if let Err(e) = super::workers::post_to_page(&scope(), &message.seal()) {
         web_sys::console::error_2(&"hsgd worker: postMessage failed".into(), &e);
     }
 }
@@ -144,9 +144,14 @@ impl Observer for WorkerObserver {
     }
 }
 
-/// Runs one request and returns the reply.
+/// Runs one request (JSON text) and returns the reply.
 pub fn handle(text: &str) -> FromWorker {
-    match ToWorker::decode(text) {
+    respond(ToWorker::decode(text))
+}
+
+/// The reply to a request, or to a message that could not be read.
+fn respond(request: Result<ToWorker, crate::Error>) -> FromWorker {
+    match request {
         Ok(ToWorker::Run { job, config, csv }) => {
             let mut observer = WorkerObserver::new(job);
             match analysis::run(&config, csv.as_deref(), &mut observer) {
@@ -242,10 +247,10 @@ pub fn handle(text: &str) -> FromWorker {
 /// simulated method, then `Index` when SGD was simulated (the slowest stage, with its own
 /// progress); together the same numbers as [`handle`]. Every other request has one reply,
 /// [`handle`]'s.
-pub fn handle_staged(text: &str, send: &mut dyn FnMut(&FromWorker)) {
-    let request = match ToWorker::decode(text) {
+pub fn handle_staged(envelope: Envelope, send: &mut dyn FnMut(&FromWorker)) {
+    let request = match ToWorker::open(envelope) {
         Ok(request @ (ToWorker::Run { .. } | ToWorker::Analyse { .. })) => request,
-        _ => return send(&handle(text)),
+        other => return send(&respond(other)),
     };
     let job = request.job();
     let mut observer = WorkerObserver::new(job);
@@ -268,7 +273,7 @@ pub fn handle_staged(text: &str, send: &mut dyn FnMut(&FromWorker)) {
             );
             (config, csv, report)
         }
-        _ => return send(&handle(text)),
+        other => return send(&respond(Ok(other))),
     };
     let report = match report {
         Ok(report) => report,
@@ -319,6 +324,7 @@ fn index_stage(job: u32, config: &Config, csv: Option<&str>) -> analysis::IndexS
 }
 
 fn on_message(event: MessageEvent) {
-    let text = event.data().as_string().unwrap_or_default();
-    handle_staged(&text, &mut |message| post(message));
+    handle_staged(super::workers::received(&event), &mut |message| {
+        post(message)
+    });
 }

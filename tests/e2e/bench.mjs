@@ -20,7 +20,8 @@
 // 5. the timeline: one scrub frame (the scrubber's `input` event handled, the frame's
 //    plots redrawn, timed inside the page; and to the end of the next painted frame), on
 //    the default page; and what the 40 checkpoints cost the default run: open → plots and
-//    γ change → plots with `checkpoints=0` and with the default 40;
+//    γ change → plots with `checkpoints=0`, with the 40 but the timeline's plots hidden,
+//    and with the default page;
 // 0. first, the machine's speed: the native CLI on a fixed SGD workload (calibrate()).
 // Prints one line per measurement and a JSON summary last. Numbers go in BENCHMARKS.md.
 import { execFileSync } from 'node:child_process';
@@ -212,39 +213,46 @@ async function timeline(browser, url, summary) {
   }
   summary.scrub_frame_ms = line('timeline: one scrub frame (handled, plots redrawn)', handled);
   summary.scrub_painted_ms = line('timeline: one scrub frame to the next painted frame', painted);
-  for (const checkpoints of [0, 40]) {
-    const open = [];
-    const worker = [];
-    const rerun = [];
-    const rerunWorker = [];
-    const rerunSim = [];
-    for (let pass = 0; pass < REPEATS; pass++) {
+  // Three variants, their passes interleaved so that the machine's drift falls on all
+  // alike: no checkpoints; 40 checkpoints recorded, sent and measured but the timeline's
+  // two plots hidden (what recording costs); the default page (the two plots drawn too).
+  const variants = [
+    ['checkpoints=0', '?checkpoints=0'],
+    ['checkpoints=40, timeline plots hidden', '?hide=index-evolution,variance-evolution'],
+    ['checkpoints=40', ''],
+  ];
+  const times = variants.map(() => ({ open: [], worker: [], rerun: [], rerunWorker: [], rerunSim: [] }));
+  for (let pass = 0; pass < REPEATS; pass++) {
+    for (const [v, [, query]] of variants.entries()) {
+      const t = times[v];
       const { page, errors, close } = await openPage(browser);
-      await page.goto(`${url}?checkpoints=${checkpoints}`);
-      open.push(await markTime(page, 'hsgd-plots-job-1'));
-      worker.push((await readNumbers(page)).wall_ms);
+      await page.goto(`${url}${query}`);
+      t.open.push(await markTime(page, 'hsgd-plots-job-1'));
+      t.worker.push((await readNumbers(page)).wall_ms);
       await markTime(page, 'hsgd-index-job-1');
       let gamma = 0.7;
       for (let k = 0; k < 3; k++) {
         gamma = gamma === 0.7 ? 0.72 : 0.7;
         const job = (await currentJob(page)) + 1;
         const t0 = await moveGammaSlider(page, gamma, job);
-        rerun.push(await markTime(page, `hsgd-plots-job-${job}`) - t0);
+        t.rerun.push(await markTime(page, `hsgd-plots-job-${job}`) - t0);
         const n = await readNumbers(page);
-        rerunWorker.push(n.wall_ms);
-        rerunSim.push(n.time_sgd_simulation);
+        t.rerunWorker.push(n.wall_ms);
+        t.rerunSim.push(n.time_sgd_simulation);
         await markTime(page, `hsgd-index-job-${job}`);
       }
       if (errors.length) console.log(`console errors: ${errors.join('; ')}`);
       await close();
     }
-    summary[`checkpoints_${checkpoints}_open_ms`] = line(`checkpoints=${checkpoints}: open → first plots`, open);
-    summary[`checkpoints_${checkpoints}_worker_ms`] = line(`checkpoints=${checkpoints}: first job posted → report`, worker);
-    summary[`checkpoints_${checkpoints}_rerun_ms`] = line(`checkpoints=${checkpoints}: γ change → plots`, rerun);
-    summary[`checkpoints_${checkpoints}_rerun_worker_ms`] = line(
-      `checkpoints=${checkpoints}: re-run posted → report received`, rerunWorker);
-    summary[`checkpoints_${checkpoints}_rerun_sim_ms`] = line(
-      `checkpoints=${checkpoints}: re-run SGD simulation (workers)`, rerunSim);
+  }
+  for (const [v, [label]] of variants.entries()) {
+    const t = times[v];
+    const key = label.replace(/[^a-z0-9]+/g, '_');
+    summary[`${key}_open_ms`] = line(`${label}: open → first plots`, t.open);
+    summary[`${key}_worker_ms`] = line(`${label}: first job posted → report`, t.worker);
+    summary[`${key}_rerun_ms`] = line(`${label}: γ change → plots`, t.rerun);
+    summary[`${key}_rerun_worker_ms`] = line(`${label}: re-run posted → report received`, t.rerunWorker);
+    summary[`${key}_rerun_sim_ms`] = line(`${label}: re-run SGD simulation (workers)`, t.rerunSim);
   }
 }
 
