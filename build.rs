@@ -17,7 +17,11 @@ fn main() {
         .read_to_string(&mut text)
         .unwrap_or_else(|e| panic!("{SOURCE}: {e}"));
     let mut bytes = Vec::new();
-    for (line, row) in text.lines().filter(|l| !l.trim().is_empty()).enumerate() {
+    for (line, row) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
         let fields: Vec<&str> = row.split(',').collect();
         assert_eq!(fields.len(), COLUMNS, "{SOURCE} line {}", line + 1);
         for field in fields {

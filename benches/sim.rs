@@ -2,10 +2,8 @@
 //! numpy). Run with `CARGO_TARGET_DIR=/work/target cargo bench --bench sim`.
 //!
 //! - SGD at the paper's digits size (n = 1797, d = 64, B = 1, γ = 0.1, K = 10⁴): 100 runs
-//!   per iteration; 1000 runs take 10× that. Uses the real digits when
-//!   `www/data/digits.csv.gz` can be read (global min-max, b = 0.1·label, MATH.md §5.2),
-//!   otherwise `Problem::synthetic(1797, 64, 1)` (same cost: the work does not depend on the
-//!   values).
+//!   per iteration; 1000 runs take 10× that. The bundled digits (global min-max,
+//!   b = 0.1·label, MATH.md §5.2).
 //! - hSGD coordinate updates per second for d = 64 and d = 200 (r = d).
 //! - α_SGD (`sgd_index`) for the default page and for the digits at γ = 0.1
 //!   (`cargo bench --bench sim -- sgd_index`).
@@ -28,12 +26,12 @@ mod native {
     use hsgd::model::spectrum::Spectrum;
 
     /// The bundled digits (global min-max, b = 0.1·label).
-    fn digits() -> Option<Problem> {
-        Problem::digits().ok()
+    fn digits() -> Problem {
+        Problem::digits().expect("the bundled digits")
     }
 
     fn sgd_digits(c: &mut Criterion) {
-        let problem = digits().unwrap_or_else(|| Problem::synthetic(1797, 64, 1).unwrap());
+        let problem = digits();
         let params = SgdParams {
             gamma: 0.1,
             batch: 1,
@@ -71,7 +69,7 @@ mod native {
     /// `HSGD_CPU_TIME=1 cargo bench --bench sim`: one timed pass of each case, in CPU and
     /// wall seconds, printed as lines for BENCHMARKS.md (criterion is skipped).
     fn cpu_time_report() {
-        let problem = digits().unwrap_or_else(|| Problem::synthetic(1797, 64, 1).unwrap());
+        let problem = digits();
         let params = SgdParams {
             gamma: 0.1,
             batch: 1,

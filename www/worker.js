@@ -1,5 +1,5 @@
 // The page's Web Worker: runs the same wasm as the page. The page's first message hands
-// over its compiled WebAssembly.Module (src/web/mod.rs, spawn_worker), so the worker only
+// over its compiled WebAssembly.Module (src/web/workers.rs, spawn_worker), so the worker only
 // instantiates it instead of fetching and compiling the wasm again. Its Rust entry point
 // (hsgd::web::start) sees no `window`, installs the worker's message handler and posts
 // "ready". See src/web/worker.rs.
@@ -19,7 +19,8 @@ self.addEventListener('message', (event) => {
     self.removeEventListener('message', hold);
     for (const message of held.splice(0)) self.onmessage(message);
   }).catch((e) => {
-    // Tell the page (its worker.onerror shows the message) instead of failing silently.
+    // A failed load, or a held task that failed: tell the page (its worker.onerror shows
+    // the message) instead of failing silently.
     setTimeout(() => { throw e; });
   });
 }, { once: true });

@@ -11,7 +11,7 @@ use hsgd::report::analysis::analyse_sample;
 use hsgd::report::config::{Config, DataKind};
 use hsgd::report::runs::prepare;
 use hsgd::stats::estimators::Center;
-use hsgd::web::protocol::{FromWorker, ToWorker};
+use hsgd::web::protocol::{Envelope, FromWorker, ToWorker};
 use hsgd::Error;
 
 /// The largest design matrix (n·d entries) the query target builds and decomposes: large
@@ -99,16 +99,35 @@ pub fn sample_analysis(data: &[u8]) {
     }
 }
 
-/// A message as the worker and the page decode it: malformed text is an error about the
-/// `worker` field; a message read is written back as the same message.
+/// A message as the worker and the page decode it, the text with two binary buffers
+/// beside it (the input's bytes as f32 values, and an empty one) that its indices may
+/// refer to: malformed text or a bad index is an error about the `worker` field; a message
+/// read is written back as the same message, as text alone and as posted (`seal`).
 pub fn worker_messages(data: &[u8]) {
-    let text = String::from_utf8_lossy(data);
-    match ToWorker::decode(&text) {
-        Ok(message) => assert_eq!(ToWorker::decode(&message.encode()).ok(), Some(message)),
+    let text = String::from_utf8_lossy(data).into_owned();
+    let values: Vec<f32> = data.iter().map(|&b| f32::from(b)).collect();
+    let envelope = || Envelope {
+        text: text.clone(),
+        buffers: vec![values.clone(), Vec::new()],
+    };
+    match ToWorker::open(envelope()) {
+        Ok(message) => {
+            assert_eq!(
+                ToWorker::decode(&message.encode()).as_ref().ok(),
+                Some(&message)
+            );
+            assert_eq!(ToWorker::open(message.seal()).ok(), Some(message));
+        }
         Err(error) => assert_eq!(error.field, "worker"),
     }
-    match FromWorker::decode(&text) {
-        Ok(message) => assert_eq!(FromWorker::decode(&message.encode()).ok(), Some(message)),
+    match FromWorker::open(envelope()) {
+        Ok(message) => {
+            assert_eq!(
+                FromWorker::decode(&message.encode()).as_ref().ok(),
+                Some(&message)
+            );
+            assert_eq!(FromWorker::open(message.seal()).ok(), Some(message));
+        }
         Err(error) => assert_eq!(error.field, "worker"),
     }
 }

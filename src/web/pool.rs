@@ -270,7 +270,7 @@ impl Pool {
     }
 
     /// Drops the queue and terminates every busy worker (a synchronous computation cannot
-    /// read a cancel message). A loaded standby takes the first place; fresh workers are
+    /// read a cancel message; a worker still loading with its first task counts as busy). A loaded standby takes the first place; fresh workers are
     /// started at once for the others, so the next submit waits as little as possible.
     /// Idle workers hold no task and are kept.
     pub fn cancel(&mut self) {

@@ -126,26 +126,28 @@ pub fn post_to_page(
 }
 
 /// The envelope a `message` event carries (what [`post_to_worker`] or [`post_to_page`]
-/// sent); anything else reads as empty text, which the protocol rejects as malformed.
+/// sent); anything else (a buffer that is not a `Float32Array` included) reads as empty
+/// text, which the protocol rejects as malformed.
 pub fn received(event: &web_sys::MessageEvent) -> Envelope {
     let data = event.data();
     if let Some(text) = data.as_string() {
         return text.into();
     }
     let field = |name: &str| js_sys::Reflect::get(&data, &name.into()).ok();
-    let text = field("text")
-        .and_then(|t| t.as_string())
-        .unwrap_or_default();
+    let text = field("text").and_then(|t| t.as_string());
     let buffers = field("buffers")
         .and_then(|b| b.dyn_into::<js_sys::Array>().ok())
         .map(|list| {
             list.iter()
                 .map(|b| {
                     b.dyn_into::<js_sys::Float32Array>()
-                        .map_or_else(|_| Vec::new(), |a| a.to_vec())
+                        .ok()
+                        .map(|a| a.to_vec())
                 })
-                .collect()
-        })
-        .unwrap_or_default();
-    Envelope { text, buffers }
+                .collect::<Option<Vec<_>>>()
+        });
+    match (text, buffers) {
+        (Some(text), Some(Some(buffers))) => Envelope { text, buffers },
+        _ => Envelope::default(),
+    }
 }

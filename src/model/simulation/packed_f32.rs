@@ -14,26 +14,58 @@ use base64::Engine;
 use serde::de::Visitor;
 use serde::{Deserializer, Serializer};
 
+/// The buffers of the innermost [`detached`] or [`attached`] call on this thread; a
+/// buffer already read is `None`, so an index used twice is an error.
+type Buffers = Option<Vec<Option<Vec<f32>>>>;
+
 thread_local! {
-    /// The buffers set aside by [`detached`] or read by [`attached`], while it runs.
-    static BUFFERS: RefCell<Option<Vec<Vec<f32>>>> = const { RefCell::new(None) };
+    static BUFFERS: RefCell<Buffers> = const { RefCell::new(None) };
+}
+
+/// Sets this thread's buffers for its lifetime and puts the outer ones back when dropped,
+/// also when the serialisation panics (the fuzz replay catches panics and goes on).
+struct Scope {
+    outer: Buffers,
+}
+
+impl Scope {
+    fn enter(buffers: Vec<Option<Vec<f32>>>) -> Scope {
+        Scope {
+            outer: BUFFERS.with(|b| b.replace(Some(buffers))),
+        }
+    }
+
+    fn leave(mut self) -> Vec<Option<Vec<f32>>> {
+        let outer = self.outer.take();
+        BUFFERS.with(|b| b.replace(outer)).unwrap_or_default()
+    }
+}
+
+impl Drop for Scope {
+    fn drop(&mut self) {
+        let outer = self.outer.take();
+        // After `leave` this puts back what `leave` already restored.
+        if outer.is_some() {
+            BUFFERS.with(|b| b.replace(outer));
+        }
+    }
 }
 
 /// Runs `write` (a serialisation) with every packed vector set aside: returns what
 /// `write` returned and the vectors, in the order of their indices in the text.
 pub fn detached<T>(write: impl FnOnce() -> T) -> (T, Vec<Vec<f32>>) {
-    let outer = BUFFERS.with(|b| b.replace(Some(Vec::new())));
+    let scope = Scope::enter(Vec::new());
     let written = write();
-    let buffers = BUFFERS.with(|b| b.replace(outer)).unwrap_or_default();
-    (written, buffers)
+    let buffers = scope.leave().into_iter().map(Option::unwrap_or_default);
+    (written, buffers.collect())
 }
 
 /// Runs `read` (a deserialisation of text written inside [`detached`]) with the
 /// vectors `buffers` that text refers to.
 pub fn attached<T>(buffers: Vec<Vec<f32>>, read: impl FnOnce() -> T) -> T {
-    let outer = BUFFERS.with(|b| b.replace(Some(buffers)));
+    let scope = Scope::enter(buffers.into_iter().map(Some).collect());
     let result = read();
-    BUFFERS.with(|b| b.replace(outer));
+    scope.leave();
     result
 }
 
@@ -41,7 +73,7 @@ pub fn attached<T>(buffers: Vec<Vec<f32>>, read: impl FnOnce() -> T) -> T {
 pub fn serialize<S: Serializer>(values: &[f32], serializer: S) -> Result<S::Ok, S::Error> {
     let index = BUFFERS.with(|b| {
         b.borrow_mut().as_mut().map(|buffers| {
-            buffers.push(values.to_vec());
+            buffers.push(Some(values.to_vec()));
             buffers.len() - 1
         })
     });
@@ -85,12 +117,15 @@ impl Visitor<'_> for Packed {
     fn visit_u64<E: serde::de::Error>(self, index: u64) -> Result<Vec<f32>, E> {
         BUFFERS.with(|b| {
             let mut buffers = b.borrow_mut();
-            let slot = buffers
+            let buffers = buffers
                 .as_mut()
-                .ok_or_else(|| E::custom("a binary buffer index where none were sent"))?
-                .get_mut(index as usize)
-                .ok_or_else(|| E::custom(format!("no binary buffer {index} was sent")))?;
-            Ok(std::mem::take(slot))
+                .ok_or_else(|| E::custom("a binary buffer index where none were sent"))?;
+            usize::try_from(index)
+                .ok()
+                .and_then(|i| buffers.get_mut(i))
+                .ok_or_else(|| E::custom(format!("no binary buffer {index} was sent")))?
+                .take()
+                .ok_or_else(|| E::custom(format!("binary buffer {index} is read twice")))
         })
     }
 }
@@ -143,7 +178,8 @@ mod tests {
         let back: Two = attached(buffers, || serde_json::from_str(&text)).unwrap();
         let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
         assert_eq!((bits(&back.0), bits(&back.1)), (bits(&two.0), bits(&two.1)));
-        // An index without buffers, or past them, is an error, not a panic.
+        // An index without buffers, past them, or used twice is an error, not a panic.
+        assert!(attached(vec![vec![1.0]], || serde_json::from_str::<Two>("[0,0]")).is_err());
         assert!(serde_json::from_str::<Two>(&text).is_err());
         assert!(attached(vec![vec![1.0]], || serde_json::from_str::<Two>("[0,1]")).is_err());
     }
