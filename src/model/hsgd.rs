@@ -338,6 +338,8 @@ impl Hsgd {
     // on-stack replacement. Inlined into `simulate`, the whole first job of a fresh page
     // ran as baseline code (3.5× slower); as a call per chunk, it switches after a few
     // chunks. One call per chunk costs nothing measurable; the numbers do not change.
+    // wasm-opt ignores this attribute and inlines any function with one caller, so the
+    // page's build limits that (index.html, `--one-caller-inline-max-function-size`).
     #[inline(never)]
     fn advance(
         &self,
