@@ -22,32 +22,35 @@ thread_local! {
     static BUFFERS: RefCell<Buffers> = const { RefCell::new(None) };
 }
 
-/// Sets this thread's buffers for its lifetime and puts the outer ones back when dropped,
-/// also when the serialisation panics (the fuzz replay catches panics and goes on).
+/// Sets this thread's buffers for its lifetime and puts the outer ones back when it
+/// leaves, or when dropped because the serialisation panicked (the fuzz replay catches
+/// panics and goes on).
 struct Scope {
-    outer: Buffers,
+    /// The buffers to put back; `None` once they are back.
+    outer: Option<Buffers>,
 }
 
 impl Scope {
     fn enter(buffers: Vec<Option<Vec<f32>>>) -> Scope {
         Scope {
-            outer: BUFFERS.with(|b| b.replace(Some(buffers))),
+            outer: Some(BUFFERS.with(|b| b.replace(Some(buffers)))),
         }
     }
 
+    /// Puts the outer buffers back and returns this scope's (none if already back).
+    fn restore(&mut self) -> Buffers {
+        let outer = self.outer.take()?;
+        BUFFERS.with(|b| b.replace(outer))
+    }
+
     fn leave(mut self) -> Vec<Option<Vec<f32>>> {
-        let outer = self.outer.take();
-        BUFFERS.with(|b| b.replace(outer)).unwrap_or_default()
+        self.restore().unwrap_or_default()
     }
 }
 
 impl Drop for Scope {
     fn drop(&mut self) {
-        let outer = self.outer.take();
-        // After `leave` this puts back what `leave` already restored.
-        if outer.is_some() {
-            BUFFERS.with(|b| b.replace(outer));
-        }
+        self.restore();
     }
 }
 
@@ -182,5 +185,17 @@ mod tests {
         assert!(attached(vec![vec![1.0]], || serde_json::from_str::<Two>("[0,0]")).is_err());
         assert!(serde_json::from_str::<Two>(&text).is_err());
         assert!(attached(vec![vec![1.0]], || serde_json::from_str::<Two>("[0,1]")).is_err());
+    }
+
+    #[test]
+    fn a_panic_inside_detached_leaves_the_thread_writing_base64() {
+        let caught = std::panic::catch_unwind(|| detached(|| panic!("a serialisation failed")));
+        assert!(caught.is_err());
+        #[derive(serde::Serialize)]
+        struct One(#[serde(with = "crate::model::simulation::packed_f32")] Vec<f32>);
+        assert_eq!(
+            serde_json::to_string(&One(vec![0.0])).unwrap(),
+            "\"AAAAAA==\""
+        );
     }
 }
