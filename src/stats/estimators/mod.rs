@@ -117,34 +117,15 @@ pub fn hill_both_at(sample: &[f64], k: usize) -> Result<TailEstimate> {
         .collect();
     let count = deviations.len();
     if count < 3 {
-        return Err(Error::new(
-            "sample",
-            format!("the tail has {count} positive values; Hill needs at least 3"),
-        ));
+        return Err(tail_sample::too_few_error(count));
     }
-    if k < 2 || k >= count {
-        return Err(Error::new(
-            "hill_k",
-            format!(
-                "Hill's k must be between 2 and {} (the number of positive tail values, \
-                 {count}, minus one); got {k}",
-                count - 1
-            ),
-        ));
-    }
+    tail_sample::check_hill_k(count, k)?;
     let descending = |a: &f64, b: &f64| b.total_cmp(a);
     deviations.select_nth_unstable_by(k, descending);
     let top = &mut deviations[..=k];
     top[..k].sort_unstable_by(descending);
     if top[0] == top[k] {
-        return Err(Error::new(
-            "sample",
-            format!(
-                "the {} largest tail values are all equal, so the estimate at k = {k} is \
-                 undefined; choose a larger hill_k",
-                k + 1
-            ),
-        ));
+        return Err(tail_sample::tie_error(k));
     }
     let threshold = libm::log(top[k]);
     let xi = top[..k]

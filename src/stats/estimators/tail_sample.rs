@@ -81,6 +81,41 @@ fn pickands_variance(xi: f64) -> f64 {
     num / (den * den)
 }
 
+/// The error for a tail of `count` < 3 values (Hill(2) needs 3).
+pub(super) fn too_few_error(count: usize) -> Error {
+    Error::new(
+        "sample",
+        format!("the tail has {count} positive values; Hill needs at least 3"),
+    )
+}
+
+/// Checks 2 ≤ k ≤ N − 1 for Hill(k) on a tail of N = `count` values.
+pub(super) fn check_hill_k(count: usize, k: usize) -> Result<()> {
+    if k < 2 || k >= count {
+        return Err(Error::new(
+            "hill_k",
+            format!(
+                "Hill's k must be between 2 and {} (the number of positive tail values, \
+                 {count}, minus one); got {k}",
+                count.saturating_sub(1)
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The error for X_(1) = … = X_(k+1), which makes every estimator at k undefined.
+pub(super) fn tie_error(k: usize) -> Error {
+    Error::new(
+        "sample",
+        format!(
+            "the {} largest tail values are all equal, so the estimate at k = {k} is \
+             undefined; choose a larger hill_k",
+            k + 1
+        ),
+    )
+}
+
 impl TailSample {
     /// From positive values in descending order (checked: all finite and > 0, descending,
     /// at least 3 values so that Hill(2) exists).
@@ -92,13 +127,7 @@ impl TailSample {
 
     fn check_values(values: &[f64]) -> Result<()> {
         if values.len() < 3 {
-            return Err(Error::new(
-                "sample",
-                format!(
-                    "the tail has {} positive values; Hill needs at least 3",
-                    values.len()
-                ),
-            ));
+            return Err(too_few_error(values.len()));
         }
         if let Some(i) = values.iter().position(|x| !(x.is_finite() && *x > 0.0)) {
             return Err(Error::new(
@@ -184,34 +213,12 @@ impl TailSample {
 
     /// Checks 2 ≤ k ≤ N − 1 for Hill(k).
     pub fn check_hill_k(&self, k: usize) -> Result<()> {
-        let n = self.len();
-        if k < 2 || k >= n {
-            return Err(Error::new(
-                "hill_k",
-                format!(
-                    "Hill's k must be between 2 and {} (the number of positive tail values, {n}, \
-                     minus one); got {k}",
-                    n - 1
-                ),
-            ));
-        }
-        Ok(())
+        check_hill_k(self.len(), k)
     }
 
     /// True when X_(1) = … = X_(k+1), which makes every estimator at k undefined.
     fn tied_through(&self, k: usize) -> bool {
         self.values[0] == self.values[k]
-    }
-
-    fn tie_error(k: usize) -> Error {
-        Error::new(
-            "sample",
-            format!(
-                "the {} largest tail values are all equal, so the estimate at k = {k} is \
-                 undefined; choose a larger hill_k",
-                k + 1
-            ),
-        )
     }
 
     /// Hill(k) from the running sums (used for the plot and the CSN scan; O(1)).
@@ -231,7 +238,7 @@ impl TailSample {
     pub fn hill(&self, k: usize) -> Result<TailEstimate> {
         self.check_hill_k(k)?;
         if self.tied_through(k) {
-            return Err(Self::tie_error(k));
+            return Err(tie_error(k));
         }
         // Summing the differences directly avoids the cancellation of prefix sums.
         let threshold = self.logs[k];
@@ -267,7 +274,7 @@ impl TailSample {
     /// As [`TailSample::hill`].
     pub fn ks_distance(&self, k: usize) -> Result<f64> {
         self.check_hill_k(k)?;
-        let alpha = self.hill_fast(k).ok_or_else(|| Self::tie_error(k))?;
+        let alpha = self.hill_fast(k).ok_or_else(|| tie_error(k))?;
         Ok(self.ks_at(k, alpha, f64::INFINITY))
     }
 
