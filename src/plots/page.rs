@@ -340,6 +340,9 @@ fn draw_hill<DB: DrawingBackend>(area: &Area<DB>, report: &Report, style: &Style
 /// more) does not flatten the approach to the stationary index.
 const INDEX_CAP_FACTOR: f64 = 3.0;
 
+/// What the two step plots say when the runs recorded no checkpoints.
+const NO_CHECKPOINTS: &str = "no checkpoints recorded (checkpoints = 0)";
+
 /// One series per simulated method with a timeline, labelled "`name` (method)": at each
 /// checkpoint c, the value and interval `at` reads off its evolution (none: no mark).
 fn step_series(
@@ -376,7 +379,7 @@ fn draw_index_evolution<DB: DrawingBackend>(
     style: &Style,
 ) -> Drawn<DB> {
     let Some(evolution) = report.evolution() else {
-        return style::draw_message(area, "no checkpoints recorded (checkpoints = 0)", style);
+        return style::draw_message(area, NO_CHECKPOINTS, style);
     };
     let series = step_series(report, "Hill α̂", |e, c| {
         let h = e.hill[c].as_ref()?;
@@ -423,7 +426,7 @@ fn draw_variance_evolution<DB: DrawingBackend>(
     style: &Style,
 ) -> Drawn<DB> {
     let Some(evolution) = report.evolution() else {
-        return style::draw_message(area, "no checkpoints recorded (checkpoints = 0)", style);
+        return style::draw_message(area, NO_CHECKPOINTS, style);
     };
     let series = step_series(report, "variance", |e, c| Some((e.variance[c], None)));
     let levels: Vec<Level> = report

@@ -270,9 +270,10 @@ impl Pool {
     }
 
     /// Drops the queue and terminates every busy worker (a synchronous computation cannot
-    /// read a cancel message; a worker still loading with its first task counts as busy). A loaded standby takes the first place; fresh workers are
-    /// started at once for the others, so the next submit waits as little as possible.
-    /// Idle workers hold no task and are kept.
+    /// read a cancel message; a worker still loading with its first task counts as busy).
+    /// A loaded standby takes the first place; fresh workers are started at once for the
+    /// others, so the next submit waits as little as possible. Idle workers hold no task
+    /// and are kept.
     pub fn cancel(&mut self) {
         self.queue.clear();
         for s in &mut self.slots {

@@ -1,8 +1,8 @@
 //! Messages between the page and its worker (DESIGN.md, Worker protocol), sent as JSON
 //! text with binary buffers beside it ([`Envelope`]: the timeline's f32 values, which
-//! would otherwise be most of the text). Every reply about a job carries that job's id (its generation); the page drops
-//! replies whose id is not the current one, so a cancelled or superseded job can never
-//! overwrite newer results.
+//! would otherwise be most of the text). Every reply about a job carries that job's id
+//! (its generation); the page drops replies whose id is not the current one, so a
+//! cancelled or superseded job can never overwrite newer results.
 //!
 //! Cancelling terminates the worker and starts a fresh one (the computation is one
 //! synchronous call, so the worker could not read a `Cancel` message before it ends).

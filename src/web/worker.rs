@@ -324,7 +324,5 @@ fn index_stage(job: u32, config: &Config, csv: Option<&str>) -> analysis::IndexS
 }
 
 fn on_message(event: MessageEvent) {
-    handle_staged(super::workers::received(&event), &mut |message| {
-        post(message)
-    });
+    handle_staged(super::workers::received(&event), &mut post);
 }

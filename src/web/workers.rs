@@ -11,9 +11,10 @@ use super::protocol::Envelope;
 const WORKER_URL: &str = "./worker.js";
 
 /// Starts a computation worker (a module worker running `www/worker.js`; one the loader
-/// started early when one is left) with its message and error handlers, and hands it this page's compiled `WebAssembly.Module` as its first
-/// message: the worker instantiates that instead of fetching and compiling the wasm again,
-/// which is most of a worker's start-up (and of a restart after Cancel).
+/// started early when one is left) with its message and error handlers, and hands it this
+/// page's compiled `WebAssembly.Module` as its first message: the worker instantiates that
+/// instead of fetching and compiling the wasm again, which is most of a worker's start-up
+/// (and of a restart after Cancel).
 pub fn spawn_worker(
     on_message: &js_sys::Function,
     on_error: &js_sys::Function,

@@ -73,7 +73,7 @@ export async function serveDist() {
 }
 
 export async function launch() {
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: [...CHROMIUM_ARGS, ...(process.env.EXTRA_ARGS ? process.env.EXTRA_ARGS.split(' ') : [])] });
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   console.log(`e2e: headless Chromium ${browser.version()}`);
   return browser;
 }
