@@ -44,7 +44,7 @@ test('soak: 200 re-runs and 20 sweeps in one page keep the heap, the DOM and the
   const pool = Number(await page.getAttribute('#sweep-status', 'data-workers'));
   // The pool, its standby, the main worker, the α_SGD and sweep workers: a fixed set; and
   // one more, a worker terminated by a cancel that is still listed until its thread has
-  // closed (seen once in 200 re-runs). A leak of one worker a job would pass it by dozens.
+  // closed (9 at once in 2 of 5 soak runs). A leak of one worker a job would pass it by dozens.
   const maxWorkers = 2 * pool + 5;
   const started = Date.now();
   let warm = null;
