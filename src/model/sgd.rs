@@ -303,8 +303,10 @@ impl Sgd {
     /// One run; x_K is left in `work.x`, x at each of `work.samples` (the last is K) in
     /// `work.kept` and uᵀx at each checkpoint in `work.probed`. Returns false if the run
     /// diverged. `observe`, when given, sees x at every recorded step (only while finite).
-    /// Stopping at a sample or checkpoint step only splits the steps into more segments,
-    /// which changes no bit of the path.
+    /// Stopping at a sample step only splits the steps into more segments, which changes
+    /// no bit of the path. Checkpoints do not end a segment: the kernel reads the probe
+    /// between two steps: log-spaced, half of them fall in the first √K steps, and a
+    /// segment each would cost a call, a divergence check and a progress tick.
     fn run_one(
         &self,
         seed: u64,
@@ -356,10 +358,15 @@ impl Sgd {
             if let Some(&t) = work.samples.get(next_sample) {
                 end = end.min(t);
             }
-            if let Some(&t) = work.checkpoint_steps.get(next_checkpoint) {
-                end = end.min(t);
-            }
-            self.advance(&mut stream, work, end - k);
+            let inside = work.checkpoint_steps[next_checkpoint..].partition_point(|&t| t < end);
+            self.advance(
+                &mut stream,
+                work,
+                k,
+                end - k,
+                next_checkpoint..next_checkpoint + inside,
+            );
+            next_checkpoint += inside;
             ticker.advance((end - k) as u64, (end - k) as u64 * work_per_step)?;
             k = end;
             if !is_bounded(&work.x) {
@@ -369,7 +376,8 @@ impl Sgd {
         Ok(true)
     }
 
-    /// `count` SGD steps from `work.x`.
+    /// `count` SGD steps from `work.x` = x_k, pushing uᵀx to `work.probed` after each of
+    /// the checkpoints `work.checkpoint_steps[inside]` (all strictly between k and k + count).
     // Never inlined: in wasm, V8 first runs a function as baseline (Liftoff) code
     // and swaps in the optimised (TurboFan) code only at a later call — there is no
     // on-stack replacement. Inlined into `simulate`, the whole first job of a fresh page
@@ -378,29 +386,44 @@ impl Sgd {
     // wasm-opt ignores this attribute and inlines any function with one caller, so the
     // page's build limits that (index.html, `--one-caller-inline-max-function-size`).
     #[inline(never)]
-    fn advance(&self, stream: &mut Stream, work: &mut Workspace, count: usize) {
+    fn advance(
+        &self,
+        stream: &mut Stream,
+        work: &mut Workspace,
+        k: usize,
+        count: usize,
+        inside: Range<usize>,
+    ) {
         let p = &self.params;
         let shrink = 1.0 - p.gamma * p.delta;
-        if p.batch == 1 {
-            if shrink == 1.0 {
-                self.advance_single::<false>(stream, &mut work.x, count, shrink);
-            } else {
-                self.advance_single::<true>(stream, &mut work.x, count, shrink);
-            }
+        if p.batch > 1 {
+            self.advance_batch(stream, work, k, count, shrink, inside);
+            return;
+        }
+        let mut probes = Probes {
+            steps: &work.checkpoint_steps[inside],
+            probe: &work.probe,
+            probed: &mut work.probed,
+        };
+        if shrink == 1.0 {
+            self.advance_single::<false>(stream, &mut work.x, k, count, shrink, &mut probes);
         } else {
-            self.advance_batch(stream, work, count, shrink);
+            self.advance_single::<true>(stream, &mut work.x, k, count, shrink, &mut probes);
         }
     }
 
     /// B = 1: each step is one fused pass x ← s·x − γ r_k a_{i_k}, r_{k+1} = a_{i_{k+1}}ᵀx − b.
     /// The indices are drawn in step order whatever `count` is, and the fused dot sums in
-    /// the order of the plain one, so splitting a run into segments changes no bit.
+    /// the order of the plain one, so splitting a run into segments changes no bit; nor
+    /// does reading the probe between the update and the next dot.
     fn advance_single<const SHRINK: bool>(
         &self,
         stream: &mut Stream,
         x: &mut [f64],
+        k: usize,
         count: usize,
         shrink: f64,
+        probes: &mut Probes,
     ) {
         if count == 0 {
             return;
@@ -408,20 +431,48 @@ impl Sgd {
         let gamma = self.params.gamma;
         let mut i = rng::index(stream, self.n);
         let mut residual = dot(self.row(i), x) - self.b[i];
-        for _ in 1..count {
+        // Steps k+1 .. k+count−1 in runs that end at a checkpoint; each run's last update
+        // is done alone, the probe read, and the next residual computed as the fused pass
+        // would.
+        let mut step = k + 1;
+        let ends = probes.steps.iter().copied().chain([k + count]);
+        for end in ends {
+            while step < end {
+                let j = rng::index(stream, self.n);
+                residual =
+                    axpy_dot::<SHRINK>(x, shrink, gamma * residual, self.row(i), self.row(j))
+                        - self.b[j];
+                i = j;
+                step += 1;
+            }
+            if end == k + count {
+                break;
+            }
             let j = rng::index(stream, self.n);
-            residual = axpy_dot::<SHRINK>(x, shrink, gamma * residual, self.row(i), self.row(j))
-                - self.b[j];
+            axpy::<SHRINK>(x, shrink, gamma * residual, self.row(i));
+            probes.read(x);
+            residual = dot(self.row(j), x) - self.b[j];
             i = j;
+            step += 1;
         }
         axpy::<SHRINK>(x, shrink, gamma * residual, self.row(i));
     }
 
-    /// B > 1: residuals of the whole batch at x, then x ← s·x − (γ/B) Σ_j r_j a_{i_j}.
-    fn advance_batch(&self, stream: &mut Stream, work: &mut Workspace, count: usize, shrink: f64) {
+    /// B > 1: residuals of the whole batch at x, then x ← s·x − (γ/B) Σ_j r_j a_{i_j};
+    /// uᵀx after each step that is one of the checkpoints `work.checkpoint_steps[inside]`.
+    fn advance_batch(
+        &self,
+        stream: &mut Stream,
+        work: &mut Workspace,
+        k: usize,
+        count: usize,
+        shrink: f64,
+        inside: Range<usize>,
+    ) {
         let p = &self.params;
         let scale = p.gamma / p.batch as f64;
-        for _ in 0..count {
+        let mut next_checkpoint = inside.start;
+        for step in k + 1..=k + count {
             for j in 0..p.batch {
                 work.batch[j] = if p.replacement {
                     rng::index(stream, self.n)
@@ -444,7 +495,25 @@ impl Sgd {
             for (x, g) in work.x.iter_mut().zip(&work.gradient) {
                 *x = shrink * *x - scale * g;
             }
+            if next_checkpoint < inside.end && work.checkpoint_steps[next_checkpoint] == step {
+                work.probed.push(single(probe_value(&work.probe, &work.x)));
+                next_checkpoint += 1;
+            }
         }
+    }
+}
+
+/// The checkpoints inside one segment, for the B = 1 kernel: at each of `steps` in turn,
+/// uᵀx is pushed to `probed`.
+struct Probes<'a> {
+    steps: &'a [usize],
+    probe: &'a [f64],
+    probed: &'a mut Vec<f32>,
+}
+
+impl Probes<'_> {
+    fn read(&mut self, x: &[f64]) {
+        self.probed.push(single(probe_value(self.probe, x)));
     }
 }
 

@@ -22,6 +22,10 @@
 //    the default page; and what the 40 checkpoints cost the default run: open → plots and
 //    γ change → plots with `checkpoints=0`, with the 40 but the timeline's plots hidden,
 //    and with the default page;
+// 6. what the checkpoints cost a re-run, finely: two pages open side by side, the default
+//    and `checkpoints=0`, re-run by the Run button in turn BENCH_RERUNS times each (default
+//    30), as each worker reports its own times (posted → report, the simulation, the
+//    estimators) and click → plots drawn;
 // 0. first, the machine's speed: the native CLI on a fixed SGD workload (calibrate()).
 // Prints one line per measurement and a JSON summary last. Numbers go in BENCHMARKS.md.
 import { execFileSync } from 'node:child_process';
@@ -31,7 +35,7 @@ import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
 import { buildPage, launch, openPage, readNumbers, root, serveDist } from './harness.mjs';
 
 const REPEATS = Number(process.env.BENCH_REPEATS) || 3;
-// BENCH_ONLY=timeline (a comma-separated list of open, digits, timeline, size) runs only
+// BENCH_ONLY=timeline (a comma-separated list of open, digits, timeline, size, reruns) runs only
 // those parts.
 const ONLY = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',') : null;
 const runs = (part) => !ONLY || ONLY.includes(part);
@@ -256,6 +260,43 @@ async function timeline(browser, url, summary) {
   }
 }
 
+async function checkpointReruns(browser, url, summary) {
+  const count = Number(process.env.BENCH_RERUNS) || 30;
+  const variants = [];
+  for (const [label, query] of [['checkpoints=0', '?checkpoints=0'], ['checkpoints=40', '']]) {
+    const { page, errors, close } = await openPage(browser);
+    await page.goto(`${url}${query}`);
+    await markTime(page, 'hsgd-index-job-1');
+    variants.push({ label, page, errors, close, click: [], worker: [], sim: [], estimators: [] });
+  }
+  for (let i = 0; i < count; i++) {
+    // Alternate which goes first, so that neither always follows the other's work.
+    for (const v of i % 2 ? variants : [...variants].reverse()) {
+      const job = (await currentJob(v.page)) + 1;
+      const t0 = await v.page.evaluate(() => {
+        const t = performance.now();
+        document.getElementById('run').click();
+        return t;
+      });
+      v.click.push(await markTime(v.page, `hsgd-plots-job-${job}`) - t0);
+      const n = await readNumbers(v.page);
+      v.worker.push(n.wall_ms);
+      v.sim.push(n.time_sgd_simulation);
+      v.estimators.push(n.time_sgd_estimators);
+      await markTime(v.page, `hsgd-index-job-${job}`);
+    }
+  }
+  for (const v of variants) {
+    const key = v.label.replace(/[^a-z0-9]+/g, '_');
+    summary[`${key}_run_click_ms`] = line(`${v.label}: Run → plots`, v.click);
+    summary[`${key}_run_worker_ms`] = line(`${v.label}: re-run posted → report`, v.worker);
+    summary[`${key}_run_sim_ms`] = line(`${v.label}: re-run SGD simulation`, v.sim);
+    summary[`${key}_run_estimators_ms`] = line(`${v.label}: re-run estimators`, v.estimators);
+    if (v.errors.length) console.log(`console errors: ${v.errors.join('; ')}`);
+    await v.close();
+  }
+}
+
 function wasmSizes(summary) {
   const dist = path.join(root, 'dist');
   summary.wasm = {};
@@ -305,6 +346,7 @@ async function main() {
     if (runs('open')) await openAndRerun(browser, server.url, summary);
     if (runs('digits')) await digits(browser, server.url, summary);
     if (runs('timeline')) await timeline(browser, server.url, summary);
+    if (runs('reruns')) await checkpointReruns(browser, server.url, summary);
   } finally {
     await browser.close();
     server.stop();

@@ -299,3 +299,58 @@ fn bad_parameters_are_errors() {
         .simulate(0, reversed, &Record::default(), &mut quiet())
         .is_err());
 }
+
+/// The kernel reads the probe between two steps, inside a segment. Against the probe of
+/// the trajectory kept at every step (where every step ends a segment): the same bits, and
+/// the runs unchanged by recording, for B = 1 with and without ridge and for B > 1 with and
+/// without replacement.
+#[test]
+fn checkpoints_inside_a_segment_are_the_probe_of_the_iterate_at_that_step() {
+    use crate::model::simulation::{checkpoint_steps, probe_value, single, Checkpoints};
+    let problem = Problem::synthetic(40, 6, 5).unwrap();
+    let probe = vec![0.3, -0.2, 0.0, 0.9, 0.1, -0.5];
+    let steps = 700;
+    let checkpoints = checkpoint_steps(steps, 30);
+    // Several checkpoints fall inside one divergence-check segment, and several segments
+    // hold some.
+    assert!(checkpoints.iter().filter(|&&t| t < CHECK_STEPS).count() > 20);
+    assert!(checkpoints
+        .iter()
+        .any(|&t| t > CHECK_STEPS && t % CHECK_STEPS != 0));
+    for (batch, delta, replacement) in [
+        (1, 0.0, false),
+        (1, 0.2, false),
+        (3, 0.1, false),
+        (3, 0.0, true),
+    ] {
+        let mut p = params(0.05, batch, delta, steps);
+        p.replacement = replacement;
+        let sgd = Sgd::new(&problem, &p).unwrap();
+        let plain = sgd
+            .simulate(11, 0..3, &Record::finals_only(), &mut quiet())
+            .unwrap();
+        let with = Record {
+            checkpoints: Some(Checkpoints {
+                steps: checkpoints.clone(),
+                probe: probe.clone(),
+            }),
+            ..Record::finals_only()
+        };
+        let recorded = sgd.simulate(11, 0..3, &with, &mut quiet()).unwrap();
+        assert_eq!(plain.finals, recorded.finals);
+        assert_eq!(recorded.checkpoint_values.len(), 3 * checkpoints.len());
+        let every_step = Record {
+            trajectory_run: Some(1),
+            points: steps,
+            ..with.clone()
+        };
+        let traced = sgd.simulate(11, 0..3, &every_step, &mut quiet()).unwrap();
+        assert_eq!(traced.checkpoint_values, recorded.checkpoint_values);
+        let path = &traced.trajectory.as_ref().unwrap().points;
+        let run1 = &recorded.checkpoint_values[checkpoints.len()..2 * checkpoints.len()];
+        for (&t, &value) in checkpoints.iter().zip(run1) {
+            let expected = single(probe_value(&probe, &path[t * 6..(t + 1) * 6]));
+            assert_eq!(value, expected, "B = {batch}, δ = {delta}, step {t}");
+        }
+    }
+}
