@@ -14,6 +14,7 @@ use hsgd::plots::{plot_names, plot_svg, sweep_svg, SVG_SIZE, SWEEP_ID};
 use hsgd::report::analysis::{self, Report};
 use hsgd::report::config::Config;
 use hsgd::report::runs::Silent;
+use plotters::prelude::SVGBackend;
 
 /// Both methods, small enough to run in about a second, with a ridge and γ at which SGD's
 /// own index α_SGD has a root (so the tail and Hill plots draw it).
@@ -128,7 +129,10 @@ fn scratch(name: &str) -> PathBuf {
 
 #[test]
 fn every_plot_is_the_pages_drawing_of_the_same_report() {
-    let names: Vec<&str> = plot_names().iter().map(|&(id, _)| id).collect();
+    let names: Vec<&str> = plot_names::<SVGBackend>()
+        .iter()
+        .map(|&(id, _)| id)
+        .collect();
     assert_eq!(names, TEXTS.iter().map(|t| t.0).collect::<Vec<_>>());
     // Every plot at once: each process computes its report, as `hsgd run` would.
     let runs: Vec<(&str, PathBuf, Child)> = names
@@ -205,7 +209,7 @@ fn the_list_names_every_plot_with_its_title() {
             )
         })
         .collect();
-    let names: Vec<(String, String)> = plot_names()
+    let names: Vec<(String, String)> = plot_names::<SVGBackend>()
         .into_iter()
         .map(|(id, title)| (id.into(), title.into()))
         .collect();

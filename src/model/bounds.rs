@@ -122,7 +122,8 @@ impl BoundsModel {
         check_batch(batch, n)?;
         check_delta(delta)?;
         let mut singular_values = singular_values.to_vec();
-        singular_values.sort_by(|a, b| b.total_cmp(a));
+        singular_values.sort_unstable_by(f64::total_cmp);
+        singular_values.reverse();
         Ok(BoundsModel {
             n,
             singular_values,

@@ -476,7 +476,7 @@ pub fn kesten_index(gamma: f64, batch: usize, delta: f64) -> Result<f64> {
         let mut edges: Vec<f64> = (0..=128).map(|k| top * k as f64 / 128.0).collect();
         if kink > 0.0 {
             edges.push(kink.sqrt());
-            edges.sort_by(f64::total_cmp);
+            edges.sort_unstable_by(f64::total_cmp);
         }
         let total: f64 = edges
             .windows(2)

@@ -59,7 +59,7 @@ impl Histogram {
         if sorted.len() < 2 {
             return None;
         }
-        sorted.sort_by(f64::total_cmp);
+        sorted.sort_unstable_by(f64::total_cmp);
         let n = sorted.len();
         let clip = clip.clamp(0.0, 0.25);
         let (mut lo, mut hi) = (quantile(&sorted, clip), quantile(&sorted, 1.0 - clip));

@@ -37,14 +37,22 @@ pub fn svg_with_legend_room(
     size: (u32, u32),
     draw: impl Fn(&SvgArea<'_>, &Style) -> Result<(), String>,
 ) -> Result<String, String> {
+    document_with_legend_room(|style| svg_document(size, |area| draw(area, style)))
+}
+
+/// A document written by `write` in the default style, written afresh with a band above
+/// the plotting area when its legend found no free corner ([`svg_with_legend_room`] for
+/// any backend that writes a document).
+pub fn document_with_legend_room(
+    write: impl Fn(&Style) -> Result<String, String>,
+) -> Result<String, String> {
     let first = Style::default();
-    let svg = svg_document(size, |area| draw(area, &first))?;
+    let document = write(&first)?;
     let band = first.legend_band_wanted.get();
     if band == 0 {
-        return Ok(svg);
+        return Ok(document);
     }
-    let second = first.with_band(band);
-    svg_document(size, |area| draw(area, &second))
+    write(&first.with_band(band))
 }
 
 /// What a legend must not cover, in data coordinates: scattered points and polylines.

@@ -136,10 +136,12 @@ pub const fn sweep_plot<DB: DrawingBackend>() -> PagePlot<DB, Sweep> {
     page_plot!(SWEEP_ID, "Tail index along the sweep", draw_whole_sweep)
 }
 
-/// Every plot of the page as (id, title), in page order, the sweep's last.
-pub fn plot_names() -> Vec<(&'static str, &'static str)> {
-    let sweep = sweep_plot::<SVGBackend>();
-    page_plots::<SVGBackend>()
+/// Every plot of the page as (id, title), in page order, the sweep's last. Read from the
+/// table for backend `DB`: a caller names the backend it draws with, so that no other
+/// backend's copy of the drawing code is compiled for it.
+pub fn plot_names<DB: DrawingBackend>() -> Vec<(&'static str, &'static str)> {
+    let sweep = sweep_plot::<DB>();
+    page_plots::<DB>()
         .iter()
         .map(|p| (p.id, p.title))
         .chain([(sweep.id, sweep.title)])
@@ -733,7 +735,7 @@ mod tests {
 
     #[test]
     fn names_list_the_table_then_the_sweep_and_nothing_else_draws() {
-        let names = plot_names();
+        let names = plot_names::<SVGBackend>();
         assert_eq!(names.len(), PAGE_PLOTS + 1);
         assert_eq!(names.last(), Some(&("sweep", "Tail index along the sweep")));
         assert_eq!(

@@ -20,7 +20,7 @@ pub fn survival_points(sample: &[f64]) -> Vec<(f64, f64)> {
     if z.len() < 2 {
         return Vec::new();
     }
-    z.sort_by(f64::total_cmp);
+    z.sort_unstable_by(f64::total_cmp);
     let n = z.len();
     let median = if n % 2 == 1 {
         z[n / 2]
@@ -28,7 +28,9 @@ pub fn survival_points(sample: &[f64]) -> Vec<(f64, f64)> {
         0.5 * (z[n / 2 - 1] + z[n / 2])
     };
     let mut y: Vec<f64> = z.iter().map(|v| (v - median).abs()).collect();
-    y.sort_by(|a, b| b.total_cmp(a)); // descending: y[i − 1] is the i-th largest
+    // Descending: y[i − 1] is the i-th largest.
+    y.sort_unstable_by(f64::total_cmp);
+    y.reverse();
     let mut ranks: Vec<usize> = if n <= MAX_POINTS {
         (1..=n).collect()
     } else {

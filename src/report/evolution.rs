@@ -218,7 +218,7 @@ mod tests {
             assert_eq!(hill.k, Some(40));
             // Hill's definition at k = 40 on |x − median|, sorted descending.
             let mut sorted = frame.to_vec();
-            sorted.sort_by(f64::total_cmp);
+            sorted.sort_unstable_by(f64::total_cmp);
             let median = 0.5 * (sorted[199] + sorted[200]);
             let mut tail: Vec<f64> = frame.iter().map(|v| (v - median).abs()).collect();
             tail.sort_by(|a, b| b.total_cmp(a));

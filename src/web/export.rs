@@ -1,6 +1,6 @@
 //! Downloads: every plot as PNG (the canvas as drawn, at its device resolution) and as
-//! SVG (the same plot function drawn again onto plotters' SVG backend by
-//! [`crate::plots::plot_svg`], at the canvas's CSS size), and the results as JSON (the
+//! SVG (the same plot function drawn again onto plotters' SVG backend, at the canvas's CSS
+//! size, through [`PageBackend`] as the canvases are: [`plot_svg`]), and the results as JSON (the
 //! whole [`Report`], as the CLI prints it) and CSV (the numbers panel's rows; the sample
 //! of centred final coordinates).
 //!
@@ -15,8 +15,12 @@ use web_sys::{
     Blob, BlobPropertyBag, Document, Element, Event, HtmlCanvasElement, HtmlElement, Url,
 };
 
+use plotters::prelude::*;
+
+use super::canvas::PageBackend;
 use super::numbers::numbers;
-use crate::plots::{follows_frame, plot_names, plot_svg, SVG_SIZE};
+use crate::plots::legend::document_with_legend_room;
+use crate::plots::{follows_frame, page_plots, plot_names, Style, SVG_SIZE};
 use crate::report::analysis::Report;
 use crate::report::config::Config;
 
@@ -196,8 +200,7 @@ pub fn on_click(
         ),
         "png" | "svg" => {
             let id = button.get_attribute("data-plot").unwrap_or_default();
-            // Any backend's table names the plots; SVG's is the one downloads draw with.
-            let title = plot_names()
+            let title = plot_names::<PageBackend>()
                 .into_iter()
                 .find(|p| p.0 == id)
                 .map(|p| p.1)
@@ -226,4 +229,25 @@ pub fn on_click(
         }
         other => Err(format!("unknown download “{other}”")),
     }
+}
+
+/// The plot `id` drawn for `report` into an SVG document of `size` pixels (scale 1), its
+/// legend off the data: what [`crate::plots::plot_svg`] draws for `hsgd plot`, through the
+/// page's own backend so that the wasm holds one copy of the drawing code.
+fn plot_svg(id: &str, report: &Report, size: (u32, u32)) -> Result<String, String> {
+    document_with_legend_room(|style: &Style| {
+        let mut svg = String::new();
+        {
+            let plot = page_plots::<PageBackend>()
+                .into_iter()
+                .find(|p| p.id == id)
+                .ok_or_else(|| format!("there is no plot “{id}”"))?;
+            let area =
+                PageBackend::Svg(SVGBackend::with_string(&mut svg, size)).into_drawing_area();
+            area.fill(&WHITE).map_err(|e| e.to_string())?;
+            (plot.draw)(&area, report, style)?;
+            area.present().map_err(|e| e.to_string())?;
+        }
+        Ok(svg)
+    })
 }

@@ -1,6 +1,6 @@
 //! The page's plots on its canvases: the plot table of [`crate::plots::page`] instantiated
-//! for the canvas backend ([`MeasuredCanvas`]: plotters-canvas, on the main thread, since
-//! the canvas backend needs the window), the controls under each canvas, and the sizing of
+//! for the page's backend ([`PageBackend`]: a canvas through plotters-canvas, on the main
+//! thread, since the canvas backend needs the window; or an SVG document for a download), the controls under each canvas, and the sizing of
 //! a canvas before it is drawn. Adding a plot to the page is one entry in
 //! [`crate::plots::page_plots`].
 
@@ -8,21 +8,21 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use web_sys::HtmlCanvasElement;
 
-use super::canvas::MeasuredCanvas;
+use super::canvas::{MeasuredCanvas, PageBackend};
 use crate::plots::legend::draw_with_legend_room;
 use crate::plots::Style;
 use crate::report::config::Config;
 
 pub use crate::plots::page::{coordinate_label, methods};
 
-/// A canvas drawing area.
-pub type Area = DrawingArea<MeasuredCanvas, Shift>;
+/// A canvas drawing area (or, for a download, an SVG one: [`PageBackend`]).
+pub type Area = DrawingArea<PageBackend<'static>, Shift>;
 
 /// One plot of the page, drawn onto a canvas.
-pub type PagePlot = crate::plots::PagePlot<MeasuredCanvas>;
+pub type PagePlot = crate::plots::PagePlot<PageBackend<'static>>;
 
 /// The plots, in page order.
-pub const PLOTS: &[PagePlot] = &crate::plots::page_plots::<MeasuredCanvas>();
+pub const PLOTS: &[PagePlot] = &crate::plots::page_plots::<PageBackend<'static>>();
 
 /// The markup under a plot's canvas: its display options (the histogram's log y
 /// checkbox, `name="log_y"`, checked from `config`) and its download buttons; under the
@@ -88,7 +88,7 @@ impl SizedCanvas {
         }
         let backend =
             MeasuredCanvas::new(&self.canvas).ok_or("this browser gives no 2D canvas context")?;
-        let area = backend.into_drawing_area();
+        let area = PageBackend::Canvas(backend).into_drawing_area();
         area.fill(&WHITE).map_err(|e| e.to_string())?;
         // Twice when the legend needs a band of its own (`draw_with_legend_room`).
         draw_with_legend_room(&area, &Style::new(scale), |area, style| draw(area, style))?;

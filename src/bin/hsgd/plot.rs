@@ -5,6 +5,7 @@
 
 use std::path::Path;
 
+use plotters::prelude::SVGBackend;
 use serde_json::{json, Value};
 
 use hsgd::plots::{follows_frame, plot_names, plot_svg, sweep_svg, SWEEP_ID};
@@ -15,7 +16,7 @@ use hsgd::Error;
 
 /// The plots `hsgd plot` draws, as JSON: each one's id and title, in page order.
 pub fn list() -> Value {
-    let plots: Vec<Value> = plot_names()
+    let plots: Vec<Value> = plot_names::<SVGBackend>()
         .into_iter()
         .map(|(id, title)| json!({ "id": id, "title": title }))
         .collect();
@@ -36,7 +37,7 @@ pub fn plot(
     out: &Path,
     observer: &mut dyn Observer,
 ) -> Result<Value, Error> {
-    let names = plot_names();
+    let names = plot_names::<SVGBackend>();
     let Some(&(id, title)) = names.iter().find(|(id, _)| *id == name) else {
         let ids: Vec<&str> = names.iter().map(|(id, _)| *id).collect();
         return Err(Error::new(

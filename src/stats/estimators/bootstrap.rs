@@ -214,7 +214,8 @@ fn largest_desc(values: &mut [f64], keep: usize) -> Vec<f64> {
     } else {
         values
     };
-    top.sort_unstable_by(|a, b| b.total_cmp(a));
+    top.sort_unstable_by(f64::total_cmp);
+    top.reverse();
     top.to_vec()
 }
 

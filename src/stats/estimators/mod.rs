@@ -120,10 +120,13 @@ pub fn hill_both_at(sample: &[f64], k: usize) -> Result<TailEstimate> {
         return Err(tail_sample::too_few_error(count));
     }
     tail_sample::check_hill_k(count, k)?;
-    let descending = |a: &f64, b: &f64| b.total_cmp(a);
-    deviations.select_nth_unstable_by(k, descending);
-    let top = &mut deviations[..=k];
-    top[..k].sort_unstable_by(descending);
+    // The k + 1 largest, in descending order (one ascending comparator for every sort and
+    // selection of the crate: each comparator is another copy of the sort's code in the
+    // wasm).
+    deviations.select_nth_unstable_by(count - 1 - k, f64::total_cmp);
+    let top = &mut deviations[count - 1 - k..];
+    top.sort_unstable_by(f64::total_cmp);
+    top.reverse();
     if top[0] == top[k] {
         return Err(tail_sample::tie_error(k));
     }

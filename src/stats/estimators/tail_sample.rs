@@ -185,7 +185,8 @@ impl TailSample {
             ));
         }
         let mut sorted = values.to_vec();
-        sorted.sort_unstable_by(|a, b| b.total_cmp(a));
+        sorted.sort_unstable_by(f64::total_cmp);
+        sorted.reverse();
         Self::from_sorted_desc(sorted)
     }
 

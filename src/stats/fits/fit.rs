@@ -34,7 +34,7 @@ pub struct Fit {
 /// A sorted copy of the sample.
 pub(crate) fn sorted(sample: &[f64]) -> Vec<f64> {
     let mut s = sample.to_vec();
-    s.sort_by(f64::total_cmp);
+    s.sort_unstable_by(f64::total_cmp);
     s
 }
 
