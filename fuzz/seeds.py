@@ -53,12 +53,13 @@ put('sample_analysis', '07', sample([1.0, 2.0]))
 put('sample_analysis', '08', sample([random.gauss(0, 1e-300) for _ in range(100)]))
 put('sample_analysis', '09', sample([random.gauss(1e300, 1e299) for _ in range(100)]))
 put('sample_analysis', '10', sample([random.choice([0.0, 1.0, -1.0]) for _ in range(100)]))
-messages = ['{"type":"ready"}', '{"type":"panic","message":"x"}', '{"type":"run","job":1,"config":{},"csv":null}',
-            '{"type":"run","job":3,"config":{"gamma":0.1,"data":"csv"},"csv":"1,2\\n3,4\\n"}',
-            '{"type":"run-part","job":2,"config":{},"csv":null,"method":"sgd","runs":{"start":0,"end":5}}',
-            '{"type":"sweep-plan","job":4,"config":{}}', '{"type":"error","job":1,"field":"gamma","message":"too large"}',
-            '{"type":"progress","job":1,"fraction":0.5,"stage":"x"}', '{"type":"done","job":1}', '[]',
-            '{"type":"analyse","job":1,"config":{},"csv":null,"simulations":[]}',
-            '{"type":"sweep-point","job":1,"config":{},"csv":null,"index":0}']
+# Externally tagged: {"variant": {fields}}, or "variant" alone for a unit variant.
+messages = ['"ready"', '{"panic":{"message":"x"}}', '{"run":{"job":1,"config":{},"csv":null}}',
+            '{"run":{"job":3,"config":{"gamma":0.1,"data":"csv"},"csv":"1,2\\n3,4\\n"}}',
+            '{"run-part":{"job":2,"config":{},"csv":null,"method":"sgd","runs":{"start":0,"end":5}}}',
+            '{"sweep-plan":{"job":4,"config":{}}}', '{"error":{"job":1,"field":"gamma","message":"too large"}}',
+            '{"progress":{"job":1,"done":5,"total":10}}', '{"done":{"job":1}}', '[]',
+            '{"analyse":{"job":1,"config":{},"csv":null,"simulations":[]}}',
+            '{"sweep-point":{"job":1,"config":{},"csv":null,"index":0}}']
 for i, m in enumerate(messages):
     put('worker_messages', f'{i:02}', m)
