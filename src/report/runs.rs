@@ -137,6 +137,44 @@ pub fn prepare(config: &Config, csv: Option<&str>) -> Result<Prepared> {
     })
 }
 
+/// Runs both integrators for a few thousand steps on a tiny problem and drops the result:
+/// a fresh wasm instance's first job then starts with their kernels' optimised code
+/// compiled, or under way. V8 runs a wasm function as baseline code until it has done
+/// some work, compiles optimised code in the background, and uses it from the function's
+/// next call. Without this, a worker's first part of a long job (the digits: 250 runs of
+/// 10⁴ steps) ran its first hundreds of milliseconds as baseline code while the compile
+/// waited for the busy cores; warmed up, the compile overlaps the data's preparation.
+/// Natively it is a millisecond of work with no use; the page's workers call it. An error
+/// means the warm-up did not run the kernels to the end (the tests check it does).
+pub fn warm_up() -> Result<()> {
+    let problem = Problem::synthetic(16, 4, 0)?;
+    let steps = 2048;
+    let sgd = SgdParams {
+        gamma: 0.05,
+        batch: 1,
+        delta: 0.0,
+        steps,
+        replacement: false,
+    };
+    let record = Record::finals_only();
+    let sgd = Sgd::new(&problem, &sgd)?.simulate(0, 0..4, &record, &mut |_, _| true)?;
+    let hsgd = HsgdParams {
+        gamma: 0.05,
+        batch: 1,
+        delta: 0.0,
+        steps: steps / 16,
+        substeps: 10,
+        coupling: Coupling::Coupled,
+    };
+    let spectrum = Spectrum::new(&problem)?;
+    let hsgd = Hsgd::new(&spectrum, &hsgd)?.simulate(0, 0..4, &record, &mut |_, _| true)?;
+    if sgd.finished.len() + hsgd.finished.len() == 8 {
+        Ok(())
+    } else {
+        Err(Error::new("warm-up", "a warm-up run diverged"))
+    }
+}
+
 /// Simulates `method` for all of the config's runs. `index` of `count`
 /// methods scales the progress reported to `observer`.
 ///
@@ -299,5 +337,15 @@ pub fn inspected_coordinate(
             .chunks_exact(simulation.d)
             .map(|x| x[config.coordinate])
             .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_warm_up_runs_both_kernels_to_the_end() {
+        assert_eq!(warm_up(), Ok(()));
     }
 }

@@ -105,6 +105,8 @@ pub fn start() {
     scope().set_onmessage(Some(handler.as_ref().unchecked_ref()));
     // The handler lives as long as the worker.
     handler.forget();
+    // Only a head start for the engine: a failure here changes nothing for the jobs.
+    let _ = crate::report::runs::warm_up();
     post(&FromWorker::Ready);
 }
 
