@@ -72,19 +72,24 @@ fn reduce(acc: [f64; LANES], tail: f64) -> f64 {
 }
 
 /// aᵀx with the lane order of [`axpy_dot`].
+// Indexed loops over slices cut to one length, not iterator adapters: the wasm build
+// inlines little (.cargo/config.toml), and `Zip::new` left as a call in every step cost
+// more than the step's arithmetic at small d.
 #[inline(always)]
 fn dot(a: &[f64], x: &[f64]) -> f64 {
+    let n = a.len().min(x.len());
+    let (a, x) = (&a[..n], &x[..n]);
+    let body = n / LANES * LANES;
     let mut acc = [0.0; LANES];
-    let (a_body, a_tail) = a.split_at(a.len() / LANES * LANES);
-    let (x_body, x_tail) = x.split_at(a_body.len());
-    for (a, x) in a_body.chunks_exact(LANES).zip(x_body.chunks_exact(LANES)) {
+    for k in (0..body).step_by(LANES) {
+        let (a, x) = (&a[k..k + LANES], &x[k..k + LANES]);
         for l in 0..LANES {
             acc[l] += a[l] * x[l];
         }
     }
     let mut tail = 0.0;
-    for (a, x) in a_tail.iter().zip(x_tail) {
-        tail += a * x;
+    for j in body..n {
+        tail += a[j] * x[j];
     }
     reduce(acc, tail)
 }
@@ -101,8 +106,10 @@ fn axpy_dot<const SHRINK: bool>(x: &mut [f64], s: f64, c: f64, u: &[f64], v: &[f
 /// x ← s·x − c·u (s omitted when `SHRINK` is false), as in [`axpy_dot`].
 #[inline(always)]
 fn axpy<const SHRINK: bool>(x: &mut [f64], s: f64, c: f64, u: &[f64]) {
-    for (x, u) in x.iter_mut().zip(u) {
-        *x = if SHRINK { s * *x } else { *x } - c * u;
+    let n = x.len().min(u.len());
+    let (x, u) = (&mut x[..n], &u[..n]);
+    for j in 0..n {
+        x[j] = if SHRINK { s * x[j] } else { x[j] } - c * u[j];
     }
 }
 
@@ -192,6 +199,7 @@ impl Sgd {
         &self.params
     }
 
+    #[inline(always)]
     fn row(&self, i: usize) -> &[f64] {
         &self.rows[i * self.d..(i + 1) * self.d]
     }

@@ -149,7 +149,8 @@ impl DrawingBackend for MeasuredCanvas {
 /// Why one: plotters' drawing is generic over the backend, and every plot, legend and
 /// axis is compiled again for each backend it is drawn with. Drawing the downloads through
 /// this enum instead of through [`SVGBackend`] directly keeps one copy of that code in the
-/// wasm (a fifth of its size). Natively, `hsgd plot` draws with [`SVGBackend`] itself.
+/// wasm instead of two (the two made a fifth of its code). Natively, `hsgd plot` draws
+/// with [`SVGBackend`] itself.
 pub enum PageBackend<'a> {
     /// A canvas of the page.
     Canvas(MeasuredCanvas),
