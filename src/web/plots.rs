@@ -8,7 +8,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use web_sys::HtmlCanvasElement;
 
-use super::canvas::{MeasuredCanvas, PageBackend};
+use super::canvas::PageBackend;
 use crate::plots::legend::draw_with_legend_room;
 use crate::plots::Style;
 use crate::report::config::Config;
@@ -87,8 +87,8 @@ impl SizedCanvas {
             self.canvas.set_height(height);
         }
         let backend =
-            MeasuredCanvas::new(&self.canvas).ok_or("this browser gives no 2D canvas context")?;
-        let area = PageBackend::Canvas(backend).into_drawing_area();
+            PageBackend::canvas(&self.canvas).ok_or("this browser gives no 2D canvas context")?;
+        let area = backend.into_drawing_area();
         area.fill(&WHITE).map_err(|e| e.to_string())?;
         // Twice when the legend needs a band of its own (`draw_with_legend_room`).
         draw_with_legend_room(&area, &Style::new(scale), |area, style| draw(area, style))?;
