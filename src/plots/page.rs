@@ -156,13 +156,22 @@ pub const SVG_SIZE: (u32, u32) = (800, 500);
 /// pixels (scale 1), its legend off the data ([`legend::svg_with_legend_room`]): the page's
 /// SVG download and `hsgd plot`.
 pub fn plot_svg(id: &str, report: &Report, size: (u32, u32)) -> Result<String, String> {
-    legend::svg_with_legend_room(size, |area, style| {
-        let plot = page_plots()
-            .into_iter()
-            .find(|p| p.id == id)
-            .ok_or_else(|| format!("there is no plot “{id}”"))?;
-        (plot.draw)(area, report, style)
-    })
+    legend::svg_with_legend_room(size, |area, style| draw_plot(area, id, report, style))
+}
+
+/// The plot `id` of [`page_plots`] drawn for `report` on `area`; the error is a message
+/// for the user (an unknown id included).
+pub fn draw_plot<DB: DrawingBackend>(
+    area: &Area<DB>,
+    id: &str,
+    report: &Report,
+    style: &Style,
+) -> Result<(), String> {
+    let plot = page_plots()
+        .into_iter()
+        .find(|p| p.id == id)
+        .ok_or_else(|| format!("there is no plot “{id}”"))?;
+    (plot.draw)(area, report, style)
 }
 
 /// [`sweep_plot`] drawn for `sweep` into an SVG document of `size` pixels (scale 1).

@@ -24,13 +24,22 @@ pub fn svg_document<E: std::fmt::Display>(
     draw: impl FnOnce(&SvgArea<'_>) -> Result<(), E>,
 ) -> Result<String, String> {
     let mut svg = String::new();
-    {
-        let area = SVGBackend::with_string(&mut svg, size).into_drawing_area();
-        area.fill(&WHITE).map_err(|e| e.to_string())?;
-        draw(&area).map_err(|e| e.to_string())?;
-        area.present().map_err(|e| e.to_string())?;
-    }
+    paint(
+        &SVGBackend::with_string(&mut svg, size).into_drawing_area(),
+        draw,
+    )?;
     Ok(svg)
+}
+
+/// Paints `area` white, runs `draw` on it and presents it (an SVG document is written
+/// out, a canvas shown): what every whole drawing does, on any backend.
+pub fn paint<DB: DrawingBackend, E: std::fmt::Display>(
+    area: &DrawingArea<DB, Shift>,
+    draw: impl FnOnce(&DrawingArea<DB, Shift>) -> Result<(), E>,
+) -> Result<(), String> {
+    area.fill(&WHITE).map_err(|e| e.to_string())?;
+    draw(area).map_err(|e| e.to_string())?;
+    area.present().map_err(|e| e.to_string())
 }
 
 /// Device-dependent sizes of a plot, and where its legend goes.

@@ -1,8 +1,8 @@
 //! Downloads: every plot as PNG (the canvas as drawn, at its device resolution) and as
 //! SVG (the same plot function drawn again onto plotters' SVG backend, at the canvas's CSS
-//! size, through [`PageBackend`] as the canvases are: [`plot_svg`]), and the results as JSON (the
-//! whole [`Report`], as the CLI prints it) and CSV (the numbers panel's rows; the sample
-//! of centred final coordinates).
+//! size, through [`PageBackend`] as the canvases are: [`plot_svg`]), and the results as
+//! JSON (the whole [`Report`], as the CLI prints it) and CSV (the numbers panel's rows; the
+//! sample of centred final coordinates).
 //!
 //! A download is a Blob (or the canvas's data URL) behind an `<a download>` that is
 //! clicked without being added to the page; the object URL is revoked a little later.
@@ -20,7 +20,9 @@ use plotters::prelude::*;
 use super::canvas::PageBackend;
 use super::numbers::numbers;
 use crate::plots::legend::document_with_legend_room;
-use crate::plots::{follows_frame, page_plots, plot_names, Style, SVG_SIZE};
+use crate::plots::page::draw_plot;
+use crate::plots::style::paint;
+use crate::plots::{follows_frame, plot_names, Style, SVG_SIZE};
 use crate::report::analysis::Report;
 use crate::report::config::Config;
 
@@ -237,17 +239,10 @@ pub fn on_click(
 fn plot_svg(id: &str, report: &Report, size: (u32, u32)) -> Result<String, String> {
     document_with_legend_room(|style: &Style| {
         let mut svg = String::new();
-        {
-            let plot = page_plots::<PageBackend>()
-                .into_iter()
-                .find(|p| p.id == id)
-                .ok_or_else(|| format!("there is no plot “{id}”"))?;
-            let area =
-                PageBackend::Svg(SVGBackend::with_string(&mut svg, size)).into_drawing_area();
-            area.fill(&WHITE).map_err(|e| e.to_string())?;
-            (plot.draw)(&area, report, style)?;
-            area.present().map_err(|e| e.to_string())?;
-        }
+        paint(
+            &PageBackend::Svg(SVGBackend::with_string(&mut svg, size)).into_drawing_area(),
+            |area| draw_plot(area, id, report, style),
+        )?;
         Ok(svg)
     })
 }

@@ -1,7 +1,7 @@
 //! The page's plots on its canvases: the plot table of [`crate::plots::page`] instantiated
 //! for the page's backend ([`PageBackend`]: a canvas through plotters-canvas, on the main
-//! thread, since the canvas backend needs the window; or an SVG document for a download), the controls under each canvas, and the sizing of
-//! a canvas before it is drawn. Adding a plot to the page is one entry in
+//! thread, since the canvas backend needs the window; or an SVG document for a download),
+//! the controls under each canvas, and the sizing of a canvas before it is drawn. Adding a plot to the page is one entry in
 //! [`crate::plots::page_plots`].
 
 use plotters::coord::Shift;
@@ -10,6 +10,7 @@ use web_sys::HtmlCanvasElement;
 
 use super::canvas::PageBackend;
 use crate::plots::legend::draw_with_legend_room;
+use crate::plots::style::paint;
 use crate::plots::Style;
 use crate::report::config::Config;
 
@@ -88,11 +89,11 @@ impl SizedCanvas {
         }
         let backend =
             PageBackend::canvas(&self.canvas).ok_or("this browser gives no 2D canvas context")?;
-        let area = backend.into_drawing_area();
-        area.fill(&WHITE).map_err(|e| e.to_string())?;
         // Twice when the legend needs a band of its own (`draw_with_legend_room`).
-        draw_with_legend_room(&area, &Style::new(scale), |area, style| draw(area, style))?;
-        area.present().map_err(|e| e.to_string())
+        paint(&backend.into_drawing_area(), |area| {
+            draw_with_legend_room(area, &Style::new(scale), |area, style| draw(area, style))
+                .map(drop)
+        })
     }
 }
 
