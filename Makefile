@@ -37,6 +37,8 @@ fmt:
 clippy:
 	cargo clippy --all-targets -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings
+	# The page's own build (index.html): without the bundled digits.
+	cargo clippy --target wasm32-unknown-unknown --no-default-features --bin hsgd-web -- -D warnings
 
 test-native:
 	cargo test

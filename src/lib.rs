@@ -13,7 +13,7 @@
 //!
 //! | module | what it holds |
 //! |---|---|
-//! | [`error`], [`rng`] | the error type; seeded, per-run random streams |
+//! | [`error`], [`rng`], [`formats`] | the error type; seeded, per-run random streams; JSON and the binary form |
 //! | [`model`] | problem, spectrum, SGD, hSGD, Pearson diffusions, bounds, exact discrete SGD, α_SGD |
 //! | [`stats`] | laws, tail-index estimators, fits, quadrature |
 //! | [`report`] | the settings ([`report::config::Config`]), the pipeline to a [`report::analysis::Report`], the sweep |
@@ -27,6 +27,7 @@
 #![cfg_attr(test, allow(clippy::field_reassign_with_default))]
 
 pub mod error;
+pub mod formats;
 pub mod model;
 pub mod plots;
 pub mod report;

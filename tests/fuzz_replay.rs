@@ -44,3 +44,43 @@ fn sample_analysis_corpus() {
 fn worker_messages_corpus() {
     replay("worker_messages", targets::worker_messages);
 }
+
+/// The binary seeds of `worker_messages` (`seed-binary-*`) are its JSON seeds that read as
+/// messages (`seed-*`, from `fuzz/seeds.py`), sealed as the page posts them, so the
+/// fuzzer starts from real messages in both forms. When the protocol changes this test
+/// fails; `HSGD_WRITE_SEEDS=1 cargo test --test fuzz_replay` writes them anew.
+#[test]
+fn the_binary_message_seeds_are_the_json_seeds_sealed() {
+    use hsgd::web::protocol::{FromWorker, ToWorker};
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus/worker_messages");
+    let mut json_seeds: Vec<_> = fs::read_dir(&dir)
+        .expect("the corpus")
+        .map(|entry| entry.expect("a directory entry").file_name())
+        .filter_map(|name| name.into_string().ok())
+        .filter(|name| name.starts_with("seed-") && !name.starts_with("seed-binary-"))
+        .collect();
+    json_seeds.sort();
+    let mut sealed = Vec::new();
+    for name in &json_seeds {
+        let text = fs::read_to_string(dir.join(name)).expect("a JSON seed");
+        let bytes = match (ToWorker::decode(&text), FromWorker::decode(&text)) {
+            (Ok(message), _) => message.seal(),
+            (_, Ok(message)) => message.seal(),
+            _ => continue,
+        };
+        sealed.push((name.replacen("seed-", "seed-binary-", 1), bytes));
+    }
+    assert!(sealed.len() >= 8, "only {} JSON seeds read", sealed.len());
+    let write = std::env::var_os("HSGD_WRITE_SEEDS").is_some();
+    for (name, bytes) in sealed {
+        let path = dir.join(&name);
+        if write {
+            fs::write(&path, &bytes).expect("a seed written");
+        }
+        assert_eq!(
+            fs::read(&path).ok().as_ref(),
+            Some(&bytes),
+            "{name} is not its JSON seed sealed: HSGD_WRITE_SEEDS=1 cargo test --test fuzz_replay"
+        );
+    }
+}

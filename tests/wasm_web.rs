@@ -35,18 +35,20 @@ fn small_report() -> Report {
 }
 
 #[wasm_bindgen_test]
-fn messages_round_trip_as_json() {
+fn messages_round_trip_as_json_and_in_the_binary_form() {
     let run = ToWorker::Run {
         job: 7,
         config: small_config(),
         csv: Some("a,b\n1,2\n".into()),
     };
     assert_eq!(ToWorker::decode(&run.encode()).unwrap(), run);
+    assert_eq!(ToWorker::open(&run.seal()).unwrap(), run);
     let done = FromWorker::Done {
         job: 3,
         report: Box::new(small_report()),
     };
     assert_eq!(FromWorker::decode(&done.encode()).unwrap(), done);
+    assert_eq!(FromWorker::open(&done.seal()).unwrap(), done);
     assert_eq!(done.job(), Some(3));
     assert_eq!(FromWorker::Ready.job(), None);
     assert_eq!(
@@ -56,6 +58,10 @@ fn messages_round_trip_as_json() {
         "worker"
     );
     assert_eq!(ToWorker::decode("not json").unwrap_err().field, "worker");
+    assert_eq!(
+        ToWorker::open(b"not a message").unwrap_err().field,
+        "worker"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -65,7 +71,7 @@ fn worker_answers_a_run_with_its_job_id() {
         config: small_config(),
         csv: None,
     };
-    match worker::handle(&request.encode()) {
+    match worker::handle(&request.seal()) {
         FromWorker::Done { job, mut report } => {
             assert_eq!(job, 42);
             // The same numbers as a direct call; only the measured times differ.
@@ -91,11 +97,11 @@ fn worker_reports_errors_with_their_field() {
         config,
         csv: None,
     };
-    match worker::handle(&request.encode()) {
+    match worker::handle(&request.seal()) {
         FromWorker::Error { job, field, .. } => assert_eq!((job, field.as_str()), (5, "runs")),
         other => panic!("expected Error, got {other:?}"),
     }
-    match worker::handle("garbage") {
+    match worker::handle(b"garbage") {
         FromWorker::Error { field, .. } => assert_eq!(field, "worker"),
         other => panic!("expected Error, got {other:?}"),
     }
@@ -185,7 +191,7 @@ fn a_canvas_that_is_not_laid_out_is_skipped() {
 #[wasm_bindgen_test]
 fn worker_sends_the_report_first_then_the_fits_then_alpha_sgd() {
     // handle_staged: Done without fits and without α_SGD, then one Fits per method (one
-    // here), then Index (α_SGD), each message surviving JSON; merged as the page merges
+    // here), then Index (α_SGD), each message surviving the binary form; merged as the page merges
     // them, the report equals the one-stage report, `hsgd run`'s (times aside).
     let request = ToWorker::Run {
         job: 9,
@@ -193,8 +199,8 @@ fn worker_sends_the_report_first_then_the_fits_then_alpha_sgd() {
         csv: None,
     };
     let mut sent = Vec::new();
-    worker::handle_staged(request.encode().into(), &mut |m| {
-        sent.push(FromWorker::decode(&m.encode()).unwrap())
+    worker::handle_staged(ToWorker::open(&request.seal()), &mut |m| {
+        sent.push(FromWorker::open(&m.seal()).unwrap())
     });
     sent.retain(|m| !matches!(m, FromWorker::Progress { .. }));
     assert_eq!(sent.len(), 3, "{sent:?}");
@@ -230,13 +236,13 @@ fn worker_sends_the_report_first_then_the_fits_then_alpha_sgd() {
         csv: None,
     };
     let mut sent = Vec::new();
-    worker::handle_staged(request.encode().into(), &mut |m| sent.push(m.clone()));
+    worker::handle_staged(ToWorker::open(&request.seal()), &mut |m| {
+        sent.push(m.clone())
+    });
     assert!(!sent.iter().any(|m| matches!(m, FromWorker::Index { .. })));
     assert!(sent.iter().any(|m| matches!(m, FromWorker::Fits { .. })));
     // A malformed request is one error.
     let mut errors = Vec::new();
-    worker::handle_staged(String::from("garbage").into(), &mut |m| {
-        errors.push(m.clone())
-    });
+    worker::handle_staged(ToWorker::open(b"garbage"), &mut |m| errors.push(m.clone()));
     assert!(matches!(&errors[..], [FromWorker::Error { .. }]));
 }

@@ -11,7 +11,7 @@ use hsgd::report::analysis::analyse_sample;
 use hsgd::report::config::{Config, DataKind};
 use hsgd::report::runs::prepare;
 use hsgd::stats::estimators::Center;
-use hsgd::web::protocol::{Envelope, FromWorker, ToWorker};
+use hsgd::web::protocol::{FromWorker, ToWorker};
 use hsgd::Error;
 
 /// The largest design matrix (n·d entries) the query target builds and decomposes: large
@@ -99,36 +99,58 @@ pub fn sample_analysis(data: &[u8]) {
     }
 }
 
-/// A message as the worker and the page decode it, the text with two binary buffers
-/// beside it (the input's bytes as f32 values, and an empty one) that its indices may
-/// refer to: malformed text or a bad index is an error about the `worker` field; a message
-/// read is written back as the same message, as text alone and as posted (`seal`).
+/// The input as a message to or from a worker, in the binary form the page and its
+/// workers post and as JSON text: whatever is read comes back the same through both
+/// forms, and whatever is not is an error about the `worker` field.
 pub fn worker_messages(data: &[u8]) {
-    let text = String::from_utf8_lossy(data).into_owned();
-    let values: Vec<f32> = data.iter().map(|&b| f32::from(b)).collect();
-    let envelope = || Envelope {
-        text: text.clone(),
-        buffers: vec![values.clone(), Vec::new()],
-    };
-    match ToWorker::open(envelope()) {
+    let text = String::from_utf8_lossy(data);
+    either_direction(ToWorker::open(data), ToWorker::open, ToWorker::decode);
+    either_direction(ToWorker::decode(&text), ToWorker::open, ToWorker::decode);
+    either_direction(FromWorker::open(data), FromWorker::open, FromWorker::decode);
+    either_direction(
+        FromWorker::decode(&text),
+        FromWorker::open,
+        FromWorker::decode,
+    );
+}
+
+/// A message read from the fuzz input, in its binary form or as JSON, comes back the same
+/// through both forms; an input that is no message is an error about the `worker` field.
+fn either_direction<M: Message>(
+    read: Result<M, Error>,
+    open: fn(&[u8]) -> Result<M, Error>,
+    decode: fn(&str) -> Result<M, Error>,
+) {
+    match read {
         Ok(message) => {
-            assert_eq!(
-                ToWorker::decode(&message.encode()).as_ref().ok(),
-                Some(&message)
-            );
-            assert_eq!(ToWorker::open(message.seal()).ok(), Some(message));
+            assert_eq!(open(&message.seal()).as_ref().ok(), Some(&message));
+            assert_eq!(decode(&message.encode()).ok(), Some(message));
         }
         Err(error) => assert_eq!(error.field, "worker"),
     }
-    match FromWorker::open(envelope()) {
-        Ok(message) => {
-            assert_eq!(
-                FromWorker::decode(&message.encode()).as_ref().ok(),
-                Some(&message)
-            );
-            assert_eq!(FromWorker::open(message.seal()).ok(), Some(message));
-        }
-        Err(error) => assert_eq!(error.field, "worker"),
+}
+
+/// What [`either_direction`] needs of a protocol message.
+trait Message: PartialEq + std::fmt::Debug + Sized {
+    fn seal(&self) -> Vec<u8>;
+    fn encode(&self) -> String;
+}
+
+impl Message for ToWorker {
+    fn seal(&self) -> Vec<u8> {
+        ToWorker::seal(self)
+    }
+    fn encode(&self) -> String {
+        ToWorker::encode(self)
+    }
+}
+
+impl Message for FromWorker {
+    fn seal(&self) -> Vec<u8> {
+        FromWorker::seal(self)
+    }
+    fn encode(&self) -> String {
+        FromWorker::encode(self)
     }
 }
 

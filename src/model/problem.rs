@@ -24,12 +24,54 @@ use crate::error::{Error, Result};
 use crate::rng;
 use crate::rng::numpy::NumpyLegacy;
 
-/// The bundled digits data (MATH.md §5.2; `www/data/digits.csv.gz`, decoded by `build.rs`):
-/// 1797 rows of 65 bytes, the 64 pixel counts 0..16 then the label 0..9.
-const DIGITS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/digits.bin"));
+mod digits_rows;
 
-/// Bytes per row of [`DIGITS`].
-const DIGITS_COLUMNS: usize = 65;
+pub use digits_rows::digits_rows;
+use digits_rows::DIGITS_COLUMNS;
+
+/// The digits data (MATH.md §5.2; `www/data/digits.csv.gz`, decoded by `build.rs`), with
+/// the `bundled-digits` feature: 1797 rows of 65 bytes, the 64 pixel counts 0..16 then the
+/// label 0..9. Without it (the page's wasm, 46 KB smaller for every page that does not
+/// use them) they come from [`load_digits`].
+#[cfg(feature = "bundled-digits")]
+const BUNDLED_DIGITS: Option<&[u8]> = Some(include_bytes!(concat!(env!("OUT_DIR"), "/digits.bin")));
+#[cfg(not(feature = "bundled-digits"))]
+const BUNDLED_DIGITS: Option<&[u8]> = None;
+
+/// The digits data given by [`load_digits`].
+static LOADED_DIGITS: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+
+/// Rows n and columns d of the digits' design matrix, known without the data (the page's
+/// cost estimate); a test checks them against the data.
+pub const DIGITS_SHAPE: (usize, usize) = (1797, 64);
+
+/// Whether [`Problem::digits`] has its data: bundled, or loaded.
+pub fn digits_available() -> bool {
+    BUNDLED_DIGITS.is_some() || LOADED_DIGITS.get().is_some()
+}
+
+/// Gives the library the digits data when they are not bundled: the text of
+/// `www/data/digits.csv.gz`, decompressed (the page's workers fetch it).
+///
+/// # Errors
+/// Text that is not the digits' [`DIGITS_SHAPE`] rows, about the `data` field.
+pub fn load_digits(text: &str) -> Result<()> {
+    let bytes =
+        digits_rows(text).map_err(|e| Error::new("data", format!("the digits data: {e}")))?;
+    if bytes.len() != DIGITS_SHAPE.0 * DIGITS_COLUMNS {
+        return Err(Error::new(
+            "data",
+            format!(
+                "the digits data have {} rows, not {}",
+                bytes.len() / DIGITS_COLUMNS,
+                DIGITS_SHAPE.0
+            ),
+        ));
+    }
+    // Loaded twice (two runs racing to load them), the data are the same.
+    let _ = LOADED_DIGITS.set(bytes);
+    Ok(())
+}
 
 /// Largest n·d accepted for a design matrix (memory budget, stated in the UI and CLI).
 pub const MAX_MATRIX_ENTRIES: usize = 4_000_000;
@@ -603,14 +645,17 @@ fn read_table(text: &str) -> Result<Table> {
 
 /// The digits pixels (1797 × 64, global min-max) and b = 0.1·label.
 fn digits_table() -> Result<(DMatrix<f64>, DVector<f64>)> {
-    if DIGITS.is_empty() || !DIGITS.len().is_multiple_of(DIGITS_COLUMNS) {
+    let digits = BUNDLED_DIGITS
+        .or(LOADED_DIGITS.get().map(Vec::as_slice))
+        .ok_or_else(|| Error::new("data", "the digits data are not loaded"))?;
+    if digits.is_empty() || !digits.len().is_multiple_of(DIGITS_COLUMNS) {
         return Err(Error::new(
             "data",
-            "the bundled digits data do not have 64 pixel columns and a label",
+            "the digits data do not have 64 pixel columns and a label",
         ));
     }
-    let n = DIGITS.len() / DIGITS_COLUMNS;
-    let value = |i: usize, j: usize| f64::from(DIGITS[i * DIGITS_COLUMNS + j]);
+    let n = digits.len() / DIGITS_COLUMNS;
+    let value = |i: usize, j: usize| f64::from(digits[i * DIGITS_COLUMNS + j]);
     let mut a = DMatrix::from_fn(n, 64, value);
     let b = DVector::from_fn(n, |i, _| 0.1 * value(i, 64));
     minmax_in_place(&mut a);

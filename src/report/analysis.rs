@@ -249,14 +249,15 @@ impl Report {
 
 /// The estimators and fitted laws of one sample (`hsgd estimate`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 pub struct SampleReport {
     /// Tail-index estimates (n, median, hill, pickands, moment, stable_index, …).
-    #[serde(flatten)]
     pub estimates: AllEstimates,
     /// Fitted laws (gaussian, student_t, skew_t, stable) with goodness of fit.
-    #[serde(flatten)]
     pub fits: Fits,
 }
+
+crate::formats::flattened_in_json!(SampleReport { estimates, fits });
 
 /// All estimators and fits of a raw sample, the tails measured from `center`.
 ///

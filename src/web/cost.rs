@@ -6,12 +6,10 @@
 //! take. [`budget_note`] states the memory and work limits under Run.
 //!
 //! Plain Rust (no DOM): the rates are measurements, the shapes come from the config or the
-//! data set itself.
-
-use std::sync::OnceLock;
+//! data set's known shape.
 
 use super::format::{format_decimals, superscript, thousands};
-use crate::model::problem::Problem;
+use crate::model::problem::DIGITS_SHAPE;
 use crate::report::config::{Config, DataKind, MAX_ITERATE_ENTRIES, MAX_MATRIX_ENTRIES, MAX_WORK};
 
 /// A job re-runs by itself when the part of its estimated time that grows with the
@@ -35,20 +33,13 @@ const ANALYSIS_MS: f64 = 1500.0;
 const LOSS_RUNS: f64 = 4.0;
 const LOSS_POINTS: usize = 200;
 
-/// Rows and columns of the bundled digits data, read from the data set once (the model
-/// knows them; a copy here could drift).
-fn digits_shape() -> Option<(usize, usize)> {
-    static SHAPE: OnceLock<Option<(usize, usize)>> = OnceLock::new();
-    *SHAPE.get_or_init(|| Problem::digits().ok().map(|p| (p.n(), p.d())))
-}
-
 /// Rows n and columns d of the design matrix `config` describes, when known without
 /// building it; `csv` is the user's file's shape once it parsed.
 pub fn data_shape(config: &Config, csv: Option<(usize, usize)>) -> Option<(usize, usize)> {
     match config.data {
         DataKind::Synthetic | DataKind::Spectrum => Some((config.n, config.d)),
-        DataKind::Digits => digits_shape(),
-        DataKind::DigitsRf => digits_shape().map(|(n, _)| (n, config.features)),
+        DataKind::Digits => Some(DIGITS_SHAPE),
+        DataKind::DigitsRf => Some((DIGITS_SHAPE.0, config.features)),
         DataKind::Csv => csv,
     }
 }

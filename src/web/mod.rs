@@ -32,7 +32,7 @@
 //! - [`worker`]: the worker side, which runs [`crate::report::analysis::run`] on request
 //!   and reports progress; [`pool`]: several workers sharing independent tasks;
 //!   [`stages`]: the fitted laws and α_SGD arriving after the report.
-//! - leaves: [`protocol`] (the messages between page and worker, JSON tagged with a job
+//! - leaves: [`protocol`] (the messages between page and worker, in a binary form, tagged with a job
 //!   id), [`workers`] (starting and recognising workers, the clock), [`dom`] (element by
 //!   id, text, listeners, timers).
 

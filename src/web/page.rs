@@ -512,7 +512,7 @@ fn on_worker_message(app: &mut App, event: &MessageEvent) {
     if !app.worker.sent(event) {
         return;
     }
-    let message = match FromWorker::open(super::workers::received(event)) {
+    let message = match FromWorker::open(&super::workers::received(event)) {
         Ok(m) => m,
         Err(e) => return finish_with_error(app, &e.field, &e.message),
     };

@@ -19,8 +19,6 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Event, MessageEvent, Worker};
 
-use super::protocol::Envelope;
-
 /// The most workers a pool starts (the machines this page targets have few cores, and
 /// each worker holds its own copy of the wasm memory).
 pub const MAX_WORKERS: usize = 4;
@@ -32,8 +30,8 @@ const MAX_RESTARTS: u32 = 2;
 pub struct Task {
     /// The owner's id of the task (e.g. the sweep point's index).
     pub id: usize,
-    /// The message posted to the worker.
-    pub message: Envelope,
+    /// The message posted to the worker, sealed.
+    pub message: Vec<u8>,
 }
 
 struct Slot {

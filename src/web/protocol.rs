@@ -1,13 +1,10 @@
-//! Messages between the page and its worker (DESIGN.md, Worker protocol), sent as JSON
-//! text with binary buffers beside it ([`Envelope`]: the timeline's f32 values, which
-//! would otherwise be most of the text). Every reply about a job carries that job's id
-//! (its generation); the page drops replies whose id is not the current one, so a
-//! cancelled or superseded job can never overwrite newer results.
-//!
-//! Both enums are externally tagged (`{"run-part": {…}}`, `"ready"`): with a `type` field
-//! inside the object, serde would first buffer the whole message into a tree of its own
-//! and read the fields from that, which cost time on every report and a twentieth of the
-//! wasm's code.
+//! Messages between the page and its worker (DESIGN.md, Worker protocol), posted in
+//! postcard's binary form ([`crate::formats`]): no text to print and parse, numbers as
+//! their bits, and a reader with no field names or maps to match, which keeps the wasm
+//! small. The same messages read and write as JSON for people and tests
+//! ([`ToWorker::encode`], [`ToWorker::decode`]). Every reply about a job carries that
+//! job's id (its generation); the page drops replies whose id is not the current one, so
+//! a cancelled or superseded job can never overwrite newer results.
 //!
 //! Cancelling terminates the worker and starts a fresh one (the computation is one
 //! synchronous call, so the worker could not read a `Cancel` message before it ends).
@@ -15,7 +12,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
-use crate::model::simulation::{packed_f32, Simulation};
+use crate::model::simulation::Simulation;
 use crate::report::analysis::{FitStage, IndexStage, Report};
 use crate::report::config::{Config, Dynamics};
 use crate::report::sweep::{SweepPlan, SweepPoint};
@@ -160,40 +157,20 @@ pub enum FromWorker {
     },
 }
 
-/// A message as it is posted: its JSON text and the f32 buffers the text refers to by
-/// index ([`packed_f32::detached`]). The page transfers the buffers, so R·C timeline
-/// values cross between threads as bytes, not as text to print and parse.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Envelope {
-    /// The message as JSON.
-    pub text: String,
-    /// The packed vectors, in the order of their indices in `text`.
-    pub buffers: Vec<Vec<f32>>,
+/// Writes `message` in the binary form ([`crate::formats`]).
+fn seal<T: Serialize>(message: &T) -> Result<Vec<u8>, postcard::Error> {
+    postcard::to_allocvec(message)
 }
 
-impl From<String> for Envelope {
-    /// A message of text alone (its packed vectors, if any, as base64).
-    fn from(text: String) -> Envelope {
-        Envelope {
-            text,
-            buffers: Vec::new(),
-        }
-    }
+/// Reads a message in the binary form; `to` names the direction for the error.
+fn open<T: for<'de> Deserialize<'de>>(bytes: &[u8], to: &str) -> Result<T, Error> {
+    postcard::from_bytes(bytes)
+        .map_err(|e| Error::new("worker", format!("malformed message {to}: {e}")))
 }
 
-/// Writes `message` as an [`Envelope`].
-fn seal<T: Serialize>(message: &T) -> Result<Envelope, serde_json::Error> {
-    let (text, buffers) = packed_f32::detached(|| serde_json::to_string(message));
-    Ok(Envelope {
-        text: text?,
-        buffers,
-    })
-}
-
-/// Reads a message from an [`Envelope`]; `to` names the direction for the error.
-fn open<T: for<'de> Deserialize<'de>>(envelope: Envelope, to: &str) -> Result<T, Error> {
-    let Envelope { text, buffers } = envelope;
-    packed_f32::attached(buffers, || serde_json::from_str(&text))
+/// Reads a message in JSON; `to` names the direction for the error.
+fn decode<T: for<'de> Deserialize<'de>>(text: &str, to: &str) -> Result<T, Error> {
+    serde_json::from_str(text)
         .map_err(|e| Error::new("worker", format!("malformed message {to}: {e}")))
 }
 
@@ -209,59 +186,69 @@ impl ToWorker {
         }
     }
 
-    /// The message as JSON text alone.
+    /// The parameters of the request.
+    pub fn config(&self) -> &Config {
+        match self {
+            ToWorker::Run { config, .. }
+            | ToWorker::RunPart { config, .. }
+            | ToWorker::Analyse { config, .. }
+            | ToWorker::SweepPlan { config, .. }
+            | ToWorker::SweepPoint { config, .. } => config,
+        }
+    }
+
+    /// The message as JSON, for people and tests.
     pub fn encode(&self) -> String {
         serde_json::to_string(self).expect("messages serialise")
     }
 
-    /// The message as posted: JSON text and its buffers.
-    pub fn seal(&self) -> Envelope {
+    /// The message as posted, in the binary form.
+    pub fn seal(&self) -> Vec<u8> {
         seal(self).expect("messages serialise")
     }
 
-    /// Reads a message; a malformed one is an error about the `worker` field.
+    /// Reads a message in JSON ([`ToWorker::encode`]); a malformed one is an error about
+    /// the `worker` field.
     pub fn decode(text: &str) -> Result<ToWorker, Error> {
-        ToWorker::open(text.to_owned().into())
+        decode(text, "to the worker")
     }
 
-    /// Reads a posted message ([`ToWorker::seal`]).
-    pub fn open(envelope: Envelope) -> Result<ToWorker, Error> {
-        open(envelope, "to the worker")
+    /// Reads a posted message ([`ToWorker::seal`]); a malformed one is an error about the
+    /// `worker` field.
+    pub fn open(bytes: &[u8]) -> Result<ToWorker, Error> {
+        open(bytes, "to the worker")
     }
 }
 
 impl FromWorker {
-    /// The message as JSON text alone.
+    /// The message as JSON, for people and tests.
     pub fn encode(&self) -> String {
-        serde_json::to_string(self).unwrap_or_else(|e| self.unsendable(e).text)
+        serde_json::to_string(self).expect("messages serialise")
     }
 
-    /// The message as posted: JSON text and its buffers.
-    pub fn seal(&self) -> Envelope {
-        seal(self).unwrap_or_else(|e| self.unsendable(e))
+    /// The message as posted, in the binary form. A report that cannot be written (it
+    /// should not happen) still reaches the page, as an error.
+    pub fn seal(&self) -> Vec<u8> {
+        seal(self).unwrap_or_else(|e| {
+            let error = FromWorker::Error {
+                job: self.job().unwrap_or(0),
+                field: "worker".into(),
+                message: format!("the worker could not send its results: {e}"),
+            };
+            seal(&error).expect("an error message serialises")
+        })
     }
 
-    /// A report that cannot be written (it should not happen) still reaches the page, as
-    /// an error.
-    fn unsendable(&self, e: serde_json::Error) -> Envelope {
-        let error = FromWorker::Error {
-            job: self.job().unwrap_or(0),
-            field: "worker".into(),
-            message: format!("the worker could not send its results: {e}"),
-        };
-        serde_json::to_string(&error)
-            .expect("an error message serialises")
-            .into()
-    }
-
-    /// Reads a message; a malformed one is an error about the `worker` field.
+    /// Reads a message in JSON ([`FromWorker::encode`]); a malformed one is an error
+    /// about the `worker` field.
     pub fn decode(text: &str) -> Result<FromWorker, Error> {
-        FromWorker::open(text.to_owned().into())
+        decode(text, "from the worker")
     }
 
-    /// Reads a posted message ([`FromWorker::seal`]).
-    pub fn open(envelope: Envelope) -> Result<FromWorker, Error> {
-        open(envelope, "from the worker")
+    /// Reads a posted message ([`FromWorker::seal`]); a malformed one is an error about
+    /// the `worker` field.
+    pub fn open(bytes: &[u8]) -> Result<FromWorker, Error> {
+        open(bytes, "from the worker")
     }
 
     /// The job a reply belongs to (`None` for `Ready` and `Panic`).
@@ -277,5 +264,112 @@ impl FromWorker {
             | FromWorker::SweepPoint { job, .. } => Some(*job),
             FromWorker::Ready | FromWorker::Panic { .. } => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::analysis;
+    use crate::report::config::Method;
+    use crate::report::runs::{self, Silent};
+    use crate::web::test_support::small_report;
+
+    /// Messages with every shape the protocol carries: a whole report (fitted laws,
+    /// α_SGD, the timeline's f32 values), a fit stage, a simulated part, an error.
+    fn replies() -> Vec<FromWorker> {
+        let report = small_report(Method::Both);
+        let stage = analysis::fit_stage(&report, Dynamics::Sgd, &Silent).unwrap();
+        let prepared = runs::prepare(&report.config, None).unwrap();
+        let part = runs::simulate_part(&report.config, &prepared, Dynamics::Sgd, 3..9, &mut Silent)
+            .unwrap();
+        assert!(!part.checkpoint_values.is_empty());
+        vec![
+            FromWorker::Done {
+                job: 1,
+                report: Box::new(report),
+            },
+            FromWorker::Fits {
+                job: 2,
+                stage: Box::new(stage),
+            },
+            FromWorker::RunPart {
+                job: 3,
+                part: Box::new(part),
+            },
+            FromWorker::Error {
+                job: 4,
+                field: "gamma".into(),
+                message: "γ must be > 0".into(),
+            },
+            FromWorker::Ready,
+        ]
+    }
+
+    #[test]
+    fn every_reply_comes_back_bit_for_bit_in_the_binary_form_and_as_json() {
+        for reply in replies() {
+            let back = FromWorker::open(&reply.seal()).unwrap();
+            // Bit for bit, NaN and −0 included: Debug prints every f64 to the last bit.
+            assert_eq!(format!("{back:?}"), format!("{reply:?}"));
+            assert_eq!(FromWorker::decode(&reply.encode()).unwrap(), reply);
+        }
+        let request = ToWorker::RunPart {
+            job: 5,
+            config: small_report(Method::Sgd).config,
+            csv: Some("a,b\n1,2\n".into()),
+            method: Dynamics::Hsgd,
+            runs: 10..20,
+        };
+        assert_eq!(ToWorker::open(&request.seal()).unwrap(), request);
+        assert_eq!(ToWorker::decode(&request.encode()).unwrap(), request);
+    }
+
+    #[test]
+    fn the_json_of_a_report_keeps_its_flat_shape() {
+        // A fitted law is one object, its name in `"law"` beside its parameters and its
+        // goodness of fit, as `hsgd run` prints it.
+        let FromWorker::Done { report, .. } = &replies()[0] else {
+            unreachable!()
+        };
+        let json: serde_json::Value = serde_json::to_value(report).unwrap();
+        let student_t = json["sgd"]["fits"]["student_t"].as_object().unwrap();
+        let keys: Vec<&str> = student_t.keys().map(String::as_str).collect();
+        assert_eq!(
+            keys,
+            [
+                "law",
+                "loc",
+                "scale",
+                "df",
+                "loglik",
+                "aic",
+                "ks",
+                "ks_pvalue"
+            ]
+        );
+        assert_eq!(student_t["law"], "student_t");
+        assert_eq!(json["theory"]["law"], "pearson_iv");
+    }
+
+    #[test]
+    fn a_cut_or_corrupted_message_is_an_error_about_the_worker_never_a_panic() {
+        for reply in replies() {
+            let bytes = reply.seal();
+            for end in 0..bytes.len() {
+                if let Err(e) = FromWorker::open(&bytes[..end]) {
+                    assert_eq!(e.field, "worker");
+                }
+            }
+            for at in (0..bytes.len()).step_by(7) {
+                let mut corrupted = bytes.clone();
+                corrupted[at] ^= 0xA5;
+                if let Err(e) = FromWorker::open(&corrupted) {
+                    assert_eq!(e.field, "worker");
+                }
+            }
+        }
+        assert_eq!(ToWorker::open(&[]).unwrap_err().field, "worker");
+        assert_eq!(FromWorker::open(&[200]).unwrap_err().field, "worker");
     }
 }

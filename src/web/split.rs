@@ -227,7 +227,7 @@ fn on_message(app: &mut SplitApp, event: &MessageEvent) -> Vec<FromWorker> {
     let Some(slot) = app.pool.slot_of(event) else {
         return Vec::new();
     };
-    let message = match FromWorker::open(super::workers::received(event)) {
+    let message = match FromWorker::open(&super::workers::received(event)) {
         Ok(m) => m,
         Err(e) => return fail(app, e.message),
     };

@@ -265,7 +265,7 @@ fn on_message(app: &mut SweepApp, event: &MessageEvent) {
     let Some(slot) = app.pool.slot_of(event) else {
         return;
     };
-    let message = match FromWorker::open(super::workers::received(event)) {
+    let message = match FromWorker::open(&super::workers::received(event)) {
         Ok(m) => m,
         Err(e) => return stop_with_error(app, &e.field, &e.message),
     };

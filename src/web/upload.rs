@@ -56,7 +56,8 @@ struct Checked {
 #[derive(Serialize, Deserialize)]
 struct Stored {
     name: String,
-    bytes: f64,
+    /// A whole number, so that reading it back needs no float parser in the wasm.
+    bytes: u64,
     text: Option<String>,
 }
 
@@ -227,7 +228,7 @@ fn save(name: &str, bytes: f64, text: Option<&str>) {
     let keep = text.filter(|t| t.len() <= STORAGE_LIMIT);
     let entry = |text: Option<&str>| Stored {
         name: name.to_string(),
-        bytes,
+        bytes: bytes as u64,
         text: text.map(str::to_string),
     };
     let Ok(json) = serde_json::to_string(&entry(keep)) else {
@@ -252,12 +253,12 @@ fn restore() {
     let note = format!(
         "“{}” ({}) was too large to keep across a reload: choose the file again",
         stored.name,
-        format_bytes(stored.bytes)
+        format_bytes(stored.bytes as f64)
     );
     CSV.with(|cell| {
         *cell.borrow_mut() = Some(Csv {
             name: stored.name,
-            bytes: stored.bytes,
+            bytes: stored.bytes as f64,
             text: stored.text,
             note,
             checked: None,

@@ -4,14 +4,19 @@
 //! ([`handle_staged`]). A panic is posted as
 //! [`FromWorker::Panic`] before the wasm instance traps, so the page can say what happened
 //! and start a fresh worker.
+//!
+//! The page's wasm does not bundle the digits data: the first request that uses them
+//! fetches [`DIGITS_URL`] (`www/digits.js`), and it and the requests that come while the
+//! file loads wait for it, in order.
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
-use super::protocol::{Envelope, FromWorker, ToWorker};
+use super::protocol::{FromWorker, ToWorker};
+use crate::model::problem;
 use crate::report::analysis;
-use crate::report::config::{Config, Dynamics};
+use crate::report::config::{Config, DataKind, Dynamics};
 use crate::report::runs::{prepare, simulate_part, Observer, Prepared};
 use crate::report::sweep::{self, SweepPlan};
 
@@ -146,9 +151,9 @@ impl Observer for WorkerObserver {
     }
 }
 
-/// Runs one request (JSON text) and returns the reply.
-pub fn handle(text: &str) -> FromWorker {
-    respond(ToWorker::decode(text))
+/// Runs one request (a sealed message) and returns the reply.
+pub fn handle(message: &[u8]) -> FromWorker {
+    respond(ToWorker::open(message))
 }
 
 /// The reply to a request, or to a message that could not be read.
@@ -249,8 +254,8 @@ fn respond(request: Result<ToWorker, crate::Error>) -> FromWorker {
 /// simulated method, then `Index` when SGD was simulated (the slowest stage, with its own
 /// progress); together the same numbers as [`handle`]. Every other request has one reply,
 /// [`handle`]'s.
-pub fn handle_staged(envelope: Envelope, send: &mut dyn FnMut(&FromWorker)) {
-    let request = match ToWorker::open(envelope) {
+pub fn handle_staged(request: Result<ToWorker, crate::Error>, send: &mut dyn FnMut(&FromWorker)) {
+    let request = match request {
         Ok(request @ (ToWorker::Run { .. } | ToWorker::Analyse { .. })) => request,
         other => return send(&respond(other)),
     };
@@ -326,5 +331,85 @@ fn index_stage(job: u32, config: &Config, csv: Option<&str>) -> analysis::IndexS
 }
 
 fn on_message(event: MessageEvent) {
-    handle_staged(super::workers::received(&event), &mut post);
+    let request = ToWorker::open(&super::workers::received(&event));
+    if let Some(request) = unless_waiting_for_digits(request) {
+        handle_staged(request, &mut post);
+    }
+}
+
+/// The digits data next to the page (Trunk copies `www/data`), relative to this worker's
+/// script, which sits beside `index.html`.
+const DIGITS_URL: &str = "./data/digits.csv.gz";
+
+#[wasm_bindgen(module = "/www/digits.js")]
+extern "C" {
+    /// Fetches the gzipped text file `url` and calls `done` with its text, or with the
+    /// `Error` that stopped it.
+    #[wasm_bindgen(js_name = fetchGzipText)]
+    fn fetch_gzip_text(url: &str, done: &js_sys::Function);
+}
+
+type Request = Result<ToWorker, crate::Error>;
+
+thread_local! {
+    /// The requests that wait for the digits data, in the order they came (`None`: the
+    /// data are not loading).
+    static WAITING: std::cell::RefCell<Option<Vec<Request>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Whether `request` needs the digits data and they are not here yet.
+fn needs_digits(request: &Request) -> bool {
+    request
+        .as_ref()
+        .is_ok_and(|r| matches!(r.config().data, DataKind::Digits | DataKind::DigitsRf))
+        && !problem::digits_available()
+}
+
+/// `request`, to handle now; or `None` when it waits for the digits data (which it then
+/// starts loading, unless they already are): it is handled when they come, after the
+/// requests that came before it.
+fn unless_waiting_for_digits(request: Request) -> Option<Request> {
+    WAITING.with(|cell| {
+        let mut waiting = cell.borrow_mut();
+        let loading = waiting.is_some();
+        if !loading && !needs_digits(&request) {
+            return Some(request);
+        }
+        waiting.get_or_insert_with(Vec::new).push(request);
+        if !loading {
+            let done = Closure::<dyn FnMut(JsValue)>::new(digits_fetched);
+            fetch_gzip_text(DIGITS_URL, done.as_ref().unchecked_ref());
+            // Called once, when the file has come or failed: one small closure a load.
+            done.forget();
+        }
+        None
+    })
+}
+
+/// Loads the digits data from the fetched text (or takes the fetch's error), then handles
+/// the waiting requests in order: those that need the data get the error, if any.
+fn digits_fetched(text: JsValue) {
+    let loaded = match text.as_string() {
+        Some(text) => problem::load_digits(&text),
+        None => Err(crate::Error::new(
+            "data",
+            format!(
+                "the digits data could not be loaded ({DIGITS_URL}: {})",
+                text.dyn_ref::<js_sys::Error>()
+                    .map_or_else(|| "no text".into(), |e| String::from(e.message()))
+            ),
+        )),
+    };
+    let waiting = WAITING
+        .with(|cell| cell.borrow_mut().take())
+        .unwrap_or_default();
+    for request in waiting {
+        match &loaded {
+            Err(e) if needs_digits(&request) => {
+                let job = request.map_or(0, |r| r.job());
+                post(&error_reply(job, e.clone()))
+            }
+            _ => handle_staged(request, &mut post),
+        }
+    }
 }

@@ -1,11 +1,9 @@
-//! Starting and recognising Web Workers, posting and receiving the protocol's envelopes
-//! (JSON text with transferred f32 buffers), and the clock the page and its workers time
+//! Starting and recognising Web Workers, posting and receiving the protocol's sealed
+//! messages (bytes in a transferred buffer), and the clock the page and its workers time
 //! jobs with: the helpers shared by every owner of a worker (the page's own worker, the
 //! split run's and the sweep's pools, the worker itself).
 
 use wasm_bindgen::{JsCast, JsValue};
-
-use super::protocol::Envelope;
 
 /// The worker script (copied next to `index.html` by Trunk; it loads `hsgd-web.js`).
 const WORKER_URL: &str = "./worker.js";
@@ -90,65 +88,36 @@ pub fn now_ms() -> f64 {
         .map_or(0.0, |p| p.now())
 }
 
-/// `envelope` as a posted message: its text alone when it has no buffers, else
-/// `{text, buffers}` with each buffer a fresh `Float32Array`; and the list of their
-/// `ArrayBuffer`s to transfer (moved, not copied, to the receiving thread).
-fn posted(envelope: &Envelope) -> Result<(JsValue, js_sys::Array), JsValue> {
-    let text = JsValue::from_str(&envelope.text);
-    let transfer = js_sys::Array::new();
-    if envelope.buffers.is_empty() {
-        return Ok((text, transfer));
-    }
-    let buffers = js_sys::Array::new();
-    for values in &envelope.buffers {
-        let array = js_sys::Float32Array::from(values.as_slice());
-        transfer.push(&array.buffer());
-        buffers.push(&array);
-    }
-    let message = js_sys::Object::new();
-    js_sys::Reflect::set(&message, &"text".into(), &text)?;
-    js_sys::Reflect::set(&message, &"buffers".into(), &buffers)?;
-    Ok((message.into(), transfer))
+/// `message` (a sealed message) as posted: a `Uint8Array` whose buffer is transferred
+/// (moved, not copied, to the receiving thread).
+fn posted(message: &[u8]) -> (js_sys::Uint8Array, js_sys::Array) {
+    let bytes = js_sys::Uint8Array::from(message);
+    let transfer = js_sys::Array::of1(&bytes.buffer());
+    (bytes, transfer)
 }
 
-/// Posts `envelope` to `worker`, transferring its buffers.
-pub fn post_to_worker(worker: &web_sys::Worker, envelope: &Envelope) -> Result<(), JsValue> {
-    let (message, transfer) = posted(envelope)?;
-    worker.post_message_with_transfer(&message, &transfer)
+/// Posts the sealed `message` to `worker`.
+pub fn post_to_worker(worker: &web_sys::Worker, message: &[u8]) -> Result<(), JsValue> {
+    let (bytes, transfer) = posted(message);
+    worker.post_message_with_transfer(&bytes, &transfer)
 }
 
-/// Posts `envelope` from a worker to its page, transferring its buffers.
+/// Posts the sealed `message` from a worker to its page.
 pub fn post_to_page(
     scope: &web_sys::DedicatedWorkerGlobalScope,
-    envelope: &Envelope,
+    message: &[u8],
 ) -> Result<(), JsValue> {
-    let (message, transfer) = posted(envelope)?;
-    scope.post_message_with_transfer(&message, &transfer)
+    let (bytes, transfer) = posted(message);
+    scope.post_message_with_transfer(&bytes, &transfer)
 }
 
-/// The envelope a `message` event carries (what [`post_to_worker`] or [`post_to_page`]
-/// sent); anything else (a buffer that is not a `Float32Array` included) reads as empty
-/// text, which the protocol rejects as malformed.
-pub fn received(event: &web_sys::MessageEvent) -> Envelope {
-    let data = event.data();
-    if let Some(text) = data.as_string() {
-        return text.into();
-    }
-    let field = |name: &str| js_sys::Reflect::get(&data, &name.into()).ok();
-    let text = field("text").and_then(|t| t.as_string());
-    let buffers = field("buffers")
-        .and_then(|b| b.dyn_into::<js_sys::Array>().ok())
-        .map(|list| {
-            list.iter()
-                .map(|b| {
-                    b.dyn_into::<js_sys::Float32Array>()
-                        .ok()
-                        .map(|a| a.to_vec())
-                })
-                .collect::<Option<Vec<_>>>()
-        });
-    match (text, buffers) {
-        (Some(text), Some(Some(buffers))) => Envelope { text, buffers },
-        _ => Envelope::default(),
-    }
+/// The sealed message a `message` event carries (what [`post_to_worker`] or
+/// [`post_to_page`] sent); anything else reads as no bytes, which the protocol rejects as
+/// malformed.
+pub fn received(event: &web_sys::MessageEvent) -> Vec<u8> {
+    event
+        .data()
+        .dyn_into::<js_sys::Uint8Array>()
+        .map(|bytes| bytes.to_vec())
+        .unwrap_or_default()
 }

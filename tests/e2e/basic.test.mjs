@@ -181,6 +181,30 @@ test('digits with both methods draws every plot', async (browser, url) => {
   return errors;
 });
 
+test('digits that cannot be fetched are an error on the data control, and Run tries again', async (browser, url) => {
+  // The page's wasm does not bundle the digits: its workers fetch data/digits.csv.gz.
+  const { page, errors, close } = await openPage(browser);
+  const file = /\/data\/digits\.csv\.gz$/;
+  await page.context().route(file, (route) => route.fulfill({ status: 503, body: 'down' }));
+  await page.goto(`${url}?data=digits&runs=200&steps=200&gamma=0.1`);
+  const said = 'the digits data could not be loaded';
+  await page.waitForFunction((s) => document.body.innerText.includes(s), said, { timeout: 60000 });
+  const message = await page.evaluate((s) => [...document.querySelectorAll('body *')]
+    .map((e) => e.childElementCount === 0 ? e.textContent : '').find((t) => t.includes(s)), said);
+  assert(/HTTP 503/.test(message), `the message does not say why: "${message}"`);
+  await page.context().unroute(file);
+  const before = await lastJob(page);
+  await page.click('#run');
+  const status = await waitForRun(page, before, 120000);
+  assert(/^200 runs in \d/.test(status), `status after the retry: "${status}"`);
+  const numbers = await readNumbers(page);
+  assert(numbers.n === 1797 && numbers.d === 64, `digits shape: ${numbers.n} x ${numbers.d}`);
+  console.log(`   "${message.trim()}"; after Run: ${status}`);
+  await close();
+  // The refused file is the error this test asked for.
+  return errors.filter((e) => !(e.startsWith('HTTP 503') && file.test(e)));
+});
+
 test('raising the learning rate lowers both bounds', async (browser, url) => {
   const { page, errors, close } = await openPage(browser);
   await page.goto(`${url}?runs=100&steps=100&gamma=0.02`);

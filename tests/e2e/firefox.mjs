@@ -1,8 +1,9 @@
 // Firefox smoke test (run by `make test` after the Chromium suite): Debian's firefox-esr,
 // driven by puppeteer-core over WebDriver BiDi (no geckodriver), opens the built page under
-// the sub-path and runs the default experiment, a CSV upload, a sweep and the embed view,
-// with no console error. Each one's numbers must equal Chromium's on the same link, to the
-// last digit: the same wasm, the same streams. Screenshots go to target/e2e/firefox-*.png.
+// the sub-path and runs the default experiment, the digits, a CSV upload, a sweep and the
+// embed view, with no console error. Each one's numbers must equal Chromium's on the same
+// link, to the last digit: the same wasm, the same streams. Screenshots go to
+// target/e2e/firefox-*.png.
 // Prints "firefox: N passed, M failed" last; exits 1 on any failure.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -120,6 +121,19 @@ const scenarios = [
       });
     const count = sameNumbers('default', fromFirefox, fromChromium);
     console.log(`   ${count} numbers equal; ${await shot(page, 'default')}`);
+    await page.close();
+    return errors;
+  }],
+  ['the digits, which the workers fetch', async (firefox, chromium, url) => {
+    const { page, errors, fromFirefox, fromChromium } = await bothBrowsers(firefox, chromium,
+      `${url}?data=digits&runs=200&steps=300&gamma=0.1`, { width: 1280, height: 800 },
+      async (p, kind) => {
+        await waitJob(p, kind);
+        return p.evaluate(readNumbers);
+      });
+    const count = sameNumbers('digits', fromFirefox, fromChromium);
+    assert(fromFirefox.n === '1797', `digits rows: ${fromFirefox.n}`);
+    console.log(`   ${count} numbers equal; ${await shot(page, 'digits')}`);
     await page.close();
     return errors;
   }],

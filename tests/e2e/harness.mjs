@@ -89,7 +89,7 @@ export async function openPage(browser, viewport = { width: 1280, height: 800 })
     // A worker still loading its script when the page reloads or closes (the split pool
     // starts a standby worker after each report) has that load cut short: not an error.
     const aborted = r.failure()?.errorText === 'net::ERR_ABORTED'
-      && /\/(worker\.js|hsgd-web[^/]*\.(js|wasm))$/.test(r.url());
+      && /\/(worker\.js|hsgd-web[^/]*\.(js|wasm)|snippets\/[^?]+\.js)$/.test(r.url());
     if (!aborted) errors.push(`request failed: ${r.url()} (${r.failure()?.errorText})`);
   });
   page.on('response', (r) => {

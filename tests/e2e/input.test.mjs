@@ -126,9 +126,9 @@ test('a CSV upload gives results; a malformed one an error while the page keeps 
   numbers = await readNumbers(page);
   assert(numbers.n === 150 && numbers.d === 3, `second CSV shape: ${numbers.n} x ${numbers.d}`);
 
-  // Only fresh workers load their script and wasm again (from this page's own origin).
+  // Only fresh workers load their scripts and wasm again (from this page's own origin).
   const foreign = requests.filter((r) => !r.startsWith(`GET ${url}`)
-    || !/\/(worker\.js|hsgd-web[^/]*\.(js|wasm))$/.test(r));
+    || !/\/(worker\.js|hsgd-web[^/]*\.(js|wasm)|snippets\/[^?]+\.js)$/.test(r));
   assert(foreign.length === 0, `requests while handling the CSV: ${foreign.join(', ')}`);
 
   // A reload keeps the file (sessionStorage) and reproduces the numbers.

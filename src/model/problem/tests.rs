@@ -92,9 +92,34 @@ fn prescribed_spectrum_rejects_bad_shape_parameters() {
 }
 
 #[test]
+fn digits_rows_read_65_small_numbers_a_line_and_name_the_bad_line() {
+    let row = |label: u8| {
+        let mut fields = vec!["16".to_string(); 64];
+        fields.push(label.to_string());
+        fields.join(",")
+    };
+    let text = format!("{}\n\n{}\r\n", row(3), row(7));
+    let bytes = digits_rows(&text).unwrap();
+    assert_eq!(bytes.len(), 130);
+    assert_eq!((bytes[0], bytes[64], bytes[129]), (16, 3, 7));
+    let short = format!("{}\n1,2,3\n", row(1));
+    assert_eq!(digits_rows(&short).unwrap_err(), "line 2: 3 fields, not 65");
+    let bad = format!("{}\n{},x\n", row(1), vec!["0"; 64].join(","));
+    assert!(digits_rows(&bad).unwrap_err().starts_with("line 2: \"x\""));
+    assert!(digits_rows(&format!("{},256", vec!["0"; 64].join(","))).is_err());
+    // The library takes only the whole data set.
+    let error = load_digits(&text).unwrap_err();
+    assert_eq!(error.field, "data");
+    assert!(error.message.contains("2 rows, not 1797"), "{error}");
+    assert_eq!(load_digits("1,2\n").unwrap_err().field, "data");
+    assert!(digits_available());
+}
+
+#[test]
 fn digits_are_the_bundled_table() {
     let p = Problem::digits().unwrap();
     assert_eq!((p.n(), p.d()), (1797, 64));
+    assert_eq!((p.n(), p.d()), DIGITS_SHAPE);
     assert_eq!((p.a.min(), p.a.max()), (0.0, 1.0));
     // First line of digits.csv.gz: 0,0,5,13,9,1,0,0,…, label 0; min 0 and max 16 over
     // the table, so A = pixels/16.

@@ -1,6 +1,6 @@
 //! [`FittedLaw`]: the serialisable parameter record a fit returns, and its law as a value.
 
-use serde::{Deserialize, Serialize};
+use serde::{de, ser, Deserialize, Deserializer, Serialize, Serializer};
 
 use super::gaussian::Gaussian;
 use super::law::Law;
@@ -12,8 +12,11 @@ use crate::Result;
 /// The parameters of a fitted law, serialisable (the report and the CLI's JSON hold this).
 ///
 /// The alpha-stable arm is added by the `stable` fit.
+///
+/// In JSON the law's name is a field: `{"law": "student_t", "loc": …}`; in the binary form
+/// ([`crate::formats`]) it is serde's plain variant tag.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "law", rename_all = "snake_case")]
+#[serde(remote = "Self", rename_all = "snake_case")]
 pub enum FittedLaw {
     /// N(mu, sigma²).
     Gaussian {
@@ -54,6 +57,30 @@ pub enum FittedLaw {
         /// Location (S1).
         loc: f64,
     },
+}
+
+impl Serialize for FittedLaw {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        if serializer.is_human_readable() {
+            let external = FittedLaw::serialize(self, serde_json::value::Serializer)
+                .map_err(ser::Error::custom)?;
+            crate::formats::internally_tagged("law", external)?.serialize(serializer)
+        } else {
+            FittedLaw::serialize(self, serializer)
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for FittedLaw {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        if deserializer.is_human_readable() {
+            let object = crate::formats::Object::deserialize(deserializer)?;
+            let external = crate::formats::externally_tagged("law", object)?;
+            FittedLaw::deserialize(external).map_err(de::Error::custom)
+        } else {
+            FittedLaw::deserialize(deserializer)
+        }
+    }
 }
 
 impl FittedLaw {

@@ -20,16 +20,17 @@ pub struct GoodnessOfFit {
     pub ks_pvalue: f64,
 }
 
-/// A fitted law and its goodness of fit.
+/// A fitted law and its goodness of fit; in JSON one object with the fields of both.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 pub struct Fit {
     /// The fitted parameters.
-    #[serde(flatten)]
     pub law: FittedLaw,
     /// Its goodness of fit on the sample.
-    #[serde(flatten)]
     pub gof: GoodnessOfFit,
 }
+
+crate::formats::flattened_in_json!(Fit { law, gof });
 
 /// A sorted copy of the sample.
 pub(crate) fn sorted(sample: &[f64]) -> Vec<f64> {
