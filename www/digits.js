@@ -3,7 +3,8 @@
 // Error that stopped it. A host that sends the file already decoded (Content-Encoding:
 // gzip) works too: only bytes that start as gzip are decompressed. See src/web/worker.rs.
 export function fetchGzipText(url, done) {
-  fetch(url)
+  // A stalled download would hold up the worker's later requests, which wait in order.
+  fetch(url, { signal: AbortSignal.timeout(60000) })
     .then((response) => {
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       return response.arrayBuffer();

@@ -115,23 +115,31 @@ pub fn worker_messages(data: &[u8]) {
 }
 
 /// A message read from the fuzz input, in its binary form or as JSON, comes back the same
-/// through both forms; an input that is no message is an error about the `worker` field.
+/// through both forms, bit for bit (its Debug text: NaN included); an input that is no
+/// message is an error about the `worker` field. JSON writes NaN and ±∞ as `null`, which
+/// reads back as no number, so a message holding one is not checked through JSON.
 fn either_direction<M: Message>(
     read: Result<M, Error>,
     open: fn(&[u8]) -> Result<M, Error>,
     decode: fn(&str) -> Result<M, Error>,
 ) {
+    let bits = |message: &M| format!("{message:?}");
     match read {
         Ok(message) => {
-            assert_eq!(open(&message.seal()).as_ref().ok(), Some(&message));
-            assert_eq!(decode(&message.encode()).ok(), Some(message));
+            let sealed = open(&message.seal()).map(|m| bits(&m));
+            assert_eq!(sealed.ok(), Some(bits(&message)));
+            let text = bits(&message);
+            if !(text.contains("NaN") || text.contains("inf")) {
+                let json = decode(&message.encode()).map(|m| bits(&m));
+                assert_eq!(json.ok(), Some(text));
+            }
         }
         Err(error) => assert_eq!(error.field, "worker"),
     }
 }
 
 /// What [`either_direction`] needs of a protocol message.
-trait Message: PartialEq + std::fmt::Debug + Sized {
+trait Message: std::fmt::Debug + Sized {
     fn seal(&self) -> Vec<u8>;
     fn encode(&self) -> String;
 }

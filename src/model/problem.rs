@@ -11,8 +11,8 @@
 //!   stream, where A is min-max normalised first and b planted on the normalised A.
 //! - [`Problem::with_spectrum`]: A = U diag(λ) Vᵀ with Haar-random orthonormal U (n×r),
 //!   V (d×r), r = min(n, d), and a prescribed spectrum (power law or geometric).
-//! - [`Problem::digits`], 𝒴: the bundled scikit-learn digits, global min-max of the 64
-//!   pixel columns, b = 0.1·label.
+//! - [`Problem::digits`], 𝒴: the scikit-learn digits (`www/data/digits.csv.gz`: bundled,
+//!   or given by [`load_digits`]), global min-max of the 64 pixel columns, b = 0.1·label.
 //! - [`Problem::digits_random_features`], 𝒵: min-max(σ(𝒴W/√64)) with a shifted ReLU σ;
 //!   [`Problem::digits_random_features_numpy`] draws W from numpy's legacy stream.
 //! - [`Problem::from_csv`]: a user's table, with optional preprocessing.
@@ -355,7 +355,8 @@ impl Problem {
         Ok(Problem { a, b, name })
     }
 
-    /// The digits data 𝒴 (MATH.md §5.2): the bundled scikit-learn digits (1797 rows),
+    /// The digits data 𝒴 (MATH.md §5.2): the scikit-learn digits (1797 rows; an error
+    /// about `data` when they are neither bundled nor loaded, [`digits_available`]),
     /// the 64 pixel columns min-max normalised over the whole matrix (pixels 0..16, so
     /// A = X/16), and b = 0.1·label. Reference values (MATH.md §0): λ_1 = 137.0700,
     /// Σλ_i² = 26980.52, rank 61.

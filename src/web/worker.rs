@@ -369,21 +369,18 @@ fn needs_digits(request: &Request) -> bool {
 /// starts loading, unless they already are): it is handled when they come, after the
 /// requests that came before it.
 fn unless_waiting_for_digits(request: Request) -> Option<Request> {
-    WAITING.with(|cell| {
-        let mut waiting = cell.borrow_mut();
-        let loading = waiting.is_some();
-        if !loading && !needs_digits(&request) {
-            return Some(request);
-        }
-        waiting.get_or_insert_with(Vec::new).push(request);
-        if !loading {
-            let done = Closure::<dyn FnMut(JsValue)>::new(digits_fetched);
-            fetch_gzip_text(DIGITS_URL, done.as_ref().unchecked_ref());
-            // Called once, when the file has come or failed: one small closure a load.
-            done.forget();
-        }
-        None
-    })
+    let loading = WAITING.with(|cell| cell.borrow().is_some());
+    if !loading && !needs_digits(&request) {
+        return Some(request);
+    }
+    WAITING.with(|cell| cell.borrow_mut().get_or_insert_with(Vec::new).push(request));
+    if !loading {
+        let done = Closure::<dyn FnMut(JsValue)>::new(digits_fetched);
+        fetch_gzip_text(DIGITS_URL, done.as_ref().unchecked_ref());
+        // Called once, when the file has come or failed: one small closure a load.
+        done.forget();
+    }
+    None
 }
 
 /// Loads the digits data from the fetched text (or takes the fetch's error), then handles
