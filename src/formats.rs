@@ -78,7 +78,10 @@ pub fn externally_tagged<E: de::Error>(tag: &str, mut object: Object) -> Result<
 macro_rules! flattened_in_json {
     ($type:ident { $($field:ident),+ }) => {
         impl serde::Serialize for $type {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+            fn serialize<S: serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> std::result::Result<S::Ok, S::Error> {
                 if serializer.is_human_readable() {
                     let objects = [$($crate::formats::object(&self.$field)?),+];
                     $crate::formats::serialize_merged(&objects, serializer)
@@ -89,9 +92,12 @@ macro_rules! flattened_in_json {
         }
 
         impl<'de> serde::Deserialize<'de> for $type {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+            fn deserialize<D: serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> std::result::Result<Self, D::Error> {
                 if deserializer.is_human_readable() {
-                    let object = <$crate::formats::Object as serde::Deserialize>::deserialize(deserializer)?;
+                    let object =
+                        <$crate::formats::Object as serde::Deserialize>::deserialize(deserializer)?;
                     Ok($type { $($field: $crate::formats::from_object(&object)?),+ })
                 } else {
                     $type::deserialize(deserializer)

@@ -68,7 +68,7 @@ pub fn load_digits(text: &str) -> Result<()> {
             ),
         ));
     }
-    // Loaded twice (two runs racing to load them), the data are the same.
+    // Already loaded, the data stay: they are the same file.
     let _ = LOADED_DIGITS.set(bytes);
     Ok(())
 }

@@ -1,8 +1,8 @@
 //! The page's plots on its canvases: the plot table of [`crate::plots::page`] instantiated
 //! for the page's backend ([`PageBackend`]: a canvas through plotters-canvas, on the main
 //! thread, since the canvas backend needs the window; or an SVG document for a download),
-//! the controls under each canvas, and the sizing of a canvas before it is drawn. Adding a plot to the page is one entry in
-//! [`crate::plots::page_plots`].
+//! the controls under each canvas, and the sizing of a canvas before it is drawn. Adding a
+//! plot to the page is one entry in [`crate::plots::page_plots`].
 
 use plotters::coord::Shift;
 use plotters::prelude::*;

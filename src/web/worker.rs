@@ -20,6 +20,9 @@ use crate::report::config::{Config, DataKind, Dynamics};
 use crate::report::runs::{prepare, simulate_part, Observer, Prepared};
 use crate::report::sweep::{self, SweepPlan};
 
+/// A request as read from its message (an error when it could not be read).
+type Request = Result<ToWorker, crate::Error>;
+
 thread_local! {
     /// The last sweep plan this worker computed, with its inputs: a sweep's points all
     /// share one plan, so each worker builds it once per sweep.
@@ -157,7 +160,7 @@ pub fn handle(message: &[u8]) -> FromWorker {
 }
 
 /// The reply to a request, or to a message that could not be read.
-fn respond(request: Result<ToWorker, crate::Error>) -> FromWorker {
+fn respond(request: Request) -> FromWorker {
     match request {
         Ok(ToWorker::Run { job, config, csv }) => {
             let mut observer = WorkerObserver::new(job);
@@ -254,7 +257,7 @@ fn respond(request: Result<ToWorker, crate::Error>) -> FromWorker {
 /// simulated method, then `Index` when SGD was simulated (the slowest stage, with its own
 /// progress); together the same numbers as [`handle`]. Every other request has one reply,
 /// [`handle`]'s.
-pub fn handle_staged(request: Result<ToWorker, crate::Error>, send: &mut dyn FnMut(&FromWorker)) {
+pub fn handle_staged(request: Request, send: &mut dyn FnMut(&FromWorker)) {
     let request = match request {
         Ok(request @ (ToWorker::Run { .. } | ToWorker::Analyse { .. })) => request,
         other => return send(&respond(other)),
@@ -348,8 +351,6 @@ extern "C" {
     #[wasm_bindgen(js_name = fetchGzipText)]
     fn fetch_gzip_text(url: &str, done: &js_sys::Function);
 }
-
-type Request = Result<ToWorker, crate::Error>;
 
 thread_local! {
     /// The requests that wait for the digits data, in the order they came (`None`: the

@@ -78,6 +78,9 @@ export async function launch() {
   return browser;
 }
 
+/** The files a fresh worker loads: its script, the wasm's JS and wasm, and their snippets. */
+export const WORKER_FILES = /\/(worker\.js|hsgd-web[^/]*\.(js|wasm)|snippets\/[^?]+\.js)$/;
+
 /** A fresh page whose console errors and uncaught exceptions land in `errors`. */
 export async function openPage(browser, viewport = { width: 1280, height: 800 }) {
   const context = await browser.newContext({ viewport });
@@ -88,8 +91,7 @@ export async function openPage(browser, viewport = { width: 1280, height: 800 })
   page.on('requestfailed', (r) => {
     // A worker still loading its script when the page reloads or closes (the split pool
     // starts a standby worker after each report) has that load cut short: not an error.
-    const aborted = r.failure()?.errorText === 'net::ERR_ABORTED'
-      && /\/(worker\.js|hsgd-web[^/]*\.(js|wasm)|snippets\/[^?]+\.js)$/.test(r.url());
+    const aborted = r.failure()?.errorText === 'net::ERR_ABORTED' && WORKER_FILES.test(r.url());
     if (!aborted) errors.push(`request failed: ${r.url()} (${r.failure()?.errorText})`);
   });
   page.on('response', (r) => {

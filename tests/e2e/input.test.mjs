@@ -4,6 +4,7 @@
 // view, and the controls at phone width. Run by tests/e2e/default.mjs.
 import {
   assert, inkPixels, lastJob, openPage, readNumbers, screenshot, waitForFits, waitForRun,
+  WORKER_FILES,
 } from './harness.mjs';
 
 export const tests = [];
@@ -127,8 +128,7 @@ test('a CSV upload gives results; a malformed one an error while the page keeps 
   assert(numbers.n === 150 && numbers.d === 3, `second CSV shape: ${numbers.n} x ${numbers.d}`);
 
   // Only fresh workers load their scripts and wasm again (from this page's own origin).
-  const foreign = requests.filter((r) => !r.startsWith(`GET ${url}`)
-    || !/\/(worker\.js|hsgd-web[^/]*\.(js|wasm)|snippets\/[^?]+\.js)$/.test(r));
+  const foreign = requests.filter((r) => !r.startsWith(`GET ${url}`) || !WORKER_FILES.test(r));
   assert(foreign.length === 0, `requests while handling the CSV: ${foreign.join(', ')}`);
 
   // A reload keeps the file (sessionStorage) and reproduces the numbers.
