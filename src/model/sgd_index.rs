@@ -60,6 +60,7 @@ use crate::model::simulation::cancelled;
 use crate::model::spectrum::Spectrum;
 use crate::model::step::check_step;
 use crate::rng::{self, Stream};
+use crate::stats::sample::sorted_indices;
 
 /// K·θ_min (and K·θ_i for the directions that count as mixed) at or above which the walkers
 /// are taken to have forgotten their start.
@@ -679,7 +680,8 @@ fn index_on(
         alpha = Some(root);
         alpha_std_err = Some(se / wide_slope(&lambda, root, slope));
     }
-    lambda.sort_by(|a, b| a.s.total_cmp(&b.s));
+    let by_s = sorted_indices(&lambda.iter().map(|p| p.s).collect::<Vec<_>>());
+    let lambda: Vec<LambdaPoint> = by_s.into_iter().map(|i| lambda[i]).collect();
 
     let (lambda_2_exact, gamma_alpha_2) = if r == rank {
         let map = SecondMomentMap::new(

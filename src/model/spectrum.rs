@@ -14,6 +14,7 @@ use nalgebra::{DMatrix, DVector};
 
 use crate::error::{short, Error, Result};
 use crate::model::problem::Problem;
+use crate::stats::sample::sorted_indices;
 
 /// The SVD of a problem's design matrix and the derived centred-coordinate quantities.
 #[derive(Clone, Debug, PartialEq)]
@@ -118,8 +119,10 @@ impl Spectrum {
         svd.sort_by_singular_values();
         let u = svd.u.as_ref().expect("requested U");
         let vt = svd.v_t.as_ref().expect("requested Vᵀ");
-        let mut order: Vec<usize> = (0..svd.singular_values.len()).collect();
-        order.sort_by(|&i, &j| svd.singular_values[j].total_cmp(&svd.singular_values[i]));
+        // Largest first, equal values by index: increasing order of the negated values
+        // (negation reverses IEEE total order).
+        let negated: Vec<f64> = svd.singular_values.iter().map(|v| -v).collect();
+        let order = sorted_indices(&negated);
         let top = svd.singular_values[order[0]];
         if top <= 0.0 || top.is_nan() {
             return Err(Error::new(

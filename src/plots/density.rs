@@ -5,15 +5,13 @@
 //! Bars are the [`Histogram`] densities count / (N·width), so they are on the scale of a
 //! density curve f(x). A curve is f evaluated on an even grid over the range shown.
 
-use plotters::coord::ranged1d::ValueFormatter;
-use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::histogram::Histogram;
 use super::legend::{draw_legend, Ink, LegendEntry, Mark};
 use super::style::{
-    draw_axes, format_tick, linear_axis, log_axis, y_label_area, DrawResult, Style,
+    draw_axes, format_tick, linear_axis, log_axis, y_label_area, Axis, Chart, DrawResult, Style,
 };
 use crate::stats::distributions::Law;
 
@@ -150,20 +148,17 @@ const Y_TICKS: usize = 5;
 /// Builds the chart on `y_axis` (log or linear), its y label area fitted to its ticks, and
 /// draws [`draw_bars_and_curves`] on it.
 #[allow(clippy::too_many_arguments)]
-fn draw_on_axis<'a, DB: DrawingBackend + 'a, Y>(
+fn draw_on_axis<'a, DB: DrawingBackend + 'a>(
     area: &'a DrawingArea<DB, Shift>,
     mut builder: ChartBuilder<'a, '_, DB>,
     x: std::ops::Range<f64>,
-    y_axis: Y,
+    y_axis: Axis,
     bars: &[Bars],
     curves: &[Curve],
     x_label: &str,
     range: (f64, f64),
     style: &Style,
-) -> DrawResult<(), DB>
-where
-    Y: Ranged<ValueType = f64> + ValueFormatter<f64>,
-{
+) -> DrawResult<(), DB> {
     builder.y_label_area_size(y_label_area(
         area,
         style,
@@ -172,24 +167,21 @@ where
         &|y| format_tick(*y),
         56.0,
     ));
-    let mut chart = builder.build_cartesian_2d(x, y_axis)?;
+    let mut chart = builder.build_cartesian_2d(linear_axis(x.start, x.end), y_axis)?;
     draw_bars_and_curves(&mut chart, bars, curves, x_label, range, style)
 }
 
 /// The axes, bars, curves and legend of [`draw_densities`] on a linear or a log y axis
 /// spanning `(floor, top)`: bars start at the floor and those with a density not above it
 /// are left out; curves are clipped to the range.
-fn draw_bars_and_curves<'a, DB: DrawingBackend + 'a, Y>(
-    chart: &mut ChartContext<'a, DB, Cartesian2d<RangedCoordf64, Y>>,
+fn draw_bars_and_curves<'a, DB: DrawingBackend + 'a>(
+    chart: &mut Chart<'a, DB>,
     bars: &[Bars],
     curves: &[Curve],
     x_label: &str,
     (floor, top): (f64, f64),
     style: &Style,
-) -> DrawResult<(), DB>
-where
-    Y: Ranged<ValueType = f64> + ValueFormatter<f64>,
-{
+) -> DrawResult<(), DB> {
     let (lo, hi) = (chart.x_range().start, chart.x_range().end);
     // A tick at a rounding error of zero reads "0", not "-1.4e-17".
     let zero = 1e-9 * (hi - lo);

@@ -4,14 +4,13 @@
 //! own α_SGD), and the variance of the inspected coordinate (log axis) beside the
 //! theory's stationary variance, its limit. A vertical line marks the frame on screen.
 
-use plotters::coord::ranged1d::ValueFormatter;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::legend::{draw_legend, Ink, LegendEntry, Mark};
 use super::style::{
-    draw_axes, draw_message, format_tick, linear_axis, log_axis, y_label_area, DrawResult, Style,
-    MUTED,
+    draw_axes, draw_message, format_tick, linear_axis, log_axis, y_label_area, Axis, DrawResult,
+    Style, MUTED,
 };
 
 /// One method's values at the checkpoints.
@@ -86,57 +85,43 @@ pub fn draw_step_plot<DB: DrawingBackend>(
     let y_max = values().fold(f64::MIN, f64::max).min(cap);
     let y_min = values().fold(f64::MAX, f64::min);
     let x_axis = log_axis(1.0, last_step as f64);
-    match scale {
+    let (y_axis, hi) = match scale {
         Scale::Linear => {
             let hi = y_max * 1.15;
             let lo = (y_min - 0.1 * (hi - y_min)).max(0.0);
             let lo = if lo < hi { lo } else { hi - 1.0 };
-            draw_on(
-                area,
-                x_axis,
-                linear_axis(lo, hi),
-                series,
-                levels,
-                (y_title, hi),
-                marker,
-                style,
-            )
+            (linear_axis(lo, hi), hi)
         }
         Scale::Log => {
-            let lo = y_min / 1.5;
             let hi = y_max * 3.0;
-            draw_on(
-                area,
-                x_axis,
-                log_axis(lo, hi),
-                series,
-                levels,
-                (y_title, hi),
-                marker,
-                style,
-            )
+            (log_axis(y_min / 1.5, hi), hi)
         }
-    }
+    };
+    draw_on(
+        area,
+        x_axis,
+        y_axis,
+        series,
+        levels,
+        (y_title, hi),
+        marker,
+        style,
+    )
 }
 
 /// [`draw_step_plot`] on the axes `x` and `y`; `(y_title, y_top)`: the y axis's title and
 /// its top, where marks above it are drawn.
 #[allow(clippy::too_many_arguments)]
-fn draw_on<DB, X, Y>(
+fn draw_on<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
-    x: X,
-    y: Y,
+    x: Axis,
+    y: Axis,
     series: &[StepSeries],
     levels: &[Level],
     (y_title, y_top): (&str, f64),
     marker: Option<usize>,
     style: &Style,
-) -> DrawResult<(), DB>
-where
-    DB: DrawingBackend,
-    X: Ranged<ValueType = f64> + ValueFormatter<f64>,
-    Y: Ranged<ValueType = f64> + ValueFormatter<f64>,
-{
+) -> DrawResult<(), DB> {
     let (x_lo, x_hi) = (x.range().start, x.range().end);
     let mut chart = ChartBuilder::on(area)
         .margin(style.px(10.0))

@@ -141,7 +141,7 @@ pub fn draw_histogram<DB: DrawingBackend>(
             &|y| format_tick(*y),
             56.0,
         ))
-        .build_cartesian_2d(hist.lo..hist.hi(), linear_axis(0.0, top))?;
+        .build_cartesian_2d(linear_axis(hist.lo, hist.hi()), linear_axis(0.0, top))?;
     draw_axes(
         &mut chart,
         style,

@@ -390,14 +390,14 @@ pub fn draw_legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate<From = (f64, 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plots::style::{SGD, THEORY};
+    use crate::plots::style::{linear_axis, SGD, THEORY};
 
     #[test]
     fn the_legend_takes_the_emptiest_corner() {
         let mut svg = String::new();
         let area = SVGBackend::with_string(&mut svg, (400, 300)).into_drawing_area();
         let chart = ChartBuilder::on(&area)
-            .build_cartesian_2d(0.0..10.0, 0.0..10.0)
+            .build_cartesian_2d(linear_axis(0.0, 10.0), linear_axis(0.0, 10.0))
             .unwrap();
         let style = Style::default();
         let labels = ["a series", "another series"];
@@ -442,7 +442,7 @@ mod tests {
         let mut chart = ChartBuilder::on(area)
             .margin(style.px(10.0))
             .margin_top(style.margin_top(16.0))
-            .build_cartesian_2d(0.0..10.0, 0.0..10.0)
+            .build_cartesian_2d(linear_axis(0.0, 10.0), linear_axis(0.0, 10.0))
             .map_err(error)?;
         chart
             .draw_series(points.iter().map(|&p| Circle::new(p, 2, SGD.filled())))

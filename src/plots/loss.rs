@@ -4,18 +4,14 @@
 //! the minimum f(x*) as a dashed reference line when it is known. The curve levels off
 //! above f(x*): the stationary noise of SGD keeps the iterates away from the minimiser.
 
-use plotters::coord::combinators::{LogCoord, WithKeyPoints};
-use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::legend::{draw_legend, Ink, LegendEntry, Mark};
 use super::style::{
-    draw_axes, draw_message, format_tick, log_axis, y_label_area, DrawResult, Style, THEORY,
+    draw_axes, draw_message, format_tick, linear_axis, log_axis, y_label_area, DrawResult,
+    PlotCoord, Style, THEORY,
 };
-
-/// The chart coordinates of a loss plot (data → pixel with `CoordTranslate::translate`).
-pub type LossCoord = Cartesian2d<RangedCoordf64, WithKeyPoints<LogCoord<f64>>>;
 
 /// One method's loss curve.
 #[derive(Clone, Debug)]
@@ -51,7 +47,7 @@ pub fn draw_loss<DB: DrawingBackend>(
     series: &[LossSeries],
     minimum: Option<f64>,
     style: &Style,
-) -> DrawResult<Option<LossCoord>, DB> {
+) -> DrawResult<Option<PlotCoord>, DB> {
     let curves: Vec<Vec<(f64, f64)>> = series.iter().map(LossSeries::points).collect();
     let all = || curves.iter().flatten();
     if all().next().is_none() {
@@ -84,7 +80,7 @@ pub fn draw_loss<DB: DrawingBackend>(
             &|y| format_tick(*y),
             56.0,
         ))
-        .build_cartesian_2d(0.0..k_max, log_axis(lo, hi))?;
+        .build_cartesian_2d(linear_axis(0.0, k_max), log_axis(lo, hi))?;
     draw_axes(
         &mut chart,
         style,
@@ -131,14 +127,7 @@ pub fn draw_loss<DB: DrawingBackend>(
         SeriesLabelPosition::UpperRight,
         style,
     )?;
-    // The chart's own mapping, rebuilt as plotters' ChartBuilder builds it (its log
-    // coordinates are not `Clone`): the last pixel row and column inclusive, y upwards.
-    let (x, y) = chart.plotting_area().get_pixel_range();
-    Ok(Some(Cartesian2d::new(
-        0.0..k_max,
-        log_axis(lo, hi),
-        (x.start..x.end - 1, y.end - 1..y.start),
-    )))
+    Ok(Some(chart.as_coord_spec().clone()))
 }
 
 #[cfg(test)]
@@ -165,7 +154,7 @@ mod tests {
             .collect()
     }
 
-    fn render(series: &[LossSeries], minimum: Option<f64>) -> (String, Option<LossCoord>) {
+    fn render(series: &[LossSeries], minimum: Option<f64>) -> (String, Option<PlotCoord>) {
         let mut svg = String::new();
         let coord = {
             let area = SVGBackend::with_string(&mut svg, (640, 400)).into_drawing_area();

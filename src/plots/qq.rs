@@ -9,18 +9,15 @@
 //! quantiles, y the sample's), so a fit whose extreme quantiles lie far beyond the data
 //! does not squash the points into a corner; y = x is drawn where the two ranges overlap.
 
-use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::legend::{draw_legend, Ink, LegendEntry, Mark};
 use super::style::{
-    draw_axes, draw_message, format_tick, linear_axis, y_label_area, DrawResult, Style, THEORY,
+    draw_axes, draw_message, format_tick, linear_axis, y_label_area, DrawResult, PlotCoord, Style,
+    THEORY,
 };
 use crate::stats::fits::QqPoint;
-
-/// The chart coordinates of a QQ plot (data → pixel with `CoordTranslate::translate`).
-pub type QqCoord = Cartesian2d<RangedCoordf64, RangedCoordf64>;
 
 /// One sample's QQ points on the plot.
 #[derive(Clone, Debug)]
@@ -75,7 +72,7 @@ pub fn draw_qq<DB: DrawingBackend>(
     series: &[QqSeries],
     law: &str,
     style: &Style,
-) -> DrawResult<Option<QqCoord>, DB> {
+) -> DrawResult<Option<PlotCoord>, DB> {
     let points = || {
         series
             .iter()
@@ -100,7 +97,7 @@ pub fn draw_qq<DB: DrawingBackend>(
             &|y| tick(*y, y_hi - y_lo),
             56.0,
         ))
-        .build_cartesian_2d(x_lo..x_hi, linear_axis(y_lo, y_hi))?;
+        .build_cartesian_2d(linear_axis(x_lo, x_hi), linear_axis(y_lo, y_hi))?;
     draw_axes(
         &mut chart,
         style,
@@ -180,7 +177,7 @@ mod tests {
             .collect()
     }
 
-    fn render(series: &[QqSeries]) -> (String, Option<QqCoord>) {
+    fn render(series: &[QqSeries]) -> (String, Option<PlotCoord>) {
         let mut svg = String::new();
         let coord = {
             let area = SVGBackend::with_string(&mut svg, (640, 400)).into_drawing_area();

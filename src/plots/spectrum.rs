@@ -6,8 +6,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::style::{
-    draw_axes, draw_corner_note, draw_message, format_tick, log_axis, y_label_area, DrawResult,
-    Style, SGD,
+    draw_axes, draw_corner_note, draw_message, format_tick, linear_axis, log_axis, y_label_area,
+    DrawResult, Style, SGD,
 };
 
 /// Draws the positive values of `singular_values` (descending) as points joined by a line,
@@ -46,7 +46,7 @@ pub fn draw_spectrum<DB: DrawingBackend>(
             &|y| format_tick(*y),
             56.0,
         ))
-        .build_cartesian_2d(0.5..r + 0.5, log_axis(lo, hi))?;
+        .build_cartesian_2d(linear_axis(0.5, r + 0.5), log_axis(lo, hi))?;
     draw_axes(
         &mut chart,
         style,

@@ -5,14 +5,22 @@
 
 use std::cell::Cell;
 
-use plotters::coord::combinators::{LogCoord, WithKeyPoints};
-use plotters::coord::ranged1d::{BoldPoints, ValueFormatter};
+use std::ops::Range;
+
+use plotters::coord::combinators::LogCoord;
+use plotters::coord::ranged1d::{BoldPoints, DefaultFormatting, KeyPointHint};
 use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
 /// What a drawing function returns: plotters' error carries the backend's error type.
 pub type DrawResult<T, DB> = Result<T, DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+
+/// The coordinates of every chart: data (x, y) → pixel.
+pub type PlotCoord = Cartesian2d<Axis, Axis>;
+
+/// The chart context every plot draws on.
+pub type Chart<'a, DB> = ChartContext<'a, DB, PlotCoord>;
 
 /// An SVG drawing area (the page's downloads, `hsgd plot`, the tests).
 pub type SvgArea<'a> = DrawingArea<SVGBackend<'a>, Shift>;
@@ -183,19 +191,14 @@ pub fn draw_corner_note<DB: DrawingBackend>(
 
 /// The axes every plot draws: a light grid, the axis titles, about `ticks` labels per
 /// axis written by `x_tick` / `y_tick`, in the style's font.
-pub fn draw_axes<'a, DB, X, Y>(
-    chart: &mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
+pub fn draw_axes<'a, DB: DrawingBackend + 'a>(
+    chart: &mut Chart<'a, DB>,
     style: &Style,
     (x_desc, y_desc): (&str, &str),
     (x_ticks, y_ticks): (usize, usize),
     x_tick: &dyn Fn(&f64) -> String,
     y_tick: &dyn Fn(&f64) -> String,
-) -> DrawResult<(), DB>
-where
-    DB: DrawingBackend + 'a,
-    X: Ranged<ValueType = f64> + ValueFormatter<f64>,
-    Y: Ranged<ValueType = f64> + ValueFormatter<f64>,
-{
+) -> DrawResult<(), DB> {
     chart
         .configure_mesh()
         .light_line_style(GRID.mix(0.0))
@@ -215,10 +218,10 @@ where
 /// for the axis `y`, measured by the backend (a browser's fonts differ: Firefox's are wider
 /// than Chromium's), with the axis title on its side, the tick marks and the gaps beside
 /// it; never less than `at_least_css` CSS pixels, so every plot keeps its margins.
-pub fn y_label_area<DB: DrawingBackend, Y: Ranged<ValueType = f64>>(
+pub fn y_label_area<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     style: &Style,
-    y: &Y,
+    y: &Axis,
     ticks: usize,
     format: &dyn Fn(&f64) -> String,
     at_least_css: f64,
@@ -250,16 +253,88 @@ pub(crate) fn text_width<DB: DrawingBackend>(
     }
 }
 
+/// An axis of a chart: linear, or on a log scale with the ticks of [`log_ticks`].
+///
+/// One type for both, rather than plotters' two: a chart, its mesh and its legend are
+/// compiled once per type of coordinates, and with one axis type every plot has the same
+/// type, [`PlotCoord`], so the page's wasm holds each of them once.
+pub enum Axis {
+    /// Linear over lo..hi.
+    Linear(RangedCoordf64),
+    /// Logarithmic over lo..hi (0 < lo < hi).
+    Log {
+        /// plotters' log scale over lo..hi.
+        axis: LogCoord<f64>,
+        /// The labelled points.
+        ticks: Vec<f64>,
+    },
+}
+
 /// A linear axis over lo..hi, as plotters builds it from a range.
-pub fn linear_axis(lo: f64, hi: f64) -> RangedCoordf64 {
-    (lo..hi).into()
+pub fn linear_axis(lo: f64, hi: f64) -> Axis {
+    Axis::Linear((lo..hi).into())
 }
 
 /// A log-scale axis over lo..hi with its ticks from [`log_ticks`]. (plotters' own log
 /// axis puts ticks only at powers of ten, so an axis inside one decade, e.g. a tail from
 /// 1.3 to 5, had no labels at all.)
-pub fn log_axis(lo: f64, hi: f64) -> WithKeyPoints<LogCoord<f64>> {
-    (lo..hi).log_scale().with_key_points(log_ticks(lo, hi))
+pub fn log_axis(lo: f64, hi: f64) -> Axis {
+    Axis::Log {
+        axis: (lo..hi).log_scale().into(),
+        ticks: log_ticks(lo, hi),
+    }
+}
+
+// By hand: plotters' log coordinate is not Clone, but is rebuilt from its range alone.
+impl Clone for Axis {
+    fn clone(&self) -> Axis {
+        match self {
+            Axis::Linear(axis) => Axis::Linear(axis.clone()),
+            Axis::Log { axis, ticks } => {
+                let range = axis.range();
+                Axis::Log {
+                    axis: range.log_scale().into(),
+                    ticks: ticks.clone(),
+                }
+            }
+        }
+    }
+}
+
+impl Ranged for Axis {
+    // The plots write every tick with their own formatter.
+    type FormatOption = DefaultFormatting;
+    type ValueType = f64;
+
+    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
+        match self {
+            Axis::Linear(axis) => axis.map(value, limit),
+            Axis::Log { axis, .. } => axis.map(value, limit),
+        }
+    }
+
+    fn key_points<Hint: KeyPointHint>(&self, hint: Hint) -> Vec<f64> {
+        match self {
+            Axis::Linear(axis) => axis.key_points(hint),
+            // The ticks are the labelled (bold) points; there are no light ones.
+            Axis::Log { ticks, .. } if !hint.weight().allow_light_points() => ticks.clone(),
+            Axis::Log { .. } => Vec::new(),
+        }
+    }
+
+    fn range(&self) -> Range<f64> {
+        match self {
+            Axis::Linear(axis) => axis.range(),
+            Axis::Log { axis, .. } => axis.range(),
+        }
+    }
+
+    fn axis_pixel_range(&self, limit: (i32, i32)) -> Range<i32> {
+        match self {
+            Axis::Linear(axis) => axis.axis_pixel_range(limit),
+            Axis::Log { axis, .. } => axis.axis_pixel_range(limit),
+        }
+    }
 }
 
 /// Ticks for a log axis over lo..hi (0 < lo < hi): the powers of ten inside when there

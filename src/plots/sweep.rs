@@ -80,7 +80,7 @@ pub fn index_marks(points: &[SweepPoint]) -> Vec<IndexMark> {
             }
         })
         .collect();
-    marks.sort_by(|a, b| a.x().total_cmp(&b.x()));
+    marks.sort_unstable_by(|a, b| a.x().total_cmp(&b.x()));
     marks
 }
 

@@ -472,16 +472,33 @@ impl Config {
     /// query order. The page shows them; `hsgd run` refuses a bad value and warns of an
     /// unknown key.
     pub fn parse_query(query: &str) -> (Config, Vec<QueryNote>) {
+        let pairs: Vec<(String, String)> = query
+            .trim_start_matches(['?', '#'])
+            .split('&')
+            .filter(|pair| !pair.is_empty())
+            .map(|pair| {
+                let (key, raw) = pair.split_once('=').unwrap_or((pair, ""));
+                (percent_decode(key), percent_decode(raw))
+            })
+            .collect();
         let mut config = Config::default();
+        // Usually every pair is taken: then one pass sets them all (the page reads each
+        // preset's query as it starts). Otherwise, pair by pair, to say which failed.
+        let distinct = pairs
+            .iter()
+            .enumerate()
+            .all(|(i, (key, _))| pairs[..i].iter().all(|(k, _)| k != key));
+        let all_taken = distinct && {
+            let borrowed: Vec<(&str, &str)> = pairs
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            config.set_all(&borrowed)
+        };
         let mut notes = Vec::new();
-        let known = serde_json::to_value(&config).expect("Config serialises");
-        for pair in query.trim_start_matches(['?', '#']).split('&') {
-            if pair.is_empty() {
-                continue;
-            }
-            let (key, raw) = pair.split_once('=').unwrap_or((pair, ""));
-            let (key, value) = (percent_decode(key), percent_decode(raw));
-            if !config.set(&key, &value) {
+        let known = serde_json::to_value(Config::default()).expect("Config serialises");
+        for (key, value) in pairs {
+            if !all_taken && !config.set(&key, &value) {
                 notes.push(QueryNote {
                     known_key: known.get(&key).is_some(),
                     key,
@@ -513,23 +530,31 @@ impl Config {
     /// Sets one field from its text form; returns false (and changes nothing) when the key
     /// is unknown or the value does not parse.
     pub fn set(&mut self, key: &str, text: &str) -> bool {
+        self.set_all(&[(key, text)])
+    }
+
+    /// Sets the fields of `pairs` (key, text), in order; returns false (and changes
+    /// nothing) when a key is unknown or a value does not parse.
+    pub fn set_all(&mut self, pairs: &[(&str, &str)]) -> bool {
         let mut value = serde_json::to_value(&*self).expect("Config serialises");
         let Some(map) = value.as_object_mut() else {
             return false;
         };
-        if !map.contains_key(key) {
-            return false;
+        for &(key, text) in pairs {
+            let Some(current) = map.get(key) else {
+                return false;
+            };
+            let parsed =
+                if matches!(current, serde_json::Value::Bool(_)) && matches!(text, "1" | "0") {
+                    // A flag reads `1`/`0` as well as `true`/`false` (`?embed=1`).
+                    serde_json::Value::Bool(text == "1")
+                } else if text.is_empty() || text == "auto" {
+                    serde_json::Value::Null
+                } else {
+                    literal(text)
+                };
+            map.insert(key.to_string(), parsed);
         }
-        let is_flag = matches!(map.get(key), Some(serde_json::Value::Bool(_)));
-        let parsed = if is_flag && matches!(text, "1" | "0") {
-            // A flag reads `1`/`0` as well as `true`/`false` (`?embed=1`).
-            serde_json::Value::Bool(text == "1")
-        } else if text.is_empty() || text == "auto" {
-            serde_json::Value::Null
-        } else {
-            serde_json::from_str(text).unwrap_or_else(|_| serde_json::Value::String(text.into()))
-        };
-        map.insert(key.to_string(), parsed);
         match serde_json::from_value::<Config>(value) {
             Ok(updated) => {
                 *self = updated;
@@ -537,6 +562,69 @@ impl Config {
             }
             Err(_) => false,
         }
+    }
+}
+
+/// A URL value as the JSON value it spells: a number, `true`, `false`, `null` or a quoted
+/// string without escapes (`"both"`); anything else (arrays and objects among them) is
+/// the text itself, as a string. Numbers follow JSON's grammar; a whole number that fits
+/// is an integer (but `-0`, which is −0.0), anything else the nearest f64 (a string when
+/// it overflows).
+// By hand, with core's correctly rounded parser: serde_json's reader of JSON text would
+// bring its own float parser into the page's wasm for these few cases.
+fn literal(text: &str) -> serde_json::Value {
+    use serde_json::Value;
+    let json_number = |t: &str| {
+        let t = t.strip_prefix('-').unwrap_or(t);
+        let digits = |s: &str| s.bytes().take_while(u8::is_ascii_digit).count();
+        let int = digits(t);
+        if int == 0 || (int > 1 && t.starts_with('0')) {
+            return false;
+        }
+        let mut rest = &t[int..];
+        if let Some(fraction) = rest.strip_prefix('.') {
+            let n = digits(fraction);
+            if n == 0 {
+                return false;
+            }
+            rest = &fraction[n..];
+        }
+        if let Some(exponent) = rest.strip_prefix(['e', 'E']) {
+            let exponent = exponent.strip_prefix(['+', '-']).unwrap_or(exponent);
+            let n = digits(exponent);
+            if n == 0 {
+                return false;
+            }
+            rest = &exponent[n..];
+        }
+        rest.is_empty()
+    };
+    let trimmed = text.trim_matches([' ', '\t', '\n', '\r']);
+    match trimmed {
+        "true" => Value::Bool(true),
+        "false" => Value::Bool(false),
+        "null" => Value::Null,
+        t if t.len() >= 2
+            && t.starts_with('"')
+            && t.ends_with('"')
+            && !t[1..t.len() - 1].contains(|c: char| c == '"' || c == '\\' || c < ' ') =>
+        {
+            Value::String(t[1..t.len() - 1].into())
+        }
+        t if json_number(t) => {
+            if let Ok(u) = t.parse::<u64>() {
+                Value::from(u)
+            } else if let Some(i) = t.parse::<i64>().ok().filter(|&i| i != 0) {
+                // JSON's `-0` is the float −0.0.
+                Value::from(i)
+            } else {
+                t.parse::<f64>()
+                    .ok()
+                    .and_then(serde_json::Number::from_f64)
+                    .map_or_else(|| Value::String(text.into()), Value::Number)
+            }
+        }
+        _ => Value::String(text.into()),
     }
 }
 
@@ -635,6 +723,99 @@ fn percent_decode(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn setting_all_pairs_at_once_is_setting_them_one_by_one() {
+        let queries = [
+            "gamma=0.3&batch=4&method=both&embed=1&hide=batch,sweep&panels=tail,hill",
+            "data=digits&gamma=0.1&batch=1&delta=0&steps=10000&runs=1000&hill_k=auto&log_y=true",
+            "data=spectrum&shape=condition&condition=1000&coordinate=3&frame=",
+        ];
+        for query in queries {
+            let pairs: Vec<(&str, &str)> = query
+                .split('&')
+                .map(|p| p.split_once('=').unwrap())
+                .collect();
+            let mut one_by_one = Config::default();
+            for &(key, text) in &pairs {
+                assert!(one_by_one.set(key, text), "{key}={text}");
+            }
+            let mut at_once = Config::default();
+            assert!(at_once.set_all(&pairs));
+            assert_eq!(at_once, one_by_one, "{query}");
+            assert_eq!(Config::parse_query(query), (one_by_one, vec![]), "{query}");
+        }
+        // A key given twice: the last value, and each list's unknown names said.
+        let (c, notes) = Config::parse_query("gamma=0.3&gamma=0.2&hide=batch&hide=nonsense");
+        assert_eq!((c.gamma, c.hide.clone()), (0.2, Names::default()));
+        assert_eq!(notes.len(), 1);
+        assert!(notes[0].unknown_name && notes[0].value == "nonsense");
+        // One bad value: nothing changes, and the query says which.
+        let mut c = Config::default();
+        assert!(!c.set_all(&[("gamma", "0.3"), ("batch", "abc")]));
+        assert_eq!(c, Config::default());
+        let (c, notes) = Config::parse_query("gamma=0.3&batch=abc");
+        assert_eq!(
+            (c.gamma, notes.len(), notes[0].key.as_str()),
+            (0.3, 1, "batch")
+        );
+    }
+
+    #[test]
+    fn a_url_value_reads_as_serde_json_reads_it() {
+        // serde_json's own reader is the reference for numbers, the three words and
+        // quoted strings without escapes; any other text is a string for both.
+        let texts = [
+            "0",
+            "-0",
+            "7",
+            "-3",
+            "0.05",
+            "1e-5",
+            "2.5E+3",
+            "-0.0",
+            "1e400",
+            "18446744073709551615",
+            "18446744073709551616",
+            "-9223372036854775809",
+            "0.1000000000000000055511151231257827",
+            "123456789012345678901234567890",
+            "true",
+            "false",
+            "null",
+            " 4 ",
+            "01",
+            "1.",
+            ".5",
+            "+5",
+            "\"both\"",
+            "\"\"",
+            " \"a b\" ",
+            "\"",
+            "\"a",
+            "a\"",
+            "\"\u{7f}\u{85}é\"",
+            "\"\t\"",
+            "1e",
+            "--1",
+            "NaN",
+            "inf",
+            "0x10",
+            "abc",
+            "",
+            "1,2",
+            "５",
+        ];
+        for text in texts {
+            let reference = serde_json::from_str::<serde_json::Value>(text)
+                .unwrap_or_else(|_| serde_json::Value::String(text.into()));
+            let ours = literal(text);
+            assert_eq!(ours, reference, "{text:?}");
+            if let (Some(a), Some(b)) = (ours.as_f64(), reference.as_f64()) {
+                assert_eq!(a.to_bits(), b.to_bits(), "{text:?}");
+            }
+        }
+    }
 
     #[test]
     fn query_round_trip_reproduces_the_config() {

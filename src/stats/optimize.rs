@@ -13,6 +13,8 @@
 // `!(gain > tol)` is meant: a NaN gain ends the restarts too.
 #![allow(clippy::neg_cmp_op_on_partial_ord)]
 
+use crate::stats::sample::sorted_indices;
+
 /// Minimises `f` on [lo, hi] to an absolute tolerance `tol` in x; returns (x, f(x)).
 pub fn brent_minimize(f: impl Fn(f64) -> f64, lo: f64, hi: f64, tol: f64) -> (f64, f64) {
     const GOLDEN: f64 = 0.381_966_011_250_105_1;
@@ -198,9 +200,8 @@ fn nelder_mead_once(
             .collect()
     };
     while evals < max_evals {
-        // Order: best first (a stable sort, so ties keep their order).
-        let mut order: Vec<usize> = (0..=n).collect();
-        order.sort_by(|&i, &j| values[i].total_cmp(&values[j]));
+        // Order: best first; ties keep their order.
+        let order = sorted_indices(&values);
         simplex = order.iter().map(|&i| simplex[i].clone()).collect();
         values = order.iter().map(|&i| values[i]).collect();
         let spread = values[n] - values[0];

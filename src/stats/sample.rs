@@ -10,6 +10,16 @@
 
 use crate::{Error, Result};
 
+/// The indices of `values` in increasing order (IEEE total order), equal values in the
+/// order of their indices: a stable argsort.
+// One sort for every caller: a closure of each caller's own would compile a whole sort
+// per call site.
+pub fn sorted_indices(values: &[f64]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..values.len()).collect();
+    order.sort_unstable_by(|&i, &j| values[i].total_cmp(&values[j]).then(i.cmp(&j)));
+    order
+}
+
 /// The smallest sample (number of values, or of rows) the estimators and fits accept.
 pub const MIN_SAMPLE: usize = 10;
 
@@ -79,6 +89,33 @@ pub fn ks_statistic(cdf_ascending: impl ExactSizeIterator<Item = f64>, stop_at: 
 mod tests {
     use super::*;
     use statrs::distribution::{ContinuousCDF, Normal};
+
+    #[test]
+    fn sorted_indices_is_a_stable_argsort() {
+        // Ties (both zeros among them), infinities and a negated copy, against std's
+        // stable sort.
+        let values = [
+            3.0,
+            -0.0,
+            1.5,
+            0.0,
+            f64::INFINITY,
+            1.5,
+            -2.0,
+            0.0,
+            f64::NEG_INFINITY,
+            1.5,
+        ];
+        let negated: Vec<f64> = values.iter().map(|v| -v).collect();
+        for values in [&values[..], &negated] {
+            let mut expected: Vec<usize> = (0..values.len()).collect();
+            expected.sort_by(|&i, &j| values[i].total_cmp(&values[j]));
+            assert_eq!(sorted_indices(values), expected);
+        }
+        // Negated: largest first, equal values still by index.
+        assert_eq!(sorted_indices(&negated)[..4], [4, 0, 2, 5]);
+        assert!(sorted_indices(&[]).is_empty());
+    }
 
     #[test]
     fn ks_statistic_of_a_uniform_grid() {

@@ -668,8 +668,9 @@ fn timings_section(report: &Report, wall_ms: f64) -> Section {
         let hsgd = stage.starts_with(Dynamics::Hsgd.key());
         (!stage.starts_with("data"), hsgd, step)
     };
+    // Equal ranks keep the map's order, by name.
     let mut stages: Vec<(&String, &f64)> = report.timings_ms.iter().collect();
-    stages.sort_by_key(|(stage, _)| rank(stage));
+    stages.sort_unstable_by_key(|&(stage, _)| (rank(stage), stage));
     for (stage, ms) in stages {
         s.rows.push(Number::value(
             &time_key(stage),

@@ -5,49 +5,53 @@
 //! in one `num-methods` box. Plain Rust (no DOM): the page sets [`panel_html`] as the
 //! panel's inner HTML.
 
+use std::fmt::Write;
+
 use super::format::{escape, format_value};
 use super::numbers::{sections, FitRow, Number, Section};
 use crate::report::analysis::Report;
 use crate::report::config::Dynamics;
 use crate::report::convex_order::{ConvexOrder, MeanInterval};
 
-/// `data-value="…"` with the shortest text that parses back to exactly `v`.
-fn value_attribute(name: &str, v: f64) -> String {
-    format!(r#" data-{name}="{v}""#)
+// Every function writes into the one `html` buffer (`write!` into a String cannot fail),
+// rather than building a string per piece to push and drop: far less code in the wasm.
+
+/// ` data-<name>="…"` with the shortest text that parses back to exactly `v`.
+fn value_attribute(html: &mut String, name: &str, v: f64) {
+    let _ = write!(html, r#" data-{name}="{v}""#);
 }
 
-fn row_html(n: &Number) -> String {
-    let mut attributes = n
-        .value
-        .map(|v| value_attribute("value", v))
-        .unwrap_or_default();
-    for (name, v) in &n.details {
-        attributes.push_str(&value_attribute(name, *v));
-    }
+fn row_html(html: &mut String, n: &Number) {
     // Sentences (the verdict, the data's description) take a whole row.
     let class = if n.value.is_none() && n.text.chars().count() > 40 {
         "number wide"
     } else {
         "number"
     };
-    format!(
-        r#"<div class="{class}"><dt>{label}</dt><dd data-key="{key}"{attributes}>{text}</dd></div>"#,
-        label = escape(&n.label),
-        key = escape(&n.key),
-        text = escape(&n.text),
-    )
+    let _ = write!(
+        html,
+        r#"<div class="{class}"><dt>{}</dt><dd data-key="{}""#,
+        escape(&n.label),
+        escape(&n.key),
+    );
+    if let Some(v) = n.value {
+        value_attribute(html, "value", v);
+    }
+    for (name, v) in &n.details {
+        value_attribute(html, name, *v);
+    }
+    let _ = write!(html, ">{}</dd></div>", escape(&n.text));
 }
 
-fn cell(key: &str, v: f64) -> String {
-    format!(
-        r#"<td data-key="{key}"{}>{}</td>"#,
-        value_attribute("value", v),
-        escape(&format_value(v))
-    )
+fn cell(html: &mut String, key: &str, v: f64) {
+    let _ = write!(html, r#"<td data-key="{key}""#);
+    value_attribute(html, "value", v);
+    let _ = write!(html, ">{}</td>", escape(&format_value(v)));
 }
 
-fn fits_html(method: Dynamics, rows: &[FitRow]) -> String {
-    let mut html = format!(
+fn fits_html(html: &mut String, method: Dynamics, rows: &[FitRow]) {
+    let _ = write!(
+        html,
         r#"<div class="fits-scroll" role="region" tabindex="0" aria-label="fitted laws ({name})"><table class="fits" data-method="{method}"><caption>Fitted laws of the centred coordinate ({name})</caption><thead><tr><th scope="col">law and parameters</th><th scope="col">tail index</th><th scope="col">log&#8209;lik.</th><th scope="col">AIC</th><th scope="col">KS D</th><th scope="col">KS p</th></tr></thead><tbody>"#,
         name = method.label(),
     );
@@ -60,45 +64,60 @@ fn fits_html(method: Dynamics, rows: &[FitRow]) -> String {
         } else {
             ("", "")
         };
-        let tail = match r.tail_index {
-            Some(t) => cell(&format!("{}_tail", r.key), t),
-            None => format!(r#"<td data-key="{}_tail">∞</td>"#, r.key),
-        };
-        html.push_str(&format!(
-            r#"<tr data-law="{key}"{class}><th scope="row">{law}{mark}<span class="params">{params}</span></th>{tail}{ll}{aic}{ks}{p}</tr>"#,
-            key = escape(&r.key),
+        let key = escape(&r.key);
+        let _ = write!(
+            html,
+            r#"<tr data-law="{key}"{class}><th scope="row">{law}{mark}<span class="params">{params}</span></th>"#,
             law = escape(r.law),
             params = escape(&r.parameters),
-            ll = cell(&format!("{}_loglik", r.key), r.loglik),
-            aic = cell(&format!("{}_aic", r.key), r.aic),
-            ks = cell(&format!("{}_ks", r.key), r.ks),
-            p = cell(&format!("{}_ks_p", r.key), r.ks_pvalue),
-        ));
+        );
+        match r.tail_index {
+            Some(t) => cell(html, &format!("{key}_tail"), t),
+            None => {
+                let _ = write!(html, r#"<td data-key="{key}_tail">∞</td>"#);
+            }
+        }
+        for (what, v) in [
+            ("loglik", r.loglik),
+            ("aic", r.aic),
+            ("ks", r.ks),
+            ("ks_p", r.ks_pvalue),
+        ] {
+            cell(html, &format!("{key}_{what}"), v);
+        }
+        html.push_str("</tr>");
     }
     html.push_str(
         "</tbody></table></div><p class=\"num-note\">AIC = 2k − 2ℓ (smaller is better). \
          The KS p-value is asymptotic and too lenient when the parameters were fitted to the \
          same sample (MATH.md §4.2).</p>",
     );
-    html
+}
+
+/// The attributes `data-value`, `data-lo` and `data-hi` of a mean and its interval.
+fn interval_attributes(html: &mut String, m: &MeanInterval) {
+    value_attribute(html, "value", m.mean);
+    value_attribute(html, "lo", m.lo);
+    value_attribute(html, "hi", m.hi);
 }
 
 /// A mean ± its interval's half-width, the exact mean and interval as attributes.
-fn interval_cell(key: &str, m: &MeanInterval) -> String {
-    format!(
-        r#"<td data-key="{key}"{}{}{}>{} ± {}</td>"#,
-        value_attribute("value", m.mean),
-        value_attribute("lo", m.lo),
-        value_attribute("hi", m.hi),
+fn interval_cell(html: &mut String, key: &str, m: &MeanInterval) {
+    let _ = write!(html, r#"<td data-key="{key}""#);
+    interval_attributes(html, m);
+    let _ = write!(
+        html,
+        ">{} ± {}</td>",
         escape(&format_value(m.mean)),
         escape(&format_value(m.hi - m.mean)),
-    )
+    );
 }
 
 /// Theorem 3.1's table: per order p, E|Y|^p of hSGD and of the independent diffusion with
 /// their intervals, the stationary value and what the paired difference says.
-fn convex_order_html(c: &ConvexOrder) -> String {
-    let mut html = format!(
+fn convex_order_html(html: &mut String, c: &ConvexOrder) {
+    let _ = write!(
+        html,
         r#"<div class="convex-scroll" role="region" tabindex="0" aria-label="Theorem 3.1 measured"><table class="convex-order" data-runs="{runs}"><caption>Theorem 3.1: E|Y|<sup>p</sup> of coordinate {i} at step K (η = {eta})</caption><thead><tr><th scope="col">p</th><th scope="col">hSGD</th><th scope="col">indep.</th><th scope="col">stationary</th><th scope="col">hSGD ≥ indep.</th></tr></thead><tbody>"#,
         runs = c.runs,
         i = c.coordinate,
@@ -106,77 +125,79 @@ fn convex_order_html(c: &ConvexOrder) -> String {
     );
     for (k, m) in c.moments.iter().enumerate() {
         let key = |what: &str| format!("convex_{k}_{what}");
-        let stationary = match m.stationary {
-            Some(v) => cell(&key("stationary"), v),
-            None => format!(r#"<td data-key="{}">—</td>"#, key("stationary")),
-        };
         let heavy = if m.heavy { "*" } else { "" };
-        html.push_str(&format!(
-            r#"<tr data-order="{order}"><th scope="row" data-key="{pk}" data-value="{p}">{pt}{heavy}</th>{hsgd}{ind}{stationary}<td data-key="{dk}"{dv}{dlo}{dhi}>{text}</td></tr>"#,
+        let _ = write!(
+            html,
+            r#"<tr data-order="{order}"><th scope="row" data-key="convex_{k}_p" data-value="{p}">{pt}{heavy}</th>"#,
             order = m.order.key(),
-            pk = key("p"),
             p = m.p,
             pt = escape(&format_value(m.p)),
-            hsgd = interval_cell(&key("hsgd"), &m.hsgd),
-            ind = interval_cell(&key("independent"), &m.independent),
-            dk = key("difference"),
-            dv = value_attribute("value", m.difference.mean),
-            dlo = value_attribute("lo", m.difference.lo),
-            dhi = value_attribute("hi", m.difference.hi),
-            text = escape(m.order.text()),
-        ));
+        );
+        interval_cell(html, &key("hsgd"), &m.hsgd);
+        interval_cell(html, &key("independent"), &m.independent);
+        match m.stationary {
+            Some(v) => cell(html, &key("stationary"), v),
+            None => {
+                let _ = write!(html, r#"<td data-key="convex_{k}_stationary">—</td>"#);
+            }
+        }
+        let _ = write!(html, r#"<td data-key="convex_{k}_difference""#);
+        interval_attributes(html, &m.difference);
+        let _ = write!(html, ">{}</td></tr>", escape(m.order.text()));
     }
-    html.push_str(&format!(
-        "</tbody></table></div><p class=\"num-note\">Y = q{q}ᵀ(x − x*) of {runs} runs, p from 1 (|y|<sup>p</sup> convex) to below η (finite stationary moment); indep.: the independent Pearson diffusion of this coordinate alone, simulated with the same γ, h and K from the same initial points (MATH.md §3.1: E g(Zᵢ) ≥ E g(Ẑᵢ) for convex g, here g = |·|<sup>p</sup>); the stationary column is its limit K → ∞. ± is a {interval}.{heavy}{diverged}</p>",
+    let _ = write!(
+        html,
+        "</tbody></table></div><p class=\"num-note\">Y = q{q}ᵀ(x − x*) of {runs} runs, p from 1 (|y|<sup>p</sup> convex) to below η (finite stationary moment); indep.: the independent Pearson diffusion of this coordinate alone, simulated with the same γ, h and K from the same initial points (MATH.md §3.1: E g(Zᵢ) ≥ E g(Ẑᵢ) for convex g, here g = |·|<sup>p</sup>); the stationary column is its limit K → ∞. ± is a {interval}.",
         q = c.coordinate + 1,
         runs = c.runs,
         interval = escape(&c.interval),
-        heavy = if c.moments.iter().any(|m| m.heavy) {
-            " * p > η/2: the stationary variance of |Y|<sup>p</sup> is infinite, so the interval is too narrow near stationarity."
-        } else {
-            ""
-        },
-        diverged = if c.independent_diverged > 0 {
-            format!(" {} runs of the independent diffusion diverged and are left out.", c.independent_diverged)
-        } else {
-            String::new()
-        },
-    ));
-    for note in &c.notes {
-        html.push_str(&format!(r#"<p class="num-note">{}</p>"#, escape(note)));
+    );
+    if c.moments.iter().any(|m| m.heavy) {
+        html.push_str(" * p > η/2: the stationary variance of |Y|<sup>p</sup> is infinite, so the interval is too narrow near stationarity.");
     }
-    html
+    if c.independent_diverged > 0 {
+        let _ = write!(
+            html,
+            " {} runs of the independent diffusion diverged and are left out.",
+            c.independent_diverged
+        );
+    }
+    html.push_str("</p>");
+    for note in &c.notes {
+        let _ = write!(html, r#"<p class="num-note">{}</p>"#, escape(note));
+    }
 }
 
-fn section_html(s: &Section) -> String {
-    let mut html = format!(
+fn section_html(html: &mut String, s: &Section) {
+    let _ = write!(
+        html,
         r#"<section class="num-group" data-group="{id}"><h3>{title}</h3><dl class="num-list">"#,
         id = s.id,
         title = escape(&s.title),
     );
     for row in &s.rows {
-        html.push_str(&row_html(row));
+        row_html(html, row);
     }
     html.push_str("</dl>");
     for a in &s.absent {
-        html.push_str(&format!(
-            r#"<p class="num-note num-absent" data-absent="{key}"{xi}>{text}</p>"#,
-            key = escape(&a.key),
-            xi = value_attribute("xi", a.xi),
-            text = escape(&a.text),
-        ));
+        let _ = write!(
+            html,
+            r#"<p class="num-note num-absent" data-absent="{}""#,
+            escape(&a.key)
+        );
+        value_attribute(html, "xi", a.xi);
+        let _ = write!(html, ">{}</p>", escape(&a.text));
     }
     for note in &s.notes {
-        html.push_str(&format!(r#"<p class="num-note">{}</p>"#, escape(note)));
+        let _ = write!(html, r#"<p class="num-note">{}</p>"#, escape(note));
     }
     if let (Some(method), false) = (s.method, s.fits.is_empty()) {
-        html.push_str(&fits_html(method, &s.fits));
+        fits_html(html, method, &s.fits);
     }
     if let Some(c) = &s.convex_order {
-        html.push_str(&convex_order_html(c));
+        convex_order_html(html, c);
     }
     html.push_str("</section>");
-    html
 }
 
 /// The panel's HTML: the data and theory sections, the simulated methods side by side
@@ -189,16 +210,14 @@ pub fn panel_html(report: &Report, wall_ms: f64) -> String {
     for s in &all {
         let is_method = s.method.is_some();
         if is_method && !in_methods {
-            html.push_str(&format!(
-                r#"<div class="num-methods" data-count="{methods}">"#
-            ));
+            let _ = write!(html, r#"<div class="num-methods" data-count="{methods}">"#);
             in_methods = true;
         }
         if !is_method && in_methods {
             html.push_str("</div>");
             in_methods = false;
         }
-        html.push_str(&section_html(s));
+        section_html(&mut html, s);
     }
     if in_methods {
         html.push_str("</div>");

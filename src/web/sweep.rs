@@ -22,7 +22,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Event, HtmlCanvasElement, MessageEvent};
 
-use super::dom::{edited_control, element, listen, set_text};
+use super::dom::{after_ms, edited_control, element, listen, set_text};
 use super::event::{emit, Event as AppEvent};
 use super::form;
 use super::format::format_ms;
@@ -139,8 +139,13 @@ fn try_start(config: &Config) -> Result<(), JsValue> {
         )));
         let _ = status.set_attribute("data-workers", &size.to_string());
     }
-    redraw(&app);
     SWEEP.with(|cell| *cell.borrow_mut() = Some(app));
+    // The empty plot's message waits for the page to be built: measuring its canvas now
+    // would lay the whole page out halfway through the start, in vain (60 ms on a
+    // digits link, while the workers simulate).
+    after_ms(0, || {
+        with_sweep(|app| redraw(app));
+    });
     Ok(())
 }
 

@@ -13,7 +13,6 @@
 
 use std::cell::RefCell;
 
-use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, DragEvent, Event, File, FileReader, HtmlInputElement, Storage};
@@ -24,8 +23,15 @@ use crate::error::Error;
 use crate::model::problem::Problem;
 use crate::report::config::{Config, DataKind, Preprocess, MAX_MATRIX_ENTRIES};
 
-/// The `sessionStorage` key of the kept file.
-const STORAGE_KEY: &str = "hsgd-csv";
+/// The `sessionStorage` keys of the kept file: its name, its size in bytes (a whole
+/// number) and its text. Three plain strings rather than one JSON record: reading JSON
+/// back would put serde_json's whole number parser into the page's wasm.
+const STORED_NAME: &str = "hsgd-csv-name";
+const STORED_BYTES: &str = "hsgd-csv-bytes";
+const STORED_TEXT: &str = "hsgd-csv-text";
+/// The one JSON record earlier versions of the page kept: read no more, and removed so
+/// that it takes no room from the file kept now.
+const STORED_BEFORE: &str = "hsgd-csv";
 /// Longest text kept across a reload (characters): browsers give a site about 5 MB of
 /// `sessionStorage`, and the rest of the page needs none.
 pub const STORAGE_LIMIT: usize = 4_000_000;
@@ -50,15 +56,6 @@ struct Checked {
     response: Option<usize>,
     preprocess: Preprocess,
     result: Result<(usize, usize), Error>,
-}
-
-/// What `sessionStorage` holds.
-#[derive(Serialize, Deserialize)]
-struct Stored {
-    name: String,
-    /// A whole number, so that reading it back needs no float parser in the wasm.
-    bytes: u64,
-    text: Option<String>,
 }
 
 thread_local! {
@@ -220,46 +217,50 @@ fn session_storage() -> Option<Storage> {
     web_sys::window()?.session_storage().ok().flatten()
 }
 
-/// Keeps the file for a reload: the text when small enough, else the name only.
+/// Keeps the file for a reload: the text when small enough (and within the browser's
+/// quota), the name and size always.
 fn save(name: &str, bytes: f64, text: Option<&str>) {
     let Some(storage) = session_storage() else {
         return;
     };
-    let keep = text.filter(|t| t.len() <= STORAGE_LIMIT);
-    let entry = |text: Option<&str>| Stored {
-        name: name.to_string(),
-        bytes: bytes as u64,
-        text: text.map(str::to_string),
-    };
-    let Ok(json) = serde_json::to_string(&entry(keep)) else {
+    let _ = storage.remove_item(STORED_BEFORE);
+    let _ = storage.remove_item(STORED_TEXT);
+    if storage.set_item(STORED_NAME, name).is_err()
+        || storage
+            .set_item(STORED_BYTES, &(bytes as u64).to_string())
+            .is_err()
+    {
+        let _ = storage.remove_item(STORED_NAME);
         return;
-    };
-    if storage.set_item(STORAGE_KEY, &json).is_err() {
-        // Over the browser's quota: remember the name only.
-        if let Ok(json) = serde_json::to_string(&entry(None)) {
-            let _ = storage.set_item(STORAGE_KEY, &json);
-        }
+    }
+    if let Some(text) = text.filter(|t| t.len() <= STORAGE_LIMIT) {
+        // Over the quota, the name alone stays.
+        let _ = storage.set_item(STORED_TEXT, text);
     }
 }
 
 /// The file kept before a reload, if any.
 fn restore() {
-    let Some(json) = session_storage().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten()) else {
+    let Some(storage) = session_storage() else {
         return;
     };
-    let Ok(stored) = serde_json::from_str::<Stored>(&json) else {
+    let _ = storage.remove_item(STORED_BEFORE);
+    let get = |key| storage.get_item(key).ok().flatten();
+    let (Some(name), Some(bytes)) = (get(STORED_NAME), get(STORED_BYTES)) else {
+        return;
+    };
+    let Ok(bytes) = bytes.parse::<u64>() else {
         return;
     };
     let note = format!(
-        "“{}” ({}) was too large to keep across a reload: choose the file again",
-        stored.name,
-        format_bytes(stored.bytes as f64)
+        "“{name}” ({}) was too large to keep across a reload: choose the file again",
+        format_bytes(bytes as f64)
     );
     CSV.with(|cell| {
         *cell.borrow_mut() = Some(Csv {
-            name: stored.name,
-            bytes: stored.bytes as f64,
-            text: stored.text,
+            name,
+            bytes: bytes as f64,
+            text: get(STORED_TEXT),
             note,
             checked: None,
         })
