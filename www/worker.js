@@ -7,13 +7,56 @@
 // The page may post a task right behind the module (src/web/pool.rs does not wait for
 // "ready"): such messages wait in `held` while the wasm instantiates, then go to the Rust
 // handler in the order they came.
+//
+// A worker that the loader (Trunk.toml) starts before the page's wasm is named
+// "hsgd-early <url>" when the page's link asks for a data file that the first job needs:
+// it downloads the file at once, while the page's wasm still downloads and starts, and
+// the Rust side's request for it (hsgdFetchGzipText) takes that download. A name, not a
+// message: a message from the page reaches a new worker only once the page's main thread
+// is free again, and the page's own start keeps it busy.
 import init from './hsgd-web.js';
 
 const held = [];
 const hold = (event) => held.push(event);
 
-self.addEventListener('message', (event) => {
-  const module = event.data && event.data.wasmModule;
+/** Downloads started early, by absolute URL: each is taken once. */
+const downloads = new Map();
+
+const absolute = (url) => new URL(url, self.location.href).href;
+
+// The gzipped text file at `url`, decompressed by the browser (DecompressionStream, which
+// every browser that runs the page's wasm has). A host that sends the file already decoded
+// (Content-Encoding: gzip) works too: only bytes that start as gzip are decompressed.
+function gzipText(url) {
+  // A stalled download would hold up the worker's later requests, which wait in order.
+  return fetch(url, { signal: AbortSignal.timeout(60000) })
+    .then((response) => {
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      return response.arrayBuffer();
+    })
+    .then((buffer) => {
+      const bytes = new Uint8Array(buffer);
+      if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return new TextDecoder().decode(bytes);
+      const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+      return new Response(stream).text();
+    });
+}
+
+// Called by src/web/worker.rs: `done` gets the text of the gzipped file at `url`, or the
+// Error that stopped it. A download started early is used once; a later call fetches anew.
+self.hsgdFetchGzipText = (url, done) => {
+  const key = absolute(url);
+  const download = downloads.get(key) || gzipText(key);
+  downloads.delete(key);
+  download.then(done, (e) => done(e instanceof Error ? e : new Error(String(e))));
+};
+
+let started = false;
+
+/** Instantiates the wasm from the page's compiled module, once. */
+function start(module) {
+  if (started) return;
+  started = true;
   self.addEventListener('message', hold);
   init(module ? { module_or_path: module } : undefined).then(() => {
     self.removeEventListener('message', hold);
@@ -23,4 +66,19 @@ self.addEventListener('message', (event) => {
     // the message) instead of failing silently.
     setTimeout(() => { throw e; });
   });
-}, { once: true });
+}
+
+// The page's module comes first, before any task: it is never a task itself.
+self.addEventListener('message', function first(event) {
+  self.removeEventListener('message', first);
+  event.stopImmediatePropagation();
+  start(event.data && event.data.wasmModule);
+});
+
+const [role, prefetch] = self.name.split(' ');
+if (role === 'hsgd-early' && prefetch) {
+  const download = gzipText(absolute(prefetch));
+  // Failing before the Rust side asks is not an error yet: it hears of it when it asks.
+  download.catch(() => {});
+  downloads.set(absolute(prefetch), download);
+}

@@ -76,7 +76,7 @@ fn reduce(acc: [f64; LANES], tail: f64) -> f64 {
 // inlines little (.cargo/config.toml), and `Zip::new` left as a call in every step cost
 // more than the step's arithmetic at small d.
 #[inline(always)]
-fn dot(a: &[f64], x: &[f64]) -> f64 {
+pub(crate) fn dot(a: &[f64], x: &[f64]) -> f64 {
     let n = a.len().min(x.len());
     let (a, x) = (&a[..n], &x[..n]);
     let body = n / LANES * LANES;

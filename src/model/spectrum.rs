@@ -8,12 +8,20 @@
 //! - The stable rank Σλ_i²/λ_1² = tr(AᵀA)/λ_1² is the gap η* − η_* plus one (MATH.md §3.2).
 //!
 //! The basis Q is completed to an orthonormal basis of ℝ^d, so that every final iterate can
-//! be written in d SVD coordinates Vᵀx, null-space directions included.
+//! be written in d SVD coordinates Vᵀx, null-space directions included. Each q_i (and p_i
+//! with it) is signed so that its largest entry, the first of equal ones, is positive: the
+//! SVD fixes q_i only up to sign, and the page shows the coordinate q_iᵀx.
+//!
+//! Method: a Householder QR reduces A to a square matrix with the same singular values
+//! (R, d × d, when n > d; Rᵀ from Aᵀ = QR otherwise), whose SVD the one-sided Jacobi
+//! method computes ([`orthogonalise_columns`]; Hestenes 1958, Golub & Van Loan). The
+//! rank is LAPACK's: the singular values above max(n, d)·ε·λ_1.
 
 use nalgebra::{DMatrix, DVector};
 
 use crate::error::{short, Error, Result};
 use crate::model::problem::Problem;
+use crate::model::sgd::dot;
 use crate::stats::sample::sorted_indices;
 
 /// The SVD of a problem's design matrix and the derived centred-coordinate quantities.
@@ -79,86 +87,29 @@ fn scale_error(top: f64, fourth: f64) -> Error {
 }
 
 impl Spectrum {
-    /// The thin SVD of `problem.a` (nalgebra) and everything derived from it.
+    /// The thin SVD of `problem.a` (one-sided Jacobi after a Householder QR, MATH.md §2.1)
+    /// and everything derived from it.
     ///
     /// # Errors
     /// A matrix with a non-finite entry, or whose singular values are all zero.
     pub fn new(problem: &Problem) -> Result<Spectrum> {
-        let a = &problem.a;
-        let (n, d) = a.shape();
-        if a.iter().any(|x| !x.is_finite()) || problem.b.iter().any(|x| !x.is_finite()) {
-            return Err(Error::new(
-                "data",
-                "the data contain NaN or infinite values",
-            ));
-        }
-        // λ₁ is at least the largest |a_ij|: entries that already make n·λ₁⁴ overflow are
-        // refused before the SVD, whose squares would overflow on the way to NaN.
-        let largest = a.amax();
-        if !(largest.powi(4) * n as f64).is_finite() {
-            return Err(Error::new(
-                "data",
-                format!(
-                    "the design matrix's entries are out of range: the largest, |a_ij| = {}, \
-                     makes n·λ₁⁴ ≥ n·|a_ij|⁴ overflow, and the bounds need it finite; rescale \
-                     the data (e.g. preprocess=standardize or minmax)",
-                    short(largest)
-                ),
-            ));
-        }
-        // nalgebra's `svd` panics on a NaN singular value while sorting them: sort after
-        // checking (the same order as `svd`'s otherwise).
-        let mut svd = a.clone().svd_unordered(true, true);
-        if svd.singular_values.iter().any(|s| !s.is_finite()) {
-            return Err(Error::new(
-                "data",
-                "the SVD of the design matrix failed (a singular value is not finite); \
-                 rescale the data (e.g. preprocess=standardize or minmax)",
-            ));
-        }
-        svd.sort_by_singular_values();
-        let u = svd.u.as_ref().expect("requested U");
-        let vt = svd.v_t.as_ref().expect("requested Vᵀ");
-        // Largest first, equal values by index: increasing order of the negated values
-        // (negation reverses IEEE total order).
-        let negated: Vec<f64> = svd.singular_values.iter().map(|v| -v).collect();
-        let order = sorted_indices(&negated);
-        let top = svd.singular_values[order[0]];
-        if top <= 0.0 || top.is_nan() {
-            return Err(Error::new(
-                "data",
-                "the design matrix is zero: it has no nonzero singular value",
-            ));
-        }
-        // Numerical rank: LAPACK's default tolerance max(n, d)·ε·λ_1.
-        let tolerance = n.max(d) as f64 * f64::EPSILON * top;
-        let kept: Vec<usize> = order
-            .into_iter()
-            .filter(|&i| svd.singular_values[i] > tolerance)
-            .collect();
-        let singular_values: Vec<f64> = kept.iter().map(|&i| svd.singular_values[i]).collect();
-
-        let mut basis: Vec<DVector<f64>> = kept.iter().map(|&i| vt.row(i).transpose()).collect();
-        complete_orthonormal_basis(&mut basis, d);
-        let v = DMatrix::from_columns(&basis);
-
-        let mut x_star = DVector::zeros(d);
-        let mut alpha = Vec::with_capacity(kept.len());
-        let mut fitted = DVector::zeros(n);
-        for (k, &i) in kept.iter().enumerate() {
-            let p_i = u.column(i);
-            let coefficient = p_i.dot(&problem.b);
-            alpha.push(-coefficient / singular_values[k]);
-            x_star.axpy(coefficient / singular_values[k], &basis[k], 1.0);
-            fitted.axpy(coefficient, &p_i, 1.0);
-        }
-        let beta = (&problem.b - fitted).norm_squared();
+        let (n, d) = problem.a.shape();
+        check_entries(problem)?;
+        let mut reduced = reduce(problem);
+        let w = orthogonalise_columns(&mut reduced.m)?;
+        let Triplets {
+            singular_values,
+            mut right,
+            left,
+        } = kept_triplets(n.max(d), &reduced, &w)?;
+        let (x_star, alpha, beta) = coordinates(d, &singular_values, &right, &left, &reduced);
+        complete_orthonormal_basis(&mut right, d);
         check_scale(n, &singular_values, &alpha, beta)?;
         Ok(Spectrum {
             n,
             d,
             singular_values,
-            v,
+            v: DMatrix::from_columns(&right),
             x_star,
             alpha,
             beta,
@@ -242,6 +193,262 @@ impl Spectrum {
 
 /// Extends orthonormal vectors of ℝ^d to an orthonormal basis, by Gram–Schmidt (twice, for
 /// stability) on the standard basis vectors.
+/// Refuses data with a NaN or an infinity, or with entries so large that n·λ₁⁴ overflows
+/// (λ₁ is at least the largest |a_ij|): the SVD's squares would overflow on the way to NaN.
+#[inline(never)]
+fn check_entries(problem: &Problem) -> Result<()> {
+    let a = &problem.a;
+    if a.iter().any(|x| !x.is_finite()) || problem.b.iter().any(|x| !x.is_finite()) {
+        return Err(Error::new(
+            "data",
+            "the data contain NaN or infinite values",
+        ));
+    }
+    let largest = a.amax();
+    if !(largest.powi(4) * a.nrows() as f64).is_finite() {
+        return Err(Error::new(
+            "data",
+            format!(
+                "the design matrix's entries are out of range: the largest, |a_ij| = {}, \
+                 makes n·λ₁⁴ ≥ n·|a_ij|⁴ overflow, and the bounds need it finite; rescale \
+                 the data (e.g. preprocess=standardize or minmax)",
+                short(largest)
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The problem reduced to a square matrix M with the singular values of A: A = P·M·Tᵀ,
+/// where P has orthonormal columns and T = `right` (the identity when `None`), so that
+/// A's right singular vectors are T·w_i for those w_i of M, and its left ones P·u_i.
+/// `rhs` = c = Pᵀb and `outside` = ρ = |b|² − |c|², the part of b that no column of A
+/// reaches; then p_iᵀb = u_iᵀc and β = |c − Σ_i (u_iᵀc) u_i|² + ρ.
+struct Reduced {
+    m: DMatrix<f64>,
+    rhs: DVector<f64>,
+    outside: f64,
+    right: Option<DMatrix<f64>>,
+}
+
+/// With more rows than columns, M = R, P = Q₁ and c = Q₁ᵀb from the Householder QR A = QR
+/// (Q = [Q₁ Q₂] orthogonal, ρ = |Q₂ᵀb|²): the SVD then works on a d × d matrix whose left
+/// singular vectors are d long instead of n, as LAPACK's driver does for tall matrices.
+/// With at most as many rows as columns, Aᵀ = Q₁R gives A = RᵀQ₁ᵀ: M = Rᵀ (n × n),
+/// P = I, c = b, ρ = 0 and T = Q₁.
+#[inline(never)]
+fn reduce(problem: &Problem) -> Reduced {
+    let (n, d) = problem.a.shape();
+    if n <= d {
+        let qr = problem.a.transpose().qr();
+        return Reduced {
+            m: qr.r().transpose(),
+            rhs: problem.b.clone(),
+            outside: 0.0,
+            right: Some(qr.q()),
+        };
+    }
+    let qr = problem.a.clone().qr();
+    let mut qtb = problem.b.clone();
+    qr.q_tr_mul(&mut qtb);
+    Reduced {
+        outside: qtb.rows(d, n - d).norm_squared(),
+        rhs: qtb.rows(0, d).into_owned(),
+        m: qr.unpack_r(),
+        right: None,
+    }
+}
+
+/// The singular triplets of A above the numerical rank's tolerance, largest first.
+struct Triplets {
+    /// λ_1 ≥ … ≥ λ_r > 0.
+    singular_values: Vec<f64>,
+    /// q_1, …, q_r, each signed so that its largest entry (the first of equal ones) is
+    /// positive.
+    right: Vec<DVector<f64>>,
+    /// u_1, …, u_r, the left singular vectors of M (A's are P·u_i), signed with their q_i.
+    left: Vec<DVector<f64>>,
+}
+
+/// The triplets of the reduced problem once [`orthogonalise_columns`] has made M·W's
+/// columns orthogonal: λ_i = |(MW)_i|, u_i = (MW)_i/λ_i and q_i = right·w_i, ordered and
+/// cut at LAPACK's default rank tolerance max(n, d)·ε·λ_1 (`size` = max(n, d)).
+#[inline(never)]
+fn kept_triplets(size: usize, reduced: &Reduced, w: &DMatrix<f64>) -> Result<Triplets> {
+    let norms: Vec<f64> = reduced
+        .m
+        .column_iter()
+        .map(|column| column.norm())
+        .collect();
+    // Largest first, equal values by index: increasing order of the negated values
+    // (negation reverses IEEE total order).
+    let negated: Vec<f64> = norms.iter().map(|v| -v).collect();
+    let order = sorted_indices(&negated);
+    let top = norms[order[0]];
+    if !top.is_finite() {
+        return Err(Error::new(
+            "data",
+            "the SVD of the design matrix failed (a singular value is not finite); \
+             rescale the data (e.g. preprocess=standardize or minmax)",
+        ));
+    }
+    if top <= 0.0 {
+        return Err(Error::new(
+            "data",
+            "the design matrix is zero: it has no nonzero singular value",
+        ));
+    }
+    let tolerance = size as f64 * f64::EPSILON * top;
+    let mut triplets = Triplets {
+        singular_values: Vec::new(),
+        right: Vec::new(),
+        left: Vec::new(),
+    };
+    for i in order.into_iter().filter(|&i| norms[i] > tolerance) {
+        let mut q = match &reduced.right {
+            Some(right) => right * w.column(i),
+            None => w.column(i).into_owned(),
+        };
+        let mut u = reduced.m.column(i) / norms[i];
+        if q[q.iamax()] < 0.0 {
+            q.neg_mut();
+            u.neg_mut();
+        }
+        triplets.singular_values.push(norms[i]);
+        triplets.right.push(q);
+        triplets.left.push(u);
+    }
+    Ok(triplets)
+}
+
+/// x_* = Σ_i (u_iᵀc/λ_i) q_i, α_i = −u_iᵀc/λ_i and β = |c − Σ_i (u_iᵀc) u_i|² + ρ, with
+/// c and ρ those of the reduced problem (u_iᵀc = p_iᵀb).
+#[inline(never)]
+fn coordinates(
+    d: usize,
+    singular_values: &[f64],
+    right: &[DVector<f64>],
+    left: &[DVector<f64>],
+    reduced: &Reduced,
+) -> (DVector<f64>, Vec<f64>, f64) {
+    let mut x_star = DVector::zeros(d);
+    let mut alpha = Vec::with_capacity(singular_values.len());
+    let mut fitted = DVector::zeros(reduced.rhs.len());
+    for ((&lambda, q), u) in singular_values.iter().zip(right).zip(left) {
+        let coefficient = u.dot(&reduced.rhs);
+        alpha.push(-coefficient / lambda);
+        x_star.axpy(coefficient / lambda, q, 1.0);
+        fitted.axpy(coefficient, u, 1.0);
+    }
+    let beta = (&reduced.rhs - fitted).norm_squared() + reduced.outside;
+    (x_star, alpha, beta)
+}
+
+/// Sweeps of the one-sided Jacobi method before it gives up. It converges quadratically:
+/// 9 sweeps for the digits, 11 for a 500-column matrix.
+const MAX_SWEEPS: usize = 60;
+
+/// The one-sided Jacobi SVD (Hestenes): plane rotations W applied on the right make M's
+/// columns orthogonal, M ← MW = [λ_1 u_1 … λ_k u_k] (unordered), and W is returned. The
+/// column norms are the singular values; it is accurate for small ones too.
+///
+/// Hand-written rather than nalgebra's bidiagonal SVD, which LLVM inlines into one large
+/// function: in the browser, V8 spent 125–240 ms of a background core optimising it while
+/// the workers simulated, for a single call (V8 optimises any function that has run long
+/// enough, whatever its size). Here the work is in small functions, [`jacobi_rotation`]
+/// and [`rotate`], optimised in a millisecond each; the other passes over the data
+/// ([`check_entries`], [`reduce`]) are functions of their own too, so that
+/// [`Spectrum::new`] itself never runs long (the page's wasm-opt keeps this module's
+/// functions out of their callers: index.html).
+#[inline(never)]
+fn orthogonalise_columns(m: &mut DMatrix<f64>) -> Result<DMatrix<f64>> {
+    let (rows, k) = m.shape();
+    let mut w = DMatrix::identity(k, k);
+    let tolerance = (rows as f64).sqrt() * f64::EPSILON;
+    let mut squares = vec![0.0; k];
+    for _ in 0..MAX_SWEEPS {
+        // Squared column norms, fresh each sweep and updated after each rotation.
+        for (square, column) in squares.iter_mut().zip(m.as_slice().chunks_exact(rows)) {
+            *square = dot(column, column);
+        }
+        let mut rotated = false;
+        for p in 0..k {
+            for q in p + 1..k {
+                let (mp, mq) = two_columns(m.as_mut_slice(), rows, p, q);
+                let Some(rotation) = jacobi_rotation(mp, mq, squares[p], squares[q], tolerance)
+                else {
+                    continue;
+                };
+                rotate(mp, mq, rotation.c, rotation.s);
+                let (wp, wq) = two_columns(w.as_mut_slice(), k, p, q);
+                rotate(wp, wq, rotation.c, rotation.s);
+                squares[p] = (squares[p] - rotation.shift).max(0.0);
+                squares[q] += rotation.shift;
+                rotated = true;
+            }
+        }
+        if !rotated {
+            return Ok(w);
+        }
+    }
+    Err(Error::new(
+        "data",
+        "the SVD of the design matrix did not converge; rescale the data \
+         (e.g. preprocess=standardize or minmax)",
+    ))
+}
+
+/// A plane rotation (x, y) ← (c·x − s·y, s·x + c·y) of two columns; it moves `shift` of
+/// the squared norm from x to y.
+struct Rotation {
+    c: f64,
+    s: f64,
+    shift: f64,
+}
+
+/// The rotation that makes columns x and y (squared norms a and b) orthogonal, or `None`
+/// when they already are to within `tolerance` (|xᵀy| ≤ tolerance·|x||y|): the smaller
+/// angle that zeroes the off-diagonal entry g of [[a, g], [g, b]] (its symmetric Schur
+/// decomposition, as in Golub & Van Loan's Jacobi methods), t = tan θ = sign(ζ)/(|ζ| +
+/// √(1 + ζ²)) with ζ = (b − a)/2g, or 1/2ζ where ζ² would overflow. The squared norms
+/// become a − tg and b + tg.
+#[inline(never)]
+fn jacobi_rotation(x: &[f64], y: &[f64], a: f64, b: f64, tolerance: f64) -> Option<Rotation> {
+    let g = dot(x, y);
+    if g == 0.0 || g.abs() <= tolerance * a.sqrt() * b.sqrt() {
+        return None;
+    }
+    let zeta = (b - a) / (2.0 * g);
+    let t = if zeta.abs() > 1e150 {
+        0.5 / zeta
+    } else {
+        zeta.signum() / (zeta.abs() + (1.0 + zeta * zeta).sqrt())
+    };
+    let c = 1.0 / (1.0 + t * t).sqrt();
+    Some(Rotation {
+        c,
+        s: c * t,
+        shift: t * g,
+    })
+}
+
+/// Columns p < q of a column-major matrix whose columns are `rows` long.
+fn two_columns(m: &mut [f64], rows: usize, p: usize, q: usize) -> (&mut [f64], &mut [f64]) {
+    let (head, tail) = m.split_at_mut(q * rows);
+    (&mut head[p * rows..(p + 1) * rows], &mut tail[..rows])
+}
+
+/// (x, y) ← (c·x − s·y, s·x + c·y).
+#[inline(never)]
+fn rotate(x: &mut [f64], y: &mut [f64], c: f64, s: f64) {
+    for (x, y) in x.iter_mut().zip(y.iter_mut()) {
+        let (xi, yi) = (*x, *y);
+        *x = c * xi - s * yi;
+        *y = s * xi + c * yi;
+    }
+}
+
+#[inline(never)]
 fn complete_orthonormal_basis(basis: &mut Vec<DVector<f64>>, d: usize) {
     for j in 0..d {
         if basis.len() == d {
@@ -263,167 +470,4 @@ fn complete_orthonormal_basis(basis: &mut Vec<DVector<f64>>, d: usize) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn close(a: f64, b: f64, tol: f64) -> bool {
-        (a - b).abs() <= tol * (1.0 + b.abs())
-    }
-
-    #[test]
-    fn diagonal_matrix_has_known_svd() {
-        // A = diag(3, 1) stacked over a zero row; b = (1, 2, 5).
-        let a = DMatrix::from_row_slice(3, 2, &[1.0, 0.0, 0.0, 3.0, 0.0, 0.0]);
-        let b = DVector::from_vec(vec![1.0, 2.0, 5.0]);
-        let s = Spectrum::new(&Problem {
-            a,
-            b,
-            name: "t".into(),
-        })
-        .unwrap();
-        assert!(close(s.singular_values[0], 3.0, 1e-14) && close(s.singular_values[1], 1.0, 1e-14));
-        // x* solves min |Ax − b|: x = (1, 2/3); residual only in row 3: β = 25.
-        assert!(close(s.x_star[0], 1.0, 1e-14) && close(s.x_star[1], 2.0 / 3.0, 1e-14));
-        assert!(close(s.beta, 25.0, 1e-13));
-        assert!(close(s.stable_rank(), 10.0 / 9.0, 1e-14));
-        // |α_i| = |p_iᵀb|/λ_i: (2/3, 1).
-        assert!(close(s.alpha[0].abs(), 2.0 / 3.0, 1e-14) && close(s.alpha[1].abs(), 1.0, 1e-14));
-    }
-
-    #[test]
-    fn entries_whose_squares_overflow_are_refused_before_the_svd() {
-        // Found by fuzzing: an entry of 7.8e150 made nalgebra's SVD panic on a NaN
-        // singular value (the page would have lost its wasm module).
-        let a = DMatrix::from_row_slice(3, 2, &[7.0, 7.8e150, -9.0, -0.6, 888.0, 682.0]);
-        let b = DVector::from_vec(vec![1.0, 2.0, 0.0]);
-        let error = Spectrum::new(&Problem {
-            a,
-            b,
-            name: "t".into(),
-        })
-        .unwrap_err();
-        assert_eq!(error.field, "data");
-        assert!(
-            error.message.contains("7.8e150") && error.message.contains("rescale"),
-            "{error}"
-        );
-    }
-
-    #[test]
-    fn wide_matrix_gets_a_full_orthonormal_basis_and_zero_beta() {
-        let p = Problem::synthetic(4, 9, 5).unwrap();
-        let s = Spectrum::new(&p).unwrap();
-        assert_eq!(s.rank(), 4);
-        assert_eq!(s.v.shape(), (9, 9));
-        let gram = s.v.transpose() * &s.v;
-        assert!((gram - DMatrix::identity(9, 9)).amax() < 1e-12);
-        assert!(s.beta < 1e-18 * p.b.norm_squared().max(1.0) + 1e-20);
-        // Ax* = b when n < d and A has full row rank.
-        assert!((&p.a * &s.x_star - &p.b).amax() < 1e-9);
-    }
-
-    #[test]
-    fn identity_of_the_residual_in_svd_coordinates() {
-        // |Ax − b|² = |ΣY|² + β with Y = Qᵀ(x − x*) (MATH.md §2.1).
-        let p = Problem::synthetic(30, 6, 2).unwrap();
-        let s = Spectrum::new(&p).unwrap();
-        let x = DVector::from_fn(6, |i, _| (i as f64) - 2.5);
-        let y = s.project((&x - &s.x_star).as_slice());
-        let lhs = (&p.a * &x - &p.b).norm_squared();
-        let rhs: f64 = s
-            .singular_values
-            .iter()
-            .zip(&y)
-            .map(|(l, y)| (l * y).powi(2))
-            .sum::<f64>()
-            + s.beta;
-        assert!(close(lhs, rhs, 1e-10), "{lhs} vs {rhs}");
-        let total: f64 = p.a.iter().map(|x| x * x).sum();
-        let sum_sq: f64 = s.singular_values.iter().map(|l| l * l).sum();
-        assert!(close(total, sum_sq, 1e-12));
-    }
-
-    /// The reference values of MATH.md §0, recomputed with numpy by
-    /// tests/fixtures/theory/reference.py (`digits` in reference.json).
-    #[test]
-    fn digits_reference_values() {
-        let s = Spectrum::new(&Problem::digits().unwrap()).unwrap();
-        assert_eq!((s.n, s.d), (1797, 64));
-        // rank 61 < d = 64 (numpy, same tolerance max(n,d)·ε·λ_1).
-        assert_eq!(s.rank(), 61);
-        // λ_1 = 137.0700 (MATH.md §0); numpy 137.0699585520381.
-        assert!((s.lambda_1() - 137.0699585520381).abs() < 1e-9);
-        // Σλ_i² = 26980.52 (MATH.md §0); numpy 26980.515625, = Σ pixel²/256 exactly.
-        assert!((s.sum_sq() - 26980.515625).abs() < 1e-7);
-        // λ_2 = 35.43729823970283, λ_61 = 0.053782104620081206 (numpy).
-        assert!((s.singular_values[1] - 35.43729823970283).abs() < 1e-9);
-        assert!((s.singular_values[60] - 0.053782104620081206).abs() < 1e-9);
-        // β = |b − PPᵀb|² = 61.288954223514025, |α_1| = 0.1383074073740452 (numpy).
-        assert!((s.beta - 61.288954223514025).abs() < 1e-8);
-        assert!((s.alpha[0].abs() - 0.1383074073740452).abs() < 1e-12);
-        assert!(!s.is_overparametrised());
-        // h_1 = λ_1²/n = 137.07²/1797 = 10.4555…
-        assert!((s.h()[0] - 137.0699585520381f64.powi(2) / 1797.0).abs() < 1e-10);
-        assert_eq!(s.q().shape(), (64, 61));
-    }
-
-    #[test]
-    fn overparametrised_is_detected() {
-        let wide = Spectrum::new(&Problem::synthetic(4, 9, 5).unwrap()).unwrap();
-        assert!(wide.is_overparametrised());
-        let tall = Spectrum::new(&Problem::synthetic(30, 6, 2).unwrap()).unwrap();
-        assert!(!tall.is_overparametrised());
-        // h sums to tr H = |A|_F²/n.
-        let p = Problem::synthetic(30, 6, 2).unwrap();
-        let trace_h = p.a.iter().map(|x| x * x).sum::<f64>() / 30.0;
-        assert!(close(tall.h().iter().sum::<f64>(), trace_h, 1e-12));
-    }
-
-    #[test]
-    fn zero_and_nan_matrices_are_errors() {
-        let zero = Problem {
-            a: DMatrix::zeros(3, 2),
-            b: DVector::zeros(3),
-            name: "z".into(),
-        };
-        assert_eq!(Spectrum::new(&zero).unwrap_err().field, "data");
-        let mut nan = Problem::synthetic(5, 2, 1).unwrap();
-        nan.a[(1, 1)] = f64::NAN;
-        assert!(Spectrum::new(&nan).is_err());
-    }
-
-    #[test]
-    fn min_loss_is_the_objective_at_the_ridge_solution() {
-        // Independent value: solve the normal equations (AᵀA/n + δI)x = Aᵀb/n with
-        // nalgebra's Cholesky and evaluate f(x) = (1/2n)|Ax − b|² + (δ/2)|x|² directly.
-        for (p, delta) in [
-            (Problem::synthetic(30, 6, 2).unwrap(), 0.0),
-            (Problem::synthetic(30, 6, 2).unwrap(), 0.05),
-            (Problem::synthetic(4, 9, 5).unwrap(), 0.3),
-        ] {
-            let s = Spectrum::new(&p).unwrap();
-            let n = p.n() as f64;
-            let d = p.d();
-            let system = p.a.transpose() * &p.a / n + DMatrix::identity(d, d) * delta;
-            let rhs = p.a.transpose() * &p.b / n;
-            let x = if delta > 0.0 {
-                system.cholesky().unwrap().solve(&rhs)
-            } else {
-                s.x_star.clone()
-            };
-            let f = (&p.a * &x - &p.b).norm_squared() / (2.0 * n) + 0.5 * delta * x.norm_squared();
-            assert!(
-                close(s.min_loss(delta), f, 1e-10),
-                "δ = {delta}: {} vs {f}",
-                s.min_loss(delta)
-            );
-            // And no other point does better: a step off the minimiser raises f.
-            let y = &x + DVector::from_element(d, 1e-3);
-            let fy = (&p.a * &y - &p.b).norm_squared() / (2.0 * n) + 0.5 * delta * y.norm_squared();
-            assert!(fy > s.min_loss(delta));
-        }
-        // Overparametrised and unregularised: the minimum is 0 (up to rounding).
-        let wide = Spectrum::new(&Problem::synthetic(4, 9, 5).unwrap()).unwrap();
-        assert!(wide.min_loss(0.0) < 1e-15);
-    }
-}
+mod tests;

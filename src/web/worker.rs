@@ -6,7 +6,7 @@
 //! and start a fresh worker.
 //!
 //! The page's wasm does not bundle the digits data: the first request that uses them
-//! fetches [`DIGITS_URL`] (`www/digits.js`), and it and the requests that come while the
+//! fetches [`DIGITS_URL`] (`www/worker.js`), and it and the requests that come while the
 //! file loads wait for it, in order.
 
 use wasm_bindgen::prelude::*;
@@ -341,14 +341,16 @@ fn on_message(event: MessageEvent) {
 }
 
 /// The digits data next to the page (Trunk copies `www/data`), relative to this worker's
-/// script, which sits beside `index.html`.
+/// script, which sits beside `index.html`. The loader (Trunk.toml) has the workers it
+/// starts early download the same file when the page's link asks for the digits.
 const DIGITS_URL: &str = "./data/digits.csv.gz";
 
-#[wasm_bindgen(module = "/www/digits.js")]
+#[wasm_bindgen]
 extern "C" {
     /// Fetches the gzipped text file `url` and calls `done` with its text, or with the
-    /// `Error` that stopped it.
-    #[wasm_bindgen(js_name = fetchGzipText)]
+    /// `Error` that stopped it: `www/worker.js`, which takes the download the loader may
+    /// have started early for the page's first job.
+    #[wasm_bindgen(js_name = hsgdFetchGzipText)]
     fn fetch_gzip_text(url: &str, done: &js_sys::Function);
 }
 
