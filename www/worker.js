@@ -10,7 +10,8 @@
 //
 // A worker that the loader (Trunk.toml) starts before the page's wasm is named
 // "hsgd-early <url>" when the page's link asks for a data file that the first job needs:
-// it downloads the file at once, while the page's wasm still downloads and starts, and
+// it downloads the file as soon as this script runs, while the page's wasm still
+// downloads and starts, and
 // the Rust side's request for it (hsgdFetchGzipText) takes that download. A name, not a
 // message: a message from the page reaches a new worker only once the page's main thread
 // is free again, and the page's own start keeps it busy.

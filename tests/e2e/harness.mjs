@@ -78,8 +78,11 @@ export async function launch() {
   return browser;
 }
 
-/** The files a fresh worker loads: its script, the wasm's JS and wasm, and their snippets. */
-export const WORKER_FILES = /\/(worker\.js|hsgd-web[^/]*\.(js|wasm)|snippets\/[^?]+\.js)$/;
+/** The files a fresh worker loads: its script and the wasm's JS and wasm. */
+export const WORKER_FILES = /\/(worker\.js|hsgd-web[^/]*\.(js|wasm))$/;
+
+/** The digits file, which an early worker downloads as it starts (www/worker.js). */
+const PREFETCHED = /\/data\/digits\.csv\.gz$/;
 
 /** A fresh page whose console errors and uncaught exceptions land in `errors`. */
 export async function openPage(browser, viewport = { width: 1280, height: 800 }) {
@@ -89,9 +92,11 @@ export async function openPage(browser, viewport = { width: 1280, height: 800 })
   page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
   page.on('pageerror', (e) => errors.push(`uncaught: ${e.message}`));
   page.on('requestfailed', (r) => {
-    // A worker still loading its script when the page reloads or closes (the split pool
-    // starts a standby worker after each report) has that load cut short: not an error.
-    const aborted = r.failure()?.errorText === 'net::ERR_ABORTED' && WORKER_FILES.test(r.url());
+    // A worker still loading its script, or the digits it downloads as it starts, when the
+    // page reloads or closes (the split pool starts a standby worker after each report)
+    // has that load cut short: not an error.
+    const aborted = r.failure()?.errorText === 'net::ERR_ABORTED'
+      && (WORKER_FILES.test(r.url()) || PREFETCHED.test(r.url()));
     if (!aborted) errors.push(`request failed: ${r.url()} (${r.failure()?.errorText})`);
   });
   page.on('response', (r) => {

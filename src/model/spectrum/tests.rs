@@ -272,3 +272,23 @@ fn each_singular_vector_has_a_positive_largest_entry() {
         }
     }
 }
+
+/// A column of entries near 1e-170 beside an O(1) one: its squares underflow to zero, and
+/// it counts as a null direction (far below the rank cut), not as an error. Entries that
+/// small everywhere are refused with the scale message, not called a zero matrix.
+#[test]
+fn columns_whose_squares_underflow_are_handled() {
+    let mut a = entries(20 * 2, 21);
+    for x in &mut a[20..] {
+        *x *= 1e-170;
+    }
+    let s = Spectrum::new(&problem(20, 2, a, entries(20, 22))).unwrap();
+    assert_eq!(s.rank(), 1);
+    let tiny: Vec<f64> = entries(20 * 2, 23).iter().map(|x| x * 1e-170).collect();
+    let error = Spectrum::new(&problem(20, 2, tiny, entries(20, 24))).unwrap_err();
+    assert_eq!(error.field, "data");
+    assert!(
+        error.message.contains("underflow") && error.message.contains("rescale"),
+        "{error}"
+    );
+}
