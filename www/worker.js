@@ -11,10 +11,9 @@
 // A worker that the loader (Trunk.toml) starts before the page's wasm is named
 // "hsgd-early <url>" when the page's link asks for a data file that the first job needs:
 // it downloads the file as soon as this script runs, while the page's wasm still
-// downloads and starts, and
-// the Rust side's request for it (hsgdFetchGzipText) takes that download. A name, not a
-// message: a message from the page reaches a new worker only once the page's main thread
-// is free again, and the page's own start keeps it busy.
+// downloads and starts, and the Rust side's request for it (hsgdFetchGzipText) takes that
+// download. A name, not a message: a message from the page reaches a new worker only once
+// the page's main thread is free again, and the page's own start keeps it busy.
 import init from './hsgd-web.js';
 
 const held = [];
@@ -52,12 +51,8 @@ self.hsgdFetchGzipText = (url, done) => {
   download.then(done, (e) => done(e instanceof Error ? e : new Error(String(e))));
 };
 
-let started = false;
-
-/** Instantiates the wasm from the page's compiled module, once. */
-function start(module) {
-  if (started) return;
-  started = true;
+self.addEventListener('message', (event) => {
+  const module = event.data && event.data.wasmModule;
   self.addEventListener('message', hold);
   init(module ? { module_or_path: module } : undefined).then(() => {
     self.removeEventListener('message', hold);
@@ -67,19 +62,13 @@ function start(module) {
     // the message) instead of failing silently.
     setTimeout(() => { throw e; });
   });
-}
-
-// The page's module comes first, before any task: it is never a task itself.
-self.addEventListener('message', function first(event) {
-  self.removeEventListener('message', first);
-  event.stopImmediatePropagation();
-  start(event.data && event.data.wasmModule);
-});
+}, { once: true });
 
 const [role, prefetch] = self.name.split(' ');
 if (role === 'hsgd-early' && prefetch) {
-  const download = gzipText(absolute(prefetch));
+  const url = absolute(prefetch);
+  const download = gzipText(url);
   // Failing before the Rust side asks is not an error yet: it hears of it when it asks.
   download.catch(() => {});
-  downloads.set(absolute(prefetch), download);
+  downloads.set(url, download);
 }
