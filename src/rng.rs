@@ -50,10 +50,22 @@ pub fn uniform_open<R: Rng + ?Sized>(rng: &mut R) -> f64 {
     ((rng.next_u64() >> 11) as f64 + 0.5) * (1.0 / (1u64 << 53) as f64)
 }
 
-/// A uniform index in 0..n (Lemire's multiply-shift; the bias for n ≪ 2⁶⁴ is < n/2⁶⁴).
+/// A uniform index in 0..n (Lemire's multiply-shift ⌊x·n/2⁶⁴⌋ of a 64-bit word x; the
+/// bias for n ≪ 2⁶⁴ is < n/2⁶⁴).
 #[inline]
 pub fn index<R: Rng + ?Sized>(rng: &mut R, n: usize) -> usize {
-    ((rng.next_u64() as u128 * n as u128) >> 64) as usize
+    let x = rng.next_u64();
+    match u32::try_from(n) {
+        // For n < 2³², ⌊x·n/2⁶⁴⌋ from two 32 × 32-bit products, exactly: with
+        // x = h·2³² + l it is ⌊(h·n + ⌊l·n/2³²⌋)/2³²⌋, and no term overflows 64 bits.
+        // wasm has no 64 × 64 → 128-bit multiply; the u128 product is a library call
+        // there, once per SGD step.
+        Ok(n) => {
+            let n = u64::from(n);
+            (((x >> 32) * n + (((x & 0xffff_ffff) * n) >> 32)) >> 32) as usize
+        }
+        Err(_) => ((u128::from(x) * n as u128) >> 64) as usize,
+    }
 }
 
 /// A pair of independent standard normal variates (Marsaglia's polar method).
@@ -190,6 +202,48 @@ pub fn ziggurat() -> &'static Ziggurat {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Yields the given words in turn, as a generator.
+    struct Words(std::vec::IntoIter<u64>);
+
+    impl rand::TryRng for Words {
+        type Error = std::convert::Infallible;
+        fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
+            Ok(self.try_next_u64()? as u32)
+        }
+        fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
+            Ok(self.0.next().expect("a word left"))
+        }
+        fn try_fill_bytes(&mut self, _: &mut [u8]) -> Result<(), Self::Error> {
+            unimplemented!()
+        }
+    }
+
+    #[test]
+    fn index_is_the_high_word_of_the_128_bit_product() {
+        let mut stream = stream(5, 0);
+        let mut words: Vec<u64> = (0..2000).map(|_| stream.next_u64()).collect();
+        words.extend([
+            0,
+            1,
+            u64::MAX,
+            u64::MAX - 1,
+            1 << 32,
+            (1 << 32) - 1,
+            1 << 63,
+        ]);
+        let mut sizes = vec![1usize, 2, 3, 1797, 2000, 65_535, 1 << 31, usize::MAX];
+        // 2³² and up take the 128-bit product (where usize has 64 bits).
+        sizes.extend(usize::try_from(1u64 << 32).ok());
+        sizes.push(u32::MAX as usize);
+        for n in sizes {
+            let mut rng = Words(words.clone().into_iter());
+            for &x in &words {
+                let exact = ((x as u128 * n as u128) >> 64) as usize;
+                assert_eq!(index(&mut rng, n), exact, "x = {x}, n = {n}");
+            }
+        }
+    }
 
     #[test]
     fn ziggurat_layers_close_with_equal_areas() {

@@ -205,26 +205,32 @@ impl Sgd {
     }
 
     fn gram(&self) -> &Gram {
-        self.gram.get_or_init(|| {
-            let (n, d) = (self.n, self.d);
-            let mut g = vec![0.0; d * d];
-            let mut c = vec![0.0; d];
-            for i in 0..n {
-                let a = self.row(i);
-                for j in 0..d {
-                    let aj = a[j];
-                    c[j] += aj * self.b[i];
-                    for (gjk, ak) in g[j * d..(j + 1) * d].iter_mut().zip(a) {
-                        *gjk += aj * ak;
-                    }
-                }
+        self.gram.get_or_init(|| self.build_gram())
+    }
+
+    /// G and c summed row by row, in row order (G's lower triangle mirrored from the
+    /// upper: a_j·a_k and a_k·a_j are the same product, so G is exactly symmetric).
+    // Out of line, with the per-row work a call of its own: the first loss curve of a
+    // page's job builds G while `simulate` is still baseline code (module docs of
+    // `advance`), and the row function is soon optimised where the loop would not be.
+    #[inline(never)]
+    fn build_gram(&self) -> Gram {
+        let (n, d) = (self.n, self.d);
+        let mut g = vec![0.0; d * d];
+        let mut c = vec![0.0; d];
+        for i in 0..n {
+            add_outer_product(&mut g, &mut c, self.row(i), self.b[i]);
+        }
+        for j in 0..d {
+            for k in 0..j {
+                g[j * d + k] = g[k * d + j];
             }
-            let inv_n = 1.0 / n as f64;
-            g.iter_mut().for_each(|v| *v *= inv_n);
-            c.iter_mut().for_each(|v| *v *= inv_n);
-            let constant = self.b.iter().map(|v| v * v).sum::<f64>() * 0.5 * inv_n;
-            Gram { g, c, constant }
-        })
+        }
+        let inv_n = 1.0 / n as f64;
+        g.iter_mut().for_each(|v| *v *= inv_n);
+        c.iter_mut().for_each(|v| *v *= inv_n);
+        let constant = self.b.iter().map(|v| v * v).sum::<f64>() * 0.5 * inv_n;
+        Gram { g, c, constant }
     }
 
     /// f(x) = (1/2n)|Ax − b|² + (δ/2)|x|² through the Gram form (module docs), ≥ 0.
@@ -315,6 +321,9 @@ impl Sgd {
     /// no bit of the path. Checkpoints do not end a segment: the kernel reads the probe
     /// between two steps: log-spaced, half of them fall in the first √K steps, and a
     /// segment each would cost a call, a divergence check and a progress tick.
+    // Out of line for the reason given at `advance`: `simulate` is called once per part of
+    // the runs, a run many times.
+    #[inline(never)]
     fn run_one(
         &self,
         seed: u64,
@@ -386,13 +395,14 @@ impl Sgd {
 
     /// `count` SGD steps from `work.x` = x_k, pushing uᵀx to `work.probed` after each of
     /// the checkpoints `work.checkpoint_steps[inside]` (all strictly between k and k + count).
-    // Never inlined: in wasm, V8 first runs a function as baseline (Liftoff) code
-    // and swaps in the optimised (TurboFan) code only at a later call — there is no
-    // on-stack replacement. Inlined into `simulate`, the whole first job of a fresh page
-    // ran as baseline code (3.5× slower); as a call per chunk, it switches after a few
-    // chunks. One call per chunk costs nothing measurable; the numbers do not change.
-    // wasm-opt ignores this attribute and inlines any function with one caller, so the
-    // page's build limits that (index.html, `--one-caller-inline-max-function-size`).
+    // The kernels are never inlined: in wasm, V8 first runs a function as baseline
+    // (Liftoff) code and swaps in the optimised (TurboFan) code only at a later call —
+    // there is no on-stack replacement. Inlined into `simulate`, the whole first job of a
+    // fresh page ran as baseline code (3.5× slower); as a call per chunk, it switches
+    // after a few chunks. Each kernel is a function of its own, so that V8 optimises only
+    // the one a job uses, and sooner. One call per chunk costs nothing measurable; the
+    // numbers do not change. wasm-opt ignores this attribute and inlines any function
+    // with one caller, so the page's build limits that (index.html).
     #[inline(never)]
     fn advance(
         &self,
@@ -424,6 +434,7 @@ impl Sgd {
     /// The indices are drawn in step order whatever `count` is, and the fused dot sums in
     /// the order of the plain one, so splitting a run into segments changes no bit; nor
     /// does reading the probe between the update and the next dot.
+    #[inline(never)]
     fn advance_single<const SHRINK: bool>(
         &self,
         stream: &mut Stream,
@@ -468,6 +479,7 @@ impl Sgd {
 
     /// B > 1: residuals of the whole batch at x, then x ← s·x − (γ/B) Σ_j r_j a_{i_j};
     /// uᵀx after each step that is one of the checkpoints `work.checkpoint_steps[inside]`.
+    #[inline(never)]
     fn advance_batch(
         &self,
         stream: &mut Stream,
@@ -522,6 +534,18 @@ struct Probes<'a> {
 impl Probes<'_> {
     fn read(&mut self, x: &[f64]) {
         self.probed.push(single(probe_value(self.probe, x)));
+    }
+}
+
+/// g += a aᵀ on and above the diagonal (g row-major d × d), c += b·a.
+#[inline(never)]
+fn add_outer_product(g: &mut [f64], c: &mut [f64], a: &[f64], b: f64) {
+    let d = a.len();
+    for (j, &aj) in a.iter().enumerate() {
+        c[j] += aj * b;
+        for (gjk, ak) in g[j * d + j..(j + 1) * d].iter_mut().zip(&a[j..]) {
+            *gjk += aj * ak;
+        }
     }
 }
 

@@ -582,10 +582,26 @@ pub fn report_from_simulations(
     simulations: Vec<Simulation>,
     observer: &mut dyn Observer,
 ) -> Result<Report> {
-    let mut timings = BTreeMap::new();
     let t0 = observer.now_ms();
     let prepared = prepare(config, csv)?;
-    timings.insert("data + svd".to_string(), observer.now_ms() - t0);
+    let data_ms = observer.now_ms() - t0;
+    report_from_prepared(config, &prepared, data_ms, simulations, observer)
+}
+
+/// [`report_from_simulations`] with the problem already prepared (in `data_ms`, the time
+/// reported for "data + svd").
+///
+/// # Errors
+/// As [`report_from_simulations`].
+pub fn report_from_prepared(
+    config: &Config,
+    prepared: &Prepared,
+    data_ms: f64,
+    simulations: Vec<Simulation>,
+    observer: &mut dyn Observer,
+) -> Result<Report> {
+    let mut timings = BTreeMap::new();
+    timings.insert("data + svd".to_string(), data_ms);
     let bounds = prepared.bounds.summary();
     let methods = config.method.dynamics();
     if simulations.len() != methods.len() {
@@ -604,7 +620,7 @@ pub fn report_from_simulations(
         if *method == Hsgd {
             measured_order = Some(measure_order(
                 config,
-                &prepared,
+                prepared,
                 simulation,
                 &mut timings,
                 observer,
@@ -612,7 +628,7 @@ pub fn report_from_simulations(
         }
         let report = analyse(
             config,
-            &prepared,
+            prepared,
             *method,
             simulation,
             &bounds,
@@ -624,7 +640,7 @@ pub fn report_from_simulations(
             Dynamics::Hsgd => hsgd = Some(report),
         }
     }
-    let mut report = assemble(config, &prepared, bounds, sgd, hsgd, timings);
+    let mut report = assemble(config, prepared, bounds, sgd, hsgd, timings);
     (report.convex_order, report.convex_order_note) = measured_order.unwrap_or((None, None));
     Ok(report)
 }

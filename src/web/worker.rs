@@ -7,17 +7,20 @@
 //!
 //! The page's wasm does not bundle the digits data: the first request that uses them
 //! fetches [`DIGITS_URL`] (`www/worker.js`), and it and the requests that come while the
-//! file loads wait for it, in order.
+//! file loads wait for it, in order. A worker that the loader started for a link that asks
+//! for the digits loads them at once, and builds their problem and SVD (kept for every
+//! later job, since no parameter changes them) before its first job arrives.
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 use super::protocol::{FromWorker, ToWorker};
-use crate::model::problem;
+use crate::model::problem::{self, Problem};
+use crate::model::spectrum::Spectrum;
 use crate::report::analysis;
 use crate::report::config::{Config, DataKind, Dynamics};
-use crate::report::runs::{prepare, simulate_part, Observer, Prepared};
+use crate::report::runs::{prepare, prepare_problem, simulate_part, Observer, Prepared};
 use crate::report::sweep::{self, SweepPlan};
 
 /// A request as read from its message (an error when it could not be read).
@@ -54,6 +57,32 @@ thread_local! {
     /// The last prepared problem: the parts of a split run share it.
     static PREPARED: std::cell::RefCell<Option<CachedPrepared>> =
         const { std::cell::RefCell::new(None) };
+    /// The digits problem and its SVD, which no parameter changes: built once a worker has
+    /// the data (before its first job when the loader started it for the digits).
+    static DIGITS: std::cell::RefCell<Option<std::rc::Rc<(Problem, Spectrum)>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// The digits problem and its SVD, built on the first call.
+fn digits_data() -> Result<std::rc::Rc<(Problem, Spectrum)>, crate::Error> {
+    if let Some(data) = DIGITS.with(|cell| cell.borrow().clone()) {
+        return Ok(data);
+    }
+    let problem = Problem::digits()?;
+    let spectrum = Spectrum::new(&problem)?;
+    let data = std::rc::Rc::new((problem, spectrum));
+    DIGITS.with(|cell| *cell.borrow_mut() = Some(std::rc::Rc::clone(&data)));
+    Ok(data)
+}
+
+/// [`prepare`], taking the digits' problem and SVD from [`digits_data`].
+fn prepare_here(config: &Config, csv: Option<&str>) -> Result<Prepared, crate::Error> {
+    if config.data != DataKind::Digits {
+        return prepare(config, csv);
+    }
+    config.validate()?;
+    let data = digits_data()?;
+    prepare_problem(config, data.0.clone(), Some(data.1.clone()))
 }
 
 fn cached_prepared(
@@ -68,7 +97,7 @@ fn cached_prepared(
     if let Some(prepared) = hit {
         return Ok(prepared);
     }
-    let prepared = std::rc::Rc::new(prepare(config, csv)?);
+    let prepared = std::rc::Rc::new(prepare_here(config, csv)?);
     PREPARED.with(|cell| {
         *cell.borrow_mut() = Some((
             config.clone(),
@@ -77,6 +106,19 @@ fn cached_prepared(
         ))
     });
     Ok(prepared)
+}
+
+/// [`analysis::report_from_simulations`] on this worker's cached problem.
+fn analyse_here(
+    config: &Config,
+    csv: Option<&str>,
+    simulations: Vec<crate::model::simulation::Simulation>,
+    observer: &mut WorkerObserver,
+) -> Result<analysis::Report, crate::Error> {
+    let t0 = observer.now_ms();
+    let prepared = cached_prepared(config, csv)?;
+    let data_ms = observer.now_ms() - t0;
+    analysis::report_from_prepared(config, &prepared, data_ms, simulations, observer)
 }
 
 fn error_reply(job: u32, e: crate::Error) -> FromWorker {
@@ -113,6 +155,13 @@ pub fn start() {
     scope().set_onmessage(Some(handler.as_ref().unchecked_ref()));
     // The handler lives as long as the worker.
     handler.forget();
+    if scope().name().strip_prefix("hsgd-early ") == Some(DIGITS_URL)
+        && !problem::digits_available()
+    {
+        // The loader started this worker for a link that asks for the digits: load them,
+        // and build their problem and SVD, while the page still starts.
+        load_digits_now();
+    }
     // Only a head start for the engine: a failure here changes nothing for the jobs.
     let _ = crate::report::runs::warm_up();
     post(&FromWorker::Ready);
@@ -202,12 +251,7 @@ fn respond(request: Request) -> FromWorker {
             simulations,
         }) => {
             let mut observer = WorkerObserver::new(job);
-            match analysis::report_from_simulations(
-                &config,
-                csv.as_deref(),
-                simulations,
-                &mut observer,
-            ) {
+            match analyse_here(&config, csv.as_deref(), simulations, &mut observer) {
                 Ok(report) => FromWorker::Done {
                     job,
                     report: Box::new(report),
@@ -275,12 +319,7 @@ pub fn handle_staged(request: Request, send: &mut dyn FnMut(&FromWorker)) {
             simulations,
             ..
         } => {
-            let report = analysis::report_from_simulations(
-                &config,
-                csv.as_deref(),
-                simulations,
-                &mut observer,
-            );
+            let report = analyse_here(&config, csv.as_deref(), simulations, &mut observer);
             (config, csv, report)
         }
         other => return send(&respond(Ok(other))),
@@ -376,14 +415,22 @@ fn unless_waiting_for_digits(request: Request) -> Option<Request> {
     if !loading && !needs_digits(&request) {
         return Some(request);
     }
+    load_digits_now();
     WAITING.with(|cell| cell.borrow_mut().get_or_insert_with(Vec::new).push(request));
-    if !loading {
-        let done = Closure::<dyn FnMut(JsValue)>::new(digits_fetched);
-        fetch_gzip_text(DIGITS_URL, done.as_ref().unchecked_ref());
-        // Called once, when the file has come or failed: one small closure a load.
-        done.forget();
-    }
     None
+}
+
+/// Starts loading the digits data, unless they are loading; requests that need them wait
+/// from now on.
+fn load_digits_now() {
+    if WAITING.with(|cell| cell.borrow().is_some()) {
+        return;
+    }
+    WAITING.with(|cell| *cell.borrow_mut() = Some(Vec::new()));
+    let done = Closure::<dyn FnMut(JsValue)>::new(digits_fetched);
+    fetch_gzip_text(DIGITS_URL, done.as_ref().unchecked_ref());
+    // Called once, when the file has come or failed: one small closure a load.
+    done.forget();
 }
 
 /// Loads the digits data from the fetched text (or takes the fetch's error), then handles
@@ -403,6 +450,11 @@ fn digits_fetched(text: JsValue) {
     let waiting = WAITING
         .with(|cell| cell.borrow_mut().take())
         .unwrap_or_default();
+    if loaded.is_ok() && waiting.is_empty() {
+        // Loaded ahead of any job (`start`): the first job's preparation is done now. An
+        // error here comes again, and is reported, when a job prepares the digits.
+        let _ = digits_data();
+    }
     for request in waiting {
         match &loaded {
             Err(e) if needs_digits(&request) => {

@@ -179,6 +179,37 @@ fn chunks_give_identical_results_and_merge() {
 }
 
 #[test]
+fn gram_form_is_the_row_by_row_sum_and_exactly_symmetric() {
+    // G = AᵀA/n and c = Aᵀb/n summed over the rows in order, every entry of G on its
+    // own: the triangle-and-mirror build gives the same bits.
+    let problem = Problem::synthetic(37, 9, 4).unwrap();
+    let sgd = Sgd::new(&problem, &params(0.05, 1, 0.0, 10)).unwrap();
+    let (n, d) = (37, 9);
+    let gram = sgd.gram();
+    for j in 0..d {
+        let mut cj = 0.0;
+        for i in 0..n {
+            cj += problem.a[(i, j)] * problem.b[i];
+        }
+        assert_eq!(gram.c[j].to_bits(), (cj * (1.0 / n as f64)).to_bits());
+        for k in 0..d {
+            let mut gjk = 0.0;
+            for i in 0..n {
+                gjk += problem.a[(i, j)] * problem.a[(i, k)];
+            }
+            let expected = gjk * (1.0 / n as f64);
+            assert_eq!(
+                gram.g[j * d + k].to_bits(),
+                expected.to_bits(),
+                "G[{j}][{k}]"
+            );
+        }
+    }
+    let constant = problem.b.iter().map(|v| v * v).sum::<f64>() * 0.5 / n as f64;
+    assert!((gram.constant - constant).abs() <= 1e-15 * constant);
+}
+
+#[test]
 fn loss_curve_matches_direct_evaluation_and_decreases() {
     let problem = Problem::synthetic(60, 4, 8).unwrap();
     let p = params(0.05, 1, 0.01, 400);
