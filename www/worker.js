@@ -11,7 +11,7 @@
 // A worker that the loader (Trunk.toml) starts before the page's wasm is named
 // "hsgd-early <url>" when the page's link asks for a data file that the first job needs:
 // it downloads the file as soon as this script runs, while the page's wasm still
-// downloads and starts, and the Rust side's request for it (hsgdFetchGzipText) takes that
+// downloads and starts, and the Rust side's request for it (hsgdFetchGzipBytes) takes that
 // download. A name, not a message: a message from the page reaches a new worker only once
 // the page's main thread is free again, and the page's own start keeps it busy.
 import init from './hsgd-web.js';
@@ -24,10 +24,11 @@ const downloads = new Map();
 
 const absolute = (url) => new URL(url, self.location.href).href;
 
-// The gzipped text file at `url`, decompressed by the browser (DecompressionStream, which
-// every browser that runs the page's wasm has). A host that sends the file already decoded
+// The gzipped file at `url`, decompressed by the browser (DecompressionStream, which every
+// browser that runs the page's wasm has), as bytes: the wasm copies them in at once, where
+// a string would be re-encoded first. A host that sends the file already decoded
 // (Content-Encoding: gzip) works too: only bytes that start as gzip are decompressed.
-function gzipText(url) {
+function gzipBytes(url) {
   // A stalled download would hold up the worker's later requests, which wait in order.
   return fetch(url, { signal: AbortSignal.timeout(60000) })
     .then((response) => {
@@ -36,17 +37,18 @@ function gzipText(url) {
     })
     .then((buffer) => {
       const bytes = new Uint8Array(buffer);
-      if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return new TextDecoder().decode(bytes);
+      if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
       const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
-      return new Response(stream).text();
+      return new Response(stream).arrayBuffer().then((decoded) => new Uint8Array(decoded));
     });
 }
 
-// Called by src/web/worker.rs: `done` gets the text of the gzipped file at `url`, or the
-// Error that stopped it. A download started early is used once; a later call fetches anew.
-self.hsgdFetchGzipText = (url, done) => {
+// Called by src/web/worker.rs: `done` gets the bytes (a Uint8Array) of the gzipped file at
+// `url`, decompressed, or the Error that stopped it. A download started early is used
+// once; a later call fetches anew.
+self.hsgdFetchGzipBytes = (url, done) => {
   const key = absolute(url);
-  const download = downloads.get(key) || gzipText(key);
+  const download = downloads.get(key) || gzipBytes(key);
   downloads.delete(key);
   download.then(done, (e) => done(e instanceof Error ? e : new Error(String(e))));
 };
@@ -67,7 +69,7 @@ self.addEventListener('message', (event) => {
 const [role, prefetch] = self.name.split(' ');
 if (role === 'hsgd-early' && prefetch) {
   const url = absolute(prefetch);
-  const download = gzipText(url);
+  const download = gzipBytes(url);
   // Failing before the Rust side asks is not an error yet: it hears of it when it asks.
   download.catch(() => {});
   downloads.set(url, download);

@@ -9,6 +9,7 @@
 //!   §4.3).
 //!
 //! - [`simulation`]: what a simulation of either dynamics records and returns;
+//! - [`lanes`]: the dot product in the fixed summation order that SGD and the SVD share;
 //! - [`step`]: the step parameters γ, B, δ and their one check.
 //!
 //! Nothing here knows of statistics on samples, reports, plots or the web.
@@ -16,6 +17,7 @@
 pub mod bounds;
 pub mod discrete;
 pub mod hsgd;
+pub mod lanes;
 pub mod pearson;
 pub mod problem;
 pub mod sgd;

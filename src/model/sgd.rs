@@ -35,6 +35,7 @@ use std::ops::Range;
 use std::sync::OnceLock;
 
 use crate::error::{Error, Result};
+use crate::model::lanes::dot;
 use crate::model::problem::Problem;
 use crate::model::simulation::{
     probe_value, single, Kept, Record, Simulation, Ticker, CHECK_STEPS, DIVERGENCE_NORM,
@@ -55,43 +56,6 @@ pub struct SgdParams {
     pub steps: usize,
     /// Draw batches with replacement.
     pub replacement: bool,
-}
-
-/// Lanes of the dot-product accumulators: a fixed summation order (so results are
-/// bit-identical on every target) that still lets LLVM use SIMD registers.
-const LANES: usize = 8;
-
-/// Adds the lanes in a fixed tree order: first vertically, as pairs (0,1) + (2,3) +
-/// (4,5) + (6,7), which is what 2-wide SIMD registers do without shuffles, then the two
-/// halves.
-#[inline(always)]
-fn reduce(acc: [f64; LANES], tail: f64) -> f64 {
-    let even = (acc[0] + acc[2]) + (acc[4] + acc[6]);
-    let odd = (acc[1] + acc[3]) + (acc[5] + acc[7]);
-    (even + odd) + tail
-}
-
-/// aᵀx with the lane order of [`axpy_dot`].
-// Indexed loops over slices cut to one length, not iterator adapters: the wasm build
-// inlines little (.cargo/config.toml), and `Zip::new` left as a call in every step cost
-// more than the step's arithmetic at small d.
-#[inline(always)]
-pub(crate) fn dot(a: &[f64], x: &[f64]) -> f64 {
-    let n = a.len().min(x.len());
-    let (a, x) = (&a[..n], &x[..n]);
-    let body = n / LANES * LANES;
-    let mut acc = [0.0; LANES];
-    for k in (0..body).step_by(LANES) {
-        let (a, x) = (&a[k..k + LANES], &x[k..k + LANES]);
-        for l in 0..LANES {
-            acc[l] += a[l] * x[l];
-        }
-    }
-    let mut tail = 0.0;
-    for j in body..n {
-        tail += a[j] * x[j];
-    }
-    reduce(acc, tail)
 }
 
 /// x ← s·x − c·u (s omitted when `SHRINK` is false), then returns vᵀx (new x), summed in

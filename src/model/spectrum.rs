@@ -20,8 +20,8 @@
 use nalgebra::{DMatrix, DVector};
 
 use crate::error::{short, Error, Result};
+use crate::model::lanes::dot;
 use crate::model::problem::Problem;
-use crate::model::sgd::dot;
 use crate::stats::sample::sorted_indices;
 
 /// The SVD of a problem's design matrix and the derived centred-coordinate quantities.
@@ -74,14 +74,21 @@ fn check_top(n: usize, top: f64) -> Result<()> {
 }
 
 fn scale_error(top: f64, fourth: f64) -> Error {
+    out_of_range(format!(
+        "scale is out of range: its largest singular value λ₁ = {} makes n·λ₁⁴ = {}, \
+         which the bounds need as a finite, normal number",
+        short(top),
+        short(fourth)
+    ))
+}
+
+/// "The design matrix's {what}; rescale …": the one advice for data the bounds cannot use.
+fn out_of_range(what: String) -> Error {
     Error::new(
         "data",
         format!(
-            "the design matrix's scale is out of range: its largest singular value \
-             λ₁ = {} makes n·λ₁⁴ = {}, which the bounds need as a finite, normal number; \
-             rescale the data (e.g. preprocess=standardize or minmax)",
-            short(top),
-            short(fourth)
+            "the design matrix's {what}; rescale the data (e.g. preprocess=standardize or \
+             minmax)"
         ),
     )
 }
@@ -208,27 +215,19 @@ fn check_entries(problem: &Problem) -> Result<()> {
     }
     let largest = a.amax();
     if !(largest.powi(4) * a.nrows() as f64).is_finite() {
-        return Err(Error::new(
-            "data",
-            format!(
-                "the design matrix's entries are out of range: the largest, |a_ij| = {}, \
-                 makes n·λ₁⁴ ≥ n·|a_ij|⁴ overflow, and the bounds need it finite; rescale \
-                 the data (e.g. preprocess=standardize or minmax)",
-                short(largest)
-            ),
-        ));
+        return Err(out_of_range(format!(
+            "entries are out of range: the largest, |a_ij| = {}, makes n·λ₁⁴ ≥ n·|a_ij|⁴ \
+             overflow, and the bounds need it finite",
+            short(largest)
+        )));
     }
     let bound = largest * ((a.nrows() * a.ncols()) as f64).sqrt();
     if largest > 0.0 && bound.powi(4) < f64::MIN_POSITIVE {
-        return Err(Error::new(
-            "data",
-            format!(
-                "the design matrix's entries are out of range: the largest, |a_ij| = {}, \
-                 makes λ₁⁴ ≤ (√(nd)·|a_ij|)⁴ underflow, and the bounds need n·λ₁⁴ as a \
-                 normal number; rescale the data (e.g. preprocess=standardize or minmax)",
-                short(largest)
-            ),
-        ));
+        return Err(out_of_range(format!(
+            "entries are out of range: the largest, |a_ij| = {}, makes λ₁⁴ ≤ (√(nd)·|a_ij|)⁴ \
+             underflow, and the bounds need n·λ₁⁴ as a normal number",
+            short(largest)
+        )));
     }
     Ok(())
 }
@@ -378,6 +377,10 @@ const MAX_SWEEPS: usize = 60;
 fn orthogonalise_columns(m: &mut DMatrix<f64>) -> Result<DMatrix<f64>> {
     let (rows, k) = m.shape();
     let mut w = DMatrix::identity(k, k);
+    if rows == 0 {
+        // No entries to rotate (and no column to cut the storage into).
+        return Ok(w);
+    }
     let tolerance = (rows as f64).sqrt() * f64::EPSILON;
     let mut squares = vec![0.0; k];
     for _ in 0..MAX_SWEEPS {

@@ -190,8 +190,8 @@ fn try_start() -> Result<(), JsValue> {
         posted_ms: 0.0,
         shown: None,
     };
-    write_url(&app.config);
     request_run(&mut app);
+    write_url(&app.config);
     after_input(&app, false);
     if !app.running {
         set_text(&app.document, "status", "Fix the marked input to run.");
@@ -278,6 +278,11 @@ fn write_url(config: &Config) {
         return;
     };
     let url = format!("?{}", config.to_query());
+    // Only a change: `replaceState` costs a page that opens with its canonical link
+    // 10-20 ms before its first job is posted.
+    if window.location().search().is_ok_and(|search| search == url) {
+        return;
+    }
     if let Ok(history) = window.history() {
         let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url));
     }

@@ -386,11 +386,11 @@ const DIGITS_URL: &str = "./data/digits.csv.gz";
 
 #[wasm_bindgen]
 extern "C" {
-    /// Fetches the gzipped text file `url` and calls `done` with its text, or with the
-    /// `Error` that stopped it: `www/worker.js`, which takes the download the loader may
-    /// have started early for the page's first job.
-    #[wasm_bindgen(js_name = hsgdFetchGzipText)]
-    fn fetch_gzip_text(url: &str, done: &js_sys::Function);
+    /// Fetches the gzipped file `url` and calls `done` with its decompressed bytes (a
+    /// `Uint8Array`), or with the `Error` that stopped it: `www/worker.js`, which takes
+    /// the download the loader may have started early for the page's first job.
+    #[wasm_bindgen(js_name = hsgdFetchGzipBytes)]
+    fn fetch_gzip_bytes(url: &str, done: &js_sys::Function);
 }
 
 thread_local! {
@@ -428,23 +428,28 @@ fn load_digits_now() {
     }
     WAITING.with(|cell| *cell.borrow_mut() = Some(Vec::new()));
     let done = Closure::<dyn FnMut(JsValue)>::new(digits_fetched);
-    fetch_gzip_text(DIGITS_URL, done.as_ref().unchecked_ref());
+    fetch_gzip_bytes(DIGITS_URL, done.as_ref().unchecked_ref());
     // Called once, when the file has come or failed: one small closure a load.
     done.forget();
 }
 
 /// Loads the digits data from the fetched text (or takes the fetch's error), then handles
 /// the waiting requests in order: those that need the data get the error, if any.
-fn digits_fetched(text: JsValue) {
-    let loaded = match text.as_string() {
-        Some(text) => problem::load_digits(&text),
-        None => Err(crate::Error::new(
+fn digits_fetched(file: JsValue) {
+    let not_loaded = |why: String| {
+        crate::Error::new(
             "data",
-            format!(
-                "the digits data could not be loaded ({DIGITS_URL}: {})",
-                text.dyn_ref::<js_sys::Error>()
-                    .map_or_else(|| "no text".into(), |e| String::from(e.message()))
-            ),
+            format!("the digits data could not be loaded ({DIGITS_URL}: {why})"),
+        )
+    };
+    let loaded = match file.dyn_ref::<js_sys::Uint8Array>() {
+        Some(bytes) => match String::from_utf8(bytes.to_vec()) {
+            Ok(text) => problem::load_digits(&text),
+            Err(_) => Err(not_loaded("not UTF-8 text".into())),
+        },
+        None => Err(not_loaded(
+            file.dyn_ref::<js_sys::Error>()
+                .map_or_else(|| "no data".into(), |e| String::from(e.message())),
         )),
     };
     let waiting = WAITING

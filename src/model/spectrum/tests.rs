@@ -292,3 +292,12 @@ fn columns_whose_squares_underflow_are_handled() {
         "{error}"
     );
 }
+
+#[test]
+fn a_matrix_without_rows_needs_no_rotation() {
+    let mut empty = DMatrix::<f64>::zeros(0, 3);
+    assert_eq!(
+        orthogonalise_columns(&mut empty).unwrap(),
+        DMatrix::identity(3, 3)
+    );
+}
