@@ -12,8 +12,9 @@
 // "hsgd-early <url>" when the page's link asks for a data file that the first job needs:
 // it downloads the file as soon as this script runs, while the page's wasm still
 // downloads and starts, and the Rust side's request for it (hsgdFetchGzipBytes) takes that
-// download. A name, not a message: a message from the page reaches a new worker only once
-// the page's main thread is free again, and the page's own start keeps it busy.
+// download (a third word, read by the Rust side, asks it to prepare the data at once). A
+// name, not a message: a message from the page reaches a new worker only once the page's
+// main thread is free again, and the page's own start keeps it busy.
 import init from './hsgd-web.js';
 
 const held = [];

@@ -175,7 +175,7 @@ impl Sgd {
     /// G and c summed row by row, in row order (G's lower triangle mirrored from the
     /// upper: a_j·a_k and a_k·a_j are the same product, so G is exactly symmetric).
     // Out of line, with the per-row work a call of its own: the first loss curve of a
-    // page's job builds G while `simulate` is still baseline code (module docs of
+    // page's job builds G while `simulate` is still baseline code (the comment at
     // `advance`), and the row function is soon optimised where the loop would not be.
     #[inline(never)]
     fn build_gram(&self) -> Gram {
@@ -285,8 +285,8 @@ impl Sgd {
     /// no bit of the path. Checkpoints do not end a segment: the kernel reads the probe
     /// between two steps: log-spaced, half of them fall in the first √K steps, and a
     /// segment each would cost a call, a divergence check and a progress tick.
-    // Out of line for the reason given at `advance`: `simulate` is called once per part of
-    // the runs, a run many times.
+    // Out of line for the reason given at `advance`: `simulate` is called once for a part
+    // of the runs, this function once per run, many times a part.
     #[inline(never)]
     fn run_one(
         &self,

@@ -89,8 +89,8 @@ pub fn prepare(config: &Config, csv: Option<&str>) -> Result<Prepared> {
 }
 
 /// [`prepare`] for the problem `config` describes, already built, with its SVD when that
-/// too is already known (the page's workers build the digits' both while they wait for
-/// their first job).
+/// too is already known (the page's workers build the digits' problem and SVD while they
+/// wait for their first job).
 ///
 /// # Errors
 /// As [`prepare`].
@@ -166,7 +166,7 @@ pub fn prepare_problem(
 /// means the warm-up did not run the kernels to the end (the tests check it does).
 pub fn warm_up() -> Result<()> {
     // SGD first, with rows long enough for its kernel's vector loop (V8 optimises
-    // functions in the order they ask, and the page asks for many as it starts).
+    // functions in the order it is asked to, and the page asks for many as it starts).
     let problem = Problem::synthetic(64, 64, 0)?;
     let steps = 2048;
     let sgd = SgdParams {

@@ -278,8 +278,8 @@ fn write_url(config: &Config) {
         return;
     };
     let url = format!("?{}", config.to_query());
-    // Only a change: `replaceState` costs a page that opens with its canonical link
-    // 10-20 ms before its first job is posted.
+    // Only a change: `replaceState` took ~20 ms of the page's start in a profile, which
+    // a page opened with its canonical link need not spend.
     if window.location().search().is_ok_and(|search| search == url) {
         return;
     }

@@ -2,10 +2,10 @@
 //! runs"): each method's runs are cut into contiguous parts
 //! ([`crate::report::runs::split_runs`]), every part is simulated by a worker
 //! ([`crate::report::runs::simulate_part`]), the parts are merged in order
-//! ([`crate::model::simulation::Simulation::merge`]) and one worker analyses the merged sample
-//! ([`crate::report::analysis::report_from_simulations`]). Run r draws from its own stream
-//! wherever it runs, so the report equals the single worker's (tested natively in
-//! `analysis::tests::parts_merged_in_order_equal_one_run`).
+//! ([`crate::model::simulation::Simulation::merge`]) and one worker analyses the merged
+//! sample on its prepared problem ([`crate::report::analysis::report_from_prepared`]). Run
+//! r draws from its own stream wherever it runs, so the report equals the single worker's
+//! (tested natively in `analysis::tests::parts_merged_in_order_equal_one_run`).
 //!
 //! The page hands a job over with [`post`] (when the browser has at least two cores); the
 //! progress, the report or an error go up to it as [`AppEvent::SplitReply`], which it handles

@@ -8,8 +8,10 @@
 //! The page's wasm does not bundle the digits data: the first request that uses them
 //! fetches [`DIGITS_URL`] (`www/worker.js`), and it and the requests that come while the
 //! file loads wait for it, in order. A worker that the loader started for a link that asks
-//! for the digits loads them at once, and builds their problem and SVD (kept for every
-//! later job, since no parameter changes them) before its first job arrives.
+//! for the digits loads them at once, and builds their problem and SVD before its first
+//! job arrives; no parameter changes these, so the split runs' parts and analyses in this
+//! worker use them from then on (a run too small to split and the sweeps prepare theirs
+//! as before).
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -51,73 +53,104 @@ fn cached_plan(config: &Config, csv: Option<&str>) -> Result<SweepPlan, crate::E
 }
 
 /// A prepared problem (data, SVD, bounds) with the inputs it was made from.
-type CachedPrepared = (Config, Option<String>, std::rc::Rc<Prepared>);
+struct CachedPrepared {
+    config: Config,
+    csv: Option<String>,
+    prepared: std::rc::Rc<Prepared>,
+    /// The time this worker spent preparing it (ms), the report's "data + svd".
+    ms: f64,
+}
+
+/// The digits' problem and SVD, and the time they took (ms).
+struct DigitsData {
+    problem: Problem,
+    spectrum: Spectrum,
+    ms: f64,
+}
 
 thread_local! {
     /// The last prepared problem: the parts of a split run share it.
     static PREPARED: std::cell::RefCell<Option<CachedPrepared>> =
         const { std::cell::RefCell::new(None) };
-    /// The digits problem and its SVD, which no parameter changes: built once a worker has
-    /// the data (before its first job when the loader started it for the digits).
-    static DIGITS: std::cell::RefCell<Option<std::rc::Rc<(Problem, Spectrum)>>> =
+    /// The digits' problem and SVD, which no parameter changes: built once a worker has
+    /// the data (before its first job when the loader started it for a link that asks for
+    /// the digits), and used by every later preparation of the digits in this worker.
+    static DIGITS: std::cell::RefCell<Option<std::rc::Rc<DigitsData>>> =
         const { std::cell::RefCell::new(None) };
 }
 
-/// The digits problem and its SVD, built on the first call.
-fn digits_data() -> Result<std::rc::Rc<(Problem, Spectrum)>, crate::Error> {
+/// The digits' problem and SVD, built on the first call.
+fn digits_data() -> Result<std::rc::Rc<DigitsData>, crate::Error> {
     if let Some(data) = DIGITS.with(|cell| cell.borrow().clone()) {
         return Ok(data);
     }
+    let t0 = super::workers::now_ms();
     let problem = Problem::digits()?;
     let spectrum = Spectrum::new(&problem)?;
-    let data = std::rc::Rc::new((problem, spectrum));
+    let ms = super::workers::now_ms() - t0;
+    let data = std::rc::Rc::new(DigitsData {
+        problem,
+        spectrum,
+        ms,
+    });
     DIGITS.with(|cell| *cell.borrow_mut() = Some(std::rc::Rc::clone(&data)));
     Ok(data)
 }
 
-/// [`prepare`], taking the digits' problem and SVD from [`digits_data`].
-fn prepare_here(config: &Config, csv: Option<&str>) -> Result<Prepared, crate::Error> {
+/// [`prepare`], taking the digits' problem and SVD from [`digits_data`]; with the time
+/// spent on it (ms), the digits' own included.
+fn prepare_here(config: &Config, csv: Option<&str>) -> Result<(Prepared, f64), crate::Error> {
+    let t0 = super::workers::now_ms();
     if config.data != DataKind::Digits {
-        return prepare(config, csv);
+        let prepared = prepare(config, csv)?;
+        return Ok((prepared, super::workers::now_ms() - t0));
     }
     config.validate()?;
+    let built = DIGITS.with(|cell| cell.borrow().is_some());
     let data = digits_data()?;
-    prepare_problem(config, data.0.clone(), Some(data.1.clone()))
+    let prepared = prepare_problem(config, data.problem.clone(), Some(data.spectrum.clone()))?;
+    let ms = super::workers::now_ms() - t0;
+    // Built before this call: its time is not in this one's.
+    Ok((prepared, if built { ms + data.ms } else { ms }))
 }
 
+/// The prepared problem of `config` and `csv`, from the cache when the inputs are
+/// unchanged, with the time it took to prepare (ms).
 fn cached_prepared(
     config: &Config,
     csv: Option<&str>,
-) -> Result<std::rc::Rc<Prepared>, crate::Error> {
+) -> Result<(std::rc::Rc<Prepared>, f64), crate::Error> {
     let hit = PREPARED.with(|cell| {
-        cell.borrow().as_ref().and_then(|(c, t, p)| {
-            (c == config && t.as_deref() == csv).then(|| std::rc::Rc::clone(p))
+        cell.borrow().as_ref().and_then(|c| {
+            (c.config == *config && c.csv.as_deref() == csv)
+                .then(|| (std::rc::Rc::clone(&c.prepared), c.ms))
         })
     });
-    if let Some(prepared) = hit {
-        return Ok(prepared);
+    if let Some(hit) = hit {
+        return Ok(hit);
     }
-    let prepared = std::rc::Rc::new(prepare_here(config, csv)?);
+    let (prepared, ms) = prepare_here(config, csv)?;
+    let prepared = std::rc::Rc::new(prepared);
     PREPARED.with(|cell| {
-        *cell.borrow_mut() = Some((
-            config.clone(),
-            csv.map(str::to_string),
-            std::rc::Rc::clone(&prepared),
-        ))
+        *cell.borrow_mut() = Some(CachedPrepared {
+            config: config.clone(),
+            csv: csv.map(str::to_string),
+            prepared: std::rc::Rc::clone(&prepared),
+            ms,
+        })
     });
-    Ok(prepared)
+    Ok((prepared, ms))
 }
 
-/// [`analysis::report_from_simulations`] on this worker's cached problem.
+/// [`analysis::report_from_simulations`] on this worker's cached problem; "data + svd" is
+/// the time this worker spent preparing it, whenever it did.
 fn analyse_here(
     config: &Config,
     csv: Option<&str>,
     simulations: Vec<crate::model::simulation::Simulation>,
     observer: &mut WorkerObserver,
 ) -> Result<analysis::Report, crate::Error> {
-    let t0 = observer.now_ms();
-    let prepared = cached_prepared(config, csv)?;
-    let data_ms = observer.now_ms() - t0;
+    let (prepared, data_ms) = cached_prepared(config, csv)?;
     analysis::report_from_prepared(config, &prepared, data_ms, simulations, observer)
 }
 
@@ -155,11 +188,17 @@ pub fn start() {
     scope().set_onmessage(Some(handler.as_ref().unchecked_ref()));
     // The handler lives as long as the worker.
     handler.forget();
-    if scope().name().strip_prefix("hsgd-early ") == Some(DIGITS_URL)
+    // The loader names the workers it starts for a link that asks for the digits
+    // `hsgd-early <DIGITS_URL> prepare` (for their random features, without `prepare`):
+    // they load the data now, and for the digits themselves also build their problem and
+    // SVD, while the page still starts.
+    let name = scope().name();
+    let mut words = name.split(' ');
+    if words.next() == Some("hsgd-early")
+        && words.next() == Some(DIGITS_URL)
         && !problem::digits_available()
     {
-        // The loader started this worker for a link that asks for the digits: load them,
-        // and build their problem and SVD, while the page still starts.
+        PREPARE_DIGITS.with(|prepare| prepare.set(words.next() == Some("prepare")));
         load_digits_now();
     }
     // Only a head start for the engine: a failure here changes nothing for the jobs.
@@ -233,7 +272,7 @@ fn respond(request: Request) -> FromWorker {
             runs,
         }) => {
             let mut observer = WorkerObserver::new(job);
-            let part = cached_prepared(&config, csv.as_deref()).and_then(|prepared| {
+            let part = cached_prepared(&config, csv.as_deref()).and_then(|(prepared, _)| {
                 simulate_part(&config, &prepared, method, runs, &mut observer)
             });
             match part {
@@ -361,7 +400,7 @@ fn index_stage(job: u32, config: &Config, csv: Option<&str>) -> analysis::IndexS
         ms: 0.0,
     };
     let prepared = match cached_prepared(config, csv) {
-        Ok(prepared) => prepared,
+        Ok((prepared, _)) => prepared,
         Err(e) => return missing(e.message),
     };
     match analysis::index_stage(config, &prepared, &mut observer) {
@@ -397,6 +436,9 @@ thread_local! {
     /// The requests that wait for the digits data, in the order they came (`None`: the
     /// data are not loading).
     static WAITING: std::cell::RefCell<Option<Vec<Request>>> = const { std::cell::RefCell::new(None) };
+    /// Whether the digits' problem and SVD are built as soon as the data come, before any
+    /// job (`start`).
+    static PREPARE_DIGITS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 /// Whether `request` needs the digits data and they are not here yet.
@@ -408,11 +450,11 @@ fn needs_digits(request: &Request) -> bool {
 }
 
 /// `request`, to handle now; or `None` when it waits for the digits data (which it then
-/// starts loading, unless they already are): it is handled when they come, after the
-/// requests that came before it.
+/// starts loading, unless they already are) or behind requests that do: it is handled
+/// when they come, after the requests that came before it.
 fn unless_waiting_for_digits(request: Request) -> Option<Request> {
-    let loading = WAITING.with(|cell| cell.borrow().is_some());
-    if !loading && !needs_digits(&request) {
+    let queued = WAITING.with(|cell| cell.borrow().as_ref().is_some_and(|w| !w.is_empty()));
+    if !queued && !needs_digits(&request) {
         return Some(request);
     }
     load_digits_now();
@@ -433,8 +475,8 @@ fn load_digits_now() {
     done.forget();
 }
 
-/// Loads the digits data from the fetched text (or takes the fetch's error), then handles
-/// the waiting requests in order: those that need the data get the error, if any.
+/// Loads the digits data from the fetched file's bytes (or takes the fetch's error), then
+/// handles the waiting requests in order: those that need the data get the error, if any.
 fn digits_fetched(file: JsValue) {
     let not_loaded = |why: String| {
         crate::Error::new(
@@ -444,7 +486,8 @@ fn digits_fetched(file: JsValue) {
     };
     let loaded = match file.dyn_ref::<js_sys::Uint8Array>() {
         Some(bytes) => match String::from_utf8(bytes.to_vec()) {
-            Ok(text) => problem::load_digits(&text),
+            // A byte-order mark, which a text decoder would have dropped, is no data.
+            Ok(text) => problem::load_digits(text.strip_prefix('\u{feff}').unwrap_or(&text)),
             Err(_) => Err(not_loaded("not UTF-8 text".into())),
         },
         None => Err(not_loaded(
@@ -455,7 +498,7 @@ fn digits_fetched(file: JsValue) {
     let waiting = WAITING
         .with(|cell| cell.borrow_mut().take())
         .unwrap_or_default();
-    if loaded.is_ok() && waiting.is_empty() {
+    if loaded.is_ok() && waiting.is_empty() && PREPARE_DIGITS.with(std::cell::Cell::get) {
         // Loaded ahead of any job (`start`): the first job's preparation is done now. An
         // error here comes again, and is reported, when a job prepares the digits.
         let _ = digits_data();
