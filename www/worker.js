@@ -1,5 +1,6 @@
-// The page's Web Worker: runs the same wasm as the page. The page's first message hands
-// over its compiled WebAssembly.Module (src/web/workers.rs, spawn_worker), so the worker only
+// The page's Web Worker: runs the same wasm as the page. The first message hands over the
+// page's compiled WebAssembly.Module (src/web/workers.rs, spawn_worker; for a worker the
+// loader started early, the loader in Trunk.toml sends it), so the worker only
 // instantiates it instead of fetching and compiling the wasm again. Its Rust entry point
 // (hsgd::web::start) sees no `window`, installs the worker's message handler and posts
 // "ready". See src/web/worker.rs.

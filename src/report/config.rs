@@ -496,11 +496,17 @@ impl Config {
             config.set_all(&borrowed)
         };
         let mut notes = Vec::new();
-        let known = serde_json::to_value(Config::default()).expect("Config serialises");
+        // The keys a Config has, needed only for a note or a `hide` list (the serialisation
+        // is a noticeable part of the page's start in its not yet optimised wasm).
+        let defaults = std::cell::OnceCell::new();
+        let known = || {
+            defaults
+                .get_or_init(|| serde_json::to_value(Config::default()).expect("Config serialises"))
+        };
         for (key, value) in pairs {
             if !all_taken && !config.set(&key, &value) {
                 notes.push(QueryNote {
-                    known_key: known.get(&key).is_some(),
+                    known_key: known().get(&key).is_some(),
                     key,
                     value,
                     unknown_name: false,
@@ -511,7 +517,7 @@ impl Config {
             let dropped = match key.as_str() {
                 "hide" => config
                     .hide
-                    .retain_known(|name| PANELS.contains(&name) || known.get(name).is_some()),
+                    .retain_known(|name| PANELS.contains(&name) || known().get(name).is_some()),
                 "panels" => config
                     .panels
                     .retain_known(|name| PLOT_PANELS.contains(&name)),

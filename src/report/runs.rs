@@ -299,6 +299,25 @@ pub fn split_runs(runs: usize, parts: usize) -> Vec<std::ops::Range<usize>> {
         .collect()
 }
 
+/// `runs` runs split for `workers` workers that each take the next part when they are
+/// free: contiguous ranges in order, in three rounds of `workers` nearly equal parts that
+/// shrink (half of the runs, then 30%, then 20%). The last parts, which decide when the
+/// job ends, are short, while the first are long enough that a part's round trip costs
+/// little. Merged in order, the parts equal one simulation of all runs, as with
+/// [`split_runs`].
+pub fn split_runs_in_rounds(runs: usize, workers: usize) -> Vec<std::ops::Range<usize>> {
+    let ends = [0, runs * 5 / 10, runs * 8 / 10, runs];
+    ends.windows(2)
+        .flat_map(|round| {
+            let (start, len) = (round[0], round[1] - round[0]);
+            split_runs(len, workers)
+                .into_iter()
+                .map(move |r| start + r.start..start + r.end)
+        })
+        .filter(|r| !r.is_empty())
+        .collect()
+}
+
 /// Simulates runs `runs` of `method` with the config's parameters, as
 /// [`simulate`] does for all runs; progress in SGD steps of this part. The final iterates
 /// are reduced to the inspected coordinate ([`Simulation::reduce_to`]): all the analysis

@@ -60,6 +60,27 @@ pub fn after_ms(ms: i32, f: impl FnOnce() + 'static) -> Option<i32> {
         .ok()
 }
 
+/// Runs `f` once, after the browser has shown the current frame: in a task queued from
+/// the next animation frame's callback, or after `fallback_ms` when no frame comes (a
+/// background tab paints none).
+pub fn after_next_paint(fallback_ms: i32, f: impl FnOnce() + 'static) {
+    let slot = std::rc::Rc::new(RefCell::new(Some(f)));
+    let run = move || {
+        let f = slot.borrow_mut().take();
+        if let Some(f) = f {
+            f();
+        }
+    };
+    let next_frame = run.clone();
+    let in_frame = Closure::once_into_js(move || {
+        after_ms(0, next_frame);
+    });
+    if let Some(window) = web_sys::window() {
+        let _ = window.request_animation_frame(in_frame.unchecked_ref());
+    }
+    after_ms(fallback_ms, run);
+}
+
 /// Runs `f` on the state in `key` (a module's thread-local app). `None` before start-up,
 /// or when the state is already borrowed: an event handler re-entered synchronously, which
 /// is logged as `who` and ignored rather than allowed to panic.

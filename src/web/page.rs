@@ -21,7 +21,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, HtmlCanvasElement, HtmlInputElement, MessageEvent};
 
-use super::dom::{edited_control, element, listen, set_text};
+use super::dom::{after_next_paint, edited_control, element, listen, set_text};
 use super::event::{self, Event};
 use super::form;
 use super::format::escape;
@@ -568,7 +568,6 @@ fn handle_reply(app: &mut App, message: FromWorker) {
             let wall_ms = now_ms() - app.posted_ms;
             app.running = false;
             set_progress(app, 1, 1);
-            mark_finished(app);
             app.pending = Pending::after(&report);
             set_running_ui(app, false);
             app.shown = Some(Shown {
@@ -577,18 +576,19 @@ fn handle_reply(app: &mut App, message: FromWorker) {
                 frame: None,
             });
             refresh_frame(app);
-            // Plots before the numbers and the explanation: the canvases' boxes and the
-            // legends' text are measured while the page's layout is still clean; the new
-            // panels are laid out once, in the next frame.
-            redraw(app);
-            show_done_status(app);
-            show_numbers(app);
-            live::on_report(&app.document);
+            // The plots in view now, on screen at the next paint; the others, the numbers
+            // and the explanation after it. (Plots before panels: the canvases' boxes and
+            // the legends' text are measured while the page's layout is still clean.)
+            let in_view = draw_plots_in_view(app);
             stages::mark(&format!("hsgd-plots-job-{}", app.job));
-            after_input(app, false);
-            if app.run_when_drawn {
-                request_run(app);
-            }
+            let job = app.job;
+            after_next_paint(REST_OF_REPORT_FALLBACK_MS, move || {
+                with_app(|app| {
+                    if app.job == job && !app.running {
+                        show_rest_of_report(app, &in_view);
+                    }
+                });
+            });
         }
         FromWorker::Fits { stage, .. } => {
             if let Some(shown) = app.shown.as_mut() {
@@ -760,6 +760,47 @@ fn draw_plots(app: &mut App, which: impl Fn(&str) -> bool) {
                 &format!("The plot “{}” failed: {e}", plot.title),
             );
         }
+    }
+}
+
+/// How long the rest of a report waits for the frame that shows its first plots (ms),
+/// when no frame comes: a tab in the background paints none.
+const REST_OF_REPORT_FALLBACK_MS: i32 = 100;
+
+/// Draws the plots whose canvas is in the viewport (from the whole report, or the
+/// timeline's frame for those that follow it) and returns their ids.
+fn draw_plots_in_view(app: &mut App) -> Vec<&'static str> {
+    let height = web_sys::window()
+        .and_then(|w| w.inner_height().ok())
+        .and_then(|h| h.as_f64())
+        .unwrap_or(f64::INFINITY);
+    let in_view: Vec<&'static str> = PLOTS
+        .iter()
+        .filter(|plot| {
+            element(&app.document, &format!("plot-{}", plot.id)).is_some_and(|canvas| {
+                let r = canvas.get_bounding_client_rect();
+                r.width() > 0.0 && r.bottom() > 0.0 && r.top() < height
+            })
+        })
+        .map(|plot| plot.id)
+        .collect();
+    draw_plots(app, |id| in_view.contains(&id));
+    in_view
+}
+
+/// The rest of a job's report, after its plots in view (`drawn`) are on screen: the other
+/// plots, the status, the numbers and the explanation; then the job is marked finished
+/// (`data-job`: everything is drawn) and a re-run asked for meanwhile starts.
+fn show_rest_of_report(app: &mut App, drawn: &[&str]) {
+    draw_plots(app, |id| !drawn.contains(&id));
+    show_done_status(app);
+    show_numbers(app);
+    live::on_report(&app.document);
+    mark_finished(app);
+    stages::mark(&format!("hsgd-report-job-{}", app.job));
+    after_input(app, false);
+    if app.run_when_drawn {
+        request_run(app);
     }
 }
 

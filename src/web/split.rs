@@ -1,6 +1,6 @@
 //! The main run split across a [`Pool`] of workers (DESIGN.md: "several workers split the
-//! runs"): each method's runs are cut into contiguous parts
-//! ([`crate::report::runs::split_runs`]), every part is simulated by a worker
+//! runs"): each method's runs are cut into contiguous parts, shorter towards the end
+//! ([`crate::report::runs::split_runs_in_rounds`]), every part is simulated by a worker
 //! ([`crate::report::runs::simulate_part`]), the parts are merged in order
 //! ([`crate::model::simulation::Simulation::merge`]) and one worker analyses the merged
 //! sample on its prepared problem ([`crate::report::analysis::report_from_prepared`]). Run
@@ -23,12 +23,7 @@ use super::protocol::{FromWorker, ToWorker};
 use super::workers::{now_ms, worker_error_detail};
 use crate::model::simulation::Simulation;
 use crate::report::config::{Config, Dynamics};
-use crate::report::runs::split_runs;
-
-/// Parts per worker: more parts than workers, so a worker that is late (one replaced
-/// because it was still fitting the last job's laws, and loading) leaves its share to
-/// the others instead of holding up the whole job.
-const PARTS_PER_WORKER: usize = 2;
+use crate::report::runs::split_runs_in_rounds;
 
 /// The task id of the analysis (parts use method index × parts + part index).
 const ANALYSE_TASK: usize = usize::MAX;
@@ -146,7 +141,10 @@ pub fn post(job: u32, config: &Config, csv: Option<&str>) -> bool {
         app.config = config.clone();
         app.csv = csv.map(str::to_string);
         app.methods = config.method.dynamics().to_vec();
-        app.parts = split_runs(config.runs, PARTS_PER_WORKER * app.pool.size());
+        // Three parts a worker, the last ones short: a worker that is late (one replaced
+        // because it was still fitting the last job's laws, and loading) or slowed leaves
+        // its share to the others instead of holding up the whole job.
+        app.parts = split_runs_in_rounds(config.runs, app.pool.size());
         app.results = vec![vec![None; app.parts.len()]; app.methods.len()];
         app.progress = app
             .parts

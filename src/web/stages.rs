@@ -4,7 +4,8 @@
 //! screen, then, when SGD was simulated, `FromWorker::Index` with SGD's own tail index
 //! ([`merge_index`]; seconds of Monte Carlo, so it comes last, with its own progress and
 //! Cancel). [`mark`] leaves `performance.mark` entries (`hsgd-plots-job-<id>` when a job's
-//! plots are first drawn, `hsgd-fits-job-<id>` when its fitted laws are drawn,
+//! plots in view are first drawn, `hsgd-report-job-<id>` when the rest of its report is,
+//! after the next paint, `hsgd-fits-job-<id>` when its fitted laws are drawn,
 //! `hsgd-index-job-<id>` when α_SGD is), which `tests/e2e/bench.mjs` reads to time the page.
 
 use crate::report::analysis::{self, FitStage, IndexStage, Report};

@@ -6,9 +6,11 @@
 //
 // Serves dist/ on loopback, opens it in headless Chromium (harness.mjs) and reports:
 // 1. open → first plots: from navigation start to the page's `hsgd-plots-job-1` mark
-//    (set by src/web/page.rs when the plots of a job are drawn), in a fresh browser
+//    (set by src/web/page.rs when the plots in the viewport of a job are drawn, in the
+//    task the report arrives in: they are on screen at the next paint), in a fresh browser
 //    context each pass (empty HTTP cache and compiled-code cache), default experiment;
-//    also to `hsgd-fits-job-1` (the fitted laws drawn: the second stage);
+//    also to `hsgd-report-job-1` (the other plots, the numbers and the explanation, drawn
+//    after that paint) and to `hsgd-fits-job-1` (the fitted laws drawn: the second stage);
 // 2. re-run after a γ change at the default size: the γ slider moved (its `input` event)
 //    inside one evaluate, timed from there to
 //    the next job's plots mark (after the previous job's fits finished, so the worker is
@@ -102,6 +104,7 @@ async function paintedTime(page) {
 
 async function openAndRerun(browser, url, summary) {
   const firstPlots = [];
+  const firstReport = [];
   const firstFits = [];
   const firstWorker = [];
   const firstSim = [];
@@ -117,6 +120,7 @@ async function openAndRerun(browser, url, summary) {
     const { page, errors, close } = await openPage(browser);
     await page.goto(url);
     firstPlots.push(await markTime(page, 'hsgd-plots-job-1'));
+    firstReport.push(await markTime(page, 'hsgd-report-job-1'));
     const first = await readNumbers(page);
     firstWorker.push(first.wall_ms);
     firstSim.push(first.time_sgd_simulation);
@@ -129,6 +133,7 @@ async function openAndRerun(browser, url, summary) {
       const t0 = await moveGammaSlider(page, gamma, job);
       rerunIdle.push(await markTime(page, `hsgd-plots-job-${job}`) - t0);
       rerunPainted.push(await paintedTime(page) - t0);
+      await markTime(page, `hsgd-report-job-${job}`);
       const n = await readNumbers(page);
       rerunSim.push(n.time_sgd_simulation);
       rerunWorker.push(n.wall_ms);
@@ -151,6 +156,7 @@ async function openAndRerun(browser, url, summary) {
     await close();
   }
   summary.open_to_plots_ms = line('default: open → first plots', firstPlots);
+  summary.open_to_report_ms = line('default: open → whole report drawn', firstReport);
   summary.open_worker_ms = line('default, first job: posted → report received', firstWorker);
   summary.open_simulation_ms = line('default, first job: SGD simulation in the worker', firstSim);
   summary.open_to_fits_ms = line('default: open → fitted laws drawn', firstFits);
@@ -168,12 +174,14 @@ async function openAndRerun(browser, url, summary) {
 
 async function digits(browser, url, summary) {
   const plots = [];
+  const report = [];
   const fits = [];
   const sim = [];
   for (let pass = 0; pass < REPEATS; pass++) {
     const { page, errors, close } = await openPage(browser);
     await page.goto(`${url}?data=digits&gamma=0.1&batch=1&steps=10000&runs=1000`);
     plots.push(await markTime(page, 'hsgd-plots-job-1'));
+    report.push(await markTime(page, 'hsgd-report-job-1'));
     fits.push(await markTime(page, 'hsgd-fits-job-1'));
     const numbers = await readNumbers(page);
     sim.push(numbers.time_sgd_simulation);
@@ -181,6 +189,7 @@ async function digits(browser, url, summary) {
     await close();
   }
   summary.digits_open_to_plots_ms = line('digits 1000×10⁴: open → first plots', plots);
+  summary.digits_open_to_report_ms = line('digits 1000×10⁴: open → whole report drawn', report);
   summary.digits_open_to_fits_ms = line('digits 1000×10⁴: open → fitted laws drawn', fits);
   summary.digits_simulation_ms = line('digits 1000×10⁴: SGD simulation in the worker', sim);
 }

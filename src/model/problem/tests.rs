@@ -116,6 +116,52 @@ fn digits_rows_read_65_small_numbers_a_line_and_name_the_bad_line() {
 }
 
 #[test]
+fn the_digits_plain_reader_agrees_with_the_checked_one() {
+    use super::digits_rows::{checked_digits_rows, plain_digits_rows};
+    // The bundled file's form, written back from the bundled bytes: the one-pass reader
+    // takes all of it.
+    let table = BUNDLED_DIGITS.expect("native tests bundle the digits");
+    let text: String = table
+        .chunks(DIGITS_COLUMNS)
+        .map(|row| {
+            let fields: Vec<String> = row.iter().map(u8::to_string).collect();
+            fields.join(",") + "\n"
+        })
+        .collect();
+    assert_eq!(plain_digits_rows(text.as_bytes()).as_deref(), Some(table));
+    let row = |last: &str| format!("{},{last}", vec!["7"; 64].join(","));
+    let inputs = [
+        format!("{}\r\n\n{}", row("3"), row("255")),
+        format!("\n{}\n\r\n{}\n\n", row("0"), row("9")),
+        format!("{}\n", row("007")),
+        String::new(),
+        // Not the plain form: the checked reader takes these or names the line.
+        format!("{}\n", row(" 3")),
+        format!("{}\n", row("+3")),
+        format!("{}\n", row("256")),
+        format!("{}\n", row("3,")),
+        format!("{}\r5\n", row("3")),
+        format!("{}\n1,2\n", row("3")),
+        format!("{}\n  \n", row("3")),
+        format!("{}\n", row("x")),
+        ",1\n".to_string(),
+    ];
+    for text in &inputs {
+        let plain = plain_digits_rows(text.as_bytes());
+        let checked = checked_digits_rows(text);
+        if let Some(bytes) = &plain {
+            assert_eq!(Ok(bytes), checked.as_ref(), "{text:?}");
+        }
+        assert_eq!(digits_rows(text), checked, "{text:?}");
+    }
+    let plain_ones = inputs
+        .iter()
+        .filter(|t| plain_digits_rows(t.as_bytes()).is_some())
+        .count();
+    assert_eq!(plain_ones, 4);
+}
+
+#[test]
 fn digits_are_the_bundled_table() {
     let p = Problem::digits().unwrap();
     assert_eq!((p.n(), p.d()), (1797, 64));

@@ -1,6 +1,6 @@
 use super::*;
 use crate::report::config::Basis;
-use crate::report::runs::{simulate_part, split_runs, Silent};
+use crate::report::runs::{simulate_part, split_runs, split_runs_in_rounds, Silent};
 use crate::report::verdict::*;
 
 #[test]
@@ -74,6 +74,21 @@ fn parts_merged_in_order_equal_one_run() {
     }
     assert_eq!(split, whole);
     assert_eq!(split_runs(2, 4), vec![0..1, 1..2]);
+    assert_eq!(
+        split_runs_in_rounds(1000, 2),
+        vec![0..250, 250..500, 500..650, 650..800, 800..900, 900..1000]
+    );
+    // Every run once, in order, however few runs there are.
+    for (runs, workers) in [(0, 2), (1, 2), (2, 2), (5, 4), (7, 3), (1001, 4)] {
+        let parts = split_runs_in_rounds(runs, workers);
+        assert!(parts.len() <= 3 * workers);
+        let flat: Vec<usize> = parts.into_iter().flatten().collect();
+        assert_eq!(
+            flat,
+            (0..runs).collect::<Vec<_>>(),
+            "{runs} runs, {workers} workers"
+        );
+    }
 }
 
 #[test]
