@@ -164,14 +164,17 @@ fn seal<T: Serialize>(message: &T) -> Result<Vec<u8>, postcard::Error> {
 
 /// Reads a message in the binary form; `to` names the direction for the error.
 fn open<T: for<'de> Deserialize<'de>>(bytes: &[u8], to: &str) -> Result<T, Error> {
-    postcard::from_bytes(bytes)
-        .map_err(|e| Error::new("worker", format!("malformed message {to}: {e}")))
+    postcard::from_bytes(bytes).map_err(|e| malformed(to, e))
 }
 
 /// Reads a message in JSON; `to` names the direction for the error.
 fn decode<T: for<'de> Deserialize<'de>>(text: &str, to: &str) -> Result<T, Error> {
-    serde_json::from_str(text)
-        .map_err(|e| Error::new("worker", format!("malformed message {to}: {e}")))
+    serde_json::from_str(text).map_err(|e| malformed(to, e))
+}
+
+/// A message that does not read, in either form: an error about the `worker` field.
+fn malformed(to: &str, why: impl std::fmt::Display) -> Error {
+    Error::new("worker", format!("malformed message {to}: {why}"))
 }
 
 impl ToWorker {

@@ -7,13 +7,12 @@ fn close(a: f64, b: f64, tol: f64) -> bool {
 #[test]
 fn diagonal_matrix_has_known_svd() {
     // A = diag(3, 1) stacked over a zero row; b = (1, 2, 5).
-    let a = DMatrix::from_row_slice(3, 2, &[1.0, 0.0, 0.0, 3.0, 0.0, 0.0]);
-    let b = DVector::from_vec(vec![1.0, 2.0, 5.0]);
-    let s = Spectrum::new(&Problem {
-        a,
-        b,
-        name: "t".into(),
-    })
+    let s = Spectrum::new(&problem(
+        3,
+        2,
+        vec![1.0, 0.0, 0.0, 0.0, 3.0, 0.0],
+        vec![1.0, 2.0, 5.0],
+    ))
     .unwrap();
     assert!(close(s.singular_values[0], 3.0, 1e-14) && close(s.singular_values[1], 1.0, 1e-14));
     // x* solves min |Ax − b|: x = (1, 2/3); residual only in row 3: β = 25.
@@ -28,14 +27,8 @@ fn diagonal_matrix_has_known_svd() {
 fn entries_whose_squares_overflow_are_refused_before_the_svd() {
     // Found by fuzzing: the squares of an entry of 7.8e150 overflow on the way to the
     // singular values (NaN); a panic there would lose the page its wasm module.
-    let a = DMatrix::from_row_slice(3, 2, &[7.0, 7.8e150, -9.0, -0.6, 888.0, 682.0]);
-    let b = DVector::from_vec(vec![1.0, 2.0, 0.0]);
-    let error = Spectrum::new(&Problem {
-        a,
-        b,
-        name: "t".into(),
-    })
-    .unwrap_err();
+    let columns = vec![7.0, -9.0, 888.0, 7.8e150, -0.6, 682.0];
+    let error = Spectrum::new(&problem(3, 2, columns, vec![1.0, 2.0, 0.0])).unwrap_err();
     assert_eq!(error.field, "data");
     assert!(
         error.message.contains("7.8e150") && error.message.contains("rescale"),
