@@ -193,7 +193,7 @@ pub fn after_input(document: &Document, input: Input, valid: bool, rerun: bool) 
 
 /// After a move of the γ slider: as [`after_input`] but without the pause. True when the
 /// job should run now, which the page does at once when idle, or as soon as the running
-/// job's plots are drawn (the latest position wins): the plots follow the slider while
+/// job's report is drawn (the latest position wins): the plots follow the slider while
 /// it is dragged.
 pub fn after_slide(document: &Document, input: Input, valid: bool) -> bool {
     sync(document, input);

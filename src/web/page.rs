@@ -62,10 +62,13 @@ struct App {
     running: bool,
     /// The later stages of the report on screen still to come (the worker is busy).
     pending: Pending,
-    /// The γ slider moved while a job ran: run again once its plots are drawn.
+    /// The γ slider moved while a job ran: run again once its report is drawn.
     run_when_drawn: bool,
     posted_ms: f64,
     shown: Option<Shown>,
+    /// The plots in view of the report on screen, drawn first, while the rest of it waits
+    /// for the next paint (`None` once it is drawn, or not to come).
+    rest_pending: Option<Vec<&'static str>>,
 }
 
 thread_local! {
@@ -189,6 +192,7 @@ fn try_start() -> Result<(), JsValue> {
         run_when_drawn: false,
         posted_ms: 0.0,
         shown: None,
+        rest_pending: None,
     };
     request_run(&mut app);
     write_url(&app.config);
@@ -470,6 +474,7 @@ fn cancel(app: &mut App) {
     app.job += 1;
     app.running = false;
     app.worker.set_queued(false);
+    draw_rest_of_report(app);
     // A fresh worker at once, so the next Run does not wait for it to load (unless the
     // next run goes to the pool).
     stop_worker(app);
@@ -576,16 +581,17 @@ fn handle_reply(app: &mut App, message: FromWorker) {
                 frame: None,
             });
             refresh_frame(app);
+            live::on_report(&app.document);
             // The plots in view now, on screen at the next paint; the others, the numbers
             // and the explanation after it. (Plots before panels: the canvases' boxes and
             // the legends' text are measured while the page's layout is still clean.)
-            let in_view = draw_plots_in_view(app);
+            app.rest_pending = Some(draw_plots_in_view(app));
             stages::mark(&format!("hsgd-plots-job-{}", app.job));
             let job = app.job;
             after_next_paint(REST_OF_REPORT_FALLBACK_MS, move || {
                 with_app(|app| {
                     if app.job == job && !app.running {
-                        show_rest_of_report(app, &in_view);
+                        show_rest_of_report(app);
                     }
                 });
             });
@@ -650,6 +656,7 @@ fn on_worker_error(app: &mut App, event: &web_sys::Event) {
 
 fn finish_with_error(app: &mut App, field: &str, message: &str) {
     app.running = false;
+    draw_rest_of_report(app);
     app.worker.set_queued(false);
     app.pending.fits = 0;
     app.pending.index = false;
@@ -788,20 +795,33 @@ fn draw_plots_in_view(app: &mut App) -> Vec<&'static str> {
     in_view
 }
 
-/// The rest of a job's report, after its plots in view (`drawn`) are on screen: the other
-/// plots, the status, the numbers and the explanation; then the job is marked finished
-/// (`data-job`: everything is drawn) and a re-run asked for meanwhile starts.
-fn show_rest_of_report(app: &mut App, drawn: &[&str]) {
-    draw_plots(app, |id| !drawn.contains(&id));
+/// The rest of a job's report, after its plots in view are on screen (unless an error
+/// or Cancel came first, [`draw_rest_of_report`]): the other plots, the status, the
+/// numbers and the explanation; then the job is marked finished (`data-job`: everything is
+/// drawn) and a re-run asked for meanwhile starts.
+fn show_rest_of_report(app: &mut App) {
+    if !draw_rest_of_report(app) {
+        return;
+    }
     show_done_status(app);
-    show_numbers(app);
-    live::on_report(&app.document);
     mark_finished(app);
     stages::mark(&format!("hsgd-report-job-{}", app.job));
     after_input(app, false);
     if app.run_when_drawn {
         request_run(app);
     }
+}
+
+/// Draws the plots and the numbers of the report on screen that wait for the next paint,
+/// if any (true), so that every plot and panel shows that report: also when a job started
+/// meanwhile ends in an error or is cancelled.
+fn draw_rest_of_report(app: &mut App) -> bool {
+    let Some(drawn) = app.rest_pending.take() else {
+        return false;
+    };
+    draw_plots(app, |id| !drawn.contains(&id));
+    show_numbers(app);
+    true
 }
 
 /// The number of timeline frames of the report on screen (0 without one).

@@ -25,6 +25,10 @@ use crate::model::simulation::Simulation;
 use crate::report::config::{Config, Dynamics};
 use crate::report::runs::split_runs_in_rounds;
 
+/// How long the standby worker waits for the frame that shows a report (ms), when no
+/// frame comes (a tab in the background paints none).
+const STANDBY_FALLBACK_MS: i32 = 100;
+
 /// The task id of the analysis (parts use method index × parts + part index).
 const ANALYSE_TASK: usize = usize::MAX;
 
@@ -288,16 +292,19 @@ fn on_message(app: &mut SplitApp, event: &MessageEvent) -> Vec<FromWorker> {
                         .insert(format!("{method} simulation"), *ms);
                 }
             }
-            // Once the page has drawn this report, while the fits compute, is when a
-            // fresh standby worker slows the least (`Pool::with_standby`).
-            super::dom::after_ms(0, || {
-                with_split(|app| {
-                    // Not when the page has started the next job meanwhile.
-                    if !app.running {
-                        app.pool.fill_standby();
-                    }
-                    Vec::new()
-                })
+            // Once the page has drawn this report (its plots in view, then the rest after
+            // the next paint: a task queued behind that one), while the fits compute, is
+            // when a fresh standby worker slows the least (`Pool::with_standby`).
+            super::dom::after_next_paint(STANDBY_FALLBACK_MS, || {
+                super::dom::after_ms(0, || {
+                    with_split(|app| {
+                        // Not when the page has started the next job meanwhile.
+                        if !app.running {
+                            app.pool.fill_standby();
+                        }
+                        Vec::new()
+                    });
+                });
             });
             vec![FromWorker::Done { job, report }]
         }

@@ -34,6 +34,7 @@ pub fn spawn_worker(
     };
     worker.set_onmessage(Some(on_message));
     worker.set_onerror(Some(on_error));
+    replay_held(&worker, on_message);
     if module_sent {
         return Ok(worker);
     }
@@ -43,8 +44,33 @@ pub fn spawn_worker(
     Ok(worker)
 }
 
+/// Hands `on_message` what an early worker said before this page adopted it (the loader
+/// holds it in `hsgdHeld`: the worker has its module, and says "ready", as soon as the
+/// loader has compiled it). After the caller's task, as the messages would have come, and
+/// before any message that comes later.
+fn replay_held(worker: &web_sys::Worker, on_message: &js_sys::Function) {
+    let key = JsValue::from_str("hsgdHeld");
+    let Ok(held) = js_sys::Reflect::get(worker, &key).and_then(|h| h.dyn_into::<js_sys::Array>())
+    else {
+        return;
+    };
+    let _ = js_sys::Reflect::delete_property(worker, &key);
+    if held.length() == 0 {
+        return;
+    }
+    let (worker, on_message) = (worker.clone(), on_message.clone());
+    let replay = wasm_bindgen::closure::Closure::once(move |_: JsValue| {
+        for event in held.iter() {
+            let _ = on_message.call1(&worker, &event);
+        }
+    });
+    let _ = js_sys::Promise::resolve(&JsValue::UNDEFINED).then(&replay);
+    // Called once, by the promise: one small closure per adopted worker.
+    replay.forget();
+}
+
 /// The list of workers the page's loader started before the wasm (Trunk.toml,
-/// `pattern_script`), waiting for their module.
+/// `pattern_script`), which the loader hands the compiled module.
 const EARLY_WORKERS: &str = "hsgdEarlyWorkers";
 
 /// A worker the loader started early, if one is left that has not failed (its error came
