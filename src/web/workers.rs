@@ -9,35 +9,26 @@ use wasm_bindgen::{JsCast, JsValue};
 const WORKER_URL: &str = "./worker.js";
 
 /// Starts a computation worker (a module worker running `www/worker.js`; one the loader
-/// started early when one is left) with its message and error handlers, and hands it this
-/// page's compiled `WebAssembly.Module` as its first message (unless the loader already
-/// did, `hsgdModuleSent`): the worker instantiates that instead of fetching and compiling
-/// the wasm again, which is most of a worker's start-up (and of a restart after Cancel).
+/// started early when one is left) with its message and error handlers. A fresh worker
+/// gets this page's compiled `WebAssembly.Module` as its first message, and instantiates
+/// that instead of fetching and compiling the wasm again, which is most of a worker's
+/// start-up (and of a restart after Cancel); an early one has it from the loader, which
+/// posts it as soon as it is compiled, before the page's wasm starts.
 pub fn spawn_worker(
     on_message: &js_sys::Function,
     on_error: &js_sys::Function,
 ) -> Result<web_sys::Worker, wasm_bindgen::JsValue> {
-    let (worker, module_sent) = match early_worker() {
-        Some(worker) => {
-            let sent = js_sys::Reflect::get(&worker, &"hsgdModuleSent".into())
-                .is_ok_and(|sent| sent.is_truthy());
-            (worker, sent)
-        }
-        None => {
-            let options = web_sys::WorkerOptions::new();
-            options.set_type(web_sys::WorkerType::Module);
-            (
-                web_sys::Worker::new_with_options(WORKER_URL, &options)?,
-                false,
-            )
-        }
-    };
-    worker.set_onmessage(Some(on_message));
-    worker.set_onerror(Some(on_error));
-    replay_held(&worker, on_message);
-    if module_sent {
+    if let Some(worker) = early_worker() {
+        worker.set_onmessage(Some(on_message));
+        worker.set_onerror(Some(on_error));
+        replay_held(&worker, on_message);
         return Ok(worker);
     }
+    let options = web_sys::WorkerOptions::new();
+    options.set_type(web_sys::WorkerType::Module);
+    let worker = web_sys::Worker::new_with_options(WORKER_URL, &options)?;
+    worker.set_onmessage(Some(on_message));
+    worker.set_onerror(Some(on_error));
     let hello = js_sys::Object::new();
     js_sys::Reflect::set(&hello, &"wasmModule".into(), &wasm_bindgen::module())?;
     worker.post_message(&hello)?;
