@@ -340,7 +340,10 @@ impl Ranged for Axis {
 /// Ticks for a log axis over lo..hi (0 < lo < hi): the powers of ten inside when there
 /// are at least three (every n-th, at most 8), else {1, 2, 5}·10ᵏ or else {1, …, 9}·10ᵏ,
 /// whichever first gives three ticks inside; else lo and hi rounded inwards to two
-/// significant digits.
+/// significant digits. Of {1, …, 9}·10ᵏ, which crowd towards the top of each decade (0.06
+/// to 0.09 lie within a fifth of one), a tick is kept only at least an eighth of the
+/// axis's log span from those kept before it, the rounder first: 10ᵏ, then 2 and 5, then
+/// the rest; all of them when that would keep fewer than three.
 pub fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
     if !(lo > 0.0 && hi > lo && hi.is_finite()) {
         return Vec::new();
@@ -360,14 +363,25 @@ pub fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
         let every = decades.len().div_ceil(8);
         return decades.into_iter().step_by(every).collect();
     }
-    for mantissas in [
-        &[1.0, 2.0, 5.0][..],
-        &[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0][..],
-    ] {
-        let ticks = inside(mantissas);
-        if ticks.len() >= 3 {
-            return ticks;
+    let round = inside(&[1.0, 2.0, 5.0]);
+    if round.len() >= 3 {
+        return round;
+    }
+    let all = inside(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0]);
+    if all.len() >= 3 {
+        let gap = libm::log10(hi / lo) / 8.0;
+        let mut kept: Vec<f64> = Vec::new();
+        for mantissas in [&[1.0][..], &[2.0, 5.0], &[3.0, 4.0, 6.0, 7.0, 8.0, 9.0]] {
+            for tick in inside(mantissas) {
+                if kept
+                    .iter()
+                    .all(|&k| libm::fabs(libm::log10(tick / k)) >= gap)
+                {
+                    kept.insert(kept.partition_point(|&k| k < tick), tick);
+                }
+            }
         }
+        return if kept.len() >= 3 { kept } else { all };
     }
     // Two significant digits, rounded inwards so both ends stay inside.
     let scale = |x: f64| 10f64.powi(libm::log10(x).floor() as i32 - 1);
@@ -409,6 +423,40 @@ mod tests {
         assert_eq!(log_ticks(8.0, 300.0), vec![10.0, 20.0, 50.0, 100.0, 200.0]);
         // Inside one decade (the tail plot's |z| from 1.3 to 5.4): 2, 3, 4, 5.
         assert_eq!(log_ticks(1.3, 5.4), vec![2.0, 3.0, 4.0, 5.0]);
+        // Across a decade's top (the digits' |z| from 0.055 to 0.45): 0.07, 0.08 and 0.09
+        // would crowd 0.06 and 0.1, so they go, and the rounder 0.1 stays.
+        let digits = log_ticks(0.055, 0.45);
+        let expected = [0.06, 0.1, 0.2, 0.3, 0.4];
+        assert!(
+            digits.len() == expected.len()
+                && digits
+                    .iter()
+                    .zip(expected)
+                    .all(|(t, e)| (t / e - 1.0).abs() < 1e-12),
+            "{digits:?}"
+        );
+        // No two ticks closer than an eighth of the span, over many ranges of that kind.
+        for (lo, hi) in [
+            (0.055, 0.45),
+            (0.012, 0.095),
+            (0.3, 1.9),
+            (1.05, 8.8),
+            (0.2, 0.95),
+        ] {
+            let ticks = log_ticks(lo, hi);
+            let gap = libm::log10(hi / lo) / 8.0;
+            assert!(ticks.len() >= 3, "{lo}..{hi}: {ticks:?}");
+            assert!(
+                ticks
+                    .windows(2)
+                    .all(|w| libm::log10(w[1] / w[0]) >= gap - 1e-12),
+                "{lo}..{hi}: {ticks:?}"
+            );
+        }
+        // Where thinning would leave two (9 lies within an eighth of the span from 10), all
+        // three stay: the axis's upper half would have no label.
+        assert_eq!(log_ticks(7.5, 19.9).len(), 3);
+        assert_eq!(log_ticks(8.5, 29.0).len(), 3);
         // Too narrow for integers: the ends, rounded inwards to two digits.
         let narrow = log_ticks(1.234, 1.876);
         assert!(

@@ -8,7 +8,8 @@
 // 1. open → first plots: from navigation start to the page's `hsgd-plots-job-1` mark
 //    (set by src/web/page.rs when the plots in the viewport of a job are drawn, in the
 //    task the report arrives in: they are on screen at the next paint), in a fresh browser
-//    context each pass (empty HTTP cache and compiled-code cache), default experiment;
+//    context each pass (empty HTTP cache and compiled-code cache; see openSettled for the
+//    wait before navigating), default experiment;
 //    also to `hsgd-report-job-1` (the other plots, the numbers and the explanation, drawn
 //    after that paint) and to `hsgd-fits-job-1` (the fitted laws drawn: the second stage);
 // 2. re-run after a γ change at the default size: the γ slider moved (its `input` event)
@@ -30,6 +31,8 @@
 //    30), as each worker reports its own times (posted → report, the simulation, the
 //    estimators) and click → plots drawn;
 // 0. first, the machine's speed: the native CLI on a fixed SGD workload (calibrate()).
+// Every pass opens a fresh browser context and waits BENCH_SETTLE_MS (default 1000) before
+// navigating (openSettled); BENCH_SETTLE_MS=0 navigates at once.
 // Prints one line per measurement and a JSON summary last. Numbers go in BENCHMARKS.md.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -44,13 +47,51 @@ const ONLY = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',') : null;
 const runs = (part) => !ONLY || ONLY.includes(part);
 const DEFAULT_TIMEOUT = 120000;
 
-/** Waits for the mark `name` and returns its startTime (ms since navigation start). */
-async function markTime(page, name, timeout = DEFAULT_TIMEOUT) {
-  const handle = await page.waitForFunction((name) => {
-    const m = performance.getEntriesByName(name, 'mark');
-    return m.length > 0 ? m[0].startTime : null;
-  }, name, { timeout, polling: 5 });
-  return handle.jsonValue();
+const SETTLE_MS = Number.isFinite(Number(process.env.BENCH_SETTLE_MS ?? 'x'))
+  ? Math.max(0, Number(process.env.BENCH_SETTLE_MS)) : 1000;
+
+/**
+ * A fresh page (harness.mjs, openPage: a new browser context, so empty caches), once the
+ * browser has finished setting up the new window. Headless Chromium (the "new" headless
+ * mode is the full browser) loads its own omnibox-popup WebUI, a chrome:// page in a
+ * renderer of its own, for each new window: about 0.45 s of CPU within the first 0.5 s
+ * (read from /proc, per process). On a 2-core machine, navigating at once would time
+ * that page's start together with ours (BENCHMARKS.md). A reader's browser has its
+ * window already.
+ */
+async function openSettled(browser) {
+  const opened = await openPage(browser);
+  if (SETTLE_MS > 0) await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+  return opened;
+}
+
+/**
+ * Waits for the mark `name` and returns its startTime (ms since navigation start). A
+ * PerformanceObserver in the page says when, rather than a predicate polled on the page's
+ * main thread every few ms (a timer task each time, taking turns with the page's work).
+ */
+function markTime(page, name, timeout = DEFAULT_TIMEOUT) {
+  return page.evaluate(([name, timeout]) => new Promise((resolve, reject) => {
+    const find = () => performance.getEntriesByName(name, 'mark')[0];
+    const found = find();
+    if (found) {
+      resolve(found.startTime);
+      return;
+    }
+    const observer = new PerformanceObserver(() => {
+      const mark = find();
+      if (mark) {
+        clearTimeout(timer);
+        observer.disconnect();
+        resolve(mark.startTime);
+      }
+    });
+    const timer = setTimeout(() => {
+      observer.disconnect();
+      reject(new Error(`no mark ${name} within ${timeout} ms`));
+    }, timeout);
+    observer.observe({ type: 'mark' });
+  }), [name, timeout]);
 }
 
 /** The current job id (the last one posted; from the status line's data-job when done). */
@@ -118,7 +159,7 @@ async function openAndRerun(browser, url, summary) {
   const rerunWorker = [];
   const fitMs = [];
   for (let pass = 0; pass < REPEATS; pass++) {
-    const { page, errors, close } = await openPage(browser);
+    const { page, errors, close } = await openSettled(browser);
     await page.goto(url);
     firstPlots.push(await markTime(page, 'hsgd-plots-job-1'));
     firstReport.push(await markTime(page, 'hsgd-report-job-1'));
@@ -179,7 +220,7 @@ async function digits(browser, url, summary) {
   const fits = [];
   const sim = [];
   for (let pass = 0; pass < REPEATS; pass++) {
-    const { page, errors, close } = await openPage(browser);
+    const { page, errors, close } = await openSettled(browser);
     await page.goto(`${url}?data=digits&gamma=0.1&batch=1&steps=10000&runs=1000`);
     plots.push(await markTime(page, 'hsgd-plots-job-1'));
     report.push(await markTime(page, 'hsgd-report-job-1'));
@@ -211,7 +252,7 @@ async function timeline(browser, url, summary) {
   const handled = [];
   const painted = [];
   for (let pass = 0; pass < REPEATS; pass++) {
-    const { page, errors, close } = await openPage(browser);
+    const { page, errors, close } = await openSettled(browser);
     await page.goto(url);
     await markTime(page, 'hsgd-index-job-1');
     const frames = await page.evaluate(() => Number(document.getElementById('tl-scrub').max) + 1);
@@ -239,7 +280,7 @@ async function timeline(browser, url, summary) {
   for (let pass = 0; pass < REPEATS; pass++) {
     for (const [v, [, query]] of variants.entries()) {
       const t = times[v];
-      const { page, errors, close } = await openPage(browser);
+      const { page, errors, close } = await openSettled(browser);
       await page.goto(`${url}${query}`);
       t.open.push(await markTime(page, 'hsgd-plots-job-1'));
       await markTime(page, 'hsgd-report-job-1');
@@ -276,7 +317,7 @@ async function checkpointReruns(browser, url, summary) {
   const count = Number(process.env.BENCH_RERUNS) || 30;
   const variants = [];
   for (const [label, query] of [['checkpoints=0', '?checkpoints=0'], ['checkpoints=40', '']]) {
-    const { page, errors, close } = await openPage(browser);
+    const { page, errors, close } = await openSettled(browser);
     await page.goto(`${url}${query}`);
     await markTime(page, 'hsgd-index-job-1');
     variants.push({ label, page, errors, close, click: [], worker: [], sim: [], estimators: [] });
