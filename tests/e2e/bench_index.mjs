@@ -6,22 +6,17 @@
 //
 // 1. α_SGD on the default page: from the `hsgd-fits-job-1` mark (the fitted laws drawn)
 //    to `hsgd-index-job-1` (α_SGD drawn: src/web/page.rs), and the worker's own
-//    `sgd index` time (the numbers panel's `time_sgd_index`), a fresh context each pass;
+//    `sgd index` time (the numbers panel's `time_sgd_index`), a fresh context each pass
+//    (harness.mjs, openSettled);
 // 2. the default 8-point γ sweep (500 runs per point) with its α_SGD curve: from the
 //    click on "Run sweep" to the sweep's status "8 points × … in …", after the page's own
 //    run and α_SGD have finished.
 // Prints one line per measurement. Numbers go in BENCHMARKS.md.
-import { buildPage, launch, openPage, readNumbers, serveDist } from './harness.mjs';
+import {
+  buildPage, launch, markTime, openSettled, readNumbers, serveDist,
+} from './harness.mjs';
 
 const REPEATS = Number(process.env.BENCH_REPEATS) || 3;
-
-async function markTime(page, name) {
-  const handle = await page.waitForFunction((name) => {
-    const m = performance.getEntriesByName(name, 'mark');
-    return m.length > 0 ? m[0].startTime : null;
-  }, name, { timeout: 180000, polling: 5 });
-  return handle.jsonValue();
-}
 
 function line(label, xs) {
   const s = [...xs].sort((a, b) => a - b);
@@ -38,10 +33,10 @@ async function main() {
     const worker = [];
     const sweep = [];
     for (let i = 0; i < REPEATS; i++) {
-      const { page, close } = await openPage(browser);
+      const { page, close } = await openSettled(browser);
       await page.goto(server.url);
-      const fits = await markTime(page, 'hsgd-fits-job-1');
-      const index = await markTime(page, 'hsgd-index-job-1');
+      const fits = await markTime(page, 'hsgd-fits-job-1', 180000);
+      const index = await markTime(page, 'hsgd-index-job-1', 180000);
       stage.push(index - fits);
       worker.push((await readNumbers(page)).time_sgd_index);
       const t0 = await page.evaluate(() => {

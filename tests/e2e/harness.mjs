@@ -108,6 +108,54 @@ export async function openPage(browser, viewport = { width: 1280, height: 800 })
   return { page, errors, close: () => context.close() };
 }
 
+// BENCH_SETTLE_MS: the wait of openSettled (default 1000 ms; 0 navigates at once).
+const SETTLE_MS = Number.isFinite(Number(process.env.BENCH_SETTLE_MS ?? 'x'))
+  ? Math.max(0, Number(process.env.BENCH_SETTLE_MS)) : 1000;
+
+/**
+ * For the benchmarks: a fresh page (openPage: a new browser context, so empty caches),
+ * once the browser has finished setting up the new window. Headless Chromium (the "new"
+ * headless mode is the full browser) loads its own omnibox-popup WebUI, a chrome:// page
+ * in a renderer of its own, for each new window: about 0.45 s of CPU within the first
+ * 0.5 s (read from /proc, per process). On a 2-core machine, navigating at once would
+ * time that page's start together with ours (BENCHMARKS.md); a reader's browser has its
+ * window already. The tests, which time nothing, navigate at once.
+ */
+export async function openSettled(browser, viewport) {
+  const opened = await openPage(browser, viewport);
+  if (SETTLE_MS > 0) await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+  return opened;
+}
+
+/**
+ * Waits for the mark `name` and returns its startTime (ms since navigation start). A
+ * PerformanceObserver in the page says when, rather than a predicate polled on the page's
+ * main thread every few ms (a timer task each time, taking turns with the page's work).
+ */
+export function markTime(page, name, timeout = 120000) {
+  return page.evaluate(([name, timeout]) => new Promise((resolve, reject) => {
+    const find = () => performance.getEntriesByName(name, 'mark')[0];
+    const found = find();
+    if (found) {
+      resolve(found.startTime);
+      return;
+    }
+    const observer = new PerformanceObserver(() => {
+      const mark = find();
+      if (mark) {
+        clearTimeout(timer);
+        observer.disconnect();
+        resolve(mark.startTime);
+      }
+    });
+    const timer = setTimeout(() => {
+      observer.disconnect();
+      reject(new Error(`no mark ${name} within ${timeout} ms`));
+    }, timeout);
+    observer.observe({ type: 'mark' });
+  }), [name, timeout]);
+}
+
 /** The id of the job that ended last (null before the first). */
 export function lastJob(page) {
   return page.getAttribute('#status', 'data-job');
